@@ -1,0 +1,121 @@
+import {
+  type BackendV1,
+  type Device,
+  type DeviceRequest,
+  type EventListener,
+  ModelLoadError,
+  resolveDeviceRequest,
+  type SessionOptions,
+  type SessionV1,
+  UnsupportedDeviceError,
+} from '@joyvasa/core';
+import type { InferenceSession } from 'onnxruntime-common';
+import { probeModel } from './probe-model.js';
+import { type OrtRuntime, wrapOrtSession } from './wrap-ort-session.js';
+
+/** How one onnxruntime package maps onto {@link BackendV1}. */
+export interface OrtBackendDefinition {
+  /** Backend name, also the key of its `backendOptions`. */
+  readonly name: string;
+  /** Imports the runtime lazily (so importing the backend has no side effect). */
+  loadRuntime(): Promise<OrtRuntime>;
+  /** Every device this runtime can serve; each is probed once, on first need. */
+  readonly devices: readonly Device[];
+  /** Devices `'auto'` may pick, best first. */
+  readonly autoPreference: readonly Device[];
+  /** Execution providers for a device. */
+  executionProviders(device: Device): InferenceSession.SessionOptions['executionProviders'];
+  /** Extra session options for the portable options (threads and the like). */
+  sessionOptions?(options: SessionOptions): InferenceSession.SessionOptions;
+  /** A hint added to `UnsupportedDeviceError` messages, e.g. how to install CUDA support. */
+  unsupportedHint?(device: Device): string;
+  /** Run one inference at a time per backend (needed by WebGPU). */
+  readonly serializeRuns?: boolean;
+}
+
+/** Builds a {@link BackendV1} from an onnxruntime package. Device probing is lazy and cached. */
+export function createOrtBackend(definition: OrtBackendDefinition): BackendV1 {
+  let runtime: Promise<OrtRuntime> | undefined;
+  const loadRuntime = () => {
+    runtime ??= definition.loadRuntime();
+    return runtime;
+  };
+  const availability = new Map<Device, Promise<boolean>>();
+  const isAvailable = (device: Device): Promise<boolean> => {
+    let probe = availability.get(device);
+    if (!probe) {
+      probe = (async () => {
+        const ort = await loadRuntime();
+        try {
+          const session = await ort.InferenceSession.create(probeModel(), {
+            executionProviders: definition.executionProviders(device),
+            logSeverityLevel: 4,
+          });
+          await session.release();
+          return true;
+        } catch {
+          return false;
+        }
+      })();
+      availability.set(device, probe);
+    }
+    return probe;
+  };
+  const supportedDevices = async (): Promise<readonly Device[]> => {
+    const checks = await Promise.all(definition.devices.map(isAvailable));
+    return definition.devices.filter((_, i) => checks[i]);
+  };
+  let queue: Promise<unknown> = Promise.resolve();
+  const serialize = <T>(task: () => Promise<T>): Promise<T> => {
+    if (!definition.serializeRuns) return task();
+    const next = queue.then(task, task);
+    queue = next.catch(() => undefined);
+    return next;
+  };
+
+  const resolveDevice = async (request: DeviceRequest, onEvent?: EventListener): Promise<Device> => {
+    if (request === 'auto') {
+      const available = await Promise.all(definition.autoPreference.map(isAvailable));
+      const supported = definition.autoPreference.filter((_, i) => available[i]);
+      return resolveDeviceRequest(definition.name, 'auto', supported, definition.autoPreference, onEvent);
+    }
+    if (!definition.devices.includes(request) || !(await isAvailable(request))) {
+      throw new UnsupportedDeviceError(
+        request,
+        await supportedDevices(),
+        definition.unsupportedHint?.(request),
+      );
+    }
+    return request;
+  };
+
+  return {
+    specificationVersion: 'v1',
+    name: definition.name,
+    supportedDevices,
+    resolveDevice,
+    async createSession(model: Uint8Array, options: SessionOptions = {}): Promise<SessionV1> {
+      const device = await resolveDevice(options.device ?? 'auto', options.onEvent);
+      const ort = await loadRuntime();
+      const extra = (options.backendOptions?.[definition.name] ?? {}) as InferenceSession.SessionOptions;
+      const name = options.name ?? 'model';
+      let session: InferenceSession;
+      try {
+        session = await ort.InferenceSession.create(model, {
+          ...definition.sessionOptions?.(options),
+          ...extra,
+          executionProviders: extra.executionProviders ?? definition.executionProviders(device),
+        });
+      } catch (error) {
+        throw new ModelLoadError(
+          name,
+          `onnxruntime rejected the model on ${device}: ${(error as Error).message}`,
+          {
+            cause: error,
+          },
+        );
+      }
+      return wrapOrtSession(ort, session, { device, name, serialize });
+    },
+  };
+}

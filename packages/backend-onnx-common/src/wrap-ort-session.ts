@@ -1,0 +1,79 @@
+import {
+  type Device,
+  type RunOptions,
+  SessionRunError,
+  type SessionV1,
+  type TensorLike,
+  throwIfAborted,
+} from '@joyvasa/core';
+import type { InferenceSession, Tensor } from 'onnxruntime-common';
+
+/** The part of an onnxruntime module (node or web) the adapter uses. */
+export interface OrtRuntime {
+  readonly InferenceSession: {
+    create(model: Uint8Array, options?: InferenceSession.SessionOptions): Promise<InferenceSession>;
+  };
+  readonly Tensor: new (
+    type: TensorLike['type'],
+    data: TensorLike['data'],
+    dims: readonly number[],
+  ) => Tensor;
+}
+
+interface WrapOptions {
+  readonly device: Device;
+  readonly name: string;
+  readonly serialize: <T>(task: () => Promise<T>) => Promise<T>;
+}
+
+function describe(feeds: Readonly<Record<string, TensorLike>>): string {
+  return Object.entries(feeds)
+    .map(([name, tensor]) => `${name} ${tensor.type}[${tensor.dims.join(', ')}]`)
+    .join(', ');
+}
+
+/** Adapts an onnxruntime session to {@link SessionV1}: plain tensors in and out, typed errors. */
+export function wrapOrtSession(ort: OrtRuntime, session: InferenceSession, options: WrapOptions): SessionV1 {
+  let disposed = false;
+  return {
+    specificationVersion: 'v1',
+    device: options.device,
+    inputNames: [...session.inputNames],
+    outputNames: [...session.outputNames],
+    async run(feeds, runOptions: RunOptions = {}) {
+      throwIfAborted(runOptions.signal);
+      if (disposed) throw new SessionRunError(options.name, 'the session has been disposed');
+      const missing = session.inputNames.filter((name) => !(name in feeds));
+      if (missing.length > 0) {
+        throw new SessionRunError(
+          options.name,
+          `missing inputs ${missing.join(', ')} (got ${describe(feeds)})`,
+        );
+      }
+      const ortFeeds: Record<string, Tensor> = {};
+      for (const [name, tensor] of Object.entries(feeds)) {
+        ortFeeds[name] = new ort.Tensor(tensor.type, tensor.data, tensor.dims);
+      }
+      let results: InferenceSession.OnnxValueMapType;
+      try {
+        results = await options.serialize(() => session.run(ortFeeds));
+      } catch (error) {
+        throw new SessionRunError(options.name, `${(error as Error).message} (inputs: ${describe(feeds)})`, {
+          cause: error,
+        });
+      }
+      throwIfAborted(runOptions.signal);
+      const outputs: Record<string, TensorLike> = {};
+      for (const name of session.outputNames) {
+        const value = results[name] as Tensor;
+        outputs[name] = { type: value.type, dims: [...value.dims], data: value.data } as TensorLike;
+      }
+      return outputs;
+    },
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      await session.release();
+    },
+  };
+}

@@ -1,0 +1,1 @@
+export { createOnnxNodeBackend, type OnnxNodeBackendOptions } from './onnx-node-backend.js';

@@ -1,0 +1,42 @@
+import { createOrtBackend, type OrtRuntime } from '@joyvasa/backend-onnx-common';
+import type { BackendV1, Device } from '@joyvasa/core';
+
+/** Options of {@link createOnnxNodeBackend}. */
+export interface OnnxNodeBackendOptions {
+  /**
+   * Devices `'auto'` may pick, best first. Default `['cuda', 'cpu']`. Add `'webgpu'` to allow the Dawn
+   * WebGPU execution provider, which needs a Vulkan driver.
+   */
+  readonly preference?: readonly Device[];
+  /** CUDA device index. Default 0. */
+  readonly cudaDeviceId?: number;
+  /** The onnxruntime-node module to use; by default it is imported on first use. */
+  readonly runtime?: OrtRuntime;
+}
+
+/**
+ * A backend on onnxruntime-node: `cpu` always; `cuda` when the installed runtime has its CUDA provider
+ * (onnxruntime-node downloads it at install time on linux/x64 unless told to skip); `webgpu` on request.
+ */
+export function createOnnxNodeBackend(options: OnnxNodeBackendOptions = {}): BackendV1 {
+  const preference = options.preference ?? ['cuda', 'cpu'];
+  return createOrtBackend({
+    name: 'onnx-node',
+    loadRuntime: async () => options.runtime ?? ((await import('onnxruntime-node')) as unknown as OrtRuntime),
+    devices: ['cpu', 'cuda', 'webgpu'],
+    autoPreference: preference,
+    executionProviders: (device) =>
+      device === 'cuda' ? [{ name: 'cuda', deviceId: options.cudaDeviceId ?? 0 }] : [device],
+    sessionOptions: (session) => ({
+      ...(session.threads ? { intraOpNumThreads: session.threads } : {}),
+      // Spin-waiting threads slow everything down on small shared machines.
+      extra: { session: { intra_op: { allow_spinning: '0' } } },
+    }),
+    unsupportedHint: (device) =>
+      device === 'cuda'
+        ? 'onnxruntime-node finds CUDA only when its CUDA provider was installed (see docs/guide/devices.md).'
+        : device === 'wasm'
+          ? 'wasm is a browser device: use @joyvasa/backend-onnx-web.'
+          : '',
+  });
+}

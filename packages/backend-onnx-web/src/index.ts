@@ -1,0 +1,1 @@
+export { createOnnxWebBackend, type OnnxWebBackendOptions } from './onnx-web-backend.js';

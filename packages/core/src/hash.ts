@@ -1,0 +1,5 @@
+/** Lower-case hex sha256 of the bytes, via WebCrypto (available in browsers and Node >= 20). */
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
+  return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
+}

@@ -1,0 +1,74 @@
+export type { AudioEncoderV1, EncodeOptions } from './audio-encoder.js';
+export {
+  type BackendV1,
+  type RunOptions,
+  resolveDeviceRequest,
+  type SessionOptions,
+  type SessionV1,
+} from './backend.js';
+export type { DenoiseInput, DenoiserConfig, DenoiserV1 } from './denoiser.js';
+export { type Device, type DeviceRequest, devices, isDeviceRequest } from './device.js';
+export {
+  IntegrityError,
+  InvalidInputError,
+  isAbortError,
+  JoyvasaError,
+  ManifestError,
+  MissingDependencyError,
+  ModelLoadError,
+  NoFaceFoundError,
+  SessionRunError,
+  throwIfAborted,
+  UnsupportedDeviceError,
+} from './errors.js';
+export type {
+  BackendFallbackEvent,
+  EventListener,
+  JoyvasaEvent,
+  ModelFileEvent,
+  NoticeEvent,
+  ProgressEvent,
+} from './events.js';
+export { sha256Hex } from './hash.js';
+export { assertImage, type ImageLike, type RgbImage, toRgbImage } from './image.js';
+export {
+  type BundleProvenance,
+  checkSessionNames,
+  componentFile,
+  MANIFEST_VERSION,
+  type ModelComponent,
+  type ModelFile,
+  type ModelManifest,
+  type TensorSpec,
+  validateManifest,
+} from './manifest.js';
+export { type ModelBundle, type OpenModelBundleOptions, openModelBundle } from './model-bundle.js';
+export {
+  createMemorySource,
+  createUrlSource,
+  type ModelSourceV1,
+  type ReadOptions,
+  type UrlSourceOptions,
+} from './model-source.js';
+export {
+  type CacheApiStoreOptions,
+  createCacheApiStore,
+  createMemoryStore,
+  type ModelStore,
+} from './model-store.js';
+export type { RendererV1, RenderInput } from './renderer.js';
+export type { SchedulerStepInput, SchedulerV1 } from './scheduler.js';
+export {
+  assertFinite,
+  assertTensor,
+  createTensor,
+  type DataTypeMap,
+  type DimPattern,
+  type DType,
+  type Float32Tensor,
+  float32Tensor,
+  isTensorLike,
+  type TensorLike,
+  tensorSize,
+} from './tensor.js';
+export { version } from './version.js';

@@ -1,0 +1,2 @@
+export { createDirectorySource } from './directory-source.js';
+export { createFileStore, defaultCacheDirectory } from './file-store.js';

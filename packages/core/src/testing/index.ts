@@ -1,0 +1,6 @@
+export {
+  type CheckAudioEncoderOptions,
+  type ConformanceFailure,
+  type ConformanceReport,
+  checkAudioEncoder,
+} from './check-audio-encoder.js';

@@ -1,0 +1,7 @@
+import { packageConfig } from '../../tools/tsup-config';
+
+export default packageConfig({
+  index: 'src/index.ts',
+  'node/index': 'src/node/index.ts',
+  'testing/index': 'src/testing/index.ts',
+});

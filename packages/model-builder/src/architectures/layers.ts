@@ -1,0 +1,127 @@
+import { createTensor, type Float32Tensor } from '@joyvasa/core';
+import type { GraphBuilder } from '../onnx/graph-builder.js';
+import type { WeightSource } from '../weights/weight-source.js';
+
+/**
+ * Layer helpers shared by the architecture definitions. Each reads its weights by the official state-dict
+ * key (`prefix` + `.weight`, …) and adds the equivalent ONNX nodes. Shapes follow PyTorch's layouts.
+ */
+
+/** Transposes a [rows, cols] tensor. */
+export function transpose2d(tensor: Float32Tensor): Float32Tensor {
+  const [rows, cols] = tensor.dims as [number, number];
+  const out = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) out[c * rows + r] = tensor.data[r * cols + c]!;
+  }
+  return createTensor('float32', [cols, rows], out);
+}
+
+/** `nn.Linear(inFeatures, outFeatures)`: `x Wᵀ + b` on the last axis. */
+export function linear(
+  g: GraphBuilder,
+  weights: WeightSource,
+  prefix: string,
+  x: string,
+  inFeatures: number,
+  outFeatures: number,
+  bias = true,
+): string {
+  const weight = transpose2d(weights.get(`${prefix}.weight`, [outFeatures, inFeatures]));
+  const product = g.matmul(x, g.initializer(weight, `${prefix}.weight`));
+  if (!bias) return product;
+  return g.add(product, g.initializer(weights.get(`${prefix}.bias`, [outFeatures]), `${prefix}.bias`));
+}
+
+/** Options of {@link conv}. Sizes are per spatial axis; a number applies to every axis. */
+export interface ConvOptions {
+  readonly inChannels: number;
+  readonly outChannels: number;
+  /** Kernel size per spatial axis; its length sets 1-D, 2-D or 3-D. */
+  readonly kernel: readonly number[];
+  readonly stride?: number;
+  readonly padding?: number;
+  readonly groups?: number;
+  readonly bias?: boolean;
+}
+
+/** `nn.Conv1d/2d/3d` with symmetric zero padding. */
+export function conv(
+  g: GraphBuilder,
+  weights: WeightSource,
+  prefix: string,
+  x: string,
+  options: ConvOptions,
+): string {
+  const rank = options.kernel.length;
+  const groups = options.groups ?? 1;
+  const weight = weights.get(`${prefix}.weight`, [
+    options.outChannels,
+    options.inChannels / groups,
+    ...options.kernel,
+  ]);
+  return convWithWeight(g, x, weight, options, prefix, (options.bias ?? true) ? weights : undefined, rank);
+}
+
+/** A convolution with an already prepared weight (e.g. spectral norm baked in); bias read from `prefix.bias`. */
+export function convWithWeight(
+  g: GraphBuilder,
+  x: string,
+  weight: Float32Tensor,
+  options: ConvOptions,
+  prefix: string,
+  biasSource: WeightSource | undefined,
+  rank = options.kernel.length,
+): string {
+  const padding = options.padding ?? 0;
+  const inputs = [x, g.initializer(weight, `${prefix}.weight`)];
+  if (biasSource)
+    inputs.push(g.initializer(biasSource.get(`${prefix}.bias`, [options.outChannels]), `${prefix}.bias`));
+  return g.op('Conv', inputs, {
+    kernel_shape: options.kernel,
+    strides: new Array(rank).fill(options.stride ?? 1),
+    pads: new Array(rank * 2).fill(padding),
+    group: options.groups ?? 1,
+  });
+}
+
+/** `nn.BatchNorm1d/2d/3d` in eval mode (running statistics). */
+export function batchNorm(
+  g: GraphBuilder,
+  weights: WeightSource,
+  prefix: string,
+  x: string,
+  channels: number,
+  epsilon = 1e-5,
+): string {
+  const get = (name: string) =>
+    g.initializer(weights.get(`${prefix}.${name}`, [channels]), `${prefix}.${name}`);
+  return g.op(
+    'BatchNormalization',
+    [x, get('weight'), get('bias'), get('running_mean'), get('running_var')],
+    {
+      epsilon: { float: epsilon },
+    },
+  );
+}
+
+/** `nn.LayerNorm(dim)` over the last axis. */
+export function layerNorm(
+  g: GraphBuilder,
+  weights: WeightSource,
+  prefix: string,
+  x: string,
+  dim: number,
+  epsilon: number,
+): string {
+  const scale = g.initializer(weights.get(`${prefix}.weight`, [dim]), `${prefix}.weight`);
+  const bias = g.initializer(weights.get(`${prefix}.bias`, [dim]), `${prefix}.bias`);
+  return g.op('LayerNormalization', [x, scale, bias], { axis: -1, epsilon: { float: epsilon } });
+}
+
+/** `nn.InstanceNorm2d(channels, affine=False)`: per-sample, per-channel normalisation over the spatial axes. */
+export function instanceNorm(g: GraphBuilder, x: string, channels: number, epsilon = 1e-5): string {
+  const ones = g.float(new Array(channels).fill(1), [channels]);
+  const zeros = g.float(new Array(channels).fill(0), [channels]);
+  return g.op('InstanceNormalization', [x, ones, zeros], { epsilon: { float: epsilon } });
+}

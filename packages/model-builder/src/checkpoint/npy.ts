@@ -1,0 +1,55 @@
+import { createTensor, type DType, type TensorLike } from '@joyvasa/core';
+import { CheckpointError } from './checkpoint-error.js';
+
+const npyDtypes: Readonly<Record<string, DType>> = {
+  '<f4': 'float32',
+  '<f2': 'float16',
+  '<i8': 'int64',
+  '<i4': 'int32',
+  '|u1': 'uint8',
+  '|b1': 'bool',
+};
+
+/** Reads a NumPy `.npy` file (format 1.0–3.0, little-endian, C order). */
+export function readNpy(bytes: Uint8Array, name = 'array.npy'): TensorLike {
+  const magic = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
+  if (bytes.length < 10 || magic.some((byte, i) => bytes[i] !== byte)) {
+    throw new CheckpointError(name, 'not a .npy file (bad magic)');
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const major = bytes[6]!;
+  const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
+  const headerStart = major === 1 ? 10 : 12;
+  const header = new TextDecoder().decode(bytes.subarray(headerStart, headerStart + headerLength));
+  const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
+  const fortran = /'fortran_order':\s*(True|False)/.exec(header)?.[1];
+  const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
+  if (!descr || !fortran || shapeText === undefined)
+    throw new CheckpointError(name, `unreadable header ${header}`);
+  const type = npyDtypes[descr];
+  if (!type) throw new CheckpointError(name, `dtype ${descr} is not supported`);
+  if (fortran === 'True') throw new CheckpointError(name, 'Fortran-ordered arrays are not supported');
+  const dims = shapeText
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0)
+    .map(Number);
+  const start = headerStart + headerLength;
+  const count = dims.reduce((a, b) => a * b, 1);
+  const elementBytes = { float32: 4, float16: 2, int64: 8, int32: 4, uint8: 1, bool: 1 }[type];
+  if (bytes.length - start < count * elementBytes) {
+    throw new CheckpointError(name, `truncated: ${bytes.length - start} data bytes for ${count} elements`);
+  }
+  const copy = bytes.slice(start, start + count * elementBytes).buffer;
+  const data =
+    type === 'float32'
+      ? new Float32Array(copy)
+      : type === 'float16'
+        ? new Uint16Array(copy)
+        : type === 'int64'
+          ? new BigInt64Array(copy)
+          : type === 'int32'
+            ? new Int32Array(copy)
+            : new Uint8Array(copy);
+  return createTensor(type, dims, data as never);
+}

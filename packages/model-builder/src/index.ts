@@ -1,0 +1,34 @@
+export { CheckpointError } from './checkpoint/checkpoint-error.js';
+export { readNpy } from './checkpoint/npy.js';
+export { goldenCases } from './golden/cases/index.js';
+export {
+  compareToGolden,
+  type GoldenCase,
+  type GoldenComparison,
+  type GoldenContext,
+  type GoldenManifest,
+  type GoldenModule,
+  type GoldenStateEntry,
+} from './golden/golden-case.js';
+export { type Attributes, DEFAULT_OPSET, GraphBuilder } from './onnx/graph-builder.js';
+export {
+  type AttributeValue,
+  encodeOnnxModel,
+  type OnnxGraph,
+  type OnnxModelOptions,
+  type OnnxNode,
+  type OnnxValueInfo,
+  onnxDataType,
+} from './onnx/onnx-model.js';
+export { ProtobufWriter } from './onnx/protobuf-writer.js';
+export { version } from './version.js';
+export { fnv1a32, formulaInput, formulaParameter, formulaWave } from './weights/formula.js';
+export {
+  auditWeights,
+  createFormulaSource,
+  createStateDictSource,
+  prefixedSource,
+  type WeightAudit,
+  type WeightProblem,
+  type WeightSource,
+} from './weights/weight-source.js';

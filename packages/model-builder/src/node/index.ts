@@ -1,0 +1,1 @@
+export { type GoldenReport, type RunGoldenOptions, runGolden } from './run-golden.js';

@@ -1,0 +1,34 @@
+import { defineConfig } from 'vitest/config';
+
+// Tests import each package's TypeScript source through the `@joyvasa/source` export condition: no build needed.
+const shared = {
+  resolve: { conditions: ['@joyvasa/source', 'module', 'browser', 'development|production'] },
+  ssr: { resolve: { conditions: ['@joyvasa/source', 'module', 'node', 'development|production'] } },
+  define: { __PACKAGE_VERSION__: JSON.stringify('0.0.0-source') },
+};
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        ...shared,
+        test: {
+          name: 'unit',
+          include: ['packages/*/src/**/*.test.ts'],
+          exclude: ['**/*.media.test.ts', '**/node_modules/**'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        ...shared,
+        test: {
+          name: 'media',
+          include: ['packages/*/src/**/*.media.test.ts', 'tests/**/*.media.test.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 600_000,
+        },
+      },
+    ],
+  },
+});
