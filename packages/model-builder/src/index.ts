@@ -1,6 +1,20 @@
+export {
+  batchNorm,
+  type ConvOptions,
+  conv,
+  convWithWeight,
+  instanceNorm,
+  layerNorm,
+  linear,
+  transpose2d,
+} from './architectures/layers.js';
+export {
+  buildRetargetingMlp,
+  type RetargetingMlpConfig,
+  retargetingMlpConfigs,
+} from './architectures/liveportrait/retargeting-mlp.js';
 export { CheckpointError } from './checkpoint/checkpoint-error.js';
 export { readNpy } from './checkpoint/npy.js';
-export { goldenCases } from './golden/cases/index.js';
 export {
   compareToGolden,
   type GoldenCase,
@@ -23,6 +37,7 @@ export {
 export { ProtobufWriter } from './onnx/protobuf-writer.js';
 export { version } from './version.js';
 export { fnv1a32, formulaInput, formulaParameter, formulaWave } from './weights/formula.js';
+export { spectralNormWeight, weightNormWeight } from './weights/reparametrizations.js';
 export {
   auditWeights,
   createFormulaSource,

@@ -40,7 +40,8 @@ export function readNpy(bytes: Uint8Array, name = 'array.npy'): TensorLike {
   if (bytes.length - start < count * elementBytes) {
     throw new CheckpointError(name, `truncated: ${bytes.length - start} data bytes for ${count} elements`);
   }
-  const copy = bytes.slice(start, start + count * elementBytes).buffer;
+  // Copy: Node Buffers may be views into a shared pool, and typed arrays need aligned offsets.
+  const copy = new Uint8Array(bytes.subarray(start, start + count * elementBytes)).buffer;
   const data =
     type === 'float32'
       ? new Float32Array(copy)

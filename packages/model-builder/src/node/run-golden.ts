@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BackendV1, TensorLike } from '@joyvasa/core';
 import { readNpy } from '../checkpoint/npy.js';
-import { goldenCases } from '../golden/cases/index.js';
 import type { GoldenCase, GoldenComparison, GoldenContext, GoldenManifest } from '../golden/golden-case.js';
 import { createFormulaSource } from '../weights/weight-source.js';
 
@@ -10,8 +9,8 @@ import { createFormulaSource } from '../weights/weight-source.js';
 export interface RunGoldenOptions {
   /** The reference backend; sessions run on its `cpu` device. */
   readonly backend: BackendV1;
-  /** Cases to run. Default: all of them. */
-  readonly cases?: readonly GoldenCase[];
+  /** The cases to run (the CLI passes its registry). */
+  readonly cases: readonly GoldenCase[];
   /** Only cases covering a module whose name contains one of these strings. */
   readonly only?: readonly string[];
   /** Called as each comparison is made. */
@@ -69,7 +68,7 @@ export async function runGolden(folder: string, options: RunGoldenOptions): Prom
     },
   };
 
-  const selected = (options.cases ?? goldenCases).filter(
+  const selected = options.cases.filter(
     (testCase) =>
       !options.only || testCase.modules.some((module) => options.only!.some((part) => module.includes(part))),
   );
@@ -96,7 +95,7 @@ export async function runGolden(folder: string, options: RunGoldenOptions): Prom
 
   const manifestPaths = ['manifest.json', 'audio/manifest.json'];
   const covered = new Set(
-    goldenCases.flatMap((testCase) => testCase.modules.map((m) => `${testCase.manifestPath}#${m}`)),
+    options.cases.flatMap((testCase) => testCase.modules.map((m) => `${testCase.manifestPath}#${m}`)),
   );
   const uncovered: string[] = [];
   for (const path of manifestPaths) {

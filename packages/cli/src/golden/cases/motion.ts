@@ -1,4 +1,4 @@
-import type { GoldenCase } from '../golden-case.js';
+import type { GoldenCase } from '@joyvasa/model-builder';
 
 /** Golden parity cases of the motion modules. */
 export const motionCases: readonly GoldenCase[] = [];

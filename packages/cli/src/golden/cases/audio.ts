@@ -1,4 +1,4 @@
-import type { GoldenCase } from '../golden-case.js';
+import type { GoldenCase } from '@joyvasa/model-builder';
 
 /** Golden parity cases of the audio modules. */
 export const audioCases: readonly GoldenCase[] = [];

@@ -1,4 +1,4 @@
-import type { GoldenCase } from '../golden-case.js';
+import type { GoldenCase } from '@joyvasa/model-builder';
 import { audioCases } from './audio.js';
 import { liveportraitCases } from './liveportrait.js';
 import { motionCases } from './motion.js';

@@ -1,0 +1,33 @@
+#!/usr/bin/env node
+import { JoyvasaError } from '@joyvasa/core';
+import { goldenCommand, goldenUsage } from './commands/golden-command.js';
+
+const commands: Record<string, { run: (args: readonly string[]) => Promise<number>; usage: string }> = {
+  golden: { run: goldenCommand, usage: goldenUsage },
+};
+
+function usage(): string {
+  return `joyvasa <command> [options]\n\nCommands:\n${Object.values(commands)
+    .map((command) => `  ${command.usage.split('\n')[0]}`)
+    .join('\n')}\n\nRun 'joyvasa <command> --help' for details.`;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  const command = name ? commands[name] : undefined;
+  if (!command) {
+    console.log(usage());
+    return name === undefined || name === '--help' || name === '-h' ? 0 : 2;
+  }
+  try {
+    return await command.run(rest);
+  } catch (error) {
+    if (JoyvasaError.isInstance(error)) {
+      console.error(`error: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));
