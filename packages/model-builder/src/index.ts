@@ -8,13 +8,10 @@ export {
   linear,
   transpose2d,
 } from './architectures/layers.js';
-export {
-  buildRetargetingMlp,
-  type RetargetingMlpConfig,
-  retargetingMlpConfigs,
-} from './architectures/liveportrait/retargeting-mlp.js';
-export { CheckpointError } from './checkpoint/checkpoint-error.js';
-export { readNpy } from './checkpoint/npy.js';
+export * from './architectures/hubert/index.js';
+export * from './architectures/joyvasa/index.js';
+export * from './architectures/liveportrait/index.js';
+export * from './checkpoint/index.js';
 export {
   compareToGolden,
   type GoldenCase,

@@ -1,7 +1,13 @@
 import type { GoldenCase } from '@joyvasa/model-builder';
 import { audioCases } from './audio.js';
 import { liveportraitCases } from './liveportrait.js';
+import { liveportraitRuntimeCases } from './liveportrait-runtime.js';
 import { motionCases } from './motion.js';
 
 /** Every golden parity case, in the order `pnpm golden` runs them. */
-export const goldenCases: readonly GoldenCase[] = [...liveportraitCases, ...motionCases, ...audioCases];
+export const goldenCases: readonly GoldenCase[] = [
+  ...liveportraitCases,
+  ...liveportraitRuntimeCases,
+  ...motionCases,
+  ...audioCases,
+];

@@ -1,0 +1,2 @@
+export { CheckpointError } from './checkpoint-error.js';
+export { readNpy } from './npy.js';
