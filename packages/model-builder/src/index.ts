@@ -1,3 +1,5 @@
+export * from './architectures/hubert/index.js';
+export * from './architectures/joyvasa/index.js';
 export {
   batchNorm,
   type ConvOptions,
@@ -8,8 +10,6 @@ export {
   linear,
   transpose2d,
 } from './architectures/layers.js';
-export * from './architectures/hubert/index.js';
-export * from './architectures/joyvasa/index.js';
 export * from './architectures/liveportrait/index.js';
 export * from './checkpoint/index.js';
 export {

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { ManifestError } from './errors.js';
+import { checkSessionNames, componentFile, validateManifest } from './manifest.js';
+
+const sha = 'ab'.repeat(32);
+
+function manifest(overrides: Record<string, unknown> = {}) {
+  return {
+    manifestVersion: 1,
+    name: 'test',
+    version: '1.0.0',
+    provenance: 'fixture',
+    components: {
+      warping_module: {
+        file: { path: 'warping.onnx', sha256: sha, bytes: 10 },
+        inputs: { feature_3d: { type: 'float32', dims: [1, 32, 16, 64, 64] } },
+        outputs: { out: { type: 'float32', dims: ['batch', 256, null, 64] } },
+        devices: { webgpu: { file: { path: 'warping.gather.onnx', sha256: sha, bytes: 12 } } },
+      },
+    },
+    data: { motionTemplate: {} },
+    ...overrides,
+  };
+}
+
+function errorOf(value: unknown): ManifestError {
+  try {
+    validateManifest(value);
+  } catch (error) {
+    if (ManifestError.isInstance(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a ManifestError');
+}
+
+describe('validateManifest', () => {
+  it('accepts a well-formed manifest and keeps device overrides', () => {
+    const valid = validateManifest(manifest());
+    const component = valid.components.warping_module!;
+    expect(componentFile(component, 'cpu').path).toBe('warping.onnx');
+    expect(componentFile(component, 'webgpu').path).toBe('warping.gather.onnx');
+    expect(component.outputs.out!.dims).toEqual(['batch', 256, null, 64]);
+  });
+
+  it('names the offending field', () => {
+    expect(errorOf(manifest({ manifestVersion: 2 })).path).toBe('manifestVersion');
+    expect(errorOf(manifest({ provenance: 'made-up' })).path).toBe('provenance');
+    expect(errorOf({ ...manifest(), components: 3 }).path).toBe('components');
+    const badSha = manifest();
+    (badSha.components.warping_module.file as { sha256: string }).sha256 = 'xyz';
+    expect(errorOf(badSha).path).toBe('components.warping_module.file.sha256');
+    const escape = manifest();
+    (escape.components.warping_module.file as { path: string }).path = '../../etc/passwd';
+    expect(errorOf(escape).message).toMatch(/relative path inside the bundle/);
+    const badDim = manifest();
+    (badDim.components.warping_module.inputs.feature_3d as { dims: unknown[] }).dims = [1, -3];
+    expect(errorOf(badDim).path).toBe('components.warping_module.inputs.feature_3d.dims[1]');
+    const badDevice = manifest();
+    (badDevice.components.warping_module as { devices: unknown }).devices = { tpu: {} };
+    expect(errorOf(badDevice).path).toBe('components.warping_module.devices.tpu');
+  });
+});
+
+describe('checkSessionNames', () => {
+  const component = validateManifest(manifest()).components.warping_module!;
+  it('passes a session with the declared names', () => {
+    expect(() =>
+      checkSessionNames('w', component, { inputNames: ['feature_3d'], outputNames: ['out'] }),
+    ).not.toThrow();
+  });
+  it('explains a mismatch', () => {
+    expect(() => checkSessionNames('w', component, { inputNames: ['x'], outputNames: ['out'] })).toThrow(
+      /the model has inputs \[x\], the manifest declares \[feature_3d\]/,
+    );
+  });
+});

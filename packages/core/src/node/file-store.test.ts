@@ -1,0 +1,47 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createDirectorySource } from './directory-source.js';
+import { createFileStore } from './file-store.js';
+
+const key = 'cd'.repeat(32);
+const folders: string[] = [];
+async function tempDir() {
+  const dir = await mkdtemp(join(tmpdir(), 'joyvasa-store-'));
+  folders.push(dir);
+  return dir;
+}
+afterEach(async () => {
+  for (const dir of folders.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
+describe('createFileStore', () => {
+  it('stores, returns and deletes files by sha256, leaving no partial files', async () => {
+    const dir = await tempDir();
+    const store = createFileStore(dir);
+    expect(await store.get(key)).toBeUndefined();
+    await store.put(key, Uint8Array.from([1, 2, 3]));
+    expect(Array.from((await store.get(key))!)).toEqual([1, 2, 3]);
+    expect(await readdir(dir)).toEqual([key]);
+    await store.delete(key);
+    expect(await store.get(key)).toBeUndefined();
+  });
+
+  it('refuses keys that are not hashes', async () => {
+    const store = createFileStore(await tempDir());
+    await expect(store.get('../../etc/passwd')).rejects.toThrow(/not a sha256 key/);
+  });
+});
+
+describe('createDirectorySource', () => {
+  it('reads files and refuses paths that leave the folder', async () => {
+    const dir = await tempDir();
+    const store = createFileStore(dir);
+    await store.put(key, Uint8Array.from([9, 8]));
+    const source = createDirectorySource(dir);
+    expect(Array.from(await source.read(key))).toEqual([9, 8]);
+    await expect(source.read('../x')).rejects.toThrow(/leaves the bundle folder/);
+    await expect(source.read('missing.onnx')).rejects.toThrow(/does not exist/);
+  });
+});

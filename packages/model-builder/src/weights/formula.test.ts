@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { fnv1a32, formulaInput, formulaParameter } from './formula.js';
+
+// Expected values computed independently with NumPy from the golden README's definition
+// (float64, rounded to float32), seed "A".
+const expectations: Array<[string, number[], [number, number, number]]> = [
+  ['first.conv.weight', [64, 3, 3, 3], [0.06039820984005928, 0.1738295555114746, -0.30883947014808655]],
+  ['first.norm.running_var', [64], [0.9597331881523132, 0.8673380613327026, 0.9202276468276978]],
+  ['first.norm.running_mean', [64], [0.034733012318611145, 0.06829658150672913, 0.033999744802713394]],
+  ['first.norm.weight', [64], [0.9321587681770325, 0.9156441688537598, 1.0291266441345215]],
+  ['first.conv.bias', [64], [0.018262606114149094, 0.018637942150235176, -0.01053615938872099]],
+  [
+    'detector.stages.0.0.grn.gamma',
+    [1, 1, 1, 384],
+    [0.402935266494751, 0.3383868336677551, -0.29712778329849243],
+  ],
+  ['start_motion_feat', [1, 25, 70], [0.3529262840747833, 0.2586454749107361, -0.047630567103624344]],
+];
+
+describe('formula weights', () => {
+  it('hashes with 32-bit FNV-1a over UTF-8', () => {
+    expect(fnv1a32('')).toBe(0x811c9dc5);
+    expect(fnv1a32('a')).toBe(0xe40c292c);
+    expect(fnv1a32('A:first.conv.weight')).toBe(0xe3ff0b2a);
+    expect(fnv1a32('A:déjà')).toBe(0x110017);
+  });
+
+  it.each(expectations)('reproduces %s bit for bit', (key, shape, [first, second, last]) => {
+    const tensor = formulaParameter('A', key, shape);
+    expect(tensor.type).toBe('float32');
+    expect(tensor.dims).toEqual(shape);
+    const data = tensor.data as Float32Array;
+    expect([data[0], data[1], data[data.length - 1]]).toEqual([first, second, last]);
+  });
+
+  it('gives num_batches_tracked as int64 zeros', () => {
+    const tensor = formulaParameter('A', 'first.norm.num_batches_tracked', []);
+    expect(tensor.type).toBe('int64');
+    expect(Array.from(tensor.data as BigInt64Array)).toEqual([0n]);
+  });
+
+  it('depends on the seed and the key', () => {
+    const a = formulaParameter('A', 'x.bias', [8]).data;
+    expect(formulaParameter('B', 'x.bias', [8]).data).not.toEqual(a);
+    expect(formulaParameter('A', 'y.bias', [8]).data).not.toEqual(a);
+  });
+
+  it('maps inputs into [lo, hi]', () => {
+    const input = formulaInput('A', 'image', [1, 3, 8, 8], 0, 1).data;
+    expect(Math.min(...input)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...input)).toBeLessThanOrEqual(1);
+  });
+});

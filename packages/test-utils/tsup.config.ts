@@ -1,3 +1,0 @@
-import { packageConfig } from '../../tools/tsup-config';
-
-export default packageConfig({ index: 'src/index.ts' });

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian machine that has Node 20 and nothing else: system packages the SDK's Node side
+# uses (ffmpeg for audio decoding and mp4 writing), pnpm, and the workspace's dependencies.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v ffmpeg >/dev/null 2>&1 || need_apt+=(ffmpeg)
+if [ "${JOYVASA_BROWSER_TESTS:-0}" = "1" ] && ! command -v chromium >/dev/null 2>&1; then need_apt+=(chromium); fi
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" = "0" ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  else
+    echo "Please install: ${need_apt[*]} (for example: sudo apt-get install -y ${need_apt[*]})" >&2
+    exit 1
+  fi
+fi
+
+if ! command -v pnpm >/dev/null 2>&1; then
+  npm install -g pnpm@12 --silent
+fi
+
+# onnxruntime-node's install script would download CUDA libraries from NuGet; .npmrc and
+# pnpm-workspace.yaml skip it (the CPU runtime ships in the npm package).
+pnpm install --frozen-lockfile
