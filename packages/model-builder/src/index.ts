@@ -11,6 +11,7 @@ export {
   transpose2d,
 } from './architectures/layers.js';
 export * from './architectures/liveportrait/index.js';
+export { type BundlePlan, graphSpecs, type PlannedComponent } from './bundle/bundle-plan.js';
 export * from './checkpoint/index.js';
 export {
   compareToGolden,

@@ -1,0 +1,61 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  type Device,
+  type EventListener,
+  MANIFEST_VERSION,
+  type ModelComponent,
+  type ModelFile,
+  type ModelManifest,
+  sha256Hex,
+  validateManifest,
+} from '@joyvasa/core';
+import { type BundlePlan, graphSpecs } from '../bundle/bundle-plan.js';
+
+async function writeModelFile(directory: string, path: string, bytes: Uint8Array): Promise<ModelFile> {
+  await writeFile(join(directory, path), bytes);
+  return { path, sha256: await sha256Hex(bytes), bytes: bytes.length };
+}
+
+/**
+ * Writes a bundle folder: one `.onnx` per component (and per device variant) and `manifest.json` with each
+ * file's sha256 and size and each component's input and output specs. Components are built and written one
+ * at a time, so only one graph's weights are in memory at once. The manifest is written last: a folder
+ * without it is an interrupted write, never a valid bundle.
+ */
+export async function writeBundle(
+  directory: string,
+  plan: BundlePlan,
+  onEvent?: EventListener,
+): Promise<ModelManifest> {
+  await mkdir(directory, { recursive: true });
+  await rm(join(directory, 'manifest.json'), { force: true });
+  const components: Record<string, ModelComponent> = {};
+  const names = Object.keys(plan.components);
+  for (const [index, name] of names.entries()) {
+    const planned = plan.components[name]!;
+    const built = planned.build();
+    const { bytes, inputs, outputs } =
+      'bytes' in built ? built : { bytes: built.encode(), ...graphSpecs(built) };
+    const file = await writeModelFile(directory, planned.file ?? `${name}.onnx`, bytes);
+    const devices: Partial<Record<Device, { file: ModelFile }>> = {};
+    for (const [device, variant] of Object.entries(planned.devices ?? {})) {
+      if (!variant) continue;
+      devices[device as Device] = {
+        file: await writeModelFile(directory, variant.file, variant.build().encode()),
+      };
+    }
+    components[name] = { file, inputs, outputs, ...(Object.keys(devices).length > 0 ? { devices } : {}) };
+    onEvent?.({ type: 'progress', stage: 'write-bundle', completed: index + 1, total: names.length });
+  }
+  const manifest = validateManifest({
+    manifestVersion: MANIFEST_VERSION,
+    name: plan.name,
+    version: plan.version,
+    provenance: plan.provenance,
+    components,
+    data: plan.data ?? {},
+  });
+  await writeFile(join(directory, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  return manifest;
+}
