@@ -12,6 +12,7 @@ export {
 } from './architectures/layers.js';
 export * from './architectures/liveportrait/index.js';
 export { type BundlePlan, graphSpecs, type PlannedComponent } from './bundle/bundle-plan.js';
+export { type OfficialGroup, type OfficialSource, officialSources } from './bundle/official-layout.js';
 export * from './checkpoint/index.js';
 export {
   compareToGolden,
