@@ -55,7 +55,7 @@ describe('writeBundle', () => {
     const { directory } = await writeTinyBundle();
     const path = join(directory, 'stitching.onnx');
     const bytes = await readFile(path);
-    bytes[bytes.length - 1] ^= 0xff;
+    bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0xff;
     await writeFile(path, bytes);
     const bundle = await openModelBundle(createDirectorySource(directory));
     await expect(bundle.createSession(createOnnxNodeBackend(), 'stitching')).rejects.toSatisfy(
