@@ -28,7 +28,6 @@ export function readNpy(bytes: Uint8Array, name = 'array.npy'): TensorLike {
     throw new CheckpointError(name, `unreadable header ${header}`);
   const type = npyDtypes[descr];
   if (!type) throw new CheckpointError(name, `dtype ${descr} is not supported`);
-  if (fortran === 'True') throw new CheckpointError(name, 'Fortran-ordered arrays are not supported');
   const dims = shapeText
     .split(',')
     .map((part) => part.trim())
@@ -52,5 +51,30 @@ export function readNpy(bytes: Uint8Array, name = 'array.npy'): TensorLike {
           : type === 'int32'
             ? new Int32Array(copy)
             : new Uint8Array(copy);
-  return createTensor(type, dims, data as never);
+  const tensor = createTensor(type, dims, data as never);
+  return fortran === 'True' ? toRowMajor(tensor) : tensor;
+}
+
+/** Reorders a column-major (Fortran-order) array into row-major order. */
+function toRowMajor(tensor: TensorLike): TensorLike {
+  const dims = tensor.dims;
+  const source = tensor.data as unknown as { length: number; [index: number]: number | bigint };
+  const target = new (tensor.data.constructor as new (length: number) => typeof source)(source.length);
+  const rank = dims.length;
+  const index = new Array<number>(rank).fill(0);
+  for (let flat = 0; flat < source.length; flat++) {
+    // `index` walks row-major order; its column-major offset is sum(index[k] * prod(dims[0..k-1])).
+    let offset = 0;
+    let stride = 1;
+    for (let axis = 0; axis < rank; axis++) {
+      offset += index[axis]! * stride;
+      stride *= dims[axis]!;
+    }
+    target[flat] = source[offset]!;
+    for (let axis = rank - 1; axis >= 0; axis--) {
+      if (++index[axis]! < dims[axis]!) break;
+      index[axis] = 0;
+    }
+  }
+  return createTensor(tensor.type, dims, target as never);
 }
