@@ -1,0 +1,105 @@
+import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
+import { createTensor, InvalidInputError, SessionRunError, type SessionV1 } from '@joyvasa/core';
+import { checkAudioEncoder } from '@joyvasa/core/testing';
+import {
+  buildHubertEncoder,
+  chineseHubertBaseConfig,
+  createFormulaSource,
+  GraphBuilder,
+  type HubertConfig,
+} from '@joyvasa/model-builder';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOnnxAudioEncoder } from './hubert-encoder.js';
+
+/** HuBERT-base's layout shrunk to run the conformance suite in seconds. */
+const tinyConfig: HubertConfig = {
+  ...chineseHubertBaseConfig,
+  name: 'tiny-hubert',
+  hiddenSize: 32,
+  numHiddenLayers: 2,
+  numAttentionHeads: 4,
+  intermediateSize: 64,
+  convDim: [32, 32, 32, 32, 32, 32, 32],
+  numConvPosEmbeddingGroups: 4,
+};
+
+const backend = createOnnxNodeBackend();
+const tinyModel = buildHubertEncoder(createFormulaSource('T'), tinyConfig).encode();
+const newSession = () => backend.createSession(tinyModel, { device: 'cpu', name: 'tiny-hubert' });
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('createOnnxAudioEncoder', () => {
+  let session: SessionV1;
+  beforeAll(async () => {
+    session = await newSession();
+  });
+  afterAll(() => session.dispose());
+
+  it('passes the AudioEncoderV1 conformance suite over a tiny HuBERT graph', async () => {
+    const encoder = createOnnxAudioEncoder({ session, id: 'tiny-hubert', featureDim: 32 });
+    const report = await checkAudioEncoder(encoder, { expectedFeatureDim: 32 });
+    expect(report.failures).toEqual([]);
+    expect(report.passed).toHaveLength(6);
+  });
+
+  it('returns the graph features as [frames, featureDim], one frame per 640 samples', async () => {
+    const encoder = createOnnxAudioEncoder({ session, id: 'tiny-hubert', featureDim: 32 });
+    const pcm = Float32Array.from({ length: 3 * 640 }, (_, i) => 0.3 * Math.sin(i * 0.07));
+    const features = await encoder.encode(pcm);
+    const direct = await session.run({ audio: createTensor('float32', [1, pcm.length], pcm.slice()) });
+    expect(features.dims).toEqual([3, 32]);
+    expect(Array.from(features.data)).toEqual(Array.from(direct.features!.data as Float32Array));
+  });
+
+  it('rejects unusable PCM with InvalidInputError that says how to fix it', async () => {
+    const encoder = createOnnxAudioEncoder({ session, id: 'tiny-hubert', featureDim: 32 });
+    const infinite = new Float32Array(640);
+    infinite[5] = Number.POSITIVE_INFINITY;
+    const cases: [unknown, RegExp][] = [
+      [new Float64Array(640), /Float32Array/],
+      [new Float32Array(0), /multiple of 640/],
+      [new Float32Array(1000), /pad the window with zeros to 1280 samples/],
+      [infinite, /sample 5 is Infinity/],
+    ];
+    for (const [pcm, message] of cases) {
+      const error = await rejection(encoder.encode(pcm as Float32Array));
+      expect(InvalidInputError.isInstance(error)).toBe(true);
+      expect((error as Error).message).toMatch(message);
+    }
+  });
+
+  it('reports a graph whose features do not match the declared width as SessionRunError', async () => {
+    const encoder = createOnnxAudioEncoder({ session, id: 'mismatched' });
+    const error = await rejection(encoder.encode(new Float32Array(640)));
+    expect(SessionRunError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain('expected float32 [1, 1, 768]');
+  });
+
+  it('rejects a session of another graph and options it cannot honour', async () => {
+    const g = new GraphBuilder('other');
+    g.output(g.relu(g.input('x', 'float32', [1, 4])), 'y', 'float32', [1, 4]);
+    const other = await backend.createSession(g.encode(), { device: 'cpu' });
+    expect(() => createOnnxAudioEncoder({ session: other, id: 'other' })).toThrow(/takes `audio`/);
+    await other.dispose();
+    expect(() => createOnnxAudioEncoder({ session, id: 'x', featuresPerSecond: 7 })).toThrow(
+      /does not divide/,
+    );
+    expect(() => createOnnxAudioEncoder({ session, id: '' })).toThrow(/non-empty/);
+  });
+
+  it('disposes its session', async () => {
+    const own = await newSession();
+    const encoder = createOnnxAudioEncoder({ session: own, id: 'tiny-hubert', featureDim: 32 });
+    await encoder.dispose?.();
+    const error = await rejection(encoder.encode(new Float32Array(640)));
+    expect(SessionRunError.isInstance(error)).toBe(true);
+  });
+});
