@@ -1,1 +1,33 @@
+export { type AudioProjection, createAudioProjection } from './audio/audio-projection.js';
+export {
+  type AudioPadMode,
+  type AudioWindowOptions,
+  type AudioWindowPlan,
+  keptFrames,
+  planAudioWindows,
+  windowSamples,
+} from './audio/audio-window-plan.js';
+export { encodeAudioWindows } from './audio/encode-audio-windows.js';
+export { applyGuidance, defaultCfgScale } from './denoiser/guidance.js';
+export { createOnnxDenoiser, type OnnxDenoiserOptions } from './denoiser/onnx-denoiser.js';
+export { type MotionFrame, motionVectorLength, rotationMatrix } from './motion/motion-frame.js';
+export { type MotionTemplate, motionTemplateFromStats } from './motion/motion-template.js';
+export { createPoseSmoother, type PoseSmoother } from './motion/pose-smoother.js';
+export { createSeededNoise, type NoiseSource } from './random/noise-source.js';
+export { philox4x32 } from './random/philox.js';
+export {
+  collectMotion,
+  type MotionChunk,
+  type SampleMotionOptions,
+  sampleMotion,
+} from './sample-motion.js';
+export { type SampledWindow, type SampleWindowsOptions, sampleWindows } from './sample-windows.js';
+export type { MotionStartFeatures } from './sampling-setup.js';
+export { cosineSchedule, type DiffusionSchedule } from './schedulers/cosine-schedule.js';
+export { createDdimScheduler, type DdimSchedulerOptions } from './schedulers/ddim-scheduler.js';
+export {
+  createDdpmScheduler,
+  type DdpmSchedulerConfig,
+  type ScheduledSampler,
+} from './schedulers/ddpm-scheduler.js';
 export { version } from './version.js';

@@ -125,3 +125,29 @@ export function instanceNorm(g: GraphBuilder, x: string, channels: number, epsil
   const zeros = g.float(new Array(channels).fill(0), [channels]);
   return g.op('InstanceNormalization', [x, ones, zeros], { epsilon: { float: epsilon } });
 }
+
+/**
+ * A linear layer with already prepared PyTorch-layout weights (`weight` [out, in], `bias` [out]), e.g. one
+ * slice of a packed `in_proj_weight`: `x Wᵀ + b` on the last axis. `name` names the initializers.
+ */
+export function linearWithWeight(
+  g: GraphBuilder,
+  x: string,
+  weight: Float32Tensor,
+  bias: Float32Tensor | undefined,
+  name: string,
+): string {
+  const product = g.matmul(x, g.initializer(transpose2d(weight), `${name}.weight`));
+  return bias ? g.add(product, g.initializer(bias, `${name}.bias`)) : product;
+}
+
+/** Rows `start .. end - 1` of a [rows, cols] (or [rows]) tensor, copied. */
+export function sliceRows(tensor: Float32Tensor, start: number, end: number): Float32Tensor {
+  const cols = tensor.dims.length > 1 ? tensor.data.length / tensor.dims[0]! : 1;
+  const data = tensor.data.slice(start * cols, end * cols);
+  return createTensor(
+    'float32',
+    tensor.dims.length > 1 ? [end - start, ...tensor.dims.slice(1)] : [end - start],
+    data,
+  );
+}

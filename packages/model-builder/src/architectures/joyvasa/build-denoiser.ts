@@ -1,0 +1,108 @@
+import { InvalidInputError } from '@joyvasa/core';
+import { GraphBuilder } from '../../onnx/graph-builder.js';
+import type { WeightSource } from '../../weights/weight-source.js';
+import { linear } from '../layers.js';
+import { decoderLayer } from './decoder-layer.js';
+import type { MotionGeneratorConfig } from './motion-generator-config.js';
+import { sinusoidRows } from './sinusoid-table.js';
+
+/**
+ * Which positional encoding the token sequence gets:
+ * - `legacy`: the single row `PE[context + window]` (PE[125]) added to every token, as the released
+ *   weights were trained (JoyVASA before commit 74290f6, and FasterLivePortrait);
+ * - `fixed`: rows `PE[0 .. context + window - 1]`, as JoyVASA's code computes since 74290f6.
+ */
+export type PositionalEncodingMode = 'legacy' | 'fixed';
+
+/** Options of {@link buildDenoiser}. */
+export interface BuildDenoiserOptions {
+  /** Default `legacy`, the behaviour the released weights were trained with. */
+  readonly positionalEncoding?: PositionalEncodingMode;
+}
+
+/** Input and output names of the denoiser graph, in the order the graph declares them. */
+export const denoiserGraphNames = {
+  inputs: ['x_t', 'audio_feat', 'prev_motion', 'prev_audio', 'step'],
+  outputs: ['x0'],
+} as const;
+
+/** Keys of the motion-generator state dict that the graphs compute themselves or that belong to other graphs. */
+export const motionGeneratorComputedKeys: readonly RegExp[] = [
+  /^denoising_net\.(TE|PE)\.pe$/,
+  /^denoising_net\.alignment_mask$/,
+  /^diffusion_sched\./,
+  /^audio_encoder\./,
+];
+
+/** Checks a stored alignment mask (True = blocked) is the diagonal one the cross-attention reduction needs. */
+function checkAlignmentMask(weights: WeightSource, tokens: number): void {
+  const key = 'denoising_net.alignment_mask';
+  if (weights.synthetic || !weights.shapeOf(key)) return;
+  const mask = weights.get(key, [tokens, tokens]).data;
+  for (let i = 0; i < tokens; i++) {
+    for (let j = 0; j < tokens; j++) {
+      if ((mask[i * tokens + j] !== 0) !== (i !== j)) {
+        throw new InvalidInputError(
+          key,
+          `entry [${i}, ${j}] is not that of the diagonal mask (align_mask_width 1); this checkpoint needs ` +
+            'a general masked cross-attention, which this builder does not implement',
+        );
+      }
+    }
+  }
+}
+
+/**
+ * JoyVASA's `DenoisingNetwork`, one call as an ONNX graph (batch B free; 2 under classifier-free guidance).
+ *
+ * Inputs: `x_t` [B, window, motionDim] noisy motion, `audio_feat` [B, window, d] projected audio features,
+ * `prev_motion` [B, context, motionDim], `prev_audio` [B, context, d], `step` [B] int64 in 1..T.
+ * Output: `x0` [B, context + window, motionDim], the predicted clean motion of context and window.
+ *
+ * The time-embedding table (T+1 rows) and the positional table are computed here, not read from the
+ * checkpoint; the masked cross-attention is the exact per-token reduction of {@link alignedCrossAttention}.
+ */
+export function buildDenoiser(
+  weights: WeightSource,
+  config: MotionGeneratorConfig,
+  options: BuildDenoiserOptions = {},
+): GraphBuilder {
+  const mode = options.positionalEncoding ?? 'legacy';
+  if (mode !== 'legacy' && mode !== 'fixed') {
+    throw new InvalidInputError('options.positionalEncoding', `'${mode}' is not 'legacy' or 'fixed'`);
+  }
+  const { featureDim: d, motionDim, windowFrames, contextFrames, diffusionSteps } = config;
+  const tokens = contextFrames + windowFrames;
+  checkAlignmentMask(weights, tokens);
+  const g = new GraphBuilder('joyvasa_denoiser');
+  const xT = g.input('x_t', 'float32', ['batch', windowFrames, motionDim]);
+  const audio = g.input('audio_feat', 'float32', ['batch', windowFrames, d]);
+  const prevMotion = g.input('prev_motion', 'float32', ['batch', contextFrames, motionDim]);
+  const prevAudio = g.input('prev_audio', 'float32', ['batch', contextFrames, d]);
+  const step = g.input('step', 'int64', ['batch']);
+  const net = 'denoising_net';
+
+  const timeTable = g.initializer(sinusoidRows(0, diffusionSteps + 1, d), `${net}.TE.pe`);
+  const stepEmbedding = g.scope('time_embedding', () => {
+    const row = g.op('Gather', [timeTable, step], { axis: 0 });
+    const hidden = g.gelu(linear(g, weights, `${net}.diff_step_map.0`, row, d, d));
+    return g.unsqueeze(linear(g, weights, `${net}.diff_step_map.2`, hidden, d, d), [1]);
+  });
+
+  const motion = g.concat([prevMotion, xT], 1);
+  const positions = mode === 'legacy' ? sinusoidRows(tokens, 1, d) : sinusoidRows(0, tokens, d);
+  let h = linear(g, weights, `${net}.feature_proj`, motion, motionDim, d);
+  h = g.add(g.add(h, g.initializer(positions, `${net}.PE.pe`)), stepEmbedding);
+  const memory = g.concat([prevAudio, audio], 1);
+
+  const sizes = { width: d, heads: config.heads, feedForward: config.mlpRatio * d, tokens };
+  for (let layer = 0; layer < config.layers; layer++) {
+    const prefix = `${net}.transformer.layers.${layer}`;
+    h = g.scope(`layer${layer}`, () => decoderLayer(g, weights, prefix, h, memory, sizes));
+  }
+
+  const hidden = g.gelu(linear(g, weights, `${net}.motion_dec.0`, h, d, d / 2));
+  const x0 = linear(g, weights, `${net}.motion_dec.2`, hidden, d / 2, motionDim);
+  g.output(x0, 'x0', 'float32', ['batch', tokens, motionDim]);
+  return g;
+}

@@ -1,0 +1,42 @@
+import {
+  assertTensor,
+  createTensor,
+  type Float32Tensor,
+  InvalidInputError,
+  type RunOptions,
+  type SessionV1,
+} from '@joyvasa/core';
+
+/** Projects encoder features to the denoiser's audio width (JoyVASA's `audio_feature_map`). */
+export interface AudioProjection {
+  /** `features` [frames, inDim] → [frames, outDim]. */
+  project(features: Float32Tensor, options?: RunOptions): Promise<Float32Tensor>;
+}
+
+/**
+ * An {@link AudioProjection} over a session of `buildAudioProjection`'s graph
+ * (`features` [B, T, in] → `audio_feat` [B, T, d]).
+ */
+export function createAudioProjection(session: SessionV1): AudioProjection {
+  for (const [kind, names, name] of [
+    ['input', session.inputNames, 'features'],
+    ['output', session.outputNames, 'audio_feat'],
+  ] as const) {
+    if (!names.includes(name)) {
+      throw new InvalidInputError(
+        'session',
+        `the audio projection model has no ${kind} '${name}' (it has ${names.join(', ')}); ` +
+          'load the audio_projection component of the bundle',
+      );
+    }
+  }
+  return {
+    async project(features, options) {
+      const { frames, width } = assertTensor('features', features, 'float32', ['frames', 'width']);
+      const feeds = { features: createTensor('float32', [1, frames!, width!], features.data) };
+      const { audio_feat: output } = await session.run(feeds, options);
+      const { out } = assertTensor('audio_feat', output, 'float32', [1, frames!, 'out']);
+      return createTensor('float32', [frames!, out!], output!.data as Float32Array);
+    },
+  };
+}

@@ -1,0 +1,97 @@
+import {
+  assertFinite,
+  assertTensor,
+  type DenoiserConfig,
+  type DenoiserV1,
+  type Float32Tensor,
+  InvalidInputError,
+  type SchedulerV1,
+  tensorSize,
+} from '@joyvasa/core';
+import type { AudioProjection } from './audio/audio-projection.js';
+import { assertCfgScale, createGuidanceBatch, defaultCfgScale } from './denoiser/guidance.js';
+import { type NoiseSource, resolveNoise } from './random/noise-source.js';
+
+/** The checkpoint's learned features (`start_motion_feat`, `start_audio_feat`, `null_audio_feat`). */
+export interface MotionStartFeatures {
+  /** Motion context of window 0, [1, contextFrames, motionDim] (or without the leading 1). */
+  readonly startMotion: Float32Tensor;
+  /** Audio context of window 0, [1, contextFrames, audioDim] (or without the leading 1). */
+  readonly startAudio: Float32Tensor;
+  /** The guidance null token, [1, 1, audioDim] (or [audioDim]). */
+  readonly nullAudio: Float32Tensor;
+}
+
+interface SetupOptions {
+  readonly denoiser: DenoiserV1;
+  readonly scheduler: SchedulerV1;
+  readonly startFeatures: MotionStartFeatures;
+  readonly cfgScale?: number;
+  readonly seed?: number;
+  readonly noise?: NoiseSource;
+  readonly windowCount?: number;
+}
+
+function startFeature(name: string, tensor: Float32Tensor, length: number): Float32Array {
+  if (tensor?.type !== 'float32' || tensor.data.length !== length || tensorSize(tensor.dims) !== length) {
+    throw new InvalidInputError(
+      `startFeatures.${name}`,
+      `expected ${length} float32 values, got ${tensor?.data?.length ?? 'none'} (read it from the checkpoint)`,
+    );
+  }
+  assertFinite(`startFeatures.${name}`, tensor.data);
+  return tensor.data;
+}
+
+function checkConfig(config: DenoiserConfig, scheduler: SchedulerV1): void {
+  const { windowFrames, contextFrames, trainSteps } = config;
+  if (!(contextFrames >= 1 && contextFrames <= windowFrames)) {
+    throw new InvalidInputError(
+      'denoiser.config',
+      `${contextFrames} context frames for ${windowFrames}-frame windows`,
+    );
+  }
+  const bad = scheduler.timesteps.find((t) => !Number.isInteger(t) || t < 1 || t > trainSteps);
+  if (scheduler.timesteps.length === 0 || bad !== undefined) {
+    throw new InvalidInputError(
+      'scheduler',
+      `timesteps must be whole numbers in 1..${trainSteps}${bad !== undefined ? `, got ${bad}` : ', got none'}; ` +
+        'create the scheduler with the denoiser’s trainSteps',
+    );
+  }
+}
+
+/** Everything the loop of `sampleWindows` needs, checked once before the first denoiser call. */
+export function prepareSampling(options: SetupOptions) {
+  const { denoiser, scheduler, startFeatures } = options;
+  const config = denoiser.config;
+  const { contextFrames, motionDim, audioDim } = config;
+  checkConfig(config, scheduler);
+  const cfgScale = options.cfgScale ?? defaultCfgScale;
+  assertCfgScale(cfgScale);
+  const nullAudio = startFeature('nullAudio', startFeatures?.nullAudio, audioDim);
+  return {
+    ...resolveNoise(options),
+    ...createGuidanceBatch(config, nullAudio, cfgScale),
+    cfgScale,
+    startMotion: startFeature('startMotion', startFeatures?.startMotion, contextFrames * motionDim),
+    startAudio: startFeature('startAudio', startFeatures?.startAudio, contextFrames * audioDim),
+    totalCalls: (options.windowCount ?? 0) * scheduler.timesteps.length,
+  };
+}
+
+/** Checks one window of encoder features and projects it: [windowFrames, featureDim] → [windowFrames, audioDim]. */
+export async function projectWindow(
+  projection: AudioProjection,
+  features: Float32Tensor,
+  config: DenoiserConfig,
+  index: number,
+  signal: AbortSignal | undefined,
+): Promise<Float32Tensor> {
+  const what = `audio features of window ${index}`;
+  assertTensor(what, features, 'float32', [config.windowFrames, null]);
+  assertFinite(what, features.data);
+  const projected = await projection.project(features, signal ? { signal } : {});
+  assertTensor(`projected ${what}`, projected, 'float32', [config.windowFrames, config.audioDim]);
+  return projected;
+}
