@@ -1,1 +1,18 @@
+export type { AudioFileDecodeOptions, AudioFileDecoderV1, PcmAudio } from './audio-file-decoder.js';
+export {
+  type AudioInput,
+  type DecodeAudioOptions,
+  type DecodedAudio,
+  decodeAudio,
+  type PcmInput,
+  sampleRateRange,
+} from './decode-audio.js';
+export { type DecodedWav, decodeWav, isWav } from './decode-wav.js';
+export { type EncodeWavOptions, encodeWav, type WavSampleFormat } from './encode-wav.js';
+export { createOnnxAudioEncoder, type OnnxAudioEncoderOptions } from './hubert-encoder.js';
+export { mixToMono } from './mix-to-mono.js';
+export { type ResampleOptions, resample } from './resample.js';
+export { type AudioFormatName, sniffAudioFormat } from './sniff-audio-format.js';
 export { version } from './version.js';
+export { UnsupportedWavCodecError, type WavFormat } from './wav-format.js';
+export { createWebAudioDecoder, type WebAudioDecoderOptions } from './web-audio-decoder.js';

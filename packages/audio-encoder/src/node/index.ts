@@ -1,1 +1,6 @@
-export {};
+export { decodeAudio, type NodeDecodeAudioOptions } from './decode-audio.js';
+export {
+  createFfmpegAudioDecoder,
+  type FfmpegAudioDecoder,
+  type FfmpegAudioDecoderOptions,
+} from './ffmpeg-audio-decoder.js';
