@@ -1,1 +1,2 @@
+export type { FrameSinkResult, FrameSinkStartInfo, FrameSinkV1, SinkAudio } from './frame-sink.js';
 export { version } from './version.js';

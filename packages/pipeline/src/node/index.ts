@@ -1,1 +1,12 @@
-export {};
+export { type EncodePngOptions, encodePng } from './encode-png.js';
+export { FfmpegError } from './ffmpeg-error.js';
+export {
+  createFfmpegVideoSink,
+  type FfmpegVideoSink,
+  type FfmpegVideoSinkOptions,
+  type FfmpegVideoSinkResult,
+  type X264Preset,
+} from './ffmpeg-video-sink.js';
+export { createPngSequenceSink, type PngSequenceSinkOptions } from './png-sequence-sink.js';
+export { probeAudioDuration } from './probe-audio-duration.js';
+export { evenSize, toEvenFrame } from './to-even-frame.js';

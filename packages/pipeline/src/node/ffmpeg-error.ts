@@ -1,0 +1,22 @@
+import { JoyvasaError } from '@joyvasa/core';
+
+const marker = Symbol.for('joyvasa.error.FfmpegError');
+
+/** ffmpeg ran but failed: the message ends with the tail of its stderr, which says why. */
+export class FfmpegError extends JoyvasaError {
+  readonly [marker] = true;
+  /** ffmpeg's exit code, or null when a signal ended it. */
+  readonly exitCode: number | null;
+  /** The last few kilobytes of ffmpeg's stderr. */
+  readonly stderr: string;
+  constructor(what: string, exitCode: number | null, stderr: string, options?: { cause?: unknown }) {
+    super(`${what}: ffmpeg exited with code ${exitCode}. ffmpeg said: ${stderr || '(nothing)'}`, options);
+    this.name = 'FfmpegError';
+    this.exitCode = exitCode;
+    this.stderr = stderr;
+  }
+  /** True for an FfmpegError from any copy of this package. */
+  static override isInstance(error: unknown): error is FfmpegError {
+    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[marker] === true;
+  }
+}
