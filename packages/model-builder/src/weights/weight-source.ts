@@ -1,6 +1,7 @@
 import type { Float32Tensor, TensorLike } from '@joyvasa/core';
 import { createTensor, tensorSize } from '@joyvasa/core';
 import { formulaParameter } from './formula.js';
+import { spectralVectors } from './spectral-vectors.js';
 
 /**
  * Where an architecture definition takes its weights from: a converted checkpoint, formula weights, or a mix.
@@ -61,21 +62,37 @@ export function createStateDictSource(stateDict: ReadonlyMap<string, TensorLike>
 }
 
 /**
- * Formula weights for every key asked for, except `overrides` (e.g. the spectral-norm vectors the golden
- * folder stores), which are served as given.
+ * Formula weights for every key asked for, except `overrides`, which are served as given. Spectral-norm
+ * vectors (`weight_u`, `weight_v`) are the top singular vectors of the layer's formula `weight_orig`, as the
+ * golden tooling made them, unless `overrides` supply them (the golden folder stores its own).
  */
 export function createFormulaSource(
   seed: string,
   overrides: ReadonlyMap<string, TensorLike> = new Map(),
 ): WeightSource {
   const served = new Set<string>();
+  const spectral = new Map<string, { u: Float32Tensor; v: Float32Tensor }>();
+  const get = (key: string, shape: readonly number[]): Float32Tensor => {
+    served.add(key);
+    const override = overrides.get(key);
+    if (override) return createStateDictSource(overrides).get(key, shape);
+    const vector = /^(.*)\.weight_([uv])$/.exec(key);
+    if (vector) {
+      // Spectral-norm vectors cannot come from the formula; like the golden tooling, take the top singular
+      // vectors of the layer's formula weight_orig (viewed as [out, -1], which is what σ depends on).
+      const layer = vector[1]!;
+      const pair = spectral.get(layer);
+      if (!pair) throw new Error(`${key} asked for before ${layer}.weight_orig`);
+      return pair[vector[2] as 'u' | 'v'];
+    }
+    const tensor = toFloat32(key, formulaParameter(seed, key, shape));
+    if (key.endsWith('.weight_orig') && !overrides.has(key.replace(/orig$/, 'u'))) {
+      spectral.set(key.slice(0, -'.weight_orig'.length), spectralVectors(tensor));
+    }
+    return tensor;
+  };
   return {
-    get(key, shape) {
-      served.add(key);
-      const override = overrides.get(key);
-      if (override) return createStateDictSource(overrides).get(key, shape);
-      return toFloat32(key, formulaParameter(seed, key, shape));
-    },
+    get,
     shapeOf: (key) => overrides.get(key)?.dims,
     keys: () => [...new Set([...served, ...overrides.keys()])],
     synthetic: true,
