@@ -7,3 +7,13 @@ export class CheckpointError extends ModelLoadError {
     this.name = 'CheckpointError';
   }
 }
+
+/**
+ * Passes CheckpointErrors through and wraps anything else (a RangeError from a hostile size, a bug) in one
+ * that names the file, so callers of the readers only ever see CheckpointError for bad input.
+ */
+export function toCheckpointError(file: string, error: unknown): CheckpointError {
+  if (error instanceof CheckpointError) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new CheckpointError(file, `the file is corrupt or not a checkpoint (${reason})`, { cause: error });
+}

@@ -1,0 +1,167 @@
+import { type DType, type TensorLike, tensorSize } from '@joyvasa/core';
+import { CheckpointError, toCheckpointError } from './checkpoint-error.js';
+import { safetensorsDTypes, storageElementSize } from './storage-dtype.js';
+import { decodeTensor } from './strided-tensor.js';
+
+/** The safetensors reference implementation refuses headers above this size. */
+const maxHeaderBytes = 100_000_000;
+
+interface HeaderEntry {
+  readonly name: string;
+  readonly dtype: keyof typeof safetensorsDTypes;
+  readonly shape: number[];
+  readonly begin: number;
+  readonly end: number;
+}
+
+function parseHeader(bytes: Uint8Array, name: string): { entries: HeaderEntry[]; dataStart: number } {
+  if (bytes.length < 8)
+    throw new CheckpointError(name, 'too short for a safetensors file (no header length)');
+  const length = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
+  if (length > BigInt(Math.min(maxHeaderBytes, bytes.length - 8))) {
+    throw new CheckpointError(
+      name,
+      `the safetensors header claims ${length} bytes; the file is truncated or not safetensors`,
+    );
+  }
+  const dataStart = 8 + Number(length);
+  let header: unknown;
+  try {
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, dataStart)));
+  } catch (error) {
+    throw new CheckpointError(
+      name,
+      `the safetensors header is not valid JSON (${(error as Error).message})`,
+      { cause: error },
+    );
+  }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) {
+    throw new CheckpointError(name, 'the safetensors header is not a JSON object');
+  }
+  const entries = Object.entries(header)
+    .filter(([key]) => key !== '__metadata__')
+    .map(([key, info]) => checkEntry(key, info, name));
+  return { entries, dataStart };
+}
+
+function checkEntry(key: string, info: unknown, name: string): HeaderEntry {
+  const { dtype, shape, data_offsets: offsets } = (info ?? {}) as Record<string, unknown>;
+  const isCount = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
+  if (typeof dtype !== 'string' || !Object.hasOwn(safetensorsDTypes, dtype)) {
+    throw new CheckpointError(
+      name,
+      `tensor '${key}' has dtype ${String(dtype)}; supported: ${Object.keys(safetensorsDTypes).join(', ')}`,
+    );
+  }
+  if (!Array.isArray(shape) || !shape.every(isCount)) {
+    throw new CheckpointError(name, `tensor '${key}' has a malformed shape ${JSON.stringify(shape)}`);
+  }
+  const [begin, end] = Array.isArray(offsets) && offsets.length === 2 ? offsets : [];
+  if (!isCount(begin) || !isCount(end) || begin > end) {
+    throw new CheckpointError(name, `tensor '${key}' has malformed data_offsets ${JSON.stringify(offsets)}`);
+  }
+  const expected = tensorSize(shape) * storageElementSize[safetensorsDTypes[dtype]!];
+  if (end - begin !== expected) {
+    throw new CheckpointError(
+      name,
+      `tensor '${key}' ([${shape.join(', ')}] ${dtype}) needs ${expected} bytes but data_offsets span ${end - begin}`,
+    );
+  }
+  return { name: key, dtype: dtype as HeaderEntry['dtype'], shape, begin, end };
+}
+
+function checkOffsets(entries: readonly HeaderEntry[], dataLength: number, name: string): void {
+  const sorted = entries.filter((entry) => entry.end > entry.begin).sort((a, b) => a.begin - b.begin);
+  let previous: HeaderEntry | undefined;
+  for (const entry of sorted) {
+    if (entry.end > dataLength) {
+      throw new CheckpointError(
+        name,
+        `tensor '${entry.name}' ends at data byte ${entry.end}, past the ${dataLength} data bytes; the file is truncated`,
+      );
+    }
+    if (previous && entry.begin < previous.end) {
+      throw new CheckpointError(
+        name,
+        `tensors '${previous.name}' and '${entry.name}' overlap; the file is corrupt`,
+      );
+    }
+    previous = entry;
+  }
+}
+
+/**
+ * Reads a `.safetensors` file into name → tensor (F32, F16, BF16, F64 → float32; I64, I32; I16, I8 → int32;
+ * U8; BOOL). Aligned tensors are views that share memory with `bytes`. Throws {@link CheckpointError} for a
+ * bad header, unknown dtypes, sizes that do not match shapes, and overlapping or out-of-range offsets.
+ */
+export function readSafetensors(bytes: Uint8Array, name = 'model.safetensors'): Map<string, TensorLike> {
+  try {
+    return readTensors(bytes, name);
+  } catch (error) {
+    throw toCheckpointError(name, error);
+  }
+}
+
+function readTensors(bytes: Uint8Array, name: string): Map<string, TensorLike> {
+  const { entries, dataStart } = parseHeader(bytes, name);
+  const data = bytes.subarray(dataStart);
+  checkOffsets(entries, data.length, name);
+  const tensors = new Map<string, TensorLike>();
+  for (const entry of entries) {
+    const storage = { bytes: data.subarray(entry.begin, entry.end), dtype: safetensorsDTypes[entry.dtype]! };
+    tensors.set(
+      entry.name,
+      decodeTensor(storage, { offset: 0, dims: entry.shape }, `tensor '${entry.name}'`, name),
+    );
+  }
+  return tensors;
+}
+
+const writtenDTypes: Readonly<Record<DType, string>> = {
+  float32: 'F32',
+  float16: 'F16',
+  int64: 'I64',
+  int32: 'I32',
+  uint8: 'U8',
+  bool: 'BOOL',
+};
+
+/**
+ * Writes tensors as a `.safetensors` file (float16 tensors hold raw half bits and are written as F16).
+ * `metadata` goes to the header's `__metadata__` (string values only).
+ */
+export function writeSafetensors(
+  tensors: ReadonlyMap<string, TensorLike>,
+  metadata?: Readonly<Record<string, string>>,
+): Uint8Array {
+  // No prototype, so a tensor named `__proto__` is written as a key like any other.
+  const header: Record<string, unknown> = Object.create(null);
+  if (metadata) header.__metadata__ = metadata;
+  let offset = 0;
+  const chunks: Uint8Array[] = [];
+  for (const [key, tensor] of tensors) {
+    const data = tensor.data as ArrayBufferView;
+    const chunk = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    header[key] = {
+      dtype: writtenDTypes[tensor.type],
+      shape: tensor.dims,
+      data_offsets: [offset, offset + chunk.length],
+    };
+    chunks.push(chunk);
+    offset += chunk.length;
+  }
+  let json = JSON.stringify(header);
+  // Pad with spaces so the data starts 8-byte aligned, which lets readers return views.
+  json += ' '.repeat((8 - ((new TextEncoder().encode(json).length + 8) % 8)) % 8);
+  const headerBytes = new TextEncoder().encode(json);
+  const out = new Uint8Array(8 + headerBytes.length + offset);
+  new DataView(out.buffer).setBigUint64(0, BigInt(headerBytes.length), true);
+  out.set(headerBytes, 8);
+  let at = 8 + headerBytes.length;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
+}
