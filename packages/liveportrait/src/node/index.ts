@@ -1,1 +1,1 @@
-export {};
+export { readImage } from './read-image.js';

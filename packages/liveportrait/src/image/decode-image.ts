@@ -1,0 +1,54 @@
+import { InvalidInputError, MissingDependencyError, type RgbImage, toRgbImage } from '@joyvasa/core';
+import { imageSizeLimits } from './image-size-limits.js';
+
+/**
+ * Decodes an image file in a browser (or a worker) into an {@link RgbImage}, with the platform's decoders:
+ * `createImageBitmap` (EXIF orientation honoured, no premultiplication, no colour-space conversion) drawn
+ * onto an `OffscreenCanvas`. Alpha is dropped as OpenCV's `imread` drops it; grayscale comes out as RGB.
+ *
+ * Formats are whatever the browser decodes (PNG, JPEG, WebP, GIF's first frame, AVIF, …). Sizes outside
+ * {@link imageSizeLimits} and undecodable data throw {@link InvalidInputError}. In Node, where
+ * `createImageBitmap` does not exist, this throws {@link MissingDependencyError}: use `readImage` from
+ * `@joyvasa/liveportrait/node`.
+ *
+ * Browsers decode JPEG with their own IDCT and chroma upsampling, so pixels may differ by a few LSB from
+ * OpenCV's libjpeg-turbo decoding; PNG and WebP lossless decode exactly.
+ */
+export async function decodeImage(blob: Blob): Promise<RgbImage> {
+  if (typeof createImageBitmap !== 'function' || typeof OffscreenCanvas !== 'function') {
+    throw new MissingDependencyError(
+      'createImageBitmap and OffscreenCanvas',
+      'decodeImage() needs a browser or worker; in Node use readImage() from @joyvasa/liveportrait/node',
+    );
+  }
+  if (!blob || typeof blob.size !== 'number' || blob.size === 0) {
+    throw new InvalidInputError('image', 'the file is empty; pass the bytes of a PNG, JPEG or WebP image');
+  }
+  let bitmap: ImageBitmap;
+  try {
+    bitmap = await createImageBitmap(blob, {
+      imageOrientation: 'from-image',
+      premultiplyAlpha: 'none',
+      colorSpaceConversion: 'none',
+    });
+  } catch (cause) {
+    throw new InvalidInputError(
+      'image',
+      `the browser could not decode it (${blob.type || 'unknown type'}, ${blob.size} bytes); ` +
+        'pass a PNG, JPEG or WebP file',
+      { cause },
+    );
+  }
+  try {
+    const { width, height } = bitmap;
+    imageSizeLimits.check(width, height);
+    const canvas = new OffscreenCanvas(width, height);
+    const context = canvas.getContext('2d', { willReadFrequently: true });
+    if (!context) throw new MissingDependencyError('OffscreenCanvas 2d context', 'this runtime offers none');
+    context.drawImage(bitmap, 0, 0);
+    const rgba = context.getImageData(0, 0, width, height);
+    return toRgbImage({ width, height, channels: 4, data: rgba.data });
+  } finally {
+    bitmap.close();
+  }
+}

@@ -1,0 +1,32 @@
+export {
+  type AnimationMode,
+  type AnimationRegion,
+  assertFrameMotion,
+  type CombineMotionOptions,
+  type CombineScratch,
+  combineMotion,
+  createCombineScratch,
+  type FrameMotion,
+  lipKeypoints,
+} from './combine-motion.js';
+export { convexHullMaxPoints, convexHullVolume, motionMultiplier } from './convex-hull-volume.js';
+export { headPoseBins, headPoseToDegrees } from './head-pose.js';
+export {
+  createKeypointDriver,
+  type DrivingOption,
+  type KeypointDriver,
+  type KeypointDriverOptions,
+} from './keypoint-driver.js';
+export { type KeypointInfo, keypointCount, parseKeypointInfo } from './keypoint-info.js';
+export { createMlpRunner, type MlpRunner, runMlp } from './mlp-runner.js';
+export {
+  computeLipDelta,
+  eyeCloseRatios,
+  eyeRetargetingInput,
+  lipCloseRatio,
+  lipNormalizeThreshold,
+  lipRetargetingInput,
+} from './retargeting-ratios.js';
+export { rotationMatrix } from './rotation-matrix.js';
+export { applyStitchingDelta, stitchingInput, stitchKeypoints } from './stitching.js';
+export { applyKeypointTransform, transformKeypoint } from './transform-keypoint.js';

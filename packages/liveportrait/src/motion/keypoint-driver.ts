@@ -1,0 +1,140 @@
+import { InvalidInputError, type RunOptions } from '@joyvasa/core';
+import {
+  type AnimationMode,
+  type AnimationRegion,
+  assertFrameMotion,
+  combineMotion,
+  createCombineScratch,
+  type FrameMotion,
+} from './combine-motion.js';
+import { motionMultiplier } from './convex-hull-volume.js';
+import { type KeypointInfo, keypointCount } from './keypoint-info.js';
+import type { MlpRunner } from './mlp-runner.js';
+import { stitchKeypoints } from './stitching.js';
+import { transformKeypoint } from './transform-keypoint.js';
+
+/** `driving_option`: whether the first frame's keypoints are rescaled to the source's (expression-friendly). */
+export type DrivingOption = 'expression-friendly' | 'pose-friendly';
+
+/** Options of {@link createKeypointDriver}; defaults are the official Gradio app's. */
+export interface KeypointDriverOptions {
+  /** Default `'human'`. */
+  readonly mode?: AnimationMode;
+  /** Human mode only. Default `'all'`. */
+  readonly region?: AnimationRegion;
+  /** `flag_relative_motion`: enables the motion multiplier (human). Default true. */
+  readonly relativeMotion?: boolean;
+  /** Default `'expression-friendly'`. */
+  readonly drivingOption?: DrivingOption;
+  /** `x_d = x_s + (x_d − x_s) · m`. Default 1 (the official CLI uses 1.1). */
+  readonly drivingMultiplier?: number;
+  /** The stitching MLP; without it, no stitching (`flag_stitching` off). */
+  readonly stitching?: MlpRunner;
+  /** Lip normalisation offsets from `computeLipDelta` (human, relative motion only), or null. */
+  readonly lipDelta?: ArrayLike<number> | null;
+}
+
+/** Turns generated motion into the driving keypoints of each frame, keeping the first frame's state. */
+export interface KeypointDriver {
+  /** The source keypoints `x_s` (63 values), the warping module's `kp_source`. */
+  readonly sourceKeypoints: Float32Array;
+  /** The expression-friendly multiplier once the first frame has been driven, else null. */
+  readonly motionMultiplier: number | null;
+  /**
+   * The driving keypoints `x_d` (63 values, a new array) of the next frame; the first call defines frame 0.
+   * Awaits the stitching MLP when one was given.
+   */
+  drive(frame: FrameMotion, options?: RunOptions): Promise<Float32Array>;
+  /** Forgets frame 0, so that the next `drive` starts a new sequence. */
+  reset(): void;
+}
+
+const n = 3 * keypointCount;
+
+function resolve(options: KeypointDriverOptions) {
+  const resolved = {
+    mode: options.mode ?? 'human',
+    region: options.region ?? 'all',
+    relativeMotion: options.relativeMotion ?? true,
+    drivingOption: options.drivingOption ?? 'expression-friendly',
+    drivingMultiplier: options.drivingMultiplier ?? 1,
+    lipDelta: options.lipDelta ?? null,
+  };
+  if (!Number.isFinite(resolved.drivingMultiplier)) {
+    throw new InvalidInputError(
+      'options.drivingMultiplier',
+      `expected a finite number, got ${resolved.drivingMultiplier}`,
+    );
+  }
+  if (resolved.lipDelta && (resolved.mode === 'animal' || resolved.lipDelta.length !== n)) {
+    throw new InvalidInputError('options.lipDelta', `expected ${n} values, and only in human mode`);
+  }
+  if (resolved.drivingOption !== 'expression-friendly' && resolved.drivingOption !== 'pose-friendly') {
+    throw new InvalidInputError('options.drivingOption', `expected 'expression-friendly' or 'pose-friendly'`);
+  }
+  return resolved;
+}
+
+/**
+ * The per-frame keypoint pipeline of the official animation loop, after motion generation:
+ * 1. {@link combineMotion} relative to frame 0;
+ * 2. the motion multiplier `sqrt(hull(x_s)) / sqrt(hull(x_d0))` on `x_s + (x_d − x_d0)·m` (human: with
+ *    relative motion and expression-friendly driving; animal: always);
+ * 3. stitching if given, then the lip delta (or the lip delta alone without stitching);
+ * 4. the driving multiplier.
+ * Eye/lip retargeting is not applied: the official loop leaves both deltas empty.
+ */
+export function createKeypointDriver(
+  source: KeypointInfo,
+  options: KeypointDriverOptions = {},
+): KeypointDriver {
+  const config = resolve(options);
+  const sourceKeypoints = transformKeypoint(source);
+  const scratch = createCombineScratch();
+  const combined = new Float64Array(n);
+  let first: FrameMotion | null = null;
+  let firstKeypoints: Float64Array | null = null;
+  let multiplier: number | null = null;
+  const useMultiplier =
+    config.mode === 'animal' || (config.relativeMotion && config.drivingOption === 'expression-friendly');
+
+  return {
+    sourceKeypoints,
+    get motionMultiplier() {
+      return multiplier;
+    },
+    reset() {
+      first = null;
+      firstKeypoints = null;
+      multiplier = null;
+    },
+    async drive(frame, runOptions) {
+      assertFrameMotion('frame', frame);
+      if (!first)
+        first = {
+          exp: Float64Array.from(frame.exp),
+          scale: frame.scale,
+          t: Float64Array.from(frame.t),
+          rotation: Float64Array.from(frame.rotation),
+        };
+      combineMotion(source, frame, first, config, combined, scratch);
+      if (useMultiplier) {
+        if (!firstKeypoints) {
+          firstKeypoints = Float64Array.from(combined);
+          multiplier = motionMultiplier(sourceKeypoints, firstKeypoints);
+        }
+        for (let i = 0; i < n; i++)
+          combined[i] = sourceKeypoints[i]! + (combined[i]! - firstKeypoints[i]!) * multiplier!;
+      }
+      const driving = options.stitching
+        ? await stitchKeypoints(sourceKeypoints, Float32Array.from(combined), options.stitching, runOptions)
+        : Float32Array.from(combined);
+      const { lipDelta, drivingMultiplier: m } = config;
+      for (let i = 0; i < n; i++) {
+        const value = driving[i]! + (lipDelta ? lipDelta[i]! : 0);
+        driving[i] = sourceKeypoints[i]! + (value - sourceKeypoints[i]!) * m;
+      }
+      return driving;
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import {
+  type Float32Tensor,
+  InvalidInputError,
+  type RunOptions,
+  type SessionV1,
+  type TensorLike,
+} from '@joyvasa/core';
+
+/**
+ * Runs one of the stitching/retargeting MLPs: `[1, inputSize]` float32 in, `[1, outputSize]` out.
+ * A plain function, so a session, a test double or a golden harness can stand behind it.
+ */
+export type MlpRunner = (input: Float32Tensor, options?: RunOptions) => Promise<TensorLike>;
+
+/** An {@link MlpRunner} over a session: feeds its first input, returns its first output. */
+export function createMlpRunner(session: SessionV1): MlpRunner {
+  const inputName = session.inputNames[0];
+  const outputName = session.outputNames[0];
+  if (!inputName || !outputName) {
+    throw new InvalidInputError('session', 'a retargeting MLP session needs one input and one output');
+  }
+  return async (input, options) => {
+    const outputs = await session.run({ [inputName]: input }, options);
+    const output = outputs[outputName];
+    if (!output) throw new InvalidInputError('session', `the run returned no '${outputName}' output`);
+    return output;
+  };
+}
+
+/** Runs an MLP and checks that it returned `size` finite float32 values. */
+export async function runMlp(
+  run: MlpRunner,
+  what: string,
+  input: Float32Array,
+  size: number,
+  options?: RunOptions,
+): Promise<Float32Array> {
+  const output = await run({ type: 'float32', dims: [1, input.length], data: input }, options);
+  if (output?.type !== 'float32' || output.data.length !== size) {
+    throw new InvalidInputError(
+      `${what} output`,
+      `expected float32 with ${size} values, got ${output?.type} [${output?.dims?.join(', ')}]; is it the ${what} MLP?`,
+    );
+  }
+  const data = output.data as Float32Array;
+  for (let i = 0; i < size; i++) {
+    if (!Number.isFinite(data[i]!)) throw new InvalidInputError(`${what} output`, `value ${i} is ${data[i]}`);
+  }
+  return data;
+}

@@ -1,0 +1,4 @@
+export { decodePng } from './decode-png.js';
+export { loadMaskTemplate, maskTemplatePng, maskTemplateSize } from './mask-template.js';
+export { maskTemplatePngBase64 } from './mask-template-png.js';
+export { type PasteBackMask, pasteBack, preparePasteBackMask } from './paste-back.js';

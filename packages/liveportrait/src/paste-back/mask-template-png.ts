@@ -1,0 +1,53 @@
+/**
+ * LivePortrait's paste-back mask, `src/utils/resources/mask_template.png` (512x512, 8-bit grayscale, 3,470
+ * bytes), as base64. Origin: KwaiVGI/LivePortrait (identical in jdh-algo/JoyVASA), MIT licence,
+ * Copyright (c) 2024 Kuaishou Visual Generation and Interaction Center.
+ */
+export const maskTemplatePngBase64: string =
+  'iVBORw0KGgoAAAANSUhEUgAAAgAAAAIACAAAAADRE4smAAANVUlEQVR4Ae3BB5IciA0Ewer1dhr/fyVm1nA9ReriQtFfgJAp1v81' +
+  '8T/nFxdnZ6zhfn6+vr75l/jX5fXVxcX5GWu4n++vr4/3T/4h/nF+c3N9fXlxfsYa7uf76/P9/e3tm7/Ef13d3t3cXF1dXJyxhvv5' +
+  '+vr4eHt7/fXBH+Kv6/u7u9ub66vL8zOxRvv98/358f726/X15R0Qf1w93N/f3d1eX19enIk12u+fr8/391+vry8vzx8g4Pzh8eHh' +
+  '/u725uby8kys0X7/fH6+vf16fXl+fnr+RsD94fHh8f7+7vbm6vJcrNF+f39+vP16fXl5en46vSC4PBwOj48PD/e3t9eXF2KN9vvr' +
+  '8/3Xr5fn56en0+n0KXg4+HB4fHy8v7+7uboQa7TfXx9vry8vT09Pp9Px9CzO7YMPh8Pj48Pd3fXFGWu0n6/319fnp6fT6XQ8HY/i' +
+  '2uU/DofDw8P9zdUZa7Sfj7eX5+fT6XT8o4/i3uXyX4fHh7vrc9Zo3++vz0+n41997KN4rCpX2eXD4eHugjXa1+vz6XTs47H72N3C' +
+  'VeX6y2U/XrNGe386HvvYfx27W7gSa7ROwpVYo3USrsQarZNwJdZonYQrsUbrJFyJNVon4Uqs0ToJV2KN1km4Emu0TsKVWKN1Eq7E' +
+  'Gq2TcCXWaJ2EK7FG6yRciTVaJ+FKrNE6CVdijdZJuBJrtE7ClVijdRKuxBqtk3Al1midhCuxRuskXIk1WifhSqzROglXYo3WSbgS' +
+  'a7ROwpVYo3USrsQarZNwJdZonYQrsUbrJFyJNVon4Uqs0ToJV2KN1km4Emu0TsKVWKN1Eq7EGq2TcCXWaJ2EK7FG6yRciTVaJ+FK' +
+  'rNE6CVdijdZJuBJrtE7ClVijdRKuxBqtk3Al1midhCuxRuskXIk1WifhSqzROglXYo3WSbgSa7ROwpVYo3USrsQarZNwJdZonYQr' +
+  'sUbrJFyJNVon4Uqs0ToJV2KN1km4Emu0TsKVWKN1Eq7EGq2TcCXWaJ2EK7FG6yRciTVaJ+FKrNE6CVdijdZJuBJrtE7ClVijdRKu' +
+  'xBqtk3Al1midhCuxRuskXIk1WifhSqzROglXYo3WSbgSa7ROwpVYo3USrsQarZNwJdZonYQrsUbrJFyJNVon4Uqs0ToJV2KN1km4' +
+  'Emu0TsKVWKN1Eq7EGq2TcCXWaJ2EK7FG6yRciTVaJ+FKrNE6CVdijdZJuBJrtE7ClVijdRKuxBqtk3Al1midhCuxRuskXIk1Wifh' +
+  'SqzROglXYo3WSbgSa7ROwpVYo3USrsQarZNwJdZonYQrsUbrJFyJNVon4Uqs0ToJV2KN1km4Emu0TsKVWKN1Eq7EGq2TcCXWaJ2E' +
+  'K7FG6yRciTVaJ+FKrNE6CVdijdZJuBJrtE7ClVijdRKuxBqtk3Al1midhCuxRuskXIk1WifhSqzROglXYo3WSbgSa7ROwpVYo3US' +
+  'rsQarZNwJdZonYQrsUbrJFyJNVon4Uqs0ToJV2KN1km4Emu0TsKVWKN1Eq7EGq2TcCXWaJ2EK7FG6yRciTVaJ+FKrNE6CVdijdZJ' +
+  'uBJrtE7ClVijdRKuxBqtk3Al1midhCuxRuskXIk1WifhSqzROglXYo3WSbgSa7ROwpVYo3USrsQarZNwJdZonYQrsUbrJFyJNVon' +
+  '4Uqs0ToJV2KN1km4Emu0TsKVWKN1Eq7EGq2TcCXWaJ2EK7FG6yRciTVaJ+FKrNE6CVdijdZJuBJrtE7ClVijdRKuxBqtk3Al1mid' +
+  'hCuxRuskXIk1WifhSqzROglXYo3WSbgSa7ROwpVYo3USrsQarZNwJdZonYQrsUbrJFyJNVon4Uqs0ToJV2KN1km4Emu0TsKVWKN1' +
+  'Eq7EGq2TcCXWaJ2EK7FG6yRciTVaJ+FKrNE6CVdijdZJuBJrtE7ClVijdRKuxBqtk3Al1midhCuxRuskXIk1WifhSqzROglXYo3W' +
+  'SbgSa7ROwpVYo3USrsQarZNwJdZonYQrsUbrJFyJNVon4Uqs0ToJV2KN1km4Emu0TsKVWKN1Eq7EGq2TcCXWaJ2EK7FG6yRciTVa' +
+  'J+FKrNE6CVdijdZJuBJrtE7ClVijdRKuxBqtk3Al1midhCuxRuskXIk1WifhSqzROglXYo3WSbgSa7ROwpVYo3USrsQarZNwJdZo' +
+  'nYQrsUbrJFyJNVon4Uqs0ToJV2KN1km4Emu0TsKVWKN1Eq7EGq2TcCXWaJ2EK7FG6yRciTVaJ+FKrNE6CVdijdZJuBJrtE7ClVij' +
+  'dRKuxBqtk3Al1midhCuxRuskXIk1WifhSqzROglXYo3WSbgSa7ROwpVYo3USrsQarZNwJdZonYQrsUbrJFyJNVon4Uqs0ToJV2KN' +
+  '1km4Emu0TsKVWKN1Eq7EGq2TcCXWaJ2EK7FG6yRciTVaJ+FKrNE6CVdijdZJuBJrtE7ClVijdRKuxBqtk3Al1midhCuxRuskXIk1' +
+  'WifhSqzROglXYo3WSbgSa7ROwpVYo3USrsQarZNwJdZonYQrsUbrJFyJNVon4Uqs0ToJV2KN1km4Emu0TsKVWKN1Eq7EGq2TcCXW' +
+  'aJ2EK7FG6yRciTVaJ+FKrNE6CVdijdZJuBJrtE7ClVijdRKuxBqtk3Al1midhCuxRuskXIk1WifhSqzROglXYo3WSbgSa7ROwpVY' +
+  'o3USrsQarZNwJdZonYQrsUbrJFyJNVon4Uqs0ToJV2KN1km4Emu0TsKVWKN1Eq7EGq2TcCXWaJ2EK7FG6yRciTVaJ+FKrNE6CVdi' +
+  'jdZJuBJrtE7ClVijdRKuxBqtk3Al1midhCuxRuskXIk1WifhSqzROglXYo3WSbgSa7ROwpVYo3USrsQarZNwJdZonYQrsUbrJFyJ' +
+  'NVon4Uqs0ToJV2KN1km4Emu0TsKVWKN1Eq7EGq2TcCXWaJ2EK7FG6yRciTVaJ+FKrNE6CVdijdZJuBJrtE7ClVijdRKuxBqtk3Al' +
+  '1midhCuxRuskXIk1WifhSqzROglXYo3WSbgSa7ROwpVYo3USrsQarZNwJdZonYQrsUbrJFyJNVon4Uqs0ToJV2KN1km4Emu0TsKV' +
+  'WKN1Eq7EGq2TcCXWaJ2EK7FG6yRciTVaJ+FKrNE6CVdijdZJuBJrtE7ClVijdRKuxBqtk3Al1midhCuxRuskXIk1WifhSqzROglX' +
+  'Yo3WSbgSa7ROwpVYo3USrsQarZNwJdZonYQrsUbrJFyJNVon4Uqs0ToJV2KN1km4Emu0TsKVWKN1Eq7EGq2TcCXWaJ2EK7FG6yRc' +
+  'iTVaJ+FKrNE6CVdijdZJuBJrtE7ClVijdRKuxBqtk3Al1midhCuxRuskXIk1WifhSqzROglXYo3WSbgSa7ROwpVYo3USrsQarZNw' +
+  'JdZonYQrsUbrJFyJNVon4Uqs0ToJV2KN1km4Emu0TsKVWKN1Eq7EGq2TcCXWaJ2EK7FG6yRciTVaJ+FKrNE6CVdijdZJuBJrtE7C' +
+  'lVijdRKuxBqtk3Al1midhCuxRuskXIk1WifhSqzROglXYo3WSbgSa7ROwpVYo3USrsQarZNwJdZonYQrsUbrJFyJNVon4Uqs0ToJ' +
+  'V2KN1km4Emu0TsKVWKN1Eq7EGq2TcCXWaJ2EK7FG6yRciTVaJ+FKrNE6CVdijdZJuBJrtE7ClVijdRKuxBqtk3Al1midhCuxRusk' +
+  'XIk1WifhSqzROglXYo3WSbgSa7ROwpVYo3USrsQarZNwJdZonYQrsUbrJFyJNVon4Uqs0ToJV2KN1km4Emu0TsKVWKN1Eq7EGq2T' +
+  'cCXWaJ2EK7FG6yRciTVaJ+FKrNE6CVdijdZJuBJrtE7ClVijdRKuxBqtk3Al1midhCuxRuskXIk1WifhSqzROglXYo3WSbgSa7RO' +
+  'wpVYo3USrsQarZNwJdZonYQrsUbrJFyJNVon4Uqs0ToJV2KN1km4Emu0TsKVWKN1Eq7EGq2TcCXWaJ2EK7FG6yRciTVaJ+FKrNE6' +
+  'CVdijdZJuBJrtE7ClVijdRKuxBqtk3Al1midhCuxRuskXIk1WifhSqzROglXYo3WSbgSa7ROwlXl+stlP16zRnt/Oh772H8du1s8' +
+  'VpWr7PLh8HB3wRrt6/X5dDr28dh97G5x73L5r8Pjw931OWu07/fX56fT8a8+9lFcu/zH4XB4eLi/uTpjjfbz8fby/Hw6nY5/9FGc' +
+  '2wcfDofHx4e7u+uLM9ZoP1/vr6/PT0+n0+l4Oh4FDwcfDo+Pj/f3dzdXF2KN9vvr4+315eXp6el0Op6eBZeHw+Hx8eHh/vb2+vJC' +
+  'rNF+f32+//r18vz89HQ6nT4F3B8eHx7v7+9ub64uz8Ua7ff358fbr9eXl6fnp9MLAs4fHh8e7u9ub24uL8/EGu33z+fn29uv15fn' +
+  '56fnb8QfVw/393d3t9fXlxdnYo32++fr8/391+vry8vzB4i/ru/v7m5vrq8uz8/EGu33z/fnx/vbr9fXl3dA/NfV7d3NzdXVxcUZ' +
+  'a7ifr6+Pj7e3118f/CH+cX5zc319eXF+xhru5/vr8/397e2bv8S/Lq+vLi7Oz1jD/Xx/fX28f/IP8T/nFxdnZ6zhfn6+vr75138A' +
+  'ETzJRRnXW70AAAAASUVORK5CYII=';
