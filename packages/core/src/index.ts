@@ -6,6 +6,18 @@ export {
   type SessionOptions,
   type SessionV1,
 } from './backend.js';
+export {
+  type AudioEncoderData,
+  bundleComponents,
+  bundleData,
+  decodeTensorJson,
+  encodeTensorJson,
+  type LivePortraitNetwork,
+  livePortraitComponent,
+  type MotionGeneratorData,
+  type MotionGeneratorLayout,
+  type TensorJson,
+} from './bundle-layout.js';
 export type { DenoiseInput, DenoiserConfig, DenoiserV1 } from './denoiser.js';
 export { type Device, type DeviceRequest, devices, isDeviceRequest } from './device.js';
 export {
