@@ -1,1 +1,28 @@
+export {
+  type AppearanceFeatureExtractorConfig,
+  appearanceFeatureExtractorDefaultConfig,
+  appearanceFeatureExtractorStateDict,
+  buildAppearanceFeatureExtractor,
+} from './appearance-feature-extractor.js';
+export { makeCoordinateGrid } from './coordinate-grid.js';
+export { type GridSample3dShape, type GridSampleMode, gridSample3d } from './grid-sample-3d.js';
+export {
+  buildMotionExtractor,
+  type MotionExtractorConfig,
+  motionExtractorDefaultConfig,
+  motionExtractorStateDict,
+} from './motion-extractor.js';
 export { buildRetargetingMlp, type RetargetingMlpConfig, retargetingMlpConfigs } from './retargeting-mlp.js';
+export {
+  buildSpadeGenerator,
+  type SpadeGeneratorConfig,
+  spadeGeneratorDefaultConfig,
+  spadeGeneratorStateDict,
+} from './spade-generator.js';
+export { inferenceEntries, inferenceIgnoredKeys, type StateDictEntry } from './state-dict-entries.js';
+export {
+  buildWarpingModule,
+  type WarpingModuleConfig,
+  warpingModuleDefaultConfig,
+  warpingModuleStateDict,
+} from './warping-module.js';

@@ -1,0 +1,113 @@
+import type { GraphBuilder } from '../../onnx/graph-builder.js';
+import { spectralNormWeight } from '../../weights/reparametrizations.js';
+import type { WeightSource } from '../../weights/weight-source.js';
+import { conv, convWithWeight, instanceNorm } from '../layers.js';
+import { convEntries, type StateDictEntry, spectralConvEntries } from './state-dict-entries.js';
+
+/** Widths of one SPADEResnetBlock. */
+export interface SpadeResnetBlockShape {
+  readonly inChannels: number;
+  readonly outChannels: number;
+  /** Channels of the segmentation map (the generator's input features). */
+  readonly labelChannels: number;
+  /** Hidden width of each SPADE's shared conv. */
+  readonly hidden: number;
+}
+
+/** SPADE activations use LeakyReLU 0.2. */
+const spadeSlope = 0.2;
+
+function spadeEntries(prefix: string, channels: number, shape: SpadeResnetBlockShape): StateDictEntry[] {
+  return [
+    ...convEntries(`${prefix}.mlp_shared.0`, shape.hidden, shape.labelChannels, [3, 3]),
+    ...convEntries(`${prefix}.mlp_gamma`, channels, shape.hidden, [3, 3]),
+    ...convEntries(`${prefix}.mlp_beta`, channels, shape.hidden, [3, 3]),
+  ];
+}
+
+/** A SPADEResnetBlock's state-dict entries under `prefix` (e.g. `G_middle_0`). */
+export function spadeResnetBlockStateDict(prefix: string, shape: SpadeResnetBlockShape): StateDictEntry[] {
+  const { inChannels, outChannels } = shape;
+  const middle = Math.min(inChannels, outChannels);
+  const learned = inChannels !== outChannels;
+  return [
+    ...spectralConvEntries(`${prefix}.conv_0`, middle, inChannels, [3, 3]),
+    ...spectralConvEntries(`${prefix}.conv_1`, outChannels, middle, [3, 3]),
+    ...(learned ? spectralConvEntries(`${prefix}.conv_s`, outChannels, inChannels, [1, 1], false) : []),
+    ...spadeEntries(`${prefix}.norm_0`, inChannels, shape),
+    ...spadeEntries(`${prefix}.norm_1`, middle, shape),
+    ...(learned ? spadeEntries(`${prefix}.norm_s`, inChannels, shape) : []),
+  ];
+}
+
+/** SPADE: `InstanceNorm(x) · (1 + γ(seg)) + β(seg)`; `segmap` is already at x's resolution. */
+function spade(
+  g: GraphBuilder,
+  weights: WeightSource,
+  prefix: string,
+  x: string,
+  segmap: string,
+  channels: number,
+  shape: SpadeResnetBlockShape,
+): string {
+  const conv3 = (name: string, input: string, inChannels: number, outChannels: number) =>
+    conv(g, weights, `${prefix}.${name}`, input, { inChannels, outChannels, kernel: [3, 3], padding: 1 });
+  const normalised = instanceNorm(g, x, channels);
+  const actv = g.relu(conv3('mlp_shared.0', segmap, shape.labelChannels, shape.hidden));
+  const gamma = conv3('mlp_gamma', actv, shape.hidden, channels);
+  const beta = conv3('mlp_beta', actv, shape.hidden, channels);
+  return g.add(g.mul(normalised, g.add(gamma, g.float(1))), beta);
+}
+
+/** A spectrally normalised conv with `weight_orig / σ` baked into its weight. */
+function spectralConv(
+  g: GraphBuilder,
+  weights: WeightSource,
+  prefix: string,
+  x: string,
+  inChannels: number,
+  outChannels: number,
+  kernel: number,
+): string {
+  const weight = spectralNormWeight(
+    weights.get(`${prefix}.weight_orig`, [outChannels, inChannels, kernel, kernel]),
+    weights.get(`${prefix}.weight_u`, [outChannels]),
+    weights.get(`${prefix}.weight_v`, [inChannels * kernel * kernel]),
+  );
+  const bias = kernel === 3 ? weights : undefined;
+  const options = { inChannels, outChannels, kernel: [kernel, kernel], padding: (kernel - 1) / 2 };
+  return convWithWeight(g, x, weight, options, prefix, bias);
+}
+
+/**
+ * SPADEResnetBlock(fin, fout): `shortcut + conv_1(lrelu(SPADE_1(conv_0(lrelu(SPADE_0(x))))))` with a
+ * learned shortcut `conv_s(SPADE_s(x))` (1×1, no bias) when fin ≠ fout; middle width min(fin, fout).
+ */
+export function spadeResnetBlock(
+  g: GraphBuilder,
+  weights: WeightSource,
+  prefix: string,
+  x: string,
+  segmap: string,
+  shape: SpadeResnetBlockShape,
+): string {
+  const { inChannels, outChannels } = shape;
+  const middle = Math.min(inChannels, outChannels);
+  const shortcut =
+    inChannels === outChannels
+      ? x
+      : spectralConv(
+          g,
+          weights,
+          `${prefix}.conv_s`,
+          spade(g, weights, `${prefix}.norm_s`, x, segmap, inChannels, shape),
+          inChannels,
+          outChannels,
+          1,
+        );
+  let dx = g.leakyRelu(spade(g, weights, `${prefix}.norm_0`, x, segmap, inChannels, shape), spadeSlope);
+  dx = spectralConv(g, weights, `${prefix}.conv_0`, dx, inChannels, middle, 3);
+  dx = g.leakyRelu(spade(g, weights, `${prefix}.norm_1`, dx, segmap, middle, shape), spadeSlope);
+  dx = spectralConv(g, weights, `${prefix}.conv_1`, dx, middle, outChannels, 3);
+  return g.add(shortcut, dx);
+}

@@ -1,0 +1,84 @@
+// model-builder does not depend on a runtime; its tests borrow the node backend's source.
+import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
+import type { TensorLike } from '@joyvasa/core';
+import { describe, expect, it } from 'vitest';
+import { formulaInput } from '../../weights/formula.js';
+import { createFormulaSource } from '../../weights/weight-source.js';
+import type { GridSampleMode } from './grid-sample-3d.js';
+import {
+  buildWarpingModule,
+  type WarpingModuleConfig,
+  warpingModuleDefaultConfig,
+} from './warping-module.js';
+
+const tiny: WarpingModuleConfig = {
+  numKp: 3,
+  blockExpansion: 4,
+  maxFeatures: 12,
+  numDownBlocks: 1,
+  reshapeChannel: 4,
+  denseMotion: { blockExpansion: 4, maxFeatures: 16, numBlocks: 2, reshapeDepth: 3, compress: 2 },
+  spatialSize: 8,
+  gridSample: 'native',
+};
+
+const feeds = {
+  feature_3d: formulaInput('tiny', 'feature_3d', [1, 4, 3, 8, 8]),
+  // Keypoints up to 0.9 apart, so some warped points leave the volume and zero padding matters.
+  kp_driving: formulaInput('tiny', 'kp_driving', [1, 3, 3], -0.9, 0.9),
+  kp_source: formulaInput('tiny', 'kp_source', [1, 3, 3], -0.9, 0.9),
+};
+
+async function warp(gridSample: GridSampleMode) {
+  const graph = buildWarpingModule(createFormulaSource('tiny'), { ...tiny, gridSample });
+  const session = await createOnnxNodeBackend().createSession(graph.encode(), { device: 'cpu' });
+  const outputs = await session.run(feeds);
+  await session.dispose();
+  return { outputs, inventory: graph.opInventory() };
+}
+
+function maxAbsDiff(a: TensorLike, b: TensorLike): number {
+  let worst = 0;
+  for (let i = 0; i < a.data.length; i++)
+    worst = Math.max(worst, Math.abs(Number(a.data[i]) - Number(b.data[i])));
+  return worst;
+}
+
+function spread(t: TensorLike): number {
+  const values = Array.from(t.data as Float32Array);
+  return Math.max(...values) - Math.min(...values);
+}
+
+describe('buildWarpingModule', () => {
+  it('gives out, occlusion_map and deformation with the bundle shapes on a tiny config', async () => {
+    const { outputs } = await warp('native');
+    expect(outputs.out!.dims).toEqual([1, 8, 8, 8]);
+    expect(outputs.occlusion_map!.dims).toEqual([1, 1, 8, 8]);
+    expect(outputs.deformation!.dims).toEqual([1, 3, 8, 8, 3]);
+    expect(Array.from(outputs.occlusion_map!.data as Float32Array).every((v) => v > 0 && v < 1)).toBe(true);
+  });
+
+  it('computes the same function with Gather sampling as with ONNX GridSample', async () => {
+    const [native, gather] = [await warp('native'), await warp('gather')];
+    expect(native.inventory.GridSample).toBe(2);
+    expect(gather.inventory.GridSample).toBeUndefined();
+    for (const name of ['out', 'occlusion_map', 'deformation']) {
+      expect(spread(native.outputs[name]!)).toBeGreaterThan(1e-4);
+      expect(maxAbsDiff(native.outputs[name]!, gather.outputs[name]!)).toBeLessThan(1e-5);
+    }
+  });
+
+  it('pools and upsamples the 5-D hourglass volumes as 4-D views (no 5-D AveragePool or Resize)', () => {
+    const graph = buildWarpingModule(createFormulaSource('tiny'), { ...tiny, gridSample: 'gather' }).build();
+    const pools = graph.nodes.filter((node) => node.opType === 'AveragePool');
+    const resizes = graph.nodes.filter((node) => node.opType === 'Resize');
+    expect(pools).toHaveLength(2);
+    expect(resizes).toHaveLength(2);
+    for (const pool of pools) expect(pool.attributes.kernel_shape).toEqual({ ints: [2, 2] });
+    for (const resize of resizes) expect(graph.initializers.get(resize.inputs[2]!)?.dims).toEqual([4]);
+  });
+
+  it('uses the official configuration by default', () => {
+    expect(warpingModuleDefaultConfig).toMatchObject({ numKp: 21, spatialSize: 64, gridSample: 'native' });
+  });
+});

@@ -1,0 +1,111 @@
+import { GraphBuilder } from '../../onnx/graph-builder.js';
+import type { WeightSource } from '../../weights/weight-source.js';
+import { conv } from '../layers.js';
+import { convNormAct } from './conv-blocks.js';
+import { type DenseMotionConfig, denseMotionNetwork, denseMotionStateDict } from './dense-motion-network.js';
+import { type GridSampleMode, gridSample3d } from './grid-sample-3d.js';
+import { batchNormEntries, convEntries, type StateDictEntry } from './state-dict-entries.js';
+
+/** Constructor arguments of LivePortrait's WarpingNetwork (W), plus the volume size and the sampler. */
+export interface WarpingModuleConfig {
+  readonly numKp: number;
+  readonly blockExpansion: number;
+  /** Channels of the volume viewed as 2-D; must equal `reshapeChannel · denseMotion.reshapeDepth`. */
+  readonly maxFeatures: number;
+  readonly numDownBlocks: number;
+  readonly reshapeChannel: number;
+  readonly denseMotion: Omit<DenseMotionConfig, 'numKp' | 'featureChannel'>;
+  /** Height and width of the appearance volume, in voxels. */
+  readonly spatialSize: number;
+  /** How the two 5-D grid samples are expressed. Default `'native'`. */
+  readonly gridSample: GridSampleMode;
+}
+
+/**
+ * The official `models.yaml` values (21 keypoints, 32 × 16 × 64 × 64 volume, Hourglass 32/1024/5 blocks,
+ * compress 4, occlusion map on) with ONNX GridSample.
+ */
+export const warpingModuleDefaultConfig: WarpingModuleConfig = {
+  numKp: 21,
+  blockExpansion: 64,
+  maxFeatures: 512,
+  numDownBlocks: 2,
+  reshapeChannel: 32,
+  denseMotion: { blockExpansion: 32, maxFeatures: 1024, numBlocks: 5, reshapeDepth: 16, compress: 4 },
+  spatialSize: 64,
+  gridSample: 'native',
+};
+
+function denseMotionConfig(config: WarpingModuleConfig): DenseMotionConfig {
+  return { ...config.denseMotion, numKp: config.numKp, featureChannel: config.reshapeChannel };
+}
+
+/** Output channels of `third` and `fourth`. */
+function outChannels(config: WarpingModuleConfig): number {
+  return config.blockExpansion * 2 ** config.numDownBlocks;
+}
+
+/** The state dict of W for `config` (97 entries for the official values). */
+export function warpingModuleStateDict(
+  config: WarpingModuleConfig = warpingModuleDefaultConfig,
+): StateDictEntry[] {
+  const out = outChannels(config);
+  return [
+    ...denseMotionStateDict('dense_motion_network', denseMotionConfig(config)),
+    ...convEntries('third.conv', out, config.maxFeatures, [3, 3]),
+    ...batchNormEntries('third.norm', out),
+    ...convEntries('fourth', out, out, [1, 1]),
+  ];
+}
+
+/**
+ * LivePortrait's warping module W: warps the source appearance volume by the motion between two keypoint
+ * sets. Graph inputs `feature_3d` [1, 32, 16, 64, 64], `kp_driving` and `kp_source` [1, 21, 3]
+ * (transformed keypoints, normalised (x, y, z)); outputs `out` [1, 256, 64, 64] (the warped features
+ * times the occlusion map), `occlusion_map` [1, 1, 64, 64] and `deformation` [1, 16, 64, 64, 3].
+ */
+export function buildWarpingModule(
+  weights: WeightSource,
+  config: WarpingModuleConfig = warpingModuleDefaultConfig,
+): GraphBuilder {
+  const depth = config.denseMotion.reshapeDepth;
+  if (config.reshapeChannel * depth !== config.maxFeatures) {
+    throw new Error('warping module: maxFeatures must equal reshapeChannel · denseMotion.reshapeDepth');
+  }
+  const size = config.spatialSize;
+  const spatial = [depth, size, size] as const;
+  const g = new GraphBuilder(`warping_module_${config.gridSample}`);
+  const volumeDims = [1, config.reshapeChannel, depth, size, size];
+  const feature = g.input('feature_3d', 'float32', volumeDims);
+  const kpDriving = g.input('kp_driving', 'float32', [1, config.numKp, 3]);
+  const kpSource = g.input('kp_source', 'float32', [1, config.numKp, 3]);
+
+  const { deformation, occlusionMap } = g.scope('dense_motion_network', () =>
+    denseMotionNetwork(
+      g,
+      weights,
+      'dense_motion_network',
+      { feature, kpDriving, kpSource },
+      denseMotionConfig(config),
+      spatial,
+      config.gridSample,
+    ),
+  );
+  const warped = g.scope('deform_input', () =>
+    gridSample3d(
+      g,
+      feature,
+      deformation,
+      { volume: [config.reshapeChannel, depth, size, size], grid: spatial },
+      config.gridSample,
+    ),
+  );
+  const out = outChannels(config);
+  let h = g.reshape(warped, [1, config.maxFeatures, size, size]);
+  h = convNormAct(g, weights, 'third', h, config.maxFeatures, out, { rank: 2, activation: 'leakyRelu' });
+  h = conv(g, weights, 'fourth', h, { inChannels: out, outChannels: out, kernel: [1, 1] });
+  g.output(g.mul(h, occlusionMap), 'out', 'float32', [1, out, size, size]);
+  g.output(occlusionMap, 'occlusion_map', 'float32', [1, 1, size, size]);
+  g.output(deformation, 'deformation', 'float32', [1, depth, size, size, 3]);
+  return g;
+}
