@@ -12,7 +12,25 @@ export {
 } from './architectures/layers.js';
 export * from './architectures/liveportrait/index.js';
 export { type BundlePlan, graphSpecs, type PlannedComponent } from './bundle/bundle-plan.js';
+export { fixtureFaceDetector, fixtureLandmarks106, fixtureLandmarks203 } from './bundle/fixture-detectors.js';
+export {
+  type JoyvasaBundleSources,
+  type LivePortraitSizes,
+  type LivePortraitWeights,
+  officialLivePortraitSizes,
+  planJoyvasaBundle,
+  type ReadyModel,
+} from './bundle/joyvasa-bundle-plan.js';
 export { type OfficialGroup, type OfficialSource, officialSources } from './bundle/official-layout.js';
+export {
+  fixtureHubertConfig,
+  fixtureLivePortraitSizes,
+  fixtureMotionGeneratorConfig,
+  planSyntheticBundle,
+  type SyntheticBundleKind,
+  syntheticBundleSources,
+  syntheticMotionTemplate,
+} from './bundle/synthetic-bundle.js';
 export * from './checkpoint/index.js';
 export {
   compareToGolden,
@@ -34,6 +52,7 @@ export {
   onnxDataType,
 } from './onnx/onnx-model.js';
 export { ProtobufWriter } from './onnx/protobuf-writer.js';
+export { readOnnxIo } from './onnx/read-onnx-io.js';
 export { version } from './version.js';
 export { fnv1a32, formulaInput, formulaParameter, formulaWave } from './weights/formula.js';
 export { spectralNormWeight, weightNormWeight } from './weights/reparametrizations.js';

@@ -1,0 +1,199 @@
+import {
+  type AudioEncoderData,
+  type BundleProvenance,
+  bundleComponents,
+  encodeTensorJson,
+  type MotionGeneratorData,
+  type TensorSpec,
+} from '@joyvasa/core';
+import { chineseHubertBaseConfig, type HubertConfig } from '../architectures/hubert/hubert-config.js';
+import { buildHubertEncoder } from '../architectures/hubert/hubert-encoder.js';
+import { buildAudioProjection } from '../architectures/joyvasa/build-audio-projection.js';
+import { buildDenoiser } from '../architectures/joyvasa/build-denoiser.js';
+import type { MotionGeneratorConfig } from '../architectures/joyvasa/motion-generator-config.js';
+import { readMotionStartTensors } from '../architectures/joyvasa/motion-start-features.js';
+import {
+  type AppearanceFeatureExtractorConfig,
+  appearanceFeatureExtractorDefaultConfig,
+  buildAppearanceFeatureExtractor,
+} from '../architectures/liveportrait/appearance-feature-extractor.js';
+import {
+  buildMotionExtractor,
+  type MotionExtractorConfig,
+  motionExtractorDefaultConfig,
+} from '../architectures/liveportrait/motion-extractor.js';
+import { buildRetargetingMlp, retargetingMlpConfigs } from '../architectures/liveportrait/retargeting-mlp.js';
+import {
+  buildSpadeGenerator,
+  type SpadeGeneratorConfig,
+  spadeGeneratorDefaultConfig,
+} from '../architectures/liveportrait/spade-generator.js';
+import {
+  buildWarpingModule,
+  type WarpingModuleConfig,
+  warpingModuleDefaultConfig,
+} from '../architectures/liveportrait/warping-module.js';
+import type { GraphBuilder } from '../onnx/graph-builder.js';
+import { prefixedSource, type WeightSource } from '../weights/weight-source.js';
+import type { BundlePlan, PlannedComponent } from './bundle-plan.js';
+
+/** The weights of the four LivePortrait base networks (one `.pth` each in the official layout). */
+export interface LivePortraitWeights {
+  readonly appearanceFeatureExtractor: WeightSource;
+  /** Keys with their `detector.` prefix, as stored. */
+  readonly motionExtractor: WeightSource;
+  readonly warpingModule: WeightSource;
+  readonly spadeGenerator: WeightSource;
+}
+
+/** Network sizes: the official ones by default; the fixture bundle shrinks them. */
+export interface LivePortraitSizes {
+  readonly appearanceFeatureExtractor: AppearanceFeatureExtractorConfig;
+  readonly motionExtractor: MotionExtractorConfig;
+  readonly warpingModule: Omit<WarpingModuleConfig, 'gridSample'>;
+  readonly spadeGenerator: SpadeGeneratorConfig;
+}
+
+/** The official network sizes. */
+export const officialLivePortraitSizes: LivePortraitSizes = {
+  appearanceFeatureExtractor: appearanceFeatureExtractorDefaultConfig,
+  motionExtractor: motionExtractorDefaultConfig,
+  warpingModule: warpingModuleDefaultConfig,
+  spadeGenerator: spadeGeneratorDefaultConfig,
+};
+
+/** An ONNX model taken as it is (the InsightFace and LivePortrait landmark models). */
+export interface ReadyModel {
+  readonly bytes: Uint8Array;
+  readonly inputs: Record<string, TensorSpec>;
+  readonly outputs: Record<string, TensorSpec>;
+}
+
+/** Everything a JoyVASA bundle is made from. */
+export interface JoyvasaBundleSources {
+  readonly human: LivePortraitWeights;
+  readonly animal?: LivePortraitWeights;
+  /** `stitching_retargeting_module.pth`'s three MLPs (shared by both modes, as JoyVASA does). */
+  readonly retargeting: {
+    readonly stitching: WeightSource;
+    readonly lip: WeightSource;
+    readonly eye: WeightSource;
+  };
+  readonly motionGenerator: {
+    /** The whole JoyVASA checkpoint state dict (denoiser, projection, start features, `audio_encoder.*`). */
+    readonly weights: WeightSource;
+    readonly config: MotionGeneratorConfig;
+    /** `motion_template.pkl`'s arrays by key. */
+    readonly template: Readonly<Record<string, readonly number[]>>;
+    readonly args?: Readonly<Record<string, unknown>>;
+    /** The HuBERT configuration of the checkpoint's `audio_encoder.*` weights. */
+    readonly audioConfig?: HubertConfig;
+    readonly audioEncoderId?: string;
+  };
+  readonly detectors?: {
+    readonly faceDetector: ReadyModel;
+    readonly landmarks106: ReadyModel;
+    readonly landmarks203: ReadyModel;
+  };
+  readonly sizes?: LivePortraitSizes;
+}
+
+function livePortraitComponents(weights: LivePortraitWeights, sizes: LivePortraitSizes, prefix: string) {
+  const warping = (gridSample: 'native' | 'gather') => () =>
+    buildWarpingModule(weights.warpingModule, { ...sizes.warpingModule, gridSample });
+  const components: Record<string, PlannedComponent> = {
+    [`${prefix}${bundleComponents.appearanceFeatureExtractor}`]: {
+      build: () =>
+        buildAppearanceFeatureExtractor(weights.appearanceFeatureExtractor, sizes.appearanceFeatureExtractor),
+    },
+    [`${prefix}${bundleComponents.motionExtractor}`]: {
+      build: () => buildMotionExtractor(weights.motionExtractor, sizes.motionExtractor),
+    },
+    [`${prefix}${bundleComponents.warpingModule}`]: {
+      build: warping('native'),
+      // WebGPU has no 5-D GridSample: its variant samples with Gather (same outputs, see the golden run).
+      devices: {
+        webgpu: { build: warping('gather'), file: `${prefix}${bundleComponents.warpingModule}.gather.onnx` },
+      },
+    },
+    [`${prefix}${bundleComponents.spadeGenerator}`]: {
+      build: () => buildSpadeGenerator(weights.spadeGenerator, sizes.spadeGenerator),
+    },
+  };
+  return components;
+}
+
+function ready(model: ReadyModel): PlannedComponent {
+  return { build: () => ({ bytes: model.bytes, inputs: model.inputs, outputs: model.outputs }) };
+}
+
+/** The bundle plan of a JoyVASA model: which graph each component is and what goes into `data`. */
+export function planJoyvasaBundle(
+  sources: JoyvasaBundleSources,
+  meta: { readonly name: string; readonly version: string; readonly provenance: BundleProvenance },
+): BundlePlan {
+  const sizes = sources.sizes ?? officialLivePortraitSizes;
+  const motion = sources.motionGenerator;
+  const audioWeights = prefixedSource(motion.weights, 'audio_encoder.');
+  const audioConfig = motion.audioConfig ?? chineseHubertBaseConfig;
+  const mlp = (weights: WeightSource, role: keyof typeof retargetingMlpConfigs): PlannedComponent => ({
+    build: (): GraphBuilder => buildRetargetingMlp(weights, retargetingMlpConfigs[role]),
+  });
+  const start = readMotionStartTensors(motion.weights, motion.config);
+  const motionData: MotionGeneratorData = {
+    config: {
+      featureDim: motion.config.featureDim,
+      windowFrames: motion.config.windowFrames,
+      contextFrames: motion.config.contextFrames,
+      motionDim: motion.config.motionDim,
+      diffusionSteps: motion.config.diffusionSteps,
+      fps: motion.config.fps,
+      padMode: motion.config.padMode,
+      layers: motion.config.layers,
+    },
+    startFeatures: {
+      startMotion: encodeTensorJson(start.startMotion),
+      startAudio: encodeTensorJson(start.startAudio),
+      nullAudio: encodeTensorJson(start.nullAudio),
+    },
+    template: motion.template,
+    ...(motion.args ? { args: motion.args } : {}),
+  };
+  const audioData: AudioEncoderData = {
+    id: motion.audioEncoderId ?? 'hubert-zh',
+    featureDim: audioConfig.hiddenSize,
+    sampleRate: 16000,
+    featuresPerSecond: motion.config.fps,
+  };
+  const components: Record<string, PlannedComponent> = {
+    ...livePortraitComponents(sources.human, sizes, ''),
+    ...(sources.animal ? livePortraitComponents(sources.animal, sizes, 'animal_') : {}),
+    [bundleComponents.stitching]: mlp(sources.retargeting.stitching, 'stitching'),
+    [bundleComponents.retargetLip]: mlp(sources.retargeting.lip, 'lip'),
+    [bundleComponents.retargetEye]: mlp(sources.retargeting.eye, 'eye'),
+    [bundleComponents.audioEncoder]: { build: () => buildHubertEncoder(audioWeights, audioConfig) },
+    [bundleComponents.audioProjection]: { build: () => buildAudioProjection(motion.weights, motion.config) },
+    [bundleComponents.denoiser]: {
+      build: () => buildDenoiser(motion.weights, motion.config, { positionalEncoding: 'legacy' }),
+    },
+    [bundleComponents.denoiserFixedPositionalEncoding]: {
+      build: () => buildDenoiser(motion.weights, motion.config, { positionalEncoding: 'fixed' }),
+    },
+    ...(sources.detectors
+      ? {
+          [bundleComponents.faceDetector]: ready(sources.detectors.faceDetector),
+          [bundleComponents.faceLandmarks106]: ready(sources.detectors.landmarks106),
+          [bundleComponents.faceLandmarks203]: ready(sources.detectors.landmarks203),
+        }
+      : {}),
+  };
+  return {
+    ...meta,
+    components,
+    data: {
+      motionGenerator: motionData,
+      audioEncoder: audioData,
+      liveportrait: { modes: sources.animal ? ['human', 'animal'] : ['human'] },
+    },
+  };
+}
