@@ -10,6 +10,7 @@ export {
 export { type DecodedWav, decodeWav, isWav } from './decode-wav.js';
 export { type EncodeWavOptions, encodeWav, type WavSampleFormat } from './encode-wav.js';
 export { createOnnxAudioEncoder, type OnnxAudioEncoderOptions } from './hubert-encoder.js';
+export { type LoadAudioEncoderOptions, loadAudioEncoder } from './load-audio-encoder.js';
 export { mixToMono } from './mix-to-mono.js';
 export { type ResampleOptions, resample } from './resample.js';
 export { type AudioFormatName, sniffAudioFormat } from './sniff-audio-format.js';

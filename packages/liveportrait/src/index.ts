@@ -1,3 +1,4 @@
+export * from './bundle/index.js';
 export * from './crop/index.js';
 export * from './detection/index.js';
 export * from './image/index.js';

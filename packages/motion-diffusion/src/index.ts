@@ -8,6 +8,7 @@ export {
   windowSamples,
 } from './audio/audio-window-plan.js';
 export { encodeAudioWindows } from './audio/encode-audio-windows.js';
+export * from './bundle/index.js';
 export { applyGuidance, defaultCfgScale } from './denoiser/guidance.js';
 export { createOnnxDenoiser, type OnnxDenoiserOptions } from './denoiser/onnx-denoiser.js';
 export { type MotionFrame, motionVectorLength, rotationMatrix } from './motion/motion-frame.js';

@@ -1,0 +1,6 @@
+export { createLivePortraitRenderer } from './live-portrait-renderer.js';
+export {
+  type LivePortraitModels,
+  type LoadLivePortraitOptions,
+  loadLivePortrait,
+} from './load-live-portrait.js';

@@ -1,0 +1,97 @@
+import {
+  type BackendV1,
+  bundleComponents,
+  type DeviceRequest,
+  type EventListener,
+  livePortraitComponent,
+  type ModelBundle,
+  type RendererV1,
+  type SessionV1,
+} from '@joyvasa/core';
+import type { FaceSessions } from '../detection/detect-face.js';
+import type { AnimationMode } from '../motion/combine-motion.js';
+import { createMlpRunner, type MlpRunner } from '../motion/mlp-runner.js';
+import { createLivePortraitRenderer } from './live-portrait-renderer.js';
+
+/** The LivePortrait models of one mode, loaded from a bundle. */
+export interface LivePortraitModels {
+  readonly mode: AnimationMode;
+  /** F: `img` → `feature_3d`. */
+  readonly appearance: SessionV1;
+  /** M: `img` → head pose bins, t, exp, scale, kp. */
+  readonly motion: SessionV1;
+  /** W then G (or the caller's renderer). */
+  readonly renderer: RendererV1;
+  readonly stitching: MlpRunner;
+  readonly lip: MlpRunner;
+  /** The face detector and landmark models, when the bundle has them. */
+  readonly face?: FaceSessions;
+  dispose(): Promise<void>;
+}
+
+/** Options of {@link loadLivePortrait}. */
+export interface LoadLivePortraitOptions {
+  readonly mode?: AnimationMode;
+  readonly device?: DeviceRequest;
+  /** Used instead of the bundle's warping module and generator. */
+  readonly renderer?: RendererV1;
+  readonly onEvent?: EventListener;
+}
+
+/**
+ * Creates the sessions of LivePortrait from a bundle: F, M, W and G of the mode (the animal weights in
+ * animal mode), the stitching and lip MLPs (shared by both modes, as JoyVASA does), and the face models.
+ */
+export async function loadLivePortrait(
+  bundle: ModelBundle,
+  backend: BackendV1,
+  options: LoadLivePortraitOptions = {},
+): Promise<LivePortraitModels> {
+  const mode = options.mode ?? 'human';
+  const sessionOptions = {
+    device: options.device ?? 'auto',
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+  };
+  const opened: SessionV1[] = [];
+  const open = async (component: string) => {
+    const session = await bundle.createSession(backend, component, sessionOptions);
+    opened.push(session);
+    return session;
+  };
+  try {
+    const appearance = await open(livePortraitComponent('appearanceFeatureExtractor', mode));
+    const motion = await open(livePortraitComponent('motionExtractor', mode));
+    const renderer =
+      options.renderer ??
+      createLivePortraitRenderer({
+        warping: await open(livePortraitComponent('warpingModule', mode)),
+        generator: await open(livePortraitComponent('spadeGenerator', mode)),
+      });
+    const stitching = createMlpRunner(await open(bundleComponents.stitching));
+    const lip = createMlpRunner(await open(bundleComponents.retargetLip));
+    const face = bundle.has(bundleComponents.faceDetector)
+      ? {
+          detector: await open(bundleComponents.faceDetector),
+          landmark106: await open(bundleComponents.faceLandmarks106),
+          ...(bundle.has(bundleComponents.faceLandmarks203)
+            ? { landmark203: await open(bundleComponents.faceLandmarks203) }
+            : {}),
+        }
+      : undefined;
+    return {
+      mode,
+      appearance,
+      motion,
+      renderer,
+      stitching,
+      lip,
+      ...(face ? { face } : {}),
+      async dispose() {
+        await Promise.all(opened.map((session) => session.dispose()));
+      },
+    };
+  } catch (error) {
+    await Promise.all(opened.map((session) => session.dispose()));
+    throw error;
+  }
+}

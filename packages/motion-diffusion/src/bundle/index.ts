@@ -1,0 +1,5 @@
+export {
+  type LoadMotionGeneratorOptions,
+  loadMotionGenerator,
+  type MotionGenerator,
+} from './load-motion-generator.js';

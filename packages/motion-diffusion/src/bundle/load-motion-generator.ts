@@ -1,0 +1,104 @@
+import {
+  type BackendV1,
+  bundleComponents,
+  bundleData,
+  type DenoiserV1,
+  type DeviceRequest,
+  decodeTensorJson,
+  type EventListener,
+  type ModelBundle,
+  type MotionGeneratorData,
+  type MotionGeneratorLayout,
+  type SessionV1,
+} from '@joyvasa/core';
+import { type AudioProjection, createAudioProjection } from '../audio/audio-projection.js';
+import { createOnnxDenoiser } from '../denoiser/onnx-denoiser.js';
+import { type MotionTemplate, motionTemplateFromStats } from '../motion/motion-template.js';
+import type { MotionStartFeatures } from '../sampling-setup.js';
+
+/** The JoyVASA motion generator loaded from a bundle: what `sampleMotion` needs besides the audio. */
+export interface MotionGenerator {
+  readonly config: MotionGeneratorLayout;
+  readonly denoiser: DenoiserV1;
+  readonly projection: AudioProjection;
+  readonly startFeatures: MotionStartFeatures;
+  readonly template: MotionTemplate;
+  dispose(): Promise<void>;
+}
+
+/** Options of {@link loadMotionGenerator}. */
+export interface LoadMotionGeneratorOptions {
+  readonly device?: DeviceRequest;
+  /**
+   * The denoiser's positional encoding: `'legacy'` (default; the form the released weights were trained
+   * with) or `'fixed'` (the official repository's later change, which differs from training).
+   */
+  readonly positionalEncoding?: 'legacy' | 'fixed';
+  readonly onEvent?: EventListener;
+}
+
+/** Creates the denoiser and projection sessions and reads the start features and template of a bundle. */
+export async function loadMotionGenerator(
+  bundle: ModelBundle,
+  backend: BackendV1,
+  options: LoadMotionGeneratorOptions = {},
+): Promise<MotionGenerator> {
+  const data = bundleData<MotionGeneratorData>(bundle.manifest, 'motionGenerator');
+  const startFeatures: MotionStartFeatures = {
+    startMotion: decodeTensorJson(
+      data.startFeatures?.startMotion,
+      'data.motionGenerator.startFeatures.startMotion',
+    ),
+    startAudio: decodeTensorJson(
+      data.startFeatures?.startAudio,
+      'data.motionGenerator.startFeatures.startAudio',
+    ),
+    nullAudio: decodeTensorJson(
+      data.startFeatures?.nullAudio,
+      'data.motionGenerator.startFeatures.nullAudio',
+    ),
+  };
+  const template = motionTemplateFromStats(data.template ?? {});
+  const sessionOptions = {
+    device: options.device ?? 'auto',
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+  };
+  const component =
+    options.positionalEncoding === 'fixed'
+      ? bundleComponents.denoiserFixedPositionalEncoding
+      : bundleComponents.denoiser;
+  const sessions: SessionV1[] = [];
+  try {
+    const denoiserSession = await bundle.createSession(backend, component, sessionOptions);
+    sessions.push(denoiserSession);
+    const projectionSession = await bundle.createSession(
+      backend,
+      bundleComponents.audioProjection,
+      sessionOptions,
+    );
+    sessions.push(projectionSession);
+    const config = data.config;
+    return {
+      config,
+      denoiser: createOnnxDenoiser({
+        session: denoiserSession,
+        config: {
+          motionDim: config.motionDim,
+          audioDim: config.featureDim,
+          windowFrames: config.windowFrames,
+          contextFrames: config.contextFrames,
+          trainSteps: config.diffusionSteps,
+        },
+      }),
+      projection: createAudioProjection(projectionSession),
+      startFeatures,
+      template,
+      async dispose() {
+        await Promise.all(sessions.map((session) => session.dispose()));
+      },
+    };
+  } catch (error) {
+    await Promise.all(sessions.map((session) => session.dispose()));
+    throw error;
+  }
+}
