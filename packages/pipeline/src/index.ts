@@ -1,2 +1,23 @@
 export type { FrameSinkResult, FrameSinkStartInfo, FrameSinkV1, SinkAudio } from './frame-sink.js';
+export { type CollectOptions, collectTalkingHead, type GenerateResult } from './generate-video.js';
+export { openModels } from './open-bundle.js';
+export {
+  type AnimateInput,
+  createTalkingHeadWith,
+  type PipelinePlatform,
+  type TalkingHead,
+} from './talking-head.js';
+export type {
+  FrameEvent,
+  MotionChunkEvent,
+  SourceReadyEvent,
+  StreamEndEvent,
+  TalkingHeadEvent,
+} from './talking-head-events.js';
+export {
+  type AnimateOptions,
+  type ResolvedAnimateOptions,
+  resolveAnimateOptions,
+  type TalkingHeadOptions,
+} from './talking-head-options.js';
 export { version } from './version.js';

@@ -45,7 +45,7 @@ export function fixtureFaceDetector(): ReadyModel {
   }
   for (const stride of strides) {
     const count = anchorCount(stride);
-    const boxes = new Float32Array(count * 4).fill(5);
+    const boxes = new Float32Array(count * 4).fill(2.5);
     g.output(
       g.op('Identity', [g.initializer(createTensor('float32', [count, 4], boxes))]),
       `bbox_${stride}`,

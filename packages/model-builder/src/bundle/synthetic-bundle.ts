@@ -30,8 +30,8 @@ export const fixtureLivePortraitSizes: LivePortraitSizes = {
     blockExpansion: 8,
     numDownBlocks: 2,
     maxFeatures: 16,
-    reshapeChannel: 4,
-    reshapeDepth: 4,
+    reshapeChannel: 8,
+    reshapeDepth: 2,
     numResblocks: 1,
     imageSize: 256,
   },
@@ -45,11 +45,13 @@ export const fixtureLivePortraitSizes: LivePortraitSizes = {
   },
   warpingModule: {
     numKp: 21,
-    blockExpansion: 8,
+    // out = blockExpansion · 2^numDownBlocks must equal G's input min(maxFeatures, blockExpansion · 2^downs).
+    blockExpansion: 4,
     maxFeatures: 16,
     numDownBlocks: 2,
-    reshapeChannel: 4,
-    denseMotion: { blockExpansion: 4, maxFeatures: 16, numBlocks: 2, reshapeDepth: 4, compress: 2 },
+    reshapeChannel: 8,
+    // A shallow volume and one compressed channel keep the 7x7x7 mask convolution (22 outputs) cheap.
+    denseMotion: { blockExpansion: 4, maxFeatures: 16, numBlocks: 2, reshapeDepth: 2, compress: 1 },
     spatialSize: 64,
   },
   spadeGenerator: {

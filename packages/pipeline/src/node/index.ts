@@ -1,3 +1,11 @@
+export * from '../index.js';
+export {
+  createTalkingHead,
+  type NodeAudioInput,
+  type NodeGenerateOptions,
+  type NodeImageInput,
+  type NodeTalkingHead,
+} from './create-talking-head.js';
 export { type EncodePngOptions, encodePng } from './encode-png.js';
 export { FfmpegError } from './ffmpeg-error.js';
 export {

@@ -1,0 +1,70 @@
+import type { RgbImage } from '@joyvasa/core';
+import type { FrameSinkResult, FrameSinkV1, SinkAudio } from './frame-sink.js';
+import type { TalkingHeadEvent } from './talking-head-events.js';
+
+/** What `generate` returns. */
+export interface GenerateResult {
+  readonly frameCount: number;
+  readonly fps: number;
+  readonly durationSeconds: number;
+  /** The frames, when no sink was given (all in memory: prefer a sink for long audio). */
+  readonly frames?: readonly RgbImage[];
+  /** The sink's result (files written), when a sink was given. */
+  readonly sink?: FrameSinkResult;
+}
+
+/** Options of {@link collectTalkingHead}. */
+export interface CollectOptions {
+  /** Where frames go; without one they are collected in memory. */
+  readonly sink?: FrameSinkV1;
+  /** The audio track the sink should mux in. */
+  readonly audio?: SinkAudio;
+  /** Every event, as it happens (progress bars, previews). */
+  readonly onEvent?: (event: TalkingHeadEvent) => void;
+}
+
+/**
+ * Drains a talking-head stream into a sink (or memory). On any failure or abort the sink is aborted,
+ * which removes its partial output, and the error is rethrown.
+ */
+export async function collectTalkingHead(
+  events: AsyncIterable<TalkingHeadEvent>,
+  options: CollectOptions = {},
+): Promise<GenerateResult> {
+  const frames: RgbImage[] = [];
+  const sink = options.sink;
+  let started = false;
+  let chunk: { totalFrames: number; fps: number } | undefined;
+  try {
+    for await (const event of events) {
+      options.onEvent?.(event);
+      if (event.type === 'motion-chunk') chunk = event;
+      if (event.type === 'frame') {
+        if (!sink) {
+          frames.push(event.image);
+          continue;
+        }
+        if (!started) {
+          await sink.start({
+            width: event.image.width,
+            height: event.image.height,
+            fps: chunk?.fps ?? 25,
+            ...(chunk ? { frameCount: chunk.totalFrames } : {}),
+            ...(options.audio ? { audio: options.audio } : {}),
+          });
+          started = true;
+        }
+        await sink.write(event.image, event.index);
+      }
+      if (event.type === 'stream-end') {
+        const base = { frameCount: event.frameCount, fps: event.fps, durationSeconds: event.durationSeconds };
+        if (!sink) return { ...base, frames };
+        return { ...base, sink: await sink.finish() };
+      }
+    }
+    throw new Error('the talking-head stream ended without a stream-end event');
+  } catch (error) {
+    await sink?.abort(error);
+    throw error;
+  }
+}

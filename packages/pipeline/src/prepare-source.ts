@@ -1,0 +1,165 @@
+import {
+  createTensor,
+  type Float32Tensor,
+  InvalidInputError,
+  type RgbImage,
+  throwIfAborted,
+} from '@joyvasa/core';
+import {
+  computeLipDelta,
+  createKeypointDriver,
+  cropSource,
+  cropTransformFromBox,
+  detectFace,
+  imageToTensor,
+  type KeypointDriver,
+  type LivePortraitModels,
+  loadMaskTemplate,
+  locateAnimalFace,
+  type PasteBackMask,
+  parseKeypointInfo,
+  preparePasteBackMask,
+  resizeImage,
+  resizeToLimit,
+  transformKeypoint,
+} from '@joyvasa/liveportrait';
+import type { SourceReadyEvent } from './talking-head-events.js';
+import type { ResolvedAnimateOptions } from './talking-head-options.js';
+
+/** Everything the frame loop needs about the source image. */
+export interface PreparedSource {
+  /** The size-limited image frames are pasted into. */
+  readonly image: RgbImage;
+  readonly features: Float32Tensor;
+  readonly sourceKeypoints: Float32Tensor;
+  readonly driver: KeypointDriver;
+  /** Null when paste-back is off: frames are the 512x512 crops. */
+  readonly mask: PasteBackMask | null;
+  readonly event: SourceReadyEvent;
+}
+
+interface CropChoice {
+  readonly input: RgbImage;
+  readonly mC2o: Float64Array | null;
+  readonly landmarks203: Float32Array | null;
+  readonly method: SourceReadyEvent['cropMethod'];
+  readonly faces: number;
+}
+
+async function chooseCrop(
+  image: RgbImage,
+  models: LivePortraitModels,
+  options: ResolvedAnimateOptions,
+): Promise<CropChoice> {
+  if (!options.crop) {
+    // The official CLI's way: the whole image stretched to the network input.
+    return {
+      input: resizeImage(image, 256, 256, 'bilinear'),
+      mC2o: null,
+      landmarks203: null,
+      method: 'none',
+      faces: 0,
+    };
+  }
+  if (models.mode === 'animal') {
+    const location = await locateAnimalFace(image, {
+      ...(options.faceKeypoints ? { keypoints: options.faceKeypoints } : {}),
+      ...(options.faceBox ? { box: options.faceBox } : {}),
+      ...(models.face ? { sessions: models.face } : {}),
+    });
+    const crop = cropSource(image, location.transform);
+    const method = (
+      {
+        keypoints: 'face-keypoints',
+        box: 'face-box',
+        center: 'centered',
+        'human-detector': 'detected-face',
+      } as const
+    )[location.method];
+    return {
+      input: crop.input,
+      mC2o: crop.transform.mC2o,
+      landmarks203: null,
+      method,
+      faces: method === 'detected-face' ? 1 : 0,
+    };
+  }
+  if (options.faceBox) {
+    const crop = cropSource(image, cropTransformFromBox(options.faceBox));
+    return { input: crop.input, mC2o: crop.transform.mC2o, landmarks203: null, method: 'face-box', faces: 0 };
+  }
+  if (!models.face) {
+    throw new InvalidInputError(
+      'models',
+      'this bundle has no face detector (the InsightFace files were not converted); pass options.faceBox or crop: false',
+    );
+  }
+  const detected = await detectFace(image, models.face);
+  const crop = cropSource(image, detected.landmarks106);
+  return {
+    input: crop.input,
+    mC2o: crop.transform.mC2o,
+    landmarks203: detected.landmarks203,
+    method: 'detected-face',
+    faces: detected.faces.length,
+  };
+}
+
+/**
+ * The official source preparation (spec §1.3 steps 2, 4–6): size limit, crop, appearance features and
+ * keypoints, lip normalisation, the per-frame keypoint driver, and the paste-back mask.
+ */
+export async function prepareSource(
+  original: RgbImage,
+  models: LivePortraitModels,
+  options: ResolvedAnimateOptions,
+): Promise<PreparedSource> {
+  const image = resizeToLimit(original);
+  // Boxes and keypoints are given in the caller's pixels; the official size limit may have shrunk the image.
+  const factor = image.width / original.width;
+  const scaled: ResolvedAnimateOptions = {
+    ...options,
+    ...(options.faceBox
+      ? { faceBox: options.faceBox.map((v) => v * factor) as unknown as typeof options.faceBox }
+      : {}),
+    ...(options.faceKeypoints ? { faceKeypoints: Array.from(options.faceKeypoints, (v) => v * factor) } : {}),
+  };
+  const crop = await chooseCrop(image, models, scaled);
+  throwIfAborted(options.signal);
+  const img = imageToTensor(crop.input);
+  const run = { ...(options.signal ? { signal: options.signal } : {}) };
+  const { feature_3d: features } = await models.appearance.run({ img }, run);
+  const info = parseKeypointInfo(await models.motion.run({ img }, run));
+  const sourceKeypoints = transformKeypoint(info);
+  const lipDelta =
+    models.mode === 'human' && options.normalizeLip && options.relativeMotion && crop.landmarks203
+      ? await computeLipDelta(sourceKeypoints, crop.landmarks203, models.lip, run)
+      : null;
+  const driver = createKeypointDriver(info, {
+    mode: models.mode,
+    ...(models.mode === 'human' ? { region: options.region } : {}),
+    relativeMotion: options.relativeMotion,
+    drivingMultiplier: options.drivingMultiplier,
+    lipDelta,
+    ...(options.stitching ? { stitching: models.stitching } : {}),
+  });
+  // As the official pipeline: pasting back needs the crop and stitching (else the seams would show).
+  const mask =
+    options.pasteBack && options.stitching && crop.mC2o
+      ? preparePasteBackMask(await loadMaskTemplate(), crop.mC2o, image.width, image.height)
+      : null;
+  return {
+    image,
+    features: features as Float32Tensor,
+    sourceKeypoints: createTensor('float32', [1, sourceKeypoints.length / 3, 3], sourceKeypoints),
+    driver,
+    mask,
+    event: {
+      type: 'source-ready',
+      width: image.width,
+      height: image.height,
+      cropMethod: crop.method,
+      facesFound: crop.faces,
+    },
+  };
+}

@@ -1,0 +1,151 @@
+import {
+  type AudioEncoderV1,
+  type BackendV1,
+  type DeviceRequest,
+  type EventListener,
+  InvalidInputError,
+  type ModelBundle,
+  type ModelSourceV1,
+  type ModelStore,
+  type RendererV1,
+} from '@joyvasa/core';
+import type { AnimationMode, AnimationRegion, FaceBox } from '@joyvasa/liveportrait';
+import { defaultCfgScale } from '@joyvasa/motion-diffusion';
+
+/** Options of `createTalkingHead`: what stays fixed across many animations. */
+export interface TalkingHeadOptions {
+  /**
+   * The model bundle: a folder path (Node), an http(s) URL, a {@link ModelSourceV1}, or an opened
+   * {@link ModelBundle}. Nothing is fetched unless you pass a URL.
+   */
+  readonly models: string | URL | ModelSourceV1 | ModelBundle;
+  /** The runtime. Default: onnxruntime-node in Node, onnxruntime-web in browsers. */
+  readonly backend?: BackendV1;
+  /** Where to run. `'auto'` (default) picks CUDA or WebGPU when available and reports a fallback. */
+  readonly device?: DeviceRequest;
+  /** `'human'` (default) or `'animal'`. */
+  readonly mode?: AnimationMode;
+  /** Your own audio encoder, used instead of the bundle's (it must give 768-d features at 25 fps). */
+  readonly audioEncoder?: AudioEncoderV1;
+  /** Your own renderer, used instead of LivePortrait's warping module and generator. */
+  readonly renderer?: RendererV1;
+  /** Cache for model files fetched from a URL (Cache API in browsers, a folder in Node). */
+  readonly store?: ModelStore;
+  /** Model-loading and device events (`model-file`, `backend-fallback`, `notice`). */
+  readonly onEvent?: EventListener;
+}
+
+/** Options of one animation. Defaults follow the official Gradio app (see docs/guide/options.md). */
+export interface AnimateOptions {
+  /** Classifier-free guidance scale. Default `defaultCfgScale` (4.0, the official app's; its CLI uses 2.8). */
+  readonly cfgScale?: number;
+  /** Seed of the motion sampler's noise. Default 0, so the same inputs give the same video. */
+  readonly seed?: number;
+  /**
+   * The sampler: `'ddpm'` (default, official: every one of the checkpoint's steps) or `{ ddim: steps }`
+   * (faster, deterministic, not the official sampler).
+   */
+  readonly sampler?: 'ddpm' | { readonly ddim: number };
+  /** EMA smoothing of head pose, scale and translation, as the official code does. Default true. */
+  readonly smoothing?: boolean;
+  /** The DiT's positional encoding: `'legacy'` (default; what the released weights were trained with) or `'fixed'`. */
+  readonly positionalEncoding?: 'legacy' | 'fixed';
+  /** Crop around the face (true, default) or use the whole image stretched to 256x256 (the official CLI's way). */
+  readonly crop?: boolean;
+  /** A face box `[x1, y1, x2, y2]` (pixels of the input image) to crop around instead of detecting one. */
+  readonly faceBox?: FaceBox;
+  /**
+   * Animal mode: the 9 animal-face keypoints in X-Pose order (flat `[x, y] × 9`, input-image pixels), the
+   * official crop's input, for callers that run their own animal keypoint model.
+   */
+  readonly faceKeypoints?: ArrayLike<number>;
+  /** Stitching (keeps the shoulders still). Default true. */
+  readonly stitching?: boolean;
+  /** Paste the animated crop back into the original image. Default true. */
+  readonly pasteBack?: boolean;
+  /** Motion relative to the first generated frame. Default true. */
+  readonly relativeMotion?: boolean;
+  /** Normalise the source's lip opening (human mode). Default true. */
+  readonly normalizeLip?: boolean;
+  /** Scales the keypoint motion. Default 1.0 (the app's; the official CLI uses 1.1). */
+  readonly drivingMultiplier?: number;
+  /** Which parts move. Default `'all'`. */
+  readonly region?: AnimationRegion;
+  /** Stops the work and frees its resources. */
+  readonly signal?: AbortSignal;
+}
+
+/** The effective options of one run. */
+export type ResolvedAnimateOptions = Required<Omit<AnimateOptions, 'faceBox' | 'faceKeypoints' | 'signal'>> &
+  Pick<AnimateOptions, 'faceBox' | 'faceKeypoints' | 'signal'>;
+
+/** Fills in defaults and rejects values that cannot work, naming the option. */
+export function resolveAnimateOptions(options: AnimateOptions = {}): ResolvedAnimateOptions {
+  const resolved: ResolvedAnimateOptions = {
+    cfgScale: options.cfgScale ?? defaultCfgScale,
+    seed: options.seed ?? 0,
+    sampler: options.sampler ?? 'ddpm',
+    smoothing: options.smoothing ?? true,
+    positionalEncoding: options.positionalEncoding ?? 'legacy',
+    crop: options.crop ?? true,
+    stitching: options.stitching ?? true,
+    pasteBack: options.pasteBack ?? true,
+    relativeMotion: options.relativeMotion ?? true,
+    normalizeLip: options.normalizeLip ?? true,
+    drivingMultiplier: options.drivingMultiplier ?? 1.0,
+    region: options.region ?? 'all',
+    ...(options.faceBox ? { faceBox: options.faceBox } : {}),
+    ...(options.faceKeypoints ? { faceKeypoints: options.faceKeypoints } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
+  if (!Number.isFinite(resolved.cfgScale) || resolved.cfgScale < 0 || resolved.cfgScale > 20) {
+    throw new InvalidInputError(
+      'options.cfgScale',
+      `must be a number from 0 to 20, got ${resolved.cfgScale}`,
+    );
+  }
+  if (!Number.isSafeInteger(resolved.seed) || resolved.seed < 0) {
+    throw new InvalidInputError('options.seed', `must be a whole number >= 0, got ${resolved.seed}`);
+  }
+  if (resolved.sampler !== 'ddpm') {
+    const steps = resolved.sampler.ddim;
+    if (!Number.isInteger(steps) || steps < 1 || steps > 1000) {
+      throw new InvalidInputError(
+        'options.sampler',
+        `ddim steps must be a whole number from 1 to 1000, got ${steps}`,
+      );
+    }
+  }
+  if (
+    !Number.isFinite(resolved.drivingMultiplier) ||
+    resolved.drivingMultiplier < 0 ||
+    resolved.drivingMultiplier > 3
+  ) {
+    throw new InvalidInputError(
+      'options.drivingMultiplier',
+      `must be a number from 0 to 3, got ${resolved.drivingMultiplier}`,
+    );
+  }
+  if (!['all', 'exp', 'pose', 'lip', 'eyes'].includes(resolved.region)) {
+    throw new InvalidInputError(
+      'options.region',
+      `must be all, exp, pose, lip or eyes, got ${resolved.region}`,
+    );
+  }
+  if (resolved.faceBox) {
+    const [x1, y1, x2, y2] = resolved.faceBox;
+    if (![x1, y1, x2, y2].every(Number.isFinite) || x2 <= x1 || y2 <= y1) {
+      throw new InvalidInputError('options.faceBox', 'must be [x1, y1, x2, y2] with x2 > x1 and y2 > y1');
+    }
+  }
+  if (resolved.faceKeypoints) {
+    const points = Array.from(resolved.faceKeypoints);
+    if (points.length !== 18 || !points.every(Number.isFinite)) {
+      throw new InvalidInputError(
+        'options.faceKeypoints',
+        `must be 9 (x, y) points, 18 finite numbers, got ${points.length}`,
+      );
+    }
+  }
+  return resolved;
+}
