@@ -1,9 +1,13 @@
 #!/usr/bin/env node
 import { JoyvasaError } from '@joyvasa/core';
+import { convertCommand, convertUsage } from './commands/convert-command.js';
+import { fetchCommand, fetchUsage } from './commands/fetch-command.js';
 import { goldenCommand, goldenUsage } from './commands/golden-command.js';
 
 const commands: Record<string, { run: (args: readonly string[]) => Promise<number>; usage: string }> = {
   golden: { run: goldenCommand, usage: goldenUsage },
+  fetch: { run: fetchCommand, usage: fetchUsage },
+  convert: { run: convertCommand, usage: convertUsage },
 };
 
 function usage(): string {

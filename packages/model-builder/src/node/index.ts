@@ -1,7 +1,26 @@
 export {
+  type AudioEncoderConversionReport,
+  type ConvertHuggingFaceAudioEncoderOptions,
+  convertHuggingFaceAudioEncoder,
+  isHuggingFaceFolder,
+} from './convert-hugging-face-audio-encoder.js';
+export {
+  type ConversionInput,
+  type ConversionReport,
+  type ConvertOfficialWeightsOptions,
+  convertOfficialWeights,
+} from './convert-official-weights.js';
+export {
   type FetchedFile,
   type FetchOfficialWeightsOptions,
   fetchOfficialWeights,
 } from './fetch-official-weights.js';
+export { isOfficialLayout } from './official-files.js';
 export { type GoldenReport, type RunGoldenOptions, runGolden } from './run-golden.js';
 export { writeBundle } from './write-bundle.js';
+export {
+  formulaAudioEncoderStateDict,
+  hubertConfigJson,
+  type WriteFormulaCheckpointsOptions,
+  writeFormulaCheckpoints,
+} from './write-formula-checkpoints.js';

@@ -1,0 +1,81 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fixtureHubertConfig, writeSafetensors } from '@joyvasa/model-builder';
+import {
+  formulaAudioEncoderStateDict,
+  hubertConfigJson,
+  writeFormulaCheckpoints,
+} from '@joyvasa/model-builder/node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureOutput } from '../cli-output.js';
+import { convertCommand } from './convert-command.js';
+
+let root: string;
+let weights: string;
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'joyvasa-cli-convert-'));
+  weights = join(root, 'pretrained_weights');
+  await writeFormulaCheckpoints(weights, { sizes: 'fixture' });
+});
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+async function run(args: string[]) {
+  const output = captureOutput();
+  const code = await convertCommand(args, { output });
+  return { code, text: output.text() };
+}
+
+describe('joyvasa convert', () => {
+  it('converts a pretrained_weights folder, with a line per component and the report', async () => {
+    const to = join(root, 'bundle');
+    const { code, text } = await run(['--from', weights, '--to', to, '--sizes', 'fixture']);
+    expect(code).toBe(0);
+    expect(text).toMatch(/^read JoyVASA\/motion_template\/motion_template\.pkl {2}\d/m);
+    expect(text).toContain('[ 1/18] wrote appearance_feature_extractor');
+    expect(text).toContain('[18/18] wrote face_landmarks_203');
+    expect(text).toMatch(/Files used:\n {2}chinese-hubert-base\/config\.json +-> hubert_config/);
+    expect(text).toContain(
+      'Motion generator: feature_dim 32, n_diff_steps 50, audio_model hubert_zh_ori, 2 transformer layers counted',
+    );
+    expect(text).toContain('Missing optional parts: none');
+    expect(text).toContain('Unexpected keys (not used): none');
+    expect(text).toContain(`Bundle: ${to} (18 components,`);
+    const manifest = JSON.parse(await readFile(join(to, 'manifest.json'), 'utf8'));
+    expect(manifest.provenance).toBe('converted');
+  });
+
+  it('converts a Hugging Face encoder folder into an audio-encoder bundle', async () => {
+    const from = join(root, 'hf');
+    await mkdir(from, { recursive: true });
+    await writeFile(join(from, 'config.json'), JSON.stringify(hubertConfigJson(fixtureHubertConfig)));
+    await writeFile(
+      join(from, 'model.safetensors'),
+      writeSafetensors(formulaAudioEncoderStateDict(fixtureHubertConfig)),
+    );
+    const { code, text } = await run(['--from', from, '--to', join(root, 'hf-bundle')]);
+    expect(code).toBe(0);
+    expect(text).toContain("Audio encoder: fixture-hubert, 32 wide, 2 layers, 4 heads, key prefix ''");
+    expect(text).toContain('[1/1] wrote audio_encoder');
+  });
+
+  it('exits 1 with the reason when the checkpoints do not match the sizes', async () => {
+    const { code, text } = await run(['--from', weights, '--to', join(root, 'official-sizes')]);
+    expect(code).toBe(1);
+    expect(text).toMatch(
+      /^error: Cannot load liveportrait\/base_models\/appearance_feature_extractor\.pth: \d+ weights/m,
+    );
+  });
+
+  it('exits 2 on bad arguments and on folders it does not recognise', async () => {
+    expect((await run(['--from', weights])).code).toBe(2);
+    expect((await run(['--from', weights, '--to', root, '--bogus'])).code).toBe(2);
+    expect((await run(['--from', weights, '--to', root, '--sizes', 'huge'])).code).toBe(2);
+    const unknown = await run(['--from', join(root, 'nowhere'), '--to', join(root, 'x')]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.text).toMatch(/neither a pretrained_weights folder .* nor a Hugging Face model folder/);
+    const help = await run(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.text).toMatch(/^joyvasa convert --from/);
+  });
+});

@@ -1,0 +1,180 @@
+import { resolve } from 'node:path';
+import type { JoyvasaEvent, ModelManifest } from '@joyvasa/core';
+import { fixtureLivePortraitSizes, fixtureMotionGeneratorConfig } from '@joyvasa/model-builder';
+import {
+  type AudioEncoderConversionReport,
+  type ConversionReport,
+  convertHuggingFaceAudioEncoder,
+  convertOfficialWeights,
+  isHuggingFaceFolder,
+  isOfficialLayout,
+} from '@joyvasa/model-builder/node';
+import {
+  type CommandContext,
+  exitCodes,
+  failureExit,
+  interruptible,
+  parseCommandArgs,
+  stringOption,
+  usageError,
+} from '../cli-args.js';
+import { type CliOutput, fileProgressPrinter, formatBytes, processOutput } from '../cli-output.js';
+
+export const convertUsage = `joyvasa convert --from <pretrained_weights | HF model folder> --to <bundle folder> [--sizes official|fixture]
+
+Converts checkpoints into a model bundle without running any pickle code:
+  a pretrained_weights folder in the JoyVASA README layout ('joyvasa fetch' makes one)
+    -> the JoyVASA bundle (LivePortrait, motion generator, HuBERT, detectors when present);
+  a Hugging Face HuBERT or wav2vec2 folder (config.json + model.safetensors or pytorch_model.bin)
+    -> a bundle with only the audio_encoder, to use your own encoder.
+Every file is checked before anything is built; keys no graph uses are listed, not fatal.
+
+Options:
+  --from <folder>   the folder to convert (its kind is detected)
+  --to <folder>     the bundle folder to write (files of the same name are replaced)
+  --sizes <sizes>   official (default), or fixture for checkpoints written by writeFormulaCheckpoints
+  -h, --help        this text
+
+Exit codes: 0 converted, 1 conversion failed (the message says why), 2 bad arguments, 130 interrupted.`;
+
+const options = {
+  from: { type: 'string' },
+  to: { type: 'string' },
+  sizes: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Progress: one line per input read, one per component written (`[ 3/18] denoiser`). */
+function progressPrinter(output: CliOutput): (event: JoyvasaEvent) => void {
+  const files = fileProgressPrinter(output, 'read');
+  return (event) => {
+    if (event.type === 'model-file') files(event);
+    else if (event.type === 'progress' && event.stage.startsWith('bundle:')) {
+      const width = String(event.total).length;
+      output.log(`[${String(event.completed).padStart(width)}/${event.total}] wrote ${event.stage.slice(7)}`);
+    } else if (event.type === 'notice') output.log(`note: ${event.message}`);
+  };
+}
+
+function bundleLine(manifest: ModelManifest, to: string): string {
+  const files = Object.values(manifest.components).flatMap((component) => [
+    component.file,
+    ...Object.values(component.devices ?? {}).map((variant) => variant.file),
+  ]);
+  const bytes = files.reduce((sum, file) => sum + file.bytes, 0);
+  const count = Object.keys(manifest.components).length;
+  return `Bundle: ${resolve(to)} (${count} component${count === 1 ? '' : 's'}, ${formatBytes(bytes)})`;
+}
+
+function printList(output: CliOutput, title: string, items: readonly string[]): void {
+  if (items.length === 0) {
+    output.log(`${title}: none`);
+    return;
+  }
+  output.log(`${title}:`);
+  for (const item of items) output.log(`  ${item}`);
+}
+
+function unexpectedLines(unexpected: Readonly<Record<string, readonly string[]>>): string[] {
+  const shown = 8;
+  return Object.entries(unexpected).map(([file, keys]) => {
+    const more = keys.length > shown ? `, … (+${keys.length - shown} more)` : '';
+    return `${file}: ${keys.slice(0, shown).join(', ')}${more}`;
+  });
+}
+
+function printInputs(output: CliOutput, inputs: ConversionReport['inputs']): void {
+  const width = Math.max(...inputs.map((input) => input.file.length));
+  printList(
+    output,
+    'Files used',
+    inputs.map((input) => `${input.file.padEnd(width)}  -> ${input.role}`),
+  );
+}
+
+function printOfficialReport(output: CliOutput, report: ConversionReport, to: string): void {
+  const { args } = report;
+  const { config } = report.motionGenerator;
+  // Show what the checkpoint says, and what was assumed where it says nothing.
+  const arg = (name: string, used: unknown) => `${name} ${args[name] ?? `${String(used)} (default)`}`;
+  output.log('');
+  printInputs(output, report.inputs);
+  output.log(
+    `Motion generator: ${arg('feature_dim', config.featureDim)}, ${arg('n_diff_steps', config.diffusionSteps)}, ` +
+      `${arg('audio_model', config.audioModel)}, ${report.motionGenerator.layers} transformer layers counted ` +
+      `(${arg('n_motions', config.windowFrames)}, ${arg('n_prev_motions', config.contextFrames)}, ` +
+      `${arg('fps', config.fps)}, ${arg('pad_mode', config.padMode)}, ${config.heads} heads)`,
+  );
+  printList(output, 'Missing optional parts', report.missingOptional);
+  printList(output, 'Unexpected keys (not used)', unexpectedLines(report.unexpectedKeys));
+  printList(output, 'Notes', report.notes);
+  output.log(bundleLine(report.manifest, to));
+}
+
+function printAudioReport(output: CliOutput, report: AudioEncoderConversionReport, to: string): void {
+  const { config } = report;
+  output.log('');
+  printInputs(output, report.inputs);
+  output.log(
+    `Audio encoder: ${config.name}, ${config.hiddenSize} wide, ${config.numHiddenLayers} layers, ` +
+      `${config.numAttentionHeads} heads, key prefix '${report.keyPrefix}'`,
+  );
+  printList(output, 'Unexpected keys (not used)', unexpectedLines(report.unexpectedKeys));
+  printList(output, 'Notes', report.notes);
+  output.log(bundleLine(report.manifest, to));
+}
+
+/** `joyvasa convert`: official checkpoints or a Hugging Face encoder folder to a bundle. Returns the exit code. */
+export async function convertCommand(args: readonly string[], context: CommandContext = {}): Promise<number> {
+  const output = context.output ?? processOutput();
+  const parsed = parseCommandArgs(args, options, convertUsage, output);
+  if ('exit' in parsed) return parsed.exit;
+  const from = stringOption(parsed.values, 'from');
+  const to = stringOption(parsed.values, 'to');
+  const sizes = stringOption(parsed.values, 'sizes') ?? 'official';
+  if (!from || !to || parsed.positionals.length > 0) {
+    return usageError(
+      output,
+      'convert takes --from <folder> and --to <folder>, and nothing else',
+      convertUsage,
+    );
+  }
+  if (sizes !== 'official' && sizes !== 'fixture') {
+    return usageError(output, `--sizes is official or fixture, not '${sizes}'`, convertUsage);
+  }
+  const official = await isOfficialLayout(from);
+  if (!official && !(await isHuggingFaceFolder(from))) {
+    return usageError(
+      output,
+      `${resolve(from)} is neither a pretrained_weights folder (with liveportrait/ or JoyVASA/) nor a ` +
+        "Hugging Face model folder (with config.json); run 'joyvasa fetch --to <folder>' to make one",
+      convertUsage,
+    );
+  }
+  const interrupt = interruptible(context.signal);
+  const common = { from, to, onEvent: progressPrinter(output), signal: interrupt.signal };
+  try {
+    output.log(`Converting ${official ? 'pretrained_weights' : 'Hugging Face encoder'} ${resolve(from)}`);
+    if (official) {
+      const fixture = sizes === 'fixture';
+      const report = await convertOfficialWeights({
+        ...common,
+        ...(fixture
+          ? { livePortraitSizes: fixtureLivePortraitSizes, denoiserHeads: fixtureMotionGeneratorConfig.heads }
+          : {}),
+      });
+      printOfficialReport(output, report, to);
+    } else {
+      printAudioReport(output, await convertHuggingFaceAudioEncoder(common), to);
+    }
+    return exitCodes.ok;
+  } catch (error) {
+    return failureExit(
+      output,
+      error,
+      `the bundle in ${resolve(to)} is incomplete (no manifest.json); run the command again`,
+    );
+  } finally {
+    interrupt.dispose();
+  }
+}

@@ -1,0 +1,136 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureOutput } from '../cli-output.js';
+import { fetchCommand } from './fetch-command.js';
+
+// A stand-in for the hub (same URL layout and listing format, Range support) serving generated files.
+const files: Record<string, { body: Uint8Array; lfs: boolean }> = {
+  'motion_generator/motion_generator_hubert_chinese.pt': { body: bytes(400_000, 1), lfs: true },
+  'motion_template/motion_template.pkl': { body: bytes(3_140, 2), lfs: false },
+};
+const checkpoint = 'JoyVASA/motion_generator/motion_generator_hubert_chinese.pt';
+
+function bytes(length: number, seed: number): Uint8Array {
+  return Uint8Array.from({ length }, (_, i) => (i * 31 + seed * 7) & 0xff);
+}
+
+/** When set, the next full download of the checkpoint sends half the file, then calls this (and stalls). */
+let onHalfSent: (() => void) | undefined;
+let server: Server;
+let endpoint: string;
+let root: string;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'joyvasa-cli-fetch-'));
+  server = createServer((req, res) => {
+    const url = new URL(req.url!, 'http://x');
+    if (url.pathname === '/api/models/jdh-algo/JoyVASA/tree/main') {
+      const listing = Object.entries(files).map(([path, { body, lfs }]) => ({
+        type: 'file',
+        path,
+        size: lfs ? 134 : body.length,
+        oid: createHash('sha1').update(`blob ${body.length}\0`).update(body).digest('hex'),
+        ...(lfs ? { lfs: { oid: createHash('sha256').update(body).digest('hex'), size: body.length } } : {}),
+      }));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(listing));
+      return;
+    }
+    const file = files[url.pathname.replace('/jdh-algo/JoyVASA/resolve/main/', '')];
+    if (!file) {
+      res.writeHead(404).end();
+      return;
+    }
+    const start = Number(/bytes=(\d+)-/.exec(req.headers.range ?? '')?.[1] ?? 0);
+    const slice = file.body.subarray(start);
+    res.writeHead(start > 0 ? 206 : 200, { 'content-length': slice.length });
+    const interrupt = onHalfSent;
+    if (interrupt && start === 0 && file.lfs) {
+      onHalfSent = undefined;
+      res.write(slice.subarray(0, slice.length >> 1), interrupt);
+      return;
+    }
+    res.end(slice);
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise<void>((done) => server.close(() => done()));
+  await rm(root, { recursive: true, force: true });
+});
+
+async function run(args: string[], options: { tty?: boolean; signal?: AbortSignal } = {}) {
+  const output = captureOutput(options.tty ?? false);
+  const code = await fetchCommand(args, { output, ...(options.signal ? { signal: options.signal } : {}) });
+  return { code, text: output.text(), statuses: output.statuses };
+}
+
+describe('joyvasa fetch', () => {
+  it('prints a line per file, then keeps verified files on the next run', async () => {
+    const to = join(root, 'plain');
+    const first = await run(['--to', to, '--include', 'joyvasa', '--endpoint', endpoint]);
+    expect(first.code).toBe(0);
+    expect(first.text).toMatch(
+      /^fetched motion_generator\/motion_generator_hubert_chinese\.pt {2}400\.0 kB in /m,
+    );
+    expect(first.text).toMatch(/^fetched motion_template\/motion_template\.pkl {2}3\.1 kB in /m);
+    expect(first.text).toContain('2 files, 403.1 kB: 2 downloaded, 0 resumed, 0 already there (verified)');
+    expect(first.statuses).toEqual([]);
+    const second = await run(['--to', to, '--include', 'joyvasa', '--endpoint', endpoint]);
+    expect(second.code).toBe(0);
+    expect(second.text).toContain('0 downloaded, 0 resumed, 2 already there (verified)');
+  });
+
+  it('draws a progress bar per file on a terminal', async () => {
+    const { code, statuses } = await run(
+      ['--to', join(root, 'tty'), '--include', 'joyvasa', '--endpoint', endpoint],
+      {
+        tty: true,
+      },
+    );
+    expect(code).toBe(0);
+    expect(
+      statuses.some((line) => /motion_generator_hubert_chinese\.pt {2}\[#*\.*\] +\d+% {2}\d/.test(line)),
+    ).toBe(true);
+    expect(statuses.at(-1)).toMatch(/^fetched motion_template\/motion_template\.pkl/);
+  });
+
+  it('stops cleanly when interrupted, and the next run completes the download', async () => {
+    const to = join(root, 'interrupted');
+    const controller = new AbortController();
+    onHalfSent = () => controller.abort();
+    const stopped = await run(['--to', to, '--include', 'joyvasa', '--endpoint', endpoint], {
+      signal: controller.signal,
+    });
+    expect(stopped.code).toBe(130);
+    expect(stopped.text).toMatch(/interrupted: run the same command again to resume/);
+    const resumed = await run(['--to', to, '--include', 'joyvasa', '--endpoint', endpoint]);
+    expect(resumed.code).toBe(0);
+    const body = new Uint8Array(await readFile(join(to, checkpoint)));
+    expect(body).toEqual(files['motion_generator/motion_generator_hubert_chinese.pt']!.body);
+  });
+
+  it('exits 1 when the hub cannot be reached and 2 on bad arguments', async () => {
+    const offline = await run([
+      '--to',
+      join(root, 'offline'),
+      '--include',
+      'joyvasa',
+      '--endpoint',
+      'http://127.0.0.1:9',
+    ]);
+    expect(offline.code).toBe(1);
+    expect(offline.text).toMatch(/^error: .*check your connection/m);
+    expect((await run(['--include', 'joyvasa'])).code).toBe(2);
+    const unknown = await run(['--to', root, '--include', 'joyvasa,xpose']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.text).toContain('unknown group xpose');
+    expect((await run(['--to', root, '--endpoint', 'not a url'])).code).toBe(2);
+  });
+});
