@@ -28,6 +28,7 @@ export {
   fixtureMotionGeneratorConfig,
   planSyntheticBundle,
   type SyntheticBundleKind,
+  type SyntheticValues,
   syntheticBundleSources,
   syntheticMotionTemplate,
 } from './bundle/synthetic-bundle.js';
@@ -54,7 +55,7 @@ export {
 export { ProtobufWriter } from './onnx/protobuf-writer.js';
 export { readOnnxIo } from './onnx/read-onnx-io.js';
 export { version } from './version.js';
-export { fnv1a32, formulaInput, formulaParameter, formulaWave } from './weights/formula.js';
+export { fnv1a32, formulaInput, formulaParameter, formulaWave, randomParameter } from './weights/formula.js';
 export { spectralNormWeight, weightNormWeight } from './weights/reparametrizations.js';
 export {
   auditWeights,

@@ -108,8 +108,11 @@ export function syntheticMotionTemplate(): Record<string, number[]> {
   };
 }
 
-function livePortraitWeights(seed: string): LivePortraitWeights {
-  const source = createFormulaSource(seed);
+/** Formula weights (the golden definition) or the same rules on pseudo-random values (well conditioned). */
+export type SyntheticValues = 'formula' | 'random';
+
+function livePortraitWeights(seed: string, values: SyntheticValues): LivePortraitWeights {
+  const source = createFormulaSource(seed, new Map(), values);
   return {
     appearanceFeatureExtractor: source,
     motionExtractor: source,
@@ -119,16 +122,20 @@ function livePortraitWeights(seed: string): LivePortraitWeights {
 }
 
 /** The sources of a synthetic bundle; `seed` picks the formula weights (the golden folders use "A"). */
-export function syntheticBundleSources(kind: SyntheticBundleKind, seed = 'A'): JoyvasaBundleSources {
-  const retargeting: WeightSource = createFormulaSource(seed);
+export function syntheticBundleSources(
+  kind: SyntheticBundleKind,
+  seed = 'A',
+  values: SyntheticValues = 'formula',
+): JoyvasaBundleSources {
+  const retargeting: WeightSource = createFormulaSource(seed, new Map(), values);
   const fixture = kind === 'fixture';
   const config = fixture ? fixtureMotionGeneratorConfig : releasedMotionGeneratorConfig;
   return {
-    human: livePortraitWeights(seed),
-    animal: livePortraitWeights(`${seed}:animal`),
+    human: livePortraitWeights(seed, values),
+    animal: livePortraitWeights(`${seed}:animal`, values),
     retargeting: { stitching: retargeting, lip: retargeting, eye: retargeting },
     motionGenerator: {
-      weights: createFormulaSource(seed),
+      weights: createFormulaSource(seed, new Map(), values),
       config,
       template: syntheticMotionTemplate(),
       audioConfig: fixture ? fixtureHubertConfig : chineseHubertBaseConfig,
@@ -144,8 +151,12 @@ export function syntheticBundleSources(kind: SyntheticBundleKind, seed = 'A'): J
 }
 
 /** The plan of a synthetic bundle, ready for `writeBundle`. */
-export function planSyntheticBundle(kind: SyntheticBundleKind, seed = 'A'): BundlePlan {
-  return planJoyvasaBundle(syntheticBundleSources(kind, seed), {
+export function planSyntheticBundle(
+  kind: SyntheticBundleKind,
+  seed = 'A',
+  values: SyntheticValues = 'formula',
+): BundlePlan {
+  return planJoyvasaBundle(syntheticBundleSources(kind, seed, values), {
     name: `joyvasa-${kind}`,
     version: '1.0.0',
     provenance: kind,

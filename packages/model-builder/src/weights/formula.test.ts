@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { fnv1a32, formulaInput, formulaParameter } from './formula.js';
+import {
+  fnv1a32,
+  formulaInput,
+  formulaParameter,
+  randomParameter as formulaParameterRandom,
+} from './formula.js';
 
 // Expected values computed independently with NumPy from the golden README's definition
 // (float64, rounded to float32), seed "A".
@@ -49,5 +54,20 @@ describe('formula weights', () => {
     const input = formulaInput('A', 'image', [1, 3, 8, 8], 0, 1).data;
     expect(Math.min(...input)).toBeGreaterThanOrEqual(0);
     expect(Math.max(...input)).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('random parameters', () => {
+  it('follow the same per-key rules on deterministic uniform values', () => {
+    const a = formulaParameterRandom('A', 'x.weight', [64, 32]).data as Float32Array;
+    expect(formulaParameterRandom('A', 'x.weight', [64, 32]).data).toEqual(a);
+    expect(formulaParameterRandom('B', 'x.weight', [64, 32]).data).not.toEqual(a);
+    const bound = Math.sqrt(3 / 32);
+    expect(Math.max(...a.map(Math.abs))).toBeLessThanOrEqual(bound);
+    const variance = a.reduce((sum, v) => sum + v * v, 0) / a.length;
+    expect(variance).toBeGreaterThan(0.8 / 32);
+    expect(variance).toBeLessThan(1.2 / 32);
+    const runningVar = formulaParameterRandom('A', 'n.running_var', [100]).data as Float32Array;
+    expect(Math.min(...runningVar)).toBeGreaterThanOrEqual(0.75);
   });
 });

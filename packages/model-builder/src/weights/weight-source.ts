@@ -1,6 +1,6 @@
 import type { Float32Tensor, TensorLike } from '@joyvasa/core';
 import { createTensor, tensorSize } from '@joyvasa/core';
-import { formulaParameter } from './formula.js';
+import { formulaParameter, randomParameter } from './formula.js';
 import { spectralVectors } from './spectral-vectors.js';
 
 /**
@@ -62,14 +62,17 @@ export function createStateDictSource(stateDict: ReadonlyMap<string, TensorLike>
 }
 
 /**
- * Formula weights for every key asked for, except `overrides`, which are served as given. Spectral-norm
+ * Formula weights (or, with `values: 'random'`, the same rules on pseudo-random values; see
+ * `randomParameter`) for every key asked for, except `overrides`, which are served as given. Spectral-norm
  * vectors (`weight_u`, `weight_v`) are the top singular vectors of the layer's formula `weight_orig`, as the
  * golden tooling made them, unless `overrides` supply them (the golden folder stores its own).
  */
 export function createFormulaSource(
   seed: string,
   overrides: ReadonlyMap<string, TensorLike> = new Map(),
+  values: 'formula' | 'random' = 'formula',
 ): WeightSource {
+  const parameter = values === 'formula' ? formulaParameter : randomParameter;
   const served = new Set<string>();
   const spectral = new Map<string, { u: Float32Tensor; v: Float32Tensor }>();
   const get = (key: string, shape: readonly number[]): Float32Tensor => {
@@ -85,7 +88,7 @@ export function createFormulaSource(
       if (!pair) throw new Error(`${key} asked for before ${layer}.weight_orig`);
       return pair[vector[2] as 'u' | 'v'];
     }
-    const tensor = toFloat32(key, formulaParameter(seed, key, shape));
+    const tensor = toFloat32(key, parameter(seed, key, shape));
     if (key.endsWith('.weight_orig') && !overrides.has(key.replace(/orig$/, 'u'))) {
       spectral.set(key.slice(0, -'.weight_orig'.length), spectralVectors(tensor));
     }
