@@ -14,6 +14,7 @@ export const bundleComponents = {
   stitching: 'stitching',
   retargetLip: 'retarget_lip',
   retargetEye: 'retarget_eye',
+  pasteBack: 'paste_back',
   audioEncoder: 'audio_encoder',
   audioProjection: 'audio_projection',
   denoiser: 'denoiser',

@@ -3,11 +3,13 @@ import {
   type Float32Tensor,
   InvalidInputError,
   type RgbImage,
+  type RunOptions,
   throwIfAborted,
 } from '@joyvasa/core';
 import {
   computeLipDelta,
   createKeypointDriver,
+  createSessionPasteBack,
   cropSource,
   cropTransformFromBox,
   detectFace,
@@ -18,9 +20,11 @@ import {
   locateAnimalFace,
   type PasteBackMask,
   parseKeypointInfo,
+  pasteBack,
   preparePasteBackMask,
   resizeImage,
   resizeToLimit,
+  tensorToImage,
   transformKeypoint,
 } from '@joyvasa/liveportrait';
 import type { SourceReadyEvent } from './talking-head-events.js';
@@ -33,8 +37,8 @@ export interface PreparedSource {
   readonly features: Float32Tensor;
   readonly sourceKeypoints: Float32Tensor;
   readonly driver: KeypointDriver;
-  /** Null when paste-back is off: frames are the 512x512 crops. */
-  readonly mask: PasteBackMask | null;
+  /** Turns the renderer's output into the video frame: paste-back into the image, or the 512x512 crop. */
+  readonly compose: (rendered: Float32Tensor, options?: RunOptions) => Promise<RgbImage>;
   readonly event: SourceReadyEvent;
 }
 
@@ -105,6 +109,16 @@ async function chooseCrop(
   };
 }
 
+function composer(
+  image: RgbImage,
+  mask: PasteBackMask | null,
+  models: LivePortraitModels,
+): PreparedSource['compose'] {
+  if (!mask) return async (rendered) => tensorToImage(rendered);
+  if (models.pasteBack) return createSessionPasteBack(models.pasteBack, image, mask);
+  return async (rendered) => pasteBack(tensorToImage(rendered), image, mask);
+}
+
 /**
  * The official source preparation (spec §1.3 steps 2, 4–6): size limit, crop, appearance features and
  * keypoints, lip normalisation, the per-frame keypoint driver, and the paste-back mask.
@@ -150,10 +164,10 @@ export async function prepareSource(
       : null;
   return {
     image,
+    compose: composer(image, mask, models),
     features: features as Float32Tensor,
     sourceKeypoints: createTensor('float32', [1, sourceKeypoints.length / 3, 3], sourceKeypoints),
     driver,
-    mask,
     event: {
       type: 'source-ready',
       width: image.width,

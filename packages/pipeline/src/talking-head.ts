@@ -9,7 +9,7 @@ import {
   type RgbImage,
   throwIfAborted,
 } from '@joyvasa/core';
-import { type LivePortraitModels, loadLivePortrait, pasteBack, tensorToImage } from '@joyvasa/liveportrait';
+import { type LivePortraitModels, loadLivePortrait } from '@joyvasa/liveportrait';
 import {
   createDdimScheduler,
   createDdpmScheduler,
@@ -168,9 +168,8 @@ export function createTalkingHeadWith<ImageInput, AudioInput>(
           },
           runOptions,
         );
-        const crop = tensorToImage(rendered);
-        const pasted = source.mask ? pasteBack(crop, source.image, source.mask) : crop;
-        yield { type: 'frame', index, time: index / fps, image: pasted };
+        const image = await source.compose(rendered, runOptions);
+        yield { type: 'frame', index, time: index / fps, image };
         index++;
         yield { type: 'progress', stage: 'render', completed: index, total: totalFrames };
       }

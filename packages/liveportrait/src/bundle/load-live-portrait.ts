@@ -26,6 +26,11 @@ export interface LivePortraitModels {
   readonly lip: MlpRunner;
   /** The face detector and landmark models, when the bundle has them. */
   readonly face?: FaceSessions;
+  /**
+   * The bundle's paste-back graph, loaded when the models run on a GPU (there the host's per-pixel work
+   * would cap the frame rate); on CPU devices paste-back runs in TypeScript.
+   */
+  readonly pasteBack?: SessionV1;
   dispose(): Promise<void>;
 }
 
@@ -78,6 +83,9 @@ export async function loadLivePortrait(
             : {}),
         }
       : undefined;
+    const onGpu = appearance.device === 'cuda' || appearance.device === 'webgpu';
+    const pasteBack =
+      onGpu && bundle.has(bundleComponents.pasteBack) ? await open(bundleComponents.pasteBack) : undefined;
     return {
       mode,
       appearance,
@@ -86,6 +94,7 @@ export async function loadLivePortrait(
       stitching,
       lip,
       ...(face ? { face } : {}),
+      ...(pasteBack ? { pasteBack } : {}),
       async dispose() {
         await Promise.all(opened.map((session) => session.dispose()));
       },

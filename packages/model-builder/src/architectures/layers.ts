@@ -74,6 +74,9 @@ export function convWithWeight(
   rank = options.kernel.length,
 ): string {
   const padding = options.padding ?? 0;
+  if (rank === 3 && g.options.conv3dAsConv2d) {
+    return conv3dAsConv2d(g, x, weight, options, prefix, biasSource);
+  }
   const inputs = [x, g.initializer(weight, `${prefix}.weight`)];
   if (biasSource)
     inputs.push(g.initializer(biasSource.get(`${prefix}.bias`, [options.outChannels]), `${prefix}.bias`));
@@ -150,4 +153,64 @@ export function sliceRows(tensor: Float32Tensor, start: number, end: number): Fl
     tensor.dims.length > 1 ? [end - start, ...tensor.dims.slice(1)] : [end - start],
     data,
   );
+}
+
+/**
+ * A 3-D convolution (stride 1, groups 1, same padding on every axis) as a sum of 2-D convolutions, one per
+ * depth tap: the input [1, C, D, H, W] becomes a batch of D slices [D, C, H, W] (zero-padded in depth), tap k
+ * convolves slices k … k + D − 1 with the kernel's k-th depth plane, and the taps add up. The same sums
+ * as Conv3D in another order, on the 2-D kernels every execution provider optimises.
+ */
+function conv3dAsConv2d(
+  g: GraphBuilder,
+  x: string,
+  weight: Float32Tensor,
+  options: ConvOptions,
+  prefix: string,
+  biasSource: WeightSource | undefined,
+): string {
+  const [outChannels, inChannels, depthTaps, kh, kw] = weight.dims as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  if ((options.stride ?? 1) !== 1 || (options.groups ?? 1) !== 1) {
+    throw new Error(`${prefix}: only stride-1 ungrouped 3-D convolutions can be split into 2-D ones`);
+  }
+  const padding = options.padding ?? 0;
+  const slices = g.squeeze(g.transpose(x, [0, 2, 1, 3, 4]), [0]);
+  const padded = padding > 0 ? g.op('Pad', [slices, g.int64([padding, 0, 0, 0, padding, 0, 0, 0])]) : slices;
+  const depth = g.op('Sub', [g.op('Shape', [padded], { start: 0, end: 1 }), g.int64([depthTaps - 1])]);
+  const plane = kh * kw;
+  let sum = '';
+  for (let tap = 0; tap < depthTaps; tap++) {
+    const planeWeight = new Float32Array(outChannels * inChannels * plane);
+    for (let o = 0; o < outChannels; o++) {
+      for (let i = 0; i < inChannels; i++) {
+        const from = ((o * inChannels + i) * depthTaps + tap) * plane;
+        planeWeight.set(weight.data.subarray(from, from + plane), (o * inChannels + i) * plane);
+      }
+    }
+    const window = g.op('Slice', [padded, g.int64([tap]), g.add(depth, g.int64([tap])), g.int64([0])]);
+    const tapWeight = g.initializer(
+      createTensor('float32', [outChannels, inChannels, kh, kw], planeWeight),
+      `${prefix}.weight.tap${tap}`,
+    );
+    const output = g.op('Conv', [window, tapWeight], {
+      kernel_shape: [kh, kw],
+      pads: [padding, padding, padding, padding],
+      strides: [1, 1],
+    });
+    sum = sum ? g.add(sum, output) : output;
+  }
+  if (biasSource) {
+    const bias = biasSource.get(`${prefix}.bias`, [outChannels]);
+    sum = g.add(
+      sum,
+      g.initializer(createTensor('float32', [1, outChannels, 1, 1], bias.data), `${prefix}.bias`),
+    );
+  }
+  return g.transpose(g.unsqueeze(sum, [0]), [0, 2, 1, 3, 4]);
 }

@@ -22,6 +22,7 @@ import {
   type MotionExtractorConfig,
   motionExtractorDefaultConfig,
 } from '../architectures/liveportrait/motion-extractor.js';
+import { buildPasteBack } from '../architectures/liveportrait/paste-back-graph.js';
 import { buildRetargetingMlp, retargetingMlpConfigs } from '../architectures/liveportrait/retargeting-mlp.js';
 import {
   buildSpadeGenerator,
@@ -99,21 +100,35 @@ export interface JoyvasaBundleSources {
 }
 
 function livePortraitComponents(weights: LivePortraitWeights, sizes: LivePortraitSizes, prefix: string) {
-  const warping = (gridSample: 'native' | 'gather') => () =>
-    buildWarpingModule(weights.warpingModule, { ...sizes.warpingModule, gridSample });
+  // WebGPU variants: no 5-D GridSample (Gather sampling) and Conv3D as Conv2D sums (its Conv3D is naive).
+  const warping = (webgpu: boolean) => () =>
+    buildWarpingModule(weights.warpingModule, {
+      ...sizes.warpingModule,
+      gridSample: webgpu ? 'gather' : 'native',
+      conv3dAsConv2d: webgpu,
+    });
+  const appearance = (webgpu: boolean) => () =>
+    buildAppearanceFeatureExtractor(weights.appearanceFeatureExtractor, {
+      ...sizes.appearanceFeatureExtractor,
+      conv3dAsConv2d: webgpu,
+    });
   const components: Record<string, PlannedComponent> = {
     [`${prefix}${bundleComponents.appearanceFeatureExtractor}`]: {
-      build: () =>
-        buildAppearanceFeatureExtractor(weights.appearanceFeatureExtractor, sizes.appearanceFeatureExtractor),
+      build: appearance(false),
+      devices: {
+        webgpu: {
+          build: appearance(true),
+          file: `${prefix}${bundleComponents.appearanceFeatureExtractor}.webgpu.onnx`,
+        },
+      },
     },
     [`${prefix}${bundleComponents.motionExtractor}`]: {
       build: () => buildMotionExtractor(weights.motionExtractor, sizes.motionExtractor),
     },
     [`${prefix}${bundleComponents.warpingModule}`]: {
-      build: warping('native'),
-      // WebGPU has no 5-D GridSample: its variant samples with Gather (same outputs, see the golden run).
+      build: warping(false),
       devices: {
-        webgpu: { build: warping('gather'), file: `${prefix}${bundleComponents.warpingModule}.gather.onnx` },
+        webgpu: { build: warping(true), file: `${prefix}${bundleComponents.warpingModule}.webgpu.onnx` },
       },
     },
     [`${prefix}${bundleComponents.spadeGenerator}`]: {
@@ -171,6 +186,8 @@ export function planJoyvasaBundle(
     [bundleComponents.stitching]: mlp(sources.retargeting.stitching, 'stitching'),
     [bundleComponents.retargetLip]: mlp(sources.retargeting.lip, 'lip'),
     [bundleComponents.retargetEye]: mlp(sources.retargeting.eye, 'eye'),
+    // Paste-back on the device (used on GPUs, where the host would otherwise be the bottleneck).
+    [bundleComponents.pasteBack]: { build: () => buildPasteBack() },
     [bundleComponents.audioEncoder]: { build: () => buildHubertEncoder(audioWeights, audioConfig) },
     [bundleComponents.audioProjection]: { build: () => buildAudioProjection(motion.weights, motion.config) },
     [bundleComponents.denoiser]: {

@@ -34,7 +34,15 @@ export class GraphBuilder {
   private readonly scopes: string[] = [];
   private counter = 0;
 
-  constructor(readonly name: string) {}
+  /**
+   * @param name Graph name.
+   * @param options `conv3dAsConv2d`: layer helpers emit each 3-D convolution as a sum of 2-D convolutions
+   *   over its depth taps (for runtimes whose Conv3D kernel is slow, such as the WebGPU execution provider).
+   */
+  constructor(
+    readonly name: string,
+    readonly options: { readonly conv3dAsConv2d?: boolean } = {},
+  ) {}
 
   /** Runs `body` with `name` appended to the naming scope (for readable node names). */
   scope<T>(name: string, body: () => T): T {

@@ -1,5 +1,6 @@
 import type { Float32Tensor, TensorLike } from '@joyvasa/core';
 import {
+  appearanceFeatureExtractorDefaultConfig,
   buildAppearanceFeatureExtractor,
   buildMotionExtractor,
   buildRetargetingMlp,
@@ -71,15 +72,27 @@ function retargetingCase(role: keyof typeof retargetingMlpConfigs): GoldenCase {
   };
 }
 
-/** A module with the source image as its only input (F and M). */
-function imageCase(module: string, build: (weights: WeightSource) => { encode(): Uint8Array }): GoldenCase {
+/** A module with the source image as its only input (F and M), in each variant the bundle ships. */
+function imageCase(
+  module: string,
+  variants: Record<string, (weights: WeightSource) => { encode(): Uint8Array }>,
+): GoldenCase {
   return {
     manifestPath,
     modules: [module],
     async check(context) {
-      const model = build(await context.weights(manifestPath, module)).encode();
-      const outputs = await context.run(model, { img: await context.readArray('image.npy') }, module);
-      return compareOutputs(context, module, outputs);
+      const weights = memoised(await context.weights(manifestPath, module));
+      const comparisons: GoldenComparison[] = [];
+      for (const [variant, build] of Object.entries(variants)) {
+        const outputs = await context.run(
+          build(weights).encode(),
+          { img: await context.readArray('image.npy') },
+          module,
+        );
+        const label = (output: string) => (variant === 'default' ? output : `${output} [${variant}]`);
+        comparisons.push(...(await compareOutputs(context, module, outputs, label)));
+      }
+      return comparisons;
     },
   };
 }
@@ -96,10 +109,16 @@ const warpingCase: GoldenCase = {
       kp_source: await context.readArray('kp_source.npy'),
     };
     const comparisons: GoldenComparison[] = [];
-    for (const gridSample of ['native', 'gather'] as GridSampleMode[]) {
-      const model = buildWarpingModule(weights, { ...warpingModuleDefaultConfig, gridSample }).encode();
-      const outputs = await context.run(model, feeds, `${module} (${gridSample})`);
-      const label = (output: string) => (gridSample === 'native' ? output : `${output} [${gridSample}]`);
+    // The default graph, and the bundle's WebGPU variant (Gather sampling, Conv3D as Conv2D sums).
+    for (const webgpu of [false, true]) {
+      const gridSample: GridSampleMode = webgpu ? 'gather' : 'native';
+      const config = { ...warpingModuleDefaultConfig, gridSample, conv3dAsConv2d: webgpu };
+      const outputs = await context.run(
+        buildWarpingModule(weights, config).encode(),
+        feeds,
+        `${module} (${gridSample})`,
+      );
+      const label = (output: string) => (webgpu ? `${output} [webgpu]` : output);
       comparisons.push(...(await compareOutputs(context, module, outputs, label)));
     }
     return comparisons;
@@ -146,8 +165,15 @@ const spadeCase: GoldenCase = {
 
 /** Golden parity cases of the LivePortrait modules. */
 export const liveportraitCases: readonly GoldenCase[] = [
-  imageCase('appearance_feature_extractor', (weights) => buildAppearanceFeatureExtractor(weights)),
-  imageCase('motion_extractor', (weights) => buildMotionExtractor(weights)),
+  imageCase('appearance_feature_extractor', {
+    default: (weights) => buildAppearanceFeatureExtractor(weights),
+    webgpu: (weights) =>
+      buildAppearanceFeatureExtractor(weights, {
+        ...appearanceFeatureExtractorDefaultConfig,
+        conv3dAsConv2d: true,
+      }),
+  }),
+  imageCase('motion_extractor', { default: (weights) => buildMotionExtractor(weights) }),
   warpingCase,
   spadeCase,
   retargetingCase('stitching'),

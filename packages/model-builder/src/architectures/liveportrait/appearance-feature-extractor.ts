@@ -16,6 +16,8 @@ export interface AppearanceFeatureExtractorConfig {
   readonly numResblocks: number;
   /** Height and width of the square input image, in pixels. */
   readonly imageSize: number;
+  /** Emit every Conv3D as a sum of Conv2Ds over depth taps (the WebGPU variant). Default false. */
+  readonly conv3dAsConv2d?: boolean;
 }
 
 /** The official `models.yaml` values: 3 → 64 → 128 → 256 → 512 = 32 × 16, six 3-D res blocks, 256 px. */
@@ -73,7 +75,9 @@ export function buildAppearanceFeatureExtractor(
   if (config.reshapeChannel * config.reshapeDepth !== config.maxFeatures) {
     throw new Error('appearance feature extractor: maxFeatures must equal reshapeChannel · reshapeDepth');
   }
-  const g = new GraphBuilder('appearance_feature_extractor');
+  const g = new GraphBuilder('appearance_feature_extractor', {
+    conv3dAsConv2d: config.conv3dAsConv2d ?? false,
+  });
   const size = config.imageSize;
   const img = g.input('img', 'float32', [1, config.imageChannel, size, size]);
   let h = convNormAct(g, weights, 'first', img, config.imageChannel, config.blockExpansion, { rank: 2 });

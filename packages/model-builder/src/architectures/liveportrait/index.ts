@@ -12,6 +12,7 @@ export {
   motionExtractorDefaultConfig,
   motionExtractorStateDict,
 } from './motion-extractor.js';
+export { buildPasteBack } from './paste-back-graph.js';
 export { buildRetargetingMlp, type RetargetingMlpConfig, retargetingMlpConfigs } from './retargeting-mlp.js';
 export {
   buildSpadeGenerator,

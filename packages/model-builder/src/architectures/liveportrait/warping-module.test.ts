@@ -1,4 +1,3 @@
-// model-builder does not depend on a runtime; its tests borrow the node backend's source.
 import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
 import type { TensorLike } from '@joyvasa/core';
 import { describe, expect, it } from 'vitest';

@@ -19,6 +19,8 @@ export interface WarpingModuleConfig {
   readonly spatialSize: number;
   /** How the two 5-D grid samples are expressed. Default `'native'`. */
   readonly gridSample: GridSampleMode;
+  /** Emit every Conv3D as a sum of Conv2Ds over depth taps (the WebGPU variant). Default false. */
+  readonly conv3dAsConv2d?: boolean;
 }
 
 /**
@@ -74,7 +76,9 @@ export function buildWarpingModule(
   }
   const size = config.spatialSize;
   const spatial = [depth, size, size] as const;
-  const g = new GraphBuilder(`warping_module_${config.gridSample}`);
+  const g = new GraphBuilder(`warping_module_${config.gridSample}`, {
+    conv3dAsConv2d: config.conv3dAsConv2d ?? false,
+  });
   const volumeDims = [1, config.reshapeChannel, depth, size, size];
   const feature = g.input('feature_3d', 'float32', volumeDims);
   const kpDriving = g.input('kp_driving', 'float32', [1, config.numKp, 3]);

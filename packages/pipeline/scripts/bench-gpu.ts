@@ -1,0 +1,194 @@
+/**
+ * GPU benchmark of the SDK on onnxruntime-node: per-component latency, the renderer's W→G loop, motion
+ * sampling per second of audio, and the whole pipeline's frame rate (no video encoding: the GPU machine has
+ * no ffmpeg). Builds an official-size bundle with random-valued synthetic weights if the folder has none.
+ *
+ *   node bench-gpu.mjs --bundle /tmp/bundle --device cuda [--runs 20] [--seconds 8] [--out result.json]
+ *
+ * Prints figures only. Also runs on this repository's CPU machine (--device cpu) for a side-by-side.
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
+import {
+  createTensor,
+  type Device,
+  type Float32Tensor,
+  openModelBundle,
+  type TensorLike,
+} from '@joyvasa/core';
+import { createDirectorySource } from '@joyvasa/core/node';
+import { planSyntheticBundle } from '@joyvasa/model-builder';
+import { writeBundle } from '@joyvasa/model-builder/node';
+import { createTalkingHead } from '@joyvasa/pipeline';
+
+const { values } = parseArgs({
+  options: {
+    bundle: { type: 'string', default: '/tmp/joyvasa-bench-bundle' },
+    device: { type: 'string', default: 'cuda' },
+    runs: { type: 'string', default: '20' },
+    seconds: { type: 'string', default: '8' },
+    out: { type: 'string' },
+    'skip-pipeline': { type: 'boolean', default: false },
+  },
+});
+const device = values.device as Device;
+const runs = Number(values.runs);
+const results: Record<string, unknown> = { device };
+const log = (line: string) => console.log(line);
+
+function tensor(dims: number[], scale = 0.5, phase = 0): Float32Tensor {
+  const size = dims.reduce((a, b) => a * b, 1);
+  return createTensor(
+    'float32',
+    dims,
+    Float32Array.from({ length: size }, (_, i) => scale * Math.sin(i * 0.37 + phase)),
+  );
+}
+
+function median(times: number[]): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+async function timed(run: () => Promise<unknown>, count: number): Promise<{ median: number; min: number }> {
+  for (let i = 0; i < 3; i++) await run();
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const start = performance.now();
+    await run();
+    times.push(performance.now() - start);
+  }
+  return { median: median(times), min: Math.min(...times) };
+}
+
+if (!existsSync(join(values.bundle, 'manifest.json'))) {
+  const start = performance.now();
+  const plan = planSyntheticBundle('formula', 'bench', 'random');
+  // The animal copies of the LivePortrait networks time the same: leave them out to save build time.
+  const components = Object.fromEntries(
+    Object.entries(plan.components).filter(([name]) => !name.startsWith('animal_')),
+  );
+  await writeBundle(values.bundle, { ...plan, components });
+  log(
+    `built the official-size bundle (random weights) in ${((performance.now() - start) / 1000).toFixed(1)} s`,
+  );
+}
+const bundle = await openModelBundle(createDirectorySource(values.bundle));
+const backend = createOnnxNodeBackend({ preference: [device] });
+log(`device ${device}: supported ${(await backend.supportedDevices()).join(', ')}`);
+
+/** Inputs for a component from its manifest specs: free dims take 2 for the CFG batch, 64000 audio samples. */
+function feedsFor(name: string): Record<string, TensorLike> {
+  const specs = bundle.manifest.components[name]!.inputs;
+  return Object.fromEntries(
+    Object.entries(specs).map(([input, spec], index) => {
+      const dims = spec.dims.map((dim) =>
+        typeof dim === 'number' ? dim : dim === 'samples' ? 64000 : name === 'denoiser' ? 2 : 1,
+      );
+      if (spec.type === 'int64')
+        return [input, createTensor('int64', dims, new BigInt64Array(dims[0]!).fill(50n))];
+      return [input, tensor(dims, input.startsWith('kp_') ? 0.3 : 0.2, index)];
+    }),
+  );
+}
+const names = [
+  'appearance_feature_extractor',
+  'motion_extractor',
+  'warping_module',
+  'spade_generator',
+  'audio_encoder',
+  'denoiser',
+];
+const feeds = Object.fromEntries(names.map((name) => [name, feedsFor(name)]));
+const components: Record<string, unknown> = {};
+for (const [name, input] of Object.entries(feeds)) {
+  const start = performance.now();
+  const session = await bundle.createSession(backend, name, { device });
+  const create = performance.now() - start;
+  const time = await timed(() => session.run(input), runs);
+  components[name] = { createMs: create, ...time };
+  log(
+    `${name.padEnd(30)} create ${create.toFixed(0).padStart(6)} ms   run median ${time.median.toFixed(2).padStart(8)} ms  min ${time.min.toFixed(2)}`,
+  );
+  await session.dispose();
+}
+// The Gather-based warping variant (built for WebGPU, which lacks 5-D GridSample), on this device too.
+const gatherFile = bundle.manifest.components.warping_module?.devices?.webgpu?.file;
+if (gatherFile) {
+  const session = await backend.createSession(await bundle.readFile(gatherFile), {
+    device,
+    name: 'warping_module_gather',
+  });
+  const time = await timed(() => session.run(feeds.warping_module!), runs);
+  components['warping_module (gather variant)'] = time;
+  log(
+    `${'warping_module (gather variant)'.padEnd(30)}                run median ${time.median.toFixed(2).padStart(8)} ms  min ${time.min.toFixed(2)}`,
+  );
+  await session.dispose();
+}
+results.components = components;
+
+// The renderer as the pipeline runs it: W, then G, with the feature map passing through the host.
+const warping = await bundle.createSession(backend, 'warping_module', { device });
+const generator = await bundle.createSession(backend, 'spade_generator', { device });
+const render = await timed(async () => {
+  const { out } = await warping.run(feeds.warping_module!);
+  await generator.run({ feature: out! });
+}, runs);
+results.renderPerFrameMs = render;
+log(
+  `render W→G per frame: median ${render.median.toFixed(2)} ms (${(1000 / render.median).toFixed(1)} frames/s)`,
+);
+await warping.dispose();
+await generator.dispose();
+
+if (values['skip-pipeline']) {
+  if (values.out) writeFileSync(values.out, JSON.stringify(results, null, 2));
+  process.exit(0);
+}
+
+// The whole pipeline on a synthetic textured 1024x1024 image and a chirp, frames not encoded.
+const seconds = Number(values.seconds);
+const pcm = Float32Array.from(
+  { length: seconds * 16000 },
+  (_, i) => 0.3 * Math.sin(2 * Math.PI * (120 + 40 * Math.sin(i / 4000)) * (i / 16000)),
+);
+const side = 1024;
+const pixels = new Uint8Array(side * side * 3);
+for (let i = 0; i < pixels.length; i++)
+  pixels[i] = (128 + 100 * Math.sin(i * 0.013) * Math.cos(i * 0.00071)) & 255;
+const head = await createTalkingHead({ models: values.bundle, device, backend });
+const start = performance.now();
+let firstFrame = 0;
+let lastFrame = 0;
+let motionDone = 0;
+let frames = 0;
+for await (const event of head.stream({
+  image: { width: side, height: side, channels: 3, data: pixels },
+  audio: { pcm, sampleRate: 16000 },
+})) {
+  if (event.type === 'frame') {
+    frames++;
+    if (frames === 1) firstFrame = performance.now() - start;
+    lastFrame = performance.now() - start;
+  }
+  if (event.type === 'motion-chunk' && event.startFrame === 0) motionDone = performance.now() - start;
+}
+const total = performance.now() - start;
+const steady = ((frames - 1) / (lastFrame - firstFrame)) * 1000;
+results.endToEnd = {
+  seconds,
+  frames,
+  totalMs: total,
+  firstFrameMs: firstFrame,
+  firstWindowMs: motionDone,
+  framesPerSecond: (frames / total) * 1000,
+  steadyFramesPerSecond: steady,
+};
+log(
+  `pipeline: ${frames} frames for ${seconds} s of audio in ${(total / 1000).toFixed(2)} s = ${((frames / total) * 1000).toFixed(1)} frames/s overall, ${steady.toFixed(1)} frames/s after the first frame (real time is 25); first frame after ${(firstFrame / 1000).toFixed(2)} s (model loading included)`,
+);
+await head.dispose();
+if (values.out) writeFileSync(values.out, JSON.stringify(results, null, 2));
