@@ -1,4 +1,4 @@
-import { createTensor } from '@joyvasa/core';
+import { createTensor, InvalidInputError } from '@joyvasa/core';
 import { GraphBuilder } from '../onnx/graph-builder.js';
 import { graphSpecs } from './bundle-plan.js';
 import type { ReadyModel } from './joyvasa-bundle-plan.js';
@@ -7,7 +7,8 @@ import type { ReadyModel } from './joyvasa-bundle-plan.js';
  * Stand-ins for the InsightFace detector and the two landmark models, with their input and output layout,
  * for fixture bundles (the real files cannot ship with the project). They are not face detectors: the
  * detector reports one face in the middle of its 512x512 input whenever the image has texture (pixel
- * variance above a threshold) and none in a flat image; the landmark models return a fixed face layout.
+ * variance above a threshold) and none in a flat image (optionally a second, smaller face beside it); the
+ * landmark models return a fixed face layout.
  */
 
 const side = 512;
@@ -22,9 +23,29 @@ function anchorCount(stride: number): number {
   return (side / stride) ** 2 * 2;
 }
 
-/** det_10g-shaped detector: input [1, 3, H, W]; outputs scores ×3, boxes ×3, keypoints ×3 (InsightFace order). */
-export function fixtureFaceDetector(): ReadyModel {
-  const g = new GraphBuilder('fixture_face_detector');
+/** Options of {@link fixtureFaceDetector}. */
+export interface FixtureFaceDetectorOptions {
+  /**
+   * Faces reported in a textured image: 1 (default), or 2 to exercise the several-faces path. The second
+   * face is smaller (80 px instead of 160 px at the 512 px input) and up-left of the first, so the largest
+   * face stays the centred one and NMS keeps both.
+   */
+  readonly faces?: 1 | 2;
+}
+
+/** Anchor of the optional second face: stride 16, grid cell (6, 6), so centred at (96, 96) of the input. */
+const secondFace = { stride: 16, anchor: (6 * (side / 16) + 6) * 2 } as const;
+
+/**
+ * det_10g-shaped detector: input [1, 3, H, W]; outputs scores ×3, boxes ×3, keypoints ×3 (InsightFace
+ * order). Every anchor's box reaches 2.5 strides each way, so a face's size follows its anchor's stride.
+ */
+export function fixtureFaceDetector(options: FixtureFaceDetectorOptions = {}): ReadyModel {
+  const faces = options.faces ?? 1;
+  if (faces !== 1 && faces !== 2) {
+    throw new InvalidInputError('options.faces', `must be 1 or 2, got ${String(faces)}`);
+  }
+  const g = new GraphBuilder(faces === 1 ? 'fixture_face_detector' : 'fixture_face_detector_2');
   const image = g.input('input.1', 'float32', [1, 3, 'height', 'width']);
   const mean = g.reduceMean(image, [1, 2, 3]);
   const centred = g.sub(image, mean);
@@ -36,6 +57,7 @@ export function fixtureFaceDetector(): ReadyModel {
     const count = anchorCount(stride);
     const mask = new Float32Array(count);
     if (stride === centreStride) mask[centreAnchor] = 1;
+    if (faces === 2 && stride === secondFace.stride) mask[secondFace.anchor] = 1;
     g.output(
       g.mul(g.initializer(createTensor('float32', [count, 1], mask)), faceScore),
       `score_${stride}`,

@@ -17,6 +17,11 @@ export {
 } from './fetch-official-weights.js';
 export { isOfficialLayout } from './official-files.js';
 export { type GoldenReport, type RunGoldenOptions, runGolden } from './run-golden.js';
+export {
+  type EnsureSyntheticBundleOptions,
+  type EnsureSyntheticBundleResult,
+  ensureSyntheticBundle,
+} from './synthetic-bundle-cache.js';
 export { writeBundle } from './write-bundle.js';
 export {
   formulaAudioEncoderStateDict,

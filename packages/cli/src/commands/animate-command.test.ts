@@ -1,0 +1,183 @@
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { encodeWav } from '@joyvasa/audio-encoder';
+import { encodePng } from '@joyvasa/pipeline/node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureOutput } from '../cli-output.js';
+import { animateCommand } from './animate-command.js';
+
+const haveFfmpeg =
+  spawnSync('ffprobe', ['-version']).status === 0 && spawnSync('ffmpeg', ['-version']).status === 0;
+if (!haveFfmpeg && process.env.CI === 'true') throw new Error('ffmpeg and ffprobe must be installed on CI');
+
+let root: string;
+let image: string;
+let audio: string;
+const savedCache = process.env.XDG_CACHE_HOME;
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'joyvasa-cli-animate-'));
+  // The fixture bundle and the default bundle folder live under the cache: keep both in the temp folder.
+  process.env.XDG_CACHE_HOME = join(root, 'cache');
+  const [width, height] = [160, 120];
+  const pixels = Uint8Array.from({ length: width * height * 3 }, (_, i) => (i * 7919 + (i >> 5) * 13) % 251);
+  image = join(root, 'face.png');
+  await writeFile(image, await encodePng({ width, height, channels: 3, data: pixels }));
+  const pcm = Float32Array.from(
+    { length: 5120 },
+    (_, i) => 0.3 * Math.sin((2 * Math.PI * (150 + i / 40) * i) / 16000),
+  );
+  audio = join(root, 'speech.wav');
+  await writeFile(audio, encodeWav(pcm, 16000));
+});
+afterAll(async () => {
+  if (savedCache === undefined) delete process.env.XDG_CACHE_HOME;
+  else process.env.XDG_CACHE_HOME = savedCache;
+  await rm(root, { recursive: true, force: true });
+});
+
+async function run(args: string[], output = captureOutput(), signal?: AbortSignal) {
+  const code = await animateCommand(args, { output, ...(signal ? { signal } : {}) });
+  return { code, text: output.text() };
+}
+
+function probe(path: string) {
+  const args = ['-v', 'error', '-count_frames', '-show_streams', '-of', 'json', path];
+  const result = spawnSync('ffprobe', args, { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`ffprobe failed: ${result.stderr}`);
+  return (JSON.parse(result.stdout) as { streams: Array<Record<string, string | number>> }).streams;
+}
+
+/** Width and height from a PNG's IHDR chunk. */
+async function pngSize(path: string): Promise<[number, number]> {
+  const bytes = await readFile(path);
+  return [bytes.readUInt32BE(16), bytes.readUInt32BE(20)];
+}
+
+const base = () => ['--image', image, '--audio', audio, '--models', 'fixture', '--device', 'cpu'];
+
+describe.skipIf(!haveFfmpeg)('joyvasa animate', () => {
+  it('writes an mp4 with the fixture bundle, says loudly it is no face animation, and sums up', async () => {
+    const out = join(root, 'video', 'talking.mp4');
+    const { code, text } = await run([...base(), '--out', out, '--seed', '3', '--cfg', '2.8']);
+    expect(code, text).toBe(0);
+    expect(text).toMatch(/^WARNING: --models fixture has synthetic .*the output is NOT a face animation/m);
+    expect(text).toMatch(/^WARNING: the bundle 'joyvasa-fixture' has fixture weights/m);
+    expect(text).toMatch(/^source {2}160x120, crop: detected-face \(1 found\)$/m);
+    expect(text).toMatch(/^motion {2}\[#+\] 1\/1 windows$/m);
+    expect(text).toMatch(/^frames {2}\[#{24}\] 8\/8 {2}\d+\.\d\d s\/frame$/m);
+    expect(text).toContain(`Wrote ${out}`);
+    expect(text).toMatch(/ {2}8 frames, 0\.32 s of video at 25 fps/);
+    expect(text).toMatch(/ {2}\d+\.\d s in all, \d+\.\d{3} s per frame/);
+    const streams = probe(out);
+    const video = streams.find((s) => s.codec_type === 'video')!;
+    expect([video.codec_name, video.r_frame_rate, video.width, video.height, video.nb_read_frames]).toEqual([
+      'h264',
+      '25/1',
+      160,
+      120,
+      '8',
+    ]);
+    expect(streams.find((s) => s.codec_type === 'audio')?.codec_name).toBe('aac');
+  });
+
+  it('writes PNG frames (512x512 crops with --no-paste-back) next to or instead of the video', async () => {
+    const pngDir = join(root, 'frames');
+    const out = join(root, 'both.mp4');
+    const { code, text } = await run([...base(), '--png-dir', pngDir, '--out', out, '--no-paste-back']);
+    expect(code, text).toBe(0);
+    const files = (await readdir(pngDir)).sort();
+    expect(files).toHaveLength(8);
+    expect(files[0]).toBe('frame-00000.png');
+    expect(await pngSize(join(pngDir, files[7]!))).toEqual([512, 512]);
+    expect(probe(out).find((s) => s.codec_type === 'video')?.width).toBe(512);
+    expect(text).toContain(`Wrote 8 PNG frames into ${pngDir}`);
+  });
+
+  it('stops on Ctrl-C (its signal) with exit 130 and leaves no file', async () => {
+    const folder = join(root, 'interrupted');
+    await mkdir(folder);
+    const controller = new AbortController();
+    const captured = captureOutput();
+    // Interrupt as soon as the first frames are being made.
+    const output: typeof captured = {
+      ...captured,
+      log(line) {
+        captured.log(line);
+        if (line.startsWith('source ')) controller.abort();
+      },
+    };
+    const { code, text } = await run([...base(), '--out', join(folder, 'x.mp4')], output, controller.signal);
+    expect(code, text).toBe(130);
+    expect(text).toMatch(/^interrupted: stopped; no video was written/m);
+    expect(await readdir(folder)).toEqual([]);
+  });
+
+  it('exits 1 with the way out when there is no bundle at the default place', async () => {
+    const { code, text } = await run(['--image', image, '--audio', audio, '--out', join(root, 'no.mp4')]);
+    expect(code).toBe(1);
+    expect(text).toMatch(
+      /^error: Cannot load the default bundle folder .*bundles\/joyvasa: there is no model bundle/m,
+    );
+    expect(text).toMatch(/joyvasa fetch .*joyvasa convert .*--models fixture/);
+  });
+
+  it('exits 1 before any work when ffmpeg is missing', async () => {
+    const path = process.env.PATH;
+    process.env.PATH = join(root, 'empty-path');
+    try {
+      const { code, text } = await run([...base(), '--out', join(root, 'no-ffmpeg.mp4')]);
+      expect(code).toBe(1);
+      expect(text).toMatch(/^error: ffmpeg is required: --out writes the video with ffmpeg/m);
+      expect(text).not.toContain('source ');
+    } finally {
+      process.env.PATH = path;
+    }
+  });
+
+  it.each([
+    ['nothing', []],
+    ['no audio', ['--image', 'a.png', '--out', 'x.mp4']],
+    ['no output', ['--image', 'a.png', '--audio', 'b.wav']],
+    ['an unknown option', ['--bogus']],
+    ['a stray argument', ['extra', '--image', 'a.png', '--audio', 'b.wav', '--out', 'x.mp4']],
+  ])('exits 2 on %s', async (_, args) => {
+    expect((await run(args)).code).toBe(2);
+  });
+
+  it.each([
+    [['--cfg', 'lots'], /--cfg must be a number, not 'lots'/],
+    [['--cfg', '30'], /--cfg: must be a number from 0 to 20, got 30/],
+    [['--seed', '1.5'], /--seed must be a whole number/],
+    [['--ddim', '0'], /--ddim: ddim steps must be a whole number from 1 to 1000/],
+    [['--face-box', '1,2,3'], /--face-box is x1,y1,x2,y2/],
+    [['--face-box', '50,50,10,10'], /--face-box: must be \[x1, y1, x2, y2\] with x2 > x1/],
+    [['--mode', 'cat'], /--mode is human or animal, not 'cat'/],
+    [['--pe', 'rotary'], /--pe is legacy or fixed/],
+    [['--device', 'tpu'], /--device is cpu, cuda, webgpu or auto, not 'tpu'/],
+    [['--out', 'video.avi'], /--out 'video.avi' must end in \.mp4/],
+    [['--models', '/no/such/bundle'], /--models '\/no\/such\/bundle' is not a bundle folder/],
+  ])('exits 2 with a one-line reason on %j', async (extra, message) => {
+    const args = ['--image', image, '--audio', audio, '--out', join(root, 'bad.mp4'), ...extra];
+    const { code, text } = await run(args);
+    expect(code).toBe(2);
+    expect(text.split('\n')[0]).toMatch(message);
+  });
+
+  it('exits 2 when an input file does not exist, and 0 with --help', async () => {
+    const missing = await run([
+      '--image',
+      join(root, 'nope.png'),
+      '--audio',
+      audio,
+      '--out',
+      join(root, 'x.mp4'),
+    ]);
+    expect(missing.code).toBe(2);
+    expect(missing.text).toMatch(/^error: --image '.*nope\.png' does not exist/);
+    const help = await run(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.text).toMatch(/^joyvasa animate --image <picture> --audio <speech> --out <video\.mp4>/);
+  });
+});

@@ -1,0 +1,56 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureOutput } from '../cli-output.js';
+import { demoCommand } from './demo-command.js';
+
+const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+const shared = process.env.JOYVASA_SHARED_DIR ?? resolve(repoRoot, '../shared');
+const available = existsSync(join(shared, 'data/images/human_01.jpg'));
+// Locally the shared data may be absent; in CI its absence is a failure, not a skip.
+const mustRun = available || process.env.CI === 'true';
+
+describe.skipIf(!mustRun)('joyvasa demo on the shared portrait and speech', () => {
+  let root: string;
+  const savedCache = process.env.XDG_CACHE_HOME;
+  beforeAll(async () => {
+    expect(available, `no shared data under ${shared}; set JOYVASA_SHARED_DIR`).toBe(true);
+    root = await mkdtemp(join(tmpdir(), 'joyvasa-cli-demo-media-'));
+    // An empty cache: no converted bundle, so the demo must fall back to the fixture bundle.
+    process.env.XDG_CACHE_HOME = join(root, 'cache');
+  });
+  afterAll(async () => {
+    if (savedCache === undefined) delete process.env.XDG_CACHE_HOME;
+    else process.env.XDG_CACHE_HOME = savedCache;
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('falls back to the fixture bundle loudly, writes the mp4 and prints what ffprobe reads', async () => {
+    const out = join(root, 'out', 'demo.mp4');
+    const output = captureOutput();
+    const code = await demoCommand(['--seconds', '0.4', '--device', 'cpu', '--out', out], { output });
+    const text = output.text();
+    expect(code, text).toBe(0);
+    expect(text).toMatch(/^No converted bundle at .*: using the FIXTURE bundle\.$/m);
+    expect(text).toMatch(/the video will NOT show a talking face/);
+    expect(text).toMatch(/^Animating .*human_01\.jpg with the first 0\.4 s of .*en_speech_01\.wav$/m);
+    expect(text).toContain(`Wrote ${out}`);
+    expect(text).toContain(`ffprobe ${out}:`);
+    expect(text).toMatch(/^ {2}video {2}h264 1280x1280 at 25\/1 fps, 10 frames, 0\.40 s$/m);
+    expect(text).toMatch(/^ {2}audio {2}aac 16000 Hz, 1 channel\(s\), 0\.\d\d s$/m);
+    const probe = spawnSync(
+      'ffprobe',
+      ['-v', 'error', '-count_frames', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', out],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(probe.stdout.trim().split('\n')[0]).toBe('10');
+    // Only the video is left: the cut speech lived in a temporary folder.
+    expect(await readdir(join(root, 'out'))).toEqual(['demo.mp4']);
+  });
+});

@@ -1,0 +1,120 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { isAbortError, MissingDependencyError } from '@joyvasa/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createFixtureWorkspace,
+  type FixtureWorkspace,
+  openFixtureHead,
+  rejectionOf,
+} from '../../test/fixture-talking-head.js';
+import { chirpWav, texturedImage } from '../../test/synthetic-media.js';
+import type { NodeTalkingHead } from './create-talking-head.js';
+
+const haveFfmpeg =
+  spawnSync('ffprobe', ['-version']).status === 0 && spawnSync('ffmpeg', ['-version']).status === 0;
+if (!haveFfmpeg && process.env.CI === 'true') throw new Error('ffmpeg and ffprobe must be installed on CI');
+
+let workspace: FixtureWorkspace;
+let head: NodeTalkingHead;
+let wav: string;
+beforeAll(async () => {
+  workspace = await createFixtureWorkspace();
+  head = await openFixtureHead(workspace.bundle);
+  wav = join(workspace.directory, 'speech.wav');
+  await writeFile(wav, chirpWav(0.4));
+});
+afterAll(async () => {
+  await head?.dispose();
+  await workspace?.cleanup();
+});
+
+/** A fresh, empty output folder: after a failure it must still be empty (no partial or hidden file). */
+async function outputFolder(name: string): Promise<string> {
+  const folder = join(workspace.directory, name);
+  await mkdir(folder, { recursive: true });
+  return folder;
+}
+
+interface Probed {
+  streams: Array<{ codec_type: string; codec_name: string; r_frame_rate?: string; nb_read_frames?: string }>;
+}
+
+function probe(path: string): Probed {
+  const args = ['-v', 'error', '-count_frames', '-show_streams', '-of', 'json', path];
+  const result = spawnSync('ffprobe', args, { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`ffprobe failed: ${result.stderr}`);
+  return JSON.parse(result.stdout) as Probed;
+}
+
+describe('NodeTalkingHead generate()', () => {
+  it('collects frames in memory when there is no output', async () => {
+    const result = await head.generate({ image: texturedImage(100, 80), audio: chirpWav(0.12) });
+    expect([result.frameCount, result.fps, result.durationSeconds]).toEqual([3, 25, 0.12]);
+    expect(result.frames?.map((f) => [f.width, f.height])).toEqual([
+      [100, 80],
+      [100, 80],
+      [100, 80],
+    ]);
+  });
+
+  it.skipIf(!haveFfmpeg)('writes an H.264 + AAC mp4 at 25 fps with the audio file muxed in', async () => {
+    const output = join(await outputFolder('video'), 'out.mp4');
+    const result = await head.generate({ image: texturedImage(120, 90), audio: wav }, { output });
+    expect(result.frameCount).toBe(10);
+    expect(result.sink?.files).toEqual([output]);
+    const { streams } = probe(output);
+    const video = streams.find((s) => s.codec_type === 'video');
+    const audio = streams.find((s) => s.codec_type === 'audio');
+    expect([video?.codec_name, video?.r_frame_rate, video?.nb_read_frames]).toEqual(['h264', '25/1', '10']);
+    expect(audio?.codec_name).toBe('aac');
+  });
+
+  it.skipIf(!haveFfmpeg)('stops on abort with an AbortError and leaves no file', async () => {
+    const folder = await outputFolder('aborted');
+    const controller = new AbortController();
+    const error = await rejectionOf(
+      head.generate(
+        { image: texturedImage(120, 90), audio: wav },
+        {
+          output: join(folder, 'out.mp4'),
+          signal: controller.signal,
+          onEvent: (event) => {
+            if (event.type === 'frame' && event.index === 1) controller.abort();
+          },
+        },
+      ),
+    );
+    expect(isAbortError(error), `${error.name}: ${error.message}`).toBe(true);
+    expect(await readdir(folder)).toEqual([]);
+  });
+
+  it('does not start when the signal is already aborted', async () => {
+    const folder = await outputFolder('pre-aborted');
+    const error = await rejectionOf(
+      head.generate(
+        { image: texturedImage(120, 90), audio: wav },
+        { output: join(folder, 'out.mp4'), signal: AbortSignal.abort() },
+      ),
+    );
+    expect(isAbortError(error), `${error.name}: ${error.message}`).toBe(true);
+    expect(await readdir(folder)).toEqual([]);
+  });
+
+  it('reports a missing ffmpeg as a MissingDependencyError and leaves no file', async () => {
+    const folder = await outputFolder('no-ffmpeg');
+    const ffmpegPath = join(workspace.directory, 'no-such-ffmpeg');
+    expect(existsSync(ffmpegPath)).toBe(false);
+    const error = await rejectionOf(
+      head.generate(
+        { image: texturedImage(120, 90), audio: wav },
+        { output: join(folder, 'out.mp4'), ffmpegPath },
+      ),
+    );
+    expect(MissingDependencyError.isInstance(error), `${error.name}: ${error.message}`).toBe(true);
+    expect(error.message).toContain(`no runnable ffmpeg at '${ffmpegPath}'`);
+    expect(await readdir(folder)).toEqual([]);
+  });
+});
