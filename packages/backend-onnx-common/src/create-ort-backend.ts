@@ -27,6 +27,11 @@ export interface OrtBackendDefinition {
   executionProviders(device: Device): InferenceSession.SessionOptions['executionProviders'];
   /** Extra session options for the portable options (threads and the like). */
   sessionOptions?(options: SessionOptions): InferenceSession.SessionOptions;
+  /**
+   * A cheap check that runs before probing a device; false means unavailable without trying (for example
+   * when a provider library is not installed, which saves the runtime's error message on every start).
+   */
+  canHave?(device: Device): boolean;
   /** A hint added to `UnsupportedDeviceError` messages, e.g. how to install CUDA support. */
   unsupportedHint?(device: Device): string;
   /** Run one inference at a time per backend (needed by WebGPU). */
@@ -45,6 +50,7 @@ export function createOrtBackend(definition: OrtBackendDefinition): BackendV1 {
     let probe = availability.get(device);
     if (!probe) {
       probe = (async () => {
+        if (definition.canHave && !definition.canHave(device)) return false;
         const ort = await loadRuntime();
         try {
           const session = await ort.InferenceSession.create(probeModel(), {

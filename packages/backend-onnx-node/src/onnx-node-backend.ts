@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { createOrtBackend, type OrtRuntime } from '@joyvasa/backend-onnx-common';
 import type { BackendV1, Device } from '@joyvasa/core';
 
@@ -15,6 +18,21 @@ export interface OnnxNodeBackendOptions {
 }
 
 /**
+ * Whether onnxruntime-node's CUDA provider library is installed (its install script downloads it on
+ * linux/x64 unless told to skip). Unknown package layouts answer true and leave it to the probe.
+ */
+function cudaProviderInstalled(): boolean {
+  try {
+    const root = dirname(createRequire(import.meta.url).resolve('onnxruntime-node/package.json'));
+    const file =
+      process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so';
+    return existsSync(join(root, 'bin', 'napi-v6', process.platform, process.arch, file));
+  } catch {
+    return true;
+  }
+}
+
+/**
  * A backend on onnxruntime-node: `cpu` always; `cuda` when the installed runtime has its CUDA provider
  * (onnxruntime-node downloads it at install time on linux/x64 unless told to skip); `webgpu` on request.
  */
@@ -25,6 +43,7 @@ export function createOnnxNodeBackend(options: OnnxNodeBackendOptions = {}): Bac
     loadRuntime: async () => options.runtime ?? ((await import('onnxruntime-node')) as unknown as OrtRuntime),
     devices: ['cpu', 'cuda', 'webgpu'],
     autoPreference: preference,
+    canHave: (device) => device !== 'cuda' || options.runtime !== undefined || cudaProviderInstalled(),
     executionProviders: (device) =>
       device === 'cuda' ? [{ name: 'cuda', deviceId: options.cudaDeviceId ?? 0 }] : [device],
     sessionOptions: (session) => ({

@@ -13,6 +13,7 @@ import {
   cropSource,
   cropTransformFromBox,
   detectFace,
+  imageSizeLimits,
   imageToTensor,
   type KeypointDriver,
   type LivePortraitModels,
@@ -89,6 +90,13 @@ async function chooseCrop(
     };
   }
   if (options.faceBox) {
+    const [x1, y1, x2, y2] = options.faceBox;
+    if (x2 <= 0 || y2 <= 0 || x1 >= image.width || y1 >= image.height) {
+      throw new InvalidInputError(
+        'options.faceBox',
+        `[${options.faceBox.join(', ')}] lies outside the ${image.width}x${image.height} image`,
+      );
+    }
     const crop = cropSource(image, cropTransformFromBox(options.faceBox));
     return { input: crop.input, mC2o: crop.transform.mC2o, landmarks203: null, method: 'face-box', faces: 0 };
   }
@@ -128,6 +136,7 @@ export async function prepareSource(
   models: LivePortraitModels,
   options: ResolvedAnimateOptions,
 ): Promise<PreparedSource> {
+  imageSizeLimits.check(original.width, original.height);
   const image = resizeToLimit(original);
   // Boxes and keypoints are given in the caller's pixels; the official size limit may have shrunk the image.
   const factor = image.width / original.width;

@@ -4,6 +4,7 @@ import {
   type BackendV1,
   createTensor,
   type EventListener,
+  JoyvasaError,
   type ModelBundle,
   type ModelManifest,
   type RgbImage,
@@ -104,7 +105,8 @@ export function createTalkingHeadWith<ImageInput, AudioInput>(
     input: AnimateInput<ImageInput, AudioInput>,
     animateOptions: AnimateOptions = {},
   ): AsyncGenerator<TalkingHeadEvent, void> {
-    if (disposed) throw new Error('this talking head has been disposed');
+    if (disposed)
+      throw new JoyvasaError('this talking head has been disposed; create a new one with createTalkingHead');
     const run = resolveAnimateOptions(animateOptions);
     const signal = run.signal;
     const [image, audio] = await Promise.all([

@@ -84,7 +84,7 @@ describe('createTalkingHead stream(): bad images', () => {
 
   // Known gap: decoded pixels skip the size check that image files get (16 px a side minimum), and an
   // 8x8 picture is animated as a blurry 512x512 crop. Remove `.fails` once createTalkingHead checks them.
-  it.fails('rejects 8x8 decoded pixels as too small', async () => {
+  it('rejects 8x8 decoded pixels as too small', async () => {
     expectInvalid(await run({ image: texturedImage(8, 8) }), 'image', /too small/);
   });
 

@@ -52,6 +52,10 @@ function isImageLike(value: unknown): value is ImageLike {
   return typeof value === 'object' && value !== null && 'width' in value && 'channels' in value;
 }
 
+function isRemote(models: TalkingHeadOptions['models']): boolean {
+  return (typeof models === 'string' || models instanceof URL) && /^https?:/.test(String(models));
+}
+
 function signalOf(options: { readonly signal?: AbortSignal }) {
   return options.signal ? { signal: options.signal } : {};
 }
@@ -74,7 +78,15 @@ export async function createTalkingHead(options: TalkingHeadOptions): Promise<No
       /^https?:/.test(String(location))
         ? createUrlSource(location)
         : createDirectorySource(asPath(location) ?? String(location)),
-    { store: options.store ?? createFileStore(), ...(options.onEvent ? { onEvent: options.onEvent } : {}) },
+    {
+      // Only downloads are cached: a local bundle folder is read where it is.
+      ...(options.store
+        ? { store: options.store }
+        : isRemote(options.models)
+          ? { store: createFileStore() }
+          : {}),
+      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    },
   );
   const head = createTalkingHeadWith<NodeImageInput, NodeAudioInput>(
     bundle,
@@ -105,7 +117,12 @@ export async function createTalkingHead(options: TalkingHeadOptions): Promise<No
             })
           : undefined);
       // The sink needs the audio track too: a file is muxed as it is; anything else is decoded once, here.
-      const decoded = path ? undefined : await decodeAudio(input.audio, signalOf(generateOptions));
+      const decoded = path
+        ? undefined
+        : await decodeAudio(input.audio, {
+            ...signalOf(generateOptions),
+            ...(generateOptions.ffmpegPath ? { ffmpegPath: generateOptions.ffmpegPath } : {}),
+          });
       const pcm = decoded ? { pcm: decoded.pcm, sampleRate: decoded.sampleRate } : undefined;
       const audio: SinkAudio = pcm ?? { path: path! };
       const events = head.stream({ image: input.image, audio: pcm ?? input.audio }, generateOptions);
