@@ -46,26 +46,31 @@ export function createOrtBackend(definition: OrtBackendDefinition): BackendV1 {
     return runtime;
   };
   const availability = new Map<Device, Promise<boolean>>();
-  const isAvailable = (device: Device): Promise<boolean> => {
-    let probe = availability.get(device);
-    if (!probe) {
-      probe = (async () => {
-        if (definition.canHave && !definition.canHave(device)) return false;
-        const ort = await loadRuntime();
-        try {
-          const session = await ort.InferenceSession.create(probeModel(), {
-            executionProviders: definition.executionProviders(device),
-            logSeverityLevel: 4,
-          });
-          await session.release();
-          return true;
-        } catch {
-          return false;
-        }
-      })();
-      availability.set(device, probe);
+  // Probes run one at a time: onnxruntime-web cannot initialise twice at once (a second concurrent
+  // `initWasm` fails and marks wasm as broken for the page).
+  let probes: Promise<unknown> = Promise.resolve();
+  const probe = async (device: Device): Promise<boolean> => {
+    if (definition.canHave && !definition.canHave(device)) return false;
+    const ort = await loadRuntime();
+    try {
+      const session = await ort.InferenceSession.create(probeModel(), {
+        executionProviders: definition.executionProviders(device),
+        logSeverityLevel: 4,
+      });
+      await session.release();
+      return true;
+    } catch {
+      return false;
     }
-    return probe;
+  };
+  const isAvailable = (device: Device): Promise<boolean> => {
+    let result = availability.get(device);
+    if (!result) {
+      result = probes.then(() => probe(device));
+      probes = result;
+      availability.set(device, result);
+    }
+    return result;
   };
   const supportedDevices = async (): Promise<readonly Device[]> => {
     const checks = await Promise.all(definition.devices.map(isAvailable));
