@@ -29,6 +29,19 @@ export default defineConfig({
           hookTimeout: 600_000,
         },
       },
+      {
+        ...shared,
+        // The web build in headless Chromium (examples/web/tests): builds the example with Vite, serves it,
+        // and drives /usr/bin/chromium through playwright-core. Slow (WASM, SwiftShader WebGPU).
+        test: {
+          name: 'browser',
+          include: ['examples/*/tests/**/*.test.ts'],
+          // One Chromium at a time: each file builds the site and starts its own browser.
+          fileParallelism: false,
+          testTimeout: 600_000,
+          hookTimeout: 600_000,
+        },
+      },
     ],
   },
 });

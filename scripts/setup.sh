@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Sets up a fresh Debian machine that has Node 20 and nothing else: system packages the SDK's Node side
-# uses (ffmpeg for audio decoding and mp4 writing), pnpm, and the workspace's dependencies.
+# Sets up a fresh Debian machine that has Node 20 and nothing else: system packages (ffmpeg for audio
+# decoding and mp4 writing, Chromium for the browser tests), pnpm, and the workspace's dependencies.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v ffmpeg >/dev/null 2>&1 || need_apt+=(ffmpeg)
-if [ "${JOYVASA_BROWSER_TESTS:-0}" = "1" ] && ! command -v chromium >/dev/null 2>&1; then need_apt+=(chromium); fi
+# The browser tests drive Debian's Chromium (headless; WebGPU on SwiftShader). Set JOYVASA_SKIP_BROWSER=1
+# to leave it out on machines that will not run them.
+if [ "${JOYVASA_SKIP_BROWSER:-0}" != "1" ] && ! command -v chromium >/dev/null 2>&1; then need_apt+=(chromium); fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = "0" ]; then
     apt-get update -qq

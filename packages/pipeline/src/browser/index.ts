@@ -1,1 +1,9 @@
 export * from '../index.js';
+export { type CanvasSinkOptions, createCanvasSink } from './canvas-sink.js';
+export {
+  type BrowserAudioInput,
+  type BrowserGenerateOptions,
+  type BrowserTalkingHead,
+  createTalkingHead,
+} from './create-talking-head.js';
+export { type BrowserImageInput, decodeBrowserImage } from './decode-browser-image.js';

@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BrowserSession, openBrowserSession, type TestPage } from './browser-session.js';
+
+// The example as a user meets it: files picked in <input>s, a click, frames on the canvas.
+let session: BrowserSession;
+const ready = () => session as Extract<BrowserSession, { site: unknown }>;
+
+beforeAll(async () => {
+  session = await openBrowserSession();
+});
+
+afterAll(async () => {
+  await session?.close();
+});
+
+describe('the example page (index.html)', () => {
+  async function pickInputs(device: 'wasm' | 'webgpu', sampler: 'ddpm' | 'ddim'): Promise<TestPage> {
+    const { portraitPng, speechWav } = ready().site;
+    const opened = await ready().open('index.html');
+    const { page } = opened;
+    await page.selectOption('#device', device);
+    await page.selectOption('#sampler', sampler);
+    await page.setInputFiles('#image', {
+      name: 'portrait.png',
+      mimeType: 'image/png',
+      buffer: Buffer.from(portraitPng),
+    });
+    await page.setInputFiles('#audio', {
+      name: 'speech.wav',
+      mimeType: 'audio/wav',
+      buffer: Buffer.from(speechWav),
+    });
+    return opened;
+  }
+  const finished = (opened: TestPage) =>
+    opened.page.waitForFunction(
+      () => ['done', 'cancelled', 'error'].includes(document.body.dataset.state ?? ''),
+      undefined,
+      { timeout: 300_000 },
+    );
+  const canvasRange = (opened: TestPage) =>
+    opened.page.evaluate(() => {
+      const canvas = document.querySelector('canvas')!;
+      const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+      let [low, high, opaque] = [255, 0, 0];
+      for (let i = 0; i < data.length; i += 4) {
+        low = Math.min(low, data[i]!);
+        high = Math.max(high, data[i]!);
+        opaque += data[i + 3] === 255 ? 1 : 0;
+      }
+      return { size: [canvas.width, canvas.height], low, high, opaque };
+    });
+
+  it('plays a picked portrait and speech clip as 25 frames on the canvas (wasm)', async (ctx) => {
+    if (session.skipReason) return ctx.skip(session.skipReason);
+    const opened = await pickInputs('wasm', 'ddim');
+    await opened.page.click('#generate');
+    await finished(opened);
+    expect(await opened.page.textContent('#status')).toBe('Done: 25 frames, 1.00 s at 25 fps on wasm.');
+    expect(await opened.page.textContent('#device-used')).toBe('wasm');
+    const canvas = await canvasRange(opened);
+    expect(canvas.size).toEqual([320, 320]);
+    expect(canvas.opaque).toBe(320 * 320);
+    expect(canvas.high - canvas.low).toBeGreaterThan(50);
+    expect(opened.errors).toEqual([]);
+    await opened.page.close();
+  });
+
+  it('stops when Cancel is clicked and leaves the canvas clear', async (ctx) => {
+    if (session.skipReason) return ctx.skip(session.skipReason);
+    // DDPM runs every diffusion step: the run lasts long enough to be cancelled mid-way.
+    const opened = await pickInputs('wasm', 'ddpm');
+    await opened.page.click('#generate');
+    await opened.page.waitForFunction(() => document.body.dataset.state === 'running', undefined, {
+      timeout: 120_000,
+    });
+    await opened.page.click('#cancel');
+    await finished(opened);
+    expect(await opened.page.textContent('#status')).toBe('Cancelled.');
+    expect((await canvasRange(opened)).opaque).toBe(0);
+    expect(await opened.page.isEnabled('#generate')).toBe(true);
+    expect(opened.errors).toEqual([]);
+    await opened.page.close();
+  });
+});

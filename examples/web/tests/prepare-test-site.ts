@@ -1,0 +1,94 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { encodeWav } from '@joyvasa/audio-encoder';
+import type { ModelManifest } from '@joyvasa/core';
+import { planSyntheticBundle } from '@joyvasa/model-builder';
+import { writeBundle } from '@joyvasa/model-builder/node';
+import { encodePng } from '@joyvasa/pipeline/node';
+import { convModel, gatherModel, mlpModel } from '@joyvasa/test-utils';
+import { build } from 'vite';
+import type { StaticRoute } from '../scripts/create-static-handler.js';
+
+const exampleDirectory = fileURLToPath(new URL('..', import.meta.url));
+
+/** Everything the browser tests serve, and the same inputs for the Node side. */
+export interface TestSite {
+  readonly routes: readonly StaticRoute[];
+  readonly bundleDirectory: string;
+  readonly manifest: ModelManifest;
+  /** The portrait (PNG, decoded exactly by every decoder) and one second of speech-like WAV. */
+  readonly portraitPng: Uint8Array;
+  readonly speechWav: Uint8Array;
+}
+
+/** A 320x320 texture: the fixture face detector needs variance to report a face. */
+function portrait(): { width: number; height: number; channels: 3; data: Uint8Array } {
+  const side = 320;
+  const data = new Uint8Array(side * side * 3);
+  for (let y = 0; y < side; y++) {
+    for (let x = 0; x < side; x++) {
+      for (let c = 0; c < 3; c++) {
+        data[(y * side + x) * 3 + c] = Math.round(
+          127.5 + 127.5 * Math.sin(x * 0.11 * (c + 1) + y * 0.07 + c),
+        );
+      }
+    }
+  }
+  return { width: side, height: side, channels: 3, data };
+}
+
+/** One second at 16 kHz: a 220 Hz tone under a slow envelope, so the audio encoder sees changing input. */
+function speech(): Float32Array {
+  const rate = 16000;
+  return Float32Array.from(
+    { length: rate },
+    (_, i) => 0.3 * Math.sin((2 * Math.PI * 220 * i) / rate) * Math.sin((Math.PI * i) / rate),
+  );
+}
+
+/**
+ * Writes the site under `directory`: the example page and the harness page built by Vite (`dist/`), the
+ * fixture bundle (`models/fixture/`), tiny conformance models (`tiny/`) and the inputs (`inputs/`).
+ */
+export async function prepareTestSite(directory: string): Promise<TestSite> {
+  const folders = Object.fromEntries(
+    ['dist', 'models/fixture', 'tiny', 'inputs'].map((name) => [name, join(directory, name)]),
+  ) as Record<'dist' | 'models/fixture' | 'tiny' | 'inputs', string>;
+  await Promise.all(Object.values(folders).map((folder) => mkdir(folder, { recursive: true })));
+  const manifest = await writeBundle(folders['models/fixture'], planSyntheticBundle('fixture'));
+  for (const model of [mlpModel(), convModel(), gatherModel()]) {
+    await writeFile(join(folders.tiny, `${model.name}.onnx`), model.bytes);
+  }
+  const portraitPng = await encodePng(portrait());
+  const speechWav = encodeWav(speech(), 16000);
+  await writeFile(join(folders.inputs, 'portrait.png'), portraitPng);
+  await writeFile(join(folders.inputs, 'speech.wav'), speechWav);
+  await build({
+    configFile: join(exampleDirectory, 'vite.config.ts'),
+    root: exampleDirectory,
+    logLevel: 'warn',
+    build: {
+      outDir: folders.dist,
+      emptyOutDir: true,
+      rolldownOptions: {
+        input: {
+          main: join(exampleDirectory, 'index.html'),
+          harness: join(exampleDirectory, 'tests/harness.html'),
+        },
+      },
+    },
+  });
+  return {
+    routes: [
+      { prefix: '/models/', directory: join(directory, 'models') },
+      { prefix: '/tiny/', directory: folders.tiny },
+      { prefix: '/inputs/', directory: folders.inputs },
+      { prefix: '/', directory: folders.dist },
+    ],
+    bundleDirectory: folders['models/fixture'],
+    manifest,
+    portraitPng,
+    speechWav,
+  };
+}

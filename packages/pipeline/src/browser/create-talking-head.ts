@@ -1,0 +1,99 @@
+import { decodeAudio } from '@joyvasa/audio-encoder';
+import { createOnnxWebBackend } from '@joyvasa/backend-onnx-web';
+import { createCacheApiStore, createUrlSource, InvalidInputError } from '@joyvasa/core';
+import type { FrameSinkV1, SinkAudio } from '../frame-sink.js';
+import { collectTalkingHead, type GenerateResult } from '../generate-video.js';
+import { openModels } from '../open-bundle.js';
+import { createTalkingHeadWith, type TalkingHead } from '../talking-head.js';
+import type { TalkingHeadEvent } from '../talking-head-events.js';
+import type { AnimateOptions, TalkingHeadOptions } from '../talking-head-options.js';
+import { type BrowserImageInput, decodeBrowserImage } from './decode-browser-image.js';
+
+/**
+ * Audio in a browser: an encoded file (`File` or `Blob`, or its bytes as `ArrayBuffer` / `Uint8Array`) or
+ * mono PCM at a sample rate in Hz. WAV is parsed in TypeScript; MP3, AAC/M4A, Ogg and the rest are decoded
+ * by the browser's Web Audio API.
+ */
+export type BrowserAudioInput =
+  | Blob
+  | ArrayBuffer
+  | Uint8Array
+  | { readonly pcm: Float32Array; readonly sampleRate: number };
+
+/** Options of {@link BrowserTalkingHead.generate}. */
+export interface BrowserGenerateOptions extends AnimateOptions {
+  /** Where frames go (`createCanvasSink(canvas)`, or your own); without one they are collected in memory. */
+  readonly sink?: FrameSinkV1;
+  /** Every event of the run, as it happens (progress bars, previews). */
+  readonly onEvent?: (event: TalkingHeadEvent) => void;
+}
+
+/** The browser talking head: `stream()` plus `generate()`, which feeds a sink or collects frames. */
+export interface BrowserTalkingHead extends TalkingHead<BrowserImageInput, BrowserAudioInput> {
+  /**
+   * Animates and collects: into `sink` (which is given the 16 kHz mono audio the model heard), or into
+   * memory (`frames`; about 0.8 MB a frame at 512x512, so prefer a sink for long audio).
+   */
+  generate(
+    input: { readonly image: BrowserImageInput; readonly audio: BrowserAudioInput },
+    options?: BrowserGenerateOptions,
+  ): Promise<GenerateResult>;
+}
+
+/** Resolves a relative bundle URL (`/models/fixture/`) against the page or worker that loads it. */
+function absoluteUrl(location: string | URL): URL {
+  const base = (globalThis as { location?: { href: string } }).location?.href;
+  try {
+    return new URL(String(location), base);
+  } catch (cause) {
+    throw new InvalidInputError(
+      'models',
+      `'${String(location)}' is not a URL${base ? '' : ' (relative URLs need a page or worker to resolve against)'}; pass the bundle's http(s) URL`,
+      { cause },
+    );
+  }
+}
+
+/**
+ * Loads a talking head in a browser or worker. `models` is the URL of a bundle folder (fetched on demand
+ * and cached by sha256 in Cache Storage unless `store` says otherwise; relative URLs resolve against the
+ * page), a `ModelSourceV1` (e.g. `createMemorySource` over files the user picked; not cached unless you
+ * pass a `store`), or an opened bundle.
+ * The backend defaults to onnxruntime-web; `device: 'auto'` (default) runs on WebGPU when the browser
+ * offers an adapter and on WASM otherwise, reporting the fallback as a `backend-fallback` event.
+ */
+export async function createTalkingHead(options: TalkingHeadOptions): Promise<BrowserTalkingHead> {
+  const remote = typeof options.models === 'string' || options.models instanceof URL;
+  const bundle = await openModels(options.models, (location) => createUrlSource(absoluteUrl(location)), {
+    // Only downloads are cached: a source of your own (files the user picked) is read where it is.
+    ...(options.store ? { store: options.store } : remote ? { store: createCacheApiStore() } : {}),
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+  });
+  const head = createTalkingHeadWith<BrowserImageInput, BrowserAudioInput>(
+    bundle,
+    options.backend ?? createOnnxWebBackend(),
+    {
+      decodeImage: (input) => decodeBrowserImage(input),
+      async decodeAudio(input, signal) {
+        const decoded = await decodeAudio(input, signal ? { signal } : {});
+        return { pcm: decoded.pcm, durationSeconds: decoded.durationSeconds };
+      },
+    },
+    options,
+  );
+  return {
+    ...head,
+    async generate(input, generateOptions = {}) {
+      const signal = generateOptions.signal;
+      // Decoded once here: the sink gets the same 16 kHz track the model hears.
+      const decoded = await decodeAudio(input.audio, signal ? { signal } : {});
+      const audio = { pcm: decoded.pcm, sampleRate: decoded.sampleRate } satisfies SinkAudio;
+      const events = head.stream({ image: input.image, audio }, generateOptions);
+      return collectTalkingHead(events, {
+        ...(generateOptions.sink ? { sink: generateOptions.sink } : {}),
+        audio,
+        ...(generateOptions.onEvent ? { onEvent: generateOptions.onEvent } : {}),
+      });
+    },
+  };
+}
