@@ -1,0 +1,230 @@
+/**
+ * One short clip through `createTalkingHead(...).generate({ image, audio }, { output })` on onnxruntime-node
+ * (cpu), with the full-size `formula` bundle and the shrunk `fixture` bundle: total time, seconds per frame,
+ * real-time factor, a timeline of the run, and an ffprobe summary of the mp4 written.
+ *
+ *   pnpm exec tsx --conditions=@joyvasa/source packages/pipeline/scripts/bench-end-to-end.ts \
+ *     [--seconds 2] [--audio ../shared/data/audio/en_speech_01.wav] [--image ../shared/data/images/human_01.jpg] \
+ *     [--bundles formula,fixture] [--threads N] [--sampler ddpm|ddim10] [--repeat 1] [--keep]
+ *
+ * Bundles are written once with writeBundle to <tmpdir>/joyvasa-bench-<kind> (the same folder
+ * bench-stages.ts uses for `formula`) and reused; they and the videos are deleted at the end unless --keep.
+ * The bundle is opened here and handed to createTalkingHead, so its files are not copied into the model
+ * cache (~/.cache/joyvasa), which a folder path would do. Each run with the same talking head after the
+ * first (--repeat) reuses the loaded sessions. Prints figures only; nothing is asserted.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { decodeAudio } from '@joyvasa/audio-encoder/node';
+import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
+import { type BackendV1, openModelBundle } from '@joyvasa/core';
+import { createDirectorySource } from '@joyvasa/core/node';
+import { planSyntheticBundle, type SyntheticBundleKind } from '@joyvasa/model-builder';
+import { writeBundle } from '@joyvasa/model-builder/node';
+import { createTalkingHead, type TalkingHeadEvent } from '../src/node/index.js';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '2' },
+    audio: { type: 'string', default: '../shared/data/audio/en_speech_01.wav' },
+    image: { type: 'string', default: '../shared/data/images/human_01.jpg' },
+    bundles: { type: 'string', default: 'formula,fixture' },
+    threads: { type: 'string' },
+    sampler: { type: 'string', default: 'ddpm' },
+    repeat: { type: 'string', default: '1' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const seconds = Number(values.seconds);
+const kinds = values.bundles.split(',') as SyntheticBundleKind[];
+const threads = values.threads ? Number(values.threads) : undefined;
+const repeat = Number(values.repeat);
+const sampler =
+  values.sampler === 'ddpm' ? ('ddpm' as const) : { ddim: Number(values.sampler.replace(/^ddim/, '')) };
+const outDir = join(tmpdir(), `joyvasa-bench-e2e-${process.pid}`);
+
+const load = () =>
+  loadavg()
+    .map((v) => v.toFixed(2))
+    .join(' ');
+const ortVersion = createRequire(fileURLToPath(import.meta.resolve('@joyvasa/backend-onnx-node')))(
+  'onnxruntime-node',
+).env.versions.node as string;
+console.log(
+  `machine: ${cpus()[0]?.model} x ${cpus().length}, node ${process.version}, onnxruntime-node ${ortVersion}`,
+);
+console.log(`date: ${new Date().toISOString()}, load average at start: ${load()}`);
+
+/** CPU seconds of this process's reaped children (ffmpeg), from /proc/self/stat (cutime + cstime). */
+function childCpuSeconds(): number {
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[13]) + Number(fields[14])) / 100;
+}
+
+/** Busy CPU seconds of the whole machine so far (every process), from /proc/stat. */
+function machineBusySeconds(): number {
+  const [, user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]!
+    .trim()
+    .split(/\s+/)
+    .map(Number);
+  return (user! + nice! + system! + irq! + softirq! + steal!) / 100;
+}
+
+/** The node backend with a fixed intra-op thread count on every session (createTalkingHead has no such option). */
+function backendWithThreads(count: number | undefined): BackendV1 {
+  const backend = createOnnxNodeBackend();
+  if (!count) return backend;
+  return {
+    ...backend,
+    createSession: (model, options) => backend.createSession(model, { ...options, threads: count }),
+  };
+}
+
+async function ensureBundle(kind: SyntheticBundleKind) {
+  const directory = join(tmpdir(), `joyvasa-bench-${kind}`);
+  if (!existsSync(join(directory, 'manifest.json'))) {
+    console.log(`writing the ${kind} bundle to ${directory} …`);
+    const start = performance.now();
+    await writeBundle(directory, planSyntheticBundle(kind));
+    console.log(`  written in ${((performance.now() - start) / 1000).toFixed(0)} s`);
+  }
+  return { directory, bundle: await openModelBundle(createDirectorySource(directory)) };
+}
+
+function probe(file: string) {
+  const json = JSON.parse(
+    execFileSync(
+      'ffprobe',
+      [
+        '-v',
+        'error',
+        '-show_entries',
+        'stream=codec_type,codec_name,profile,width,height,pix_fmt,r_frame_rate,nb_frames,duration,sample_rate,channels:format=duration,size',
+        '-of',
+        'json',
+        file,
+      ],
+      { encoding: 'utf8' },
+    ),
+  );
+  return json as {
+    streams: Array<Record<string, string | number>>;
+    format: { duration: string; size: string };
+  };
+}
+
+const decoded = await decodeAudio(values.audio);
+const clip = {
+  pcm: decoded.pcm.slice(0, Math.round(seconds * decoded.sampleRate)),
+  sampleRate: decoded.sampleRate,
+};
+console.log(
+  `audio: first ${seconds} s of ${values.audio} (${clip.pcm.length} samples at ${clip.sampleRate} Hz); image ${values.image}`,
+);
+console.log(
+  `sampler ${JSON.stringify(sampler)}, intra-op threads ${threads ?? 'runtime default'}, device cpu\n`,
+);
+await mkdir(outDir, { recursive: true });
+
+const summary: string[] = [];
+const directories: string[] = [];
+for (const kind of kinds) {
+  const { directory, bundle } = await ensureBundle(kind);
+  directories.push(directory);
+  const created = performance.now();
+  const head = await createTalkingHead({
+    models: bundle,
+    backend: backendWithThreads(threads),
+    device: 'cpu',
+  });
+  for (let run = 1; run <= repeat; run++) {
+    const output = join(outDir, `${kind}-${run}.mp4`);
+    const loadBefore = load();
+    const marks: Record<string, number> = {};
+    let frames = 0;
+    const busyBefore = machineBusySeconds();
+    const cpuBefore = process.cpuUsage();
+    const childBefore = childCpuSeconds();
+    const start = performance.now();
+    const result = await head.generate(
+      { image: values.image, audio: clip },
+      {
+        output,
+        sampler,
+        onEvent(event: TalkingHeadEvent) {
+          const at = performance.now() - start;
+          if (event.type === 'source-ready') marks.sourceReady = at;
+          if (event.type === 'motion-chunk') marks.firstChunk ??= at;
+          if (event.type === 'frame') {
+            marks.firstFrame ??= at;
+            marks.lastFrame = at;
+            frames++;
+          }
+        },
+      },
+    );
+    const total = (performance.now() - start) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
+    const ownCpu = (cpu.user + cpu.system) / 1e6 + childCpuSeconds() - childBefore;
+    const others = Math.max(0, machineBusySeconds() - busyBefore - ownCpu) / total;
+    const s = (ms: number | undefined) => `${((ms ?? Number.NaN) / 1000).toFixed(2)} s`;
+    const renderPerFrame = ((marks.lastFrame! - marks.firstChunk!) / frames / 1000).toFixed(2);
+    const info = probe(output);
+    const video = info.streams.find((x) => x.codec_type === 'video')!;
+    const audio = info.streams.find((x) => x.codec_type === 'audio');
+    console.log(
+      `${kind} bundle, run ${run}${run === 1 ? ' (includes session creation)' : ' (sessions loaded)'}:`,
+    );
+    console.log(
+      `  load before ${loadBefore}, after ${load()}; CPU of this process + ffmpeg ${ownCpu.toFixed(1)} s ` +
+        `(${(ownCpu / total).toFixed(2)} cores on average); other processes ${others.toFixed(2)} cores on average`,
+    );
+    console.log(
+      `  timeline: source-ready ${s(marks.sourceReady)} (decode, ${run === 1 ? 'session creation, ' : ''}crop, F, M), ` +
+        `first motion chunk ${s(marks.firstChunk)} (HuBERT + sampling), first frame ${s(marks.firstFrame)}, ` +
+        `last frame ${s(marks.lastFrame)}, done ${total.toFixed(2)} s`,
+    );
+    console.log(
+      `  total ${total.toFixed(2)} s for ${result.frameCount} frames (${result.durationSeconds} s of audio): ` +
+        `${(total / result.frameCount).toFixed(2)} s per frame overall, ${renderPerFrame} s per frame after the motion, ` +
+        `real-time factor ${(total / result.durationSeconds).toFixed(1)}`,
+    );
+    console.log(
+      `  ffprobe: ${video.codec_name} ${video.profile} ${video.width}x${video.height} ${video.pix_fmt} ${video.r_frame_rate} fps, ` +
+        `${video.nb_frames} frames, ${video.duration} s; ` +
+        (audio
+          ? `${audio.codec_name} ${audio.sample_rate} Hz ${audio.channels} ch ${audio.duration} s; `
+          : 'no audio; ') +
+        `container ${info.format.duration} s, ${(Number(info.format.size) / 1024).toFixed(0)} KiB (${output})`,
+    );
+    summary.push(
+      `| ${kind} | ${run} | ${result.frameCount} | ${total.toFixed(1)} s | ${(total / result.frameCount).toFixed(2)} s | ` +
+        `${renderPerFrame} s | ${(total / result.durationSeconds).toFixed(1)} | ${video.width}x${video.height}, ${video.nb_frames} frames, ${audio ? audio.codec_name : 'no audio'} | ${loadBefore} | ${others.toFixed(2)} |`,
+    );
+  }
+  await head.dispose();
+  console.log(
+    `  (talking head created at +0, disposed after ${((performance.now() - created) / 1000).toFixed(1)} s)`,
+  );
+}
+console.log(`\npeak RSS of this process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+console.log(
+  '\n| bundle | run | frames | total | s per frame | s per frame after motion | real-time factor | mp4 (ffprobe) | load before | other processes (cores) |',
+);
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: |');
+for (const line of summary) console.log(line);
+
+if (!values.keep) {
+  await rm(outDir, { recursive: true, force: true });
+  for (const directory of directories) await rm(directory, { recursive: true, force: true });
+  console.log(`\nremoved ${outDir} and ${directories.join(', ')} (pass --keep to reuse them)`);
+} else {
+  console.log(`\nkept ${outDir} and ${directories.join(', ')}`);
+}
