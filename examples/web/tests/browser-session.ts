@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { failOnCi } from '@joyvasa/test-utils';
 import type { Browser, Page } from 'playwright-core';
 import type { Harness } from './harness-protocol.js';
 import { browserUnavailableReason, launchChromium } from './launch-chromium.js';
@@ -36,9 +37,8 @@ export type BrowserSession =
  * a `skipReason` on a developer machine, and throws when `CI=true`: CI must run these tests.
  */
 export async function openBrowserSession(): Promise<BrowserSession> {
-  const onCi = process.env.CI === 'true';
   const unavailable = (reason: string, cause?: unknown) => {
-    if (onCi) throw new Error(`the browser tests cannot run: ${reason}`, { cause });
+    failOnCi(`the browser tests cannot run: ${reason}`, cause);
     return { skipReason: reason, close: async () => {} };
   };
   const missing = browserUnavailableReason();

@@ -4,7 +4,7 @@ import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
 import { createMemoryStore, createTensor, openModelBundle, type TensorLike } from '@joyvasa/core';
 import { createDirectorySource } from '@joyvasa/core/node';
 import { createTalkingHead } from '@joyvasa/pipeline/node';
-import { convModel, gatherModel, mlpModel, testInput } from '@joyvasa/test-utils';
+import { convModel, failOnCi, gatherModel, maxAbsDiff, mlpModel, testInput } from '@joyvasa/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type BrowserSession,
@@ -31,19 +31,12 @@ function toJson(tensor: TensorLike): JsonTensor {
   return { type: tensor.type === 'int64' ? 'int64' : 'float32', dims: [...tensor.dims], data };
 }
 
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
-  return worst;
-}
-
 /** Skips (developer machine) or fails (CI) a test that needs a WebGPU adapter when there is none. */
 function needWebGpu(skip: (note: string) => void): void {
   if (adapter.adapter) return;
   const why =
     'Chromium offers no WebGPU adapter (started with --enable-unsafe-webgpu; see runtime-probe.md §3)';
-  if (process.env.CI === 'true') throw new Error(why);
+  failOnCi(why);
   skip(why);
 }
 

@@ -11,7 +11,7 @@ export { encodeAudioWindows } from './audio/encode-audio-windows.js';
 export * from './bundle/index.js';
 export { applyGuidance, defaultCfgScale } from './denoiser/guidance.js';
 export { createOnnxDenoiser, type OnnxDenoiserOptions } from './denoiser/onnx-denoiser.js';
-export { type MotionFrame, motionVectorLength, rotationMatrix } from './motion/motion-frame.js';
+export { type MotionFrame, motionVectorLength } from './motion/motion-frame.js';
 export { type MotionTemplate, motionTemplateFromStats } from './motion/motion-template.js';
 export { createPoseSmoother, type PoseSmoother } from './motion/pose-smoother.js';
 export { createSeededNoise, type NoiseSource } from './random/noise-source.js';

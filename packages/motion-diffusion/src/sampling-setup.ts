@@ -2,7 +2,6 @@ import {
   assertFinite,
   assertTensor,
   type DenoiserConfig,
-  type DenoiserV1,
   type Float32Tensor,
   InvalidInputError,
   type SchedulerV1,
@@ -10,7 +9,8 @@ import {
 } from '@joyvasa/core';
 import type { AudioProjection } from './audio/audio-projection.js';
 import { assertCfgScale, createGuidanceBatch, defaultCfgScale } from './denoiser/guidance.js';
-import { type NoiseSource, resolveNoise } from './random/noise-source.js';
+import { resolveNoise } from './random/noise-source.js';
+import type { SampleWindowsOptions } from './sample-windows.js';
 
 /** The checkpoint's learned features (`start_motion_feat`, `start_audio_feat`, `null_audio_feat`). */
 export interface MotionStartFeatures {
@@ -22,15 +22,10 @@ export interface MotionStartFeatures {
   readonly nullAudio: Float32Tensor;
 }
 
-interface SetupOptions {
-  readonly denoiser: DenoiserV1;
-  readonly scheduler: SchedulerV1;
-  readonly startFeatures: MotionStartFeatures;
-  readonly cfgScale?: number;
-  readonly seed?: number;
-  readonly noise?: NoiseSource;
-  readonly windowCount?: number;
-}
+type SetupOptions = Pick<
+  SampleWindowsOptions,
+  'denoiser' | 'scheduler' | 'startFeatures' | 'cfgScale' | 'seed' | 'noise' | 'windowCount'
+>;
 
 function startFeature(name: string, tensor: Float32Tensor, length: number): Float32Array {
   if (tensor?.type !== 'float32' || tensor.data.length !== length || tensorSize(tensor.dims) !== length) {

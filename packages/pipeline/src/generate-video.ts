@@ -1,6 +1,8 @@
 import type { RgbImage } from '@joyvasa/core';
 import type { FrameSinkResult, FrameSinkV1, SinkAudio } from './frame-sink.js';
+import type { AnimateInput, TalkingHead } from './talking-head.js';
 import type { TalkingHeadEvent } from './talking-head-events.js';
+import type { AnimateOptions } from './talking-head-options.js';
 
 /** What `generate` returns. */
 export interface GenerateResult {
@@ -15,12 +17,24 @@ export interface GenerateResult {
 
 /** Options of {@link collectTalkingHead}. */
 export interface CollectOptions {
-  /** Where frames go; without one they are collected in memory. */
+  /**
+   * Where frames go (`createFfmpegVideoSink`, `createPngSequenceSink`, `createCanvasSink`, or your own);
+   * without one they are collected in memory.
+   */
   readonly sink?: FrameSinkV1;
   /** The audio track the sink should mux in. */
   readonly audio?: SinkAudio;
-  /** Every event, as it happens (progress bars, previews). */
+  /** Every event of the run, as it happens (progress bars, previews). */
   readonly onEvent?: (event: TalkingHeadEvent) => void;
+}
+
+/** Options of `generate()` in every entry: the animation's, plus where frames go and every event. */
+export type GenerateOptions = AnimateOptions & Omit<CollectOptions, 'audio'>;
+
+/** A talking head with `generate()`, which animates and collects into a sink or memory. */
+export interface GeneratingTalkingHead<ImageInput, AudioInput, Options extends GenerateOptions>
+  extends TalkingHead<ImageInput, AudioInput> {
+  generate(input: AnimateInput<ImageInput, AudioInput>, options?: Options): Promise<GenerateResult>;
 }
 
 /**

@@ -1,5 +1,11 @@
 export type { FrameSinkResult, FrameSinkStartInfo, FrameSinkV1, SinkAudio } from './frame-sink.js';
-export { type CollectOptions, collectTalkingHead, type GenerateResult } from './generate-video.js';
+export {
+  type CollectOptions,
+  collectTalkingHead,
+  type GenerateOptions,
+  type GenerateResult,
+  type GeneratingTalkingHead,
+} from './generate-video.js';
 export { openModels } from './open-bundle.js';
 export {
   type AnimateInput,

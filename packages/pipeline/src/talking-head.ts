@@ -10,7 +10,7 @@ import {
   type RgbImage,
   throwIfAborted,
 } from '@joyvasa/core';
-import { type LivePortraitModels, loadLivePortrait } from '@joyvasa/liveportrait';
+import { frameMotionFromAngles, type LivePortraitModels, loadLivePortrait } from '@joyvasa/liveportrait';
 import {
   createDdimScheduler,
   createDdpmScheduler,
@@ -161,7 +161,7 @@ export function createTalkingHeadWith<ImageInput, AudioInput>(
       };
       for (const frame of chunk.frames) {
         if (index >= totalFrames) break;
-        const driving = await source.driver.drive(frame, runOptions);
+        const driving = await source.driver.drive(frameMotionFromAngles(frame), runOptions);
         const rendered = await models.renderer.render(
           {
             features: source.features,

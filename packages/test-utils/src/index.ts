@@ -1,2 +1,3 @@
 export { describeBackendConformance, maxAbsDiff } from './describe-backend.js';
+export { failOnCi, requireSharedData, sharedDirectory } from './shared-data.js';
 export { convModel, gatherModel, mlpModel, type TinyModel, testInput } from './tiny-models.js';

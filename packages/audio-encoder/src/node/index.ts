@@ -4,3 +4,4 @@ export {
   type FfmpegAudioDecoder,
   type FfmpegAudioDecoderOptions,
 } from './ffmpeg-audio-decoder.js';
+export { missingFfmpeg, type SpawnedFfmpeg, spawnFfmpeg } from './spawn-ffmpeg.js';

@@ -1,5 +1,4 @@
-import { spawn } from 'node:child_process';
-import { MissingDependencyError } from '@joyvasa/core';
+import { missingFfmpeg, spawnFfmpeg } from './spawn-ffmpeg.js';
 
 /** What a finished ffmpeg run produced. */
 export interface FfmpegRun {
@@ -19,8 +18,6 @@ export interface RunFfmpegOptions {
   readonly signal?: AbortSignal;
 }
 
-const stderrKeep = 4096;
-
 /**
  * Runs ffmpeg to completion, collecting stdout in memory. Resolves whatever the exit code; rejects only
  * when ffmpeg cannot be started (MissingDependencyError) or on abort.
@@ -33,9 +30,8 @@ export function runFfmpeg(args: readonly string[], options: RunFfmpegOptions = {
       reject(signal.reason);
       return;
     }
-    const child = spawn(executable, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const { child, stderrTail } = spawnFfmpeg(executable, args, ['pipe', 'pipe', 'pipe']);
     const stdout: Buffer[] = [];
-    let stderr = '';
     let settled = false;
     const onAbort = () => {
       child.kill('SIGKILL');
@@ -48,31 +44,16 @@ export function runFfmpeg(args: readonly string[], options: RunFfmpegOptions = {
       settle();
     };
     signal?.addEventListener('abort', onAbort, { once: true });
-    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString('utf8')).slice(-stderrKeep);
-    });
+    child.stdout!.on('data', (chunk: Buffer) => stdout.push(chunk));
     // ffmpeg may exit before reading all its input (bad data): the exit code reports that, not EPIPE.
-    child.stdin.on('error', () => {});
-    child.on('error', (error: NodeJS.ErrnoException) => finish(() => reject(spawnError(executable, error))));
+    child.stdin!.on('error', () => {});
+    child.on('error', (error: NodeJS.ErrnoException) =>
+      finish(() => reject(missingFfmpeg(executable, error))),
+    );
     child.on('close', (exitCode) =>
-      finish(() => resolve({ exitCode, stdout: Buffer.concat(stdout), stderrTail: stderr.trim() })),
+      finish(() => resolve({ exitCode, stdout: Buffer.concat(stdout), stderrTail: stderrTail() })),
     );
-    if (options.stdin) child.stdin.end(options.stdin);
-    else child.stdin.end();
+    if (options.stdin) child.stdin!.end(options.stdin);
+    else child.stdin!.end();
   });
-}
-
-/** Maps a failed spawn to the error a user can act on. */
-export function spawnError(executable: string, error: NodeJS.ErrnoException): Error {
-  if (error.code === 'ENOENT' || error.code === 'EACCES') {
-    const where = executable === 'ffmpeg' ? 'on PATH' : `at '${executable}'`;
-    return new MissingDependencyError(
-      'ffmpeg',
-      `no runnable ffmpeg ${where} (${error.code}). Install it (Debian/Ubuntu: apt-get install ffmpeg; ` +
-        'macOS: brew install ffmpeg; Windows: winget install ffmpeg) or pass options.ffmpegPath',
-      { cause: error },
-    );
-  }
-  return error;
 }

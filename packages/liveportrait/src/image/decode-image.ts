@@ -1,5 +1,5 @@
-import { InvalidInputError, MissingDependencyError, type RgbImage, toRgbImage } from '@joyvasa/core';
-import { imageSizeLimits } from './image-size-limits.js';
+import { InvalidInputError, MissingDependencyError, type RgbImage } from '@joyvasa/core';
+import { imageBitmapToRgb } from './image-bitmap-to-rgb.js';
 
 /**
  * Decodes an image file in a browser (or a worker) into an {@link RgbImage}, with the platform's decoders:
@@ -7,7 +7,7 @@ import { imageSizeLimits } from './image-size-limits.js';
  * onto an `OffscreenCanvas`. Alpha is dropped as OpenCV's `imread` drops it; grayscale comes out as RGB.
  *
  * Formats are whatever the browser decodes (PNG, JPEG, WebP, GIF's first frame, AVIF, …). Sizes outside
- * {@link imageSizeLimits} and undecodable data throw {@link InvalidInputError}. In Node, where
+ * `imageSizeLimits` and undecodable data throw {@link InvalidInputError}. In Node, where
  * `createImageBitmap` does not exist, this throws {@link MissingDependencyError}: use `readImage` from
  * `@joyvasa/liveportrait/node`.
  *
@@ -40,14 +40,7 @@ export async function decodeImage(blob: Blob): Promise<RgbImage> {
     );
   }
   try {
-    const { width, height } = bitmap;
-    imageSizeLimits.check(width, height);
-    const canvas = new OffscreenCanvas(width, height);
-    const context = canvas.getContext('2d', { willReadFrequently: true });
-    if (!context) throw new MissingDependencyError('OffscreenCanvas 2d context', 'this runtime offers none');
-    context.drawImage(bitmap, 0, 0);
-    const rgba = context.getImageData(0, 0, width, height);
-    return toRgbImage({ width, height, channels: 4, data: rgba.data });
+    return imageBitmapToRgb(bitmap);
   } finally {
     bitmap.close();
   }

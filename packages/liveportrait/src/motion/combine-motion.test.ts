@@ -1,31 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { combineMotion, type FrameMotion, lipKeypoints } from './combine-motion.js';
-import type { KeypointInfo } from './keypoint-info.js';
-import { rotationMatrix } from './rotation-matrix.js';
+import { motionFixtures } from '../../test/motion-fixtures.js';
+import { combineMotion, lipKeypoints } from './combine-motion.js';
 import { applyKeypointTransform, transformKeypoint } from './transform-keypoint.js';
 
-const wave = (seed: number) => Float32Array.from({ length: 63 }, (_, i) => 0.2 * Math.sin(seed + 0.7 * i));
-
-const source: KeypointInfo = {
-  pitch: 5,
-  yaw: -10,
-  roll: 3,
-  rotation: rotationMatrix(5, -10, 3) as Float32Array,
-  scale: 1.2,
-  t: Float32Array.of(0.1, -0.05, 0.3),
-  exp: wave(1),
-  kp: wave(2),
-};
-
-function frame(seed: number, scale: number, angles: [number, number, number]): FrameMotion {
-  return {
-    exp: wave(seed),
-    scale,
-    t: [0.01 * seed, -0.02 * seed, 0.4],
-    rotation: rotationMatrix(...angles, new Float64Array(9)),
-  };
-}
-
+const { source, frame } = motionFixtures();
 const first = frame(3, 0.9, [1, 2, 3]);
 const later = frame(4, 1.1, [4, -3, 8]);
 

@@ -15,7 +15,7 @@ export interface FrameMotion {
   readonly scale: number;
   /** Translation (tx, ty, tz); tz is zeroed when used. */
   readonly t: ArrayLike<number>;
-  /** `rotationMatrix(pitch, yaw, roll)`, 9 values row-major. */
+  /** `rotationMatrix(pitch, yaw, roll)`, 9 values row-major (`frameMotionFromAngles` builds it from angles). */
   readonly rotation: ArrayLike<number>;
 }
 

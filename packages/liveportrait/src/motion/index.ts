@@ -10,6 +10,7 @@ export {
   lipKeypoints,
 } from './combine-motion.js';
 export { convexHullMaxPoints, convexHullVolume, motionMultiplier } from './convex-hull-volume.js';
+export { type AngleMotion, frameMotionFromAngles } from './frame-motion-from-angles.js';
 export { headPoseBins, headPoseToDegrees } from './head-pose.js';
 export {
   createKeypointDriver,

@@ -1,31 +1,13 @@
 import type { Float32Tensor } from '@joyvasa/core';
 import { describe, expect, it } from 'vitest';
-import { combineMotion, type FrameMotion } from './combine-motion.js';
+import { motionFixtures } from '../../test/motion-fixtures.js';
+import { combineMotion } from './combine-motion.js';
 import { convexHullVolume } from './convex-hull-volume.js';
 import { createKeypointDriver } from './keypoint-driver.js';
-import type { KeypointInfo } from './keypoint-info.js';
-import { rotationMatrix } from './rotation-matrix.js';
 import { applyStitchingDelta } from './stitching.js';
 import { transformKeypoint } from './transform-keypoint.js';
 
-const wave = (seed: number) =>
-  Float32Array.from({ length: 63 }, (_, i) => 0.2 * Math.sin(seed + 0.7 * i + (i % 3)));
-const source: KeypointInfo = {
-  pitch: 5,
-  yaw: -10,
-  roll: 3,
-  rotation: rotationMatrix(5, -10, 3) as Float32Array,
-  scale: 1.2,
-  t: Float32Array.of(0.1, -0.05, 0.3),
-  exp: wave(1),
-  kp: wave(2),
-};
-const frame = (seed: number, scale: number, angles: [number, number, number]): FrameMotion => ({
-  exp: wave(seed),
-  scale,
-  t: [0.01 * seed, -0.02 * seed, 0.4],
-  rotation: rotationMatrix(...angles, new Float64Array(9)),
-});
+const { source, frame } = motionFixtures(1);
 const frames = [frame(3, 0.9, [1, 2, 3]), frame(4, 1.1, [4, -3, 8]), frame(5, 1.0, [-2, 6, 1])];
 
 /** A toy stitching network: a fixed linear map, so the expected result can be computed independently. */

@@ -74,12 +74,10 @@ export function convWithWeight(
   rank = options.kernel.length,
 ): string {
   const padding = options.padding ?? 0;
-  if (rank === 3 && g.options.conv3dAsConv2d) {
-    return conv3dAsConv2d(g, x, weight, options, prefix, biasSource);
-  }
+  const bias = biasSource?.get(`${prefix}.bias`, [options.outChannels]);
+  if (rank === 3 && g.options.conv3dAsConv2d) return conv3dAsConv2d(g, x, weight, bias, options, prefix);
   const inputs = [x, g.initializer(weight, `${prefix}.weight`)];
-  if (biasSource)
-    inputs.push(g.initializer(biasSource.get(`${prefix}.bias`, [options.outChannels]), `${prefix}.bias`));
+  if (bias) inputs.push(g.initializer(bias, `${prefix}.bias`));
   return g.op('Conv', inputs, {
     kernel_shape: options.kernel,
     strides: new Array(rank).fill(options.stride ?? 1),
@@ -165,9 +163,9 @@ function conv3dAsConv2d(
   g: GraphBuilder,
   x: string,
   weight: Float32Tensor,
+  bias: Float32Tensor | undefined,
   options: ConvOptions,
   prefix: string,
-  biasSource: WeightSource | undefined,
 ): string {
   const [outChannels, inChannels, depthTaps, kh, kw] = weight.dims as [
     number,
@@ -205,8 +203,7 @@ function conv3dAsConv2d(
     });
     sum = sum ? g.add(sum, output) : output;
   }
-  if (biasSource) {
-    const bias = biasSource.get(`${prefix}.bias`, [outChannels]);
+  if (bias) {
     sum = g.add(
       sum,
       g.initializer(createTensor('float32', [1, outChannels, 1, 1], bias.data), `${prefix}.bias`),

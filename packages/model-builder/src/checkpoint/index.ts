@@ -8,6 +8,7 @@ export {
   isPickleTuple,
   PickleGlobal,
   type PickleObject,
+  type PickleScalar,
   type PickleValue,
   pickleTuple,
 } from './pickle-value.js';

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { isTensorLike, type TensorLike } from '@joyvasa/core';
 import { describe, expect, it } from 'vitest';
+import { fixture, values } from '../../test/checkpoint-fixtures.js';
 import { CheckpointError } from './checkpoint-error.js';
 import { readPickle } from './pickle-reader.js';
 import { isPickleTuple, PickleGlobal, type PickleValue, pickleTuple } from './pickle-value.js';
@@ -11,9 +11,6 @@ import {
   pickleReduce,
   writePickle,
 } from './pickle-writer.js';
-
-const fixture = (name: string) =>
-  new Uint8Array(readFileSync(new URL(`./fixtures/${name}`, import.meta.url)));
 
 /** Bytes from latin1 text (pickle opcodes are mostly ASCII) and byte lists. */
 function bytes(...parts: (string | number[])[]): Uint8Array {
@@ -33,9 +30,6 @@ function readError(input: Uint8Array): CheckpointError {
   }
   throw new Error('expected a CheckpointError');
 }
-
-const values = (count: number, scale: number, shift: number) =>
-  Array.from({ length: count }, (_, i) => i * scale + shift);
 
 function asMap(value: PickleValue): Map<PickleValue, PickleValue> {
   expect(value).toBeInstanceOf(Map);

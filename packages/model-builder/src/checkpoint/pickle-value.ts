@@ -24,6 +24,9 @@ export interface PickleObject {
   readonly [field: string]: PickleValue;
 }
 
+/** The leaves the pickle reader returns and the writer takes: None, bool, int, float, str and bytes. */
+export type PickleScalar = null | boolean | number | bigint | string | Uint8Array;
+
 /**
  * A value read from a pickle:
  * `None` → null; bool → boolean; int → number, or bigint beyond ±2^53; float → number; str → string;
@@ -32,12 +35,7 @@ export interface PickleObject {
  * `argparse.Namespace` → {@link PickleObject}; `pathlib` paths → string; class markers → {@link PickleGlobal}.
  */
 export type PickleValue =
-  | null
-  | boolean
-  | number
-  | bigint
-  | string
-  | Uint8Array
+  | PickleScalar
   | readonly PickleValue[]
   | Map<PickleValue, PickleValue>
   | Set<PickleValue>

@@ -1,15 +1,10 @@
 import { isTensorLike, type TensorLike } from '@joyvasa/core';
 import { CheckpointError } from './checkpoint-error.js';
-import { isPickleTuple, PickleGlobal } from './pickle-value.js';
+import { isPickleTuple, PickleGlobal, type PickleScalar } from './pickle-value.js';
 
 /** Values {@link writePickle} can write; see there for how each maps to Python. */
 export type PickleWritable =
-  | null
-  | boolean
-  | number
-  | bigint
-  | string
-  | Uint8Array
+  | PickleScalar
   | readonly PickleWritable[]
   | ReadonlyMap<PickleWritable, PickleWritable>
   | ReadonlySet<PickleWritable>

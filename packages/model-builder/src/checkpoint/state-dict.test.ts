@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { createTensor, isTensorLike, type TensorLike } from '@joyvasa/core';
 import { describe, expect, it } from 'vitest';
+import { fixture, joyvasaLikeArgs, values } from '../../test/checkpoint-fixtures.js';
 import { CheckpointError } from './checkpoint-error.js';
 import { checkpointMetadata, toPlainValue } from './checkpoint-metadata.js';
 import type { PickleValue } from './pickle-value.js';
@@ -11,10 +11,6 @@ import { extractStateDict, readPlainPickle } from './state-dict.js';
 import { readTorchCheckpoint } from './torch-checkpoint.js';
 import { writeTorchCheckpoint } from './torch-zip-writer.js';
 
-const fixture = (name: string) =>
-  new Uint8Array(readFileSync(new URL(`./fixtures/${name}`, import.meta.url)));
-const values = (count: number, scale: number, shift: number) =>
-  Array.from({ length: count }, (_, i) => i * scale + shift);
 const tensor = (data: number[]) => createTensor('float32', [data.length], Float32Array.from(data));
 
 describe('extractStateDict', () => {
@@ -34,16 +30,7 @@ describe('extractStateDict', () => {
     ]);
     expect(extractStateDict(value, { key: 'model' })).toEqual(stateDict);
     expect(checkpointMetadata(value)).toEqual({
-      args: {
-        data_root: '/data/joyvasa',
-        feature_dim: 8,
-        n_diff_steps: 50,
-        lr: 0.0001,
-        guiding_conditions: 'audio,',
-        no_head_pose: false,
-        n_motions: 100,
-        rot_repr: 'aa',
-      },
+      args: joyvasaLikeArgs,
       iter: 20000,
     });
   });

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { createTensor, isTensorLike, type TensorLike } from '@joyvasa/core';
+import { createTensor } from '@joyvasa/core';
 import { describe, expect, it } from 'vitest';
+import { entry, fixture, joyvasaLikeArgs, tensorAt, values } from '../../test/checkpoint-fixtures.js';
 import { CheckpointError } from './checkpoint-error.js';
-import { PickleGlobal, type PickleValue, pickleTuple } from './pickle-value.js';
+import { PickleGlobal, pickleTuple } from './pickle-value.js';
 import {
   type PickleWritable,
   pickleOrderedDict,
@@ -13,22 +13,6 @@ import {
 import { readTorchCheckpoint } from './torch-checkpoint.js';
 import { writeTorchCheckpoint } from './torch-zip-writer.js';
 import { writeZip } from './zip-writer.js';
-
-const fixture = (name: string) =>
-  new Uint8Array(readFileSync(new URL(`./fixtures/${name}`, import.meta.url)));
-const values = (count: number, scale: number, shift: number) =>
-  Array.from({ length: count }, (_, i) => i * scale + shift);
-
-function entry(value: PickleValue, key: string): PickleValue {
-  expect(value).toBeInstanceOf(Map);
-  return (value as Map<PickleValue, PickleValue>).get(key)!;
-}
-
-function tensorAt(value: PickleValue, key: string): TensorLike {
-  const found = entry(value, key);
-  expect(isTensorLike(found)).toBe(true);
-  return found as TensorLike;
-}
 
 async function readError(bytes: Uint8Array): Promise<string> {
   try {
@@ -89,16 +73,7 @@ describe('readTorchCheckpoint on files laid out as torch.save writes them', () =
     expect(checkpoint.littleEndian).toBe(true);
     const { value } = checkpoint;
     expect(entry(value, 'iter')).toBe(20000);
-    expect(entry(value, 'args')).toEqual({
-      data_root: '/data/joyvasa',
-      feature_dim: 8,
-      n_diff_steps: 50,
-      lr: 0.0001,
-      guiding_conditions: 'audio,',
-      no_head_pose: false,
-      n_motions: 100,
-      rot_repr: 'aa',
-    });
+    expect(entry(value, 'args')).toEqual(joyvasaLikeArgs);
     const model = entry(value, 'model');
     const weight = values(12, 0.5, -3);
     expect(tensorAt(model, 'layer.weight')).toEqual({

@@ -1,22 +1,11 @@
-import { createTensor, isTensorLike, type TensorLike } from '@joyvasa/core';
+import { createTensor } from '@joyvasa/core';
 import { describe, expect, it } from 'vitest';
+import { entry, tensorAt } from '../../test/checkpoint-fixtures.js';
 import { CheckpointError } from './checkpoint-error.js';
-import type { PickleValue } from './pickle-value.js';
 import { type PickleWritable, pickleOrderedDict, picklePosixPath } from './pickle-writer.js';
 import { readTorchCheckpoint } from './torch-checkpoint.js';
 import { writeTorchCheckpoint } from './torch-zip-writer.js';
 import { readZipArchive } from './zip-archive.js';
-
-function entry(value: PickleValue, key: string): PickleValue {
-  expect(value).toBeInstanceOf(Map);
-  return (value as Map<PickleValue, PickleValue>).get(key)!;
-}
-
-function tensorAt(value: PickleValue, key: string): TensorLike {
-  const found = entry(value, key);
-  expect(isTensorLike(found)).toBe(true);
-  return found as TensorLike;
-}
 
 describe('writeTorchCheckpoint → readTorchCheckpoint', () => {
   const weight = createTensor('float32', [2, 3], Float32Array.from([1, -2, 3.5, 4, 5, 6]));

@@ -1,11 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fixture } from '../../test/checkpoint-fixtures.js';
 import { CheckpointError } from './checkpoint-error.js';
 import { readZipArchive } from './zip-archive.js';
 import { writeZip } from './zip-writer.js';
 
-const fixture = (name: string) =>
-  new Uint8Array(readFileSync(new URL(`./fixtures/${name}`, import.meta.url)));
 const text = (value: string) => new TextEncoder().encode(value);
 
 const entries = [

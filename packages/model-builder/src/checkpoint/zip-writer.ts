@@ -54,6 +54,15 @@ class Record {
   }
 }
 
+/**
+ * The fields a local header and its central-directory header share, from the flags to the name length:
+ * UTF-8 names, stored (no compression), the fixed date, the CRC and both sizes (0xffffffff under zip64).
+ */
+function sharedFields(record: Record, name: Uint8Array, entry: ZipWriterEntry, crc: number, zip64: boolean) {
+  const size = zip64 ? 0xffffffff : entry.data.length;
+  return record.u16(utf8Flag).u16(0).u16(0).u16(dosDate).u32(crc).u32(size).u32(size).u16(name.length);
+}
+
 function localHeader(
   name: Uint8Array,
   entry: ZipWriterEntry,
@@ -66,17 +75,8 @@ function localHeader(
   const unpadded = offset + 30 + name.length + zip64Extra;
   let padding = (align - (unpadded % align)) % align;
   if (padding > 0 && padding < 4) padding += align; // a padding field needs 4 bytes of its own header
-  const record = new Record(30 + name.length + zip64Extra + padding)
-    .u32(0x04034b50)
-    .u16(zip64 ? 45 : 20)
-    .u16(utf8Flag)
-    .u16(0)
-    .u16(0)
-    .u16(dosDate)
-    .u32(crc)
-    .u32(zip64 ? 0xffffffff : entry.data.length)
-    .u32(zip64 ? 0xffffffff : entry.data.length)
-    .u16(name.length)
+  const record = new Record(30 + name.length + zip64Extra + padding).u32(0x04034b50).u16(zip64 ? 45 : 20);
+  sharedFields(record, name, entry, crc, zip64)
     .u16(zip64Extra + padding)
     .raw(name);
   if (zip64) record.u16(0x0001).u16(16).u64(entry.data.length).u64(entry.data.length);
@@ -90,15 +90,8 @@ function centralHeader(name: Uint8Array, entry: ZipWriterEntry, crc: number, off
   const record = new Record(46 + name.length + extra)
     .u32(0x02014b50)
     .u16(zip64 ? 45 : 20)
-    .u16(zip64 ? 45 : 20)
-    .u16(utf8Flag)
-    .u16(0)
-    .u16(0)
-    .u16(dosDate)
-    .u32(crc)
-    .u32(zip64 ? 0xffffffff : entry.data.length)
-    .u32(zip64 ? 0xffffffff : entry.data.length)
-    .u16(name.length)
+    .u16(zip64 ? 45 : 20);
+  sharedFields(record, name, entry, crc, zip64)
     .u16(extra)
     .u16(0)
     .u16(0)

@@ -1,49 +1,33 @@
 import type { ResolvedMotionTemplate } from './motion-template.js';
 
-/** One frame of LivePortrait motion, de-normalised (spec §1.8). */
+/**
+ * One frame of LivePortrait motion, de-normalised (spec §1.8). The head pose stays as angles: LivePortrait
+ * builds its rotation matrix from them (`frameMotionFromAngles` of `@joyvasa/liveportrait`).
+ */
 export interface MotionFrame {
   /** Expression offsets δ, 21 keypoints × (x, y, z), keypoint-major. */
   readonly exp: Float32Array;
   readonly scale: number;
   /** Translation (tx, ty, tz); LivePortrait ignores tz. */
   readonly t: Float32Array;
-  /** Head pose in degrees. */
+  /** Head pose in degrees, rounded to float32. */
   readonly pitch: number;
   readonly yaw: number;
   readonly roll: number;
-  /** R = (Rz·Ry·Rx)ᵀ of the angles, row-major 3×3, applied to row vectors (`x @ R`), as LivePortrait. */
-  readonly rotation: Float32Array;
 }
 
 /** Length of the normalised motion vector: 63 expression + scale + 3 translation + 3 angles. */
 export const motionVectorLength = 70;
 
-/** LivePortrait's `get_rotation_matrix` for angles in degrees: (Rz Ry Rx)ᵀ, row-major. */
-export function rotationMatrix(pitch: number, yaw: number, roll: number): Float32Array {
-  const toRadians = Math.PI / 180;
-  const [cx, sx] = [Math.cos(pitch * toRadians), Math.sin(pitch * toRadians)];
-  const [cy, sy] = [Math.cos(yaw * toRadians), Math.sin(yaw * toRadians)];
-  const [cz, sz] = [Math.cos(roll * toRadians), Math.sin(roll * toRadians)];
-  // Rz·Ry·Rx written out, then stored transposed.
-  const m = [
-    [cz * cy, cz * sy * sx - sz * cx, cz * sy * cx + sz * sx],
-    [sz * cy, sz * sy * sx + cz * cx, sz * sy * cx - cz * sx],
-    [-sy, cy * sx, cy * cx],
-  ];
-  return Float32Array.from([0, 1, 2].flatMap((row) => [0, 1, 2].map((col) => m[col]![row]!)));
-}
-
 /** Builds a frame from the 7 pose values [scale, tx, ty, tz, pitch, yaw, roll] and the expression. */
 export function motionFrame(exp: Float32Array, pose: ArrayLike<number>): MotionFrame {
-  const [pitch, yaw, roll] = [Math.fround(pose[4]!), Math.fround(pose[5]!), Math.fround(pose[6]!)];
   return {
     exp,
     scale: Math.fround(pose[0]!),
     t: Float32Array.from([pose[1]!, pose[2]!, pose[3]!]),
-    pitch,
-    yaw,
-    roll,
-    rotation: rotationMatrix(pitch, yaw, roll),
+    pitch: Math.fround(pose[4]!),
+    yaw: Math.fround(pose[5]!),
+    roll: Math.fround(pose[6]!),
   };
 }
 

@@ -1,12 +1,9 @@
 import { InvalidInputError } from '@joyvasa/core';
 import { describe, expect, it } from 'vitest';
 import { exampleStats } from '../../test/example-template.js';
-import { denormaliseMotion, motionFrame, rotationMatrix } from './motion-frame.js';
+import { denormaliseMotion, motionFrame } from './motion-frame.js';
 import { motionTemplateFromStats, resolveMotionTemplate } from './motion-template.js';
 import { createPoseSmoother } from './pose-smoother.js';
-
-const multiply = (a: number[][], b: number[][]) =>
-  a.map((row) => b[0]!.map((_, j) => row.reduce((sum, v, k) => sum + v * b[k]![j]!, 0)));
 
 describe('motion template', () => {
   it('reads the pickle key names and lists every missing key', () => {
@@ -32,40 +29,6 @@ describe('motion template', () => {
   });
 });
 
-describe('rotationMatrix', () => {
-  it('is (Rz·Ry·Rx)ᵀ of the angles in degrees, and orthonormal', () => {
-    const [pitch, yaw, roll] = [12, -25, 7];
-    const r = (d: number) => (d * Math.PI) / 180;
-    const [x, y, z] = [r(pitch), r(yaw), r(roll)];
-    const rx = [
-      [1, 0, 0],
-      [0, Math.cos(x), -Math.sin(x)],
-      [0, Math.sin(x), Math.cos(x)],
-    ];
-    const ry = [
-      [Math.cos(y), 0, Math.sin(y)],
-      [0, 1, 0],
-      [-Math.sin(y), 0, Math.cos(y)],
-    ];
-    const rz = [
-      [Math.cos(z), -Math.sin(z), 0],
-      [Math.sin(z), Math.cos(z), 0],
-      [0, 0, 1],
-    ];
-    const product = multiply(multiply(rz, ry), rx);
-    const matrix = rotationMatrix(pitch, yaw, roll);
-    for (let i = 0; i < 3; i++)
-      for (let j = 0; j < 3; j++) expect(matrix[i * 3 + j]).toBeCloseTo(product[j]![i]!, 6);
-    const rows = [0, 1, 2].map((i) => [...matrix.subarray(i * 3, i * 3 + 3)]);
-    const gram = multiply(
-      rows,
-      rows[0]!.map((_, j) => rows.map((row) => row[j]!)),
-    );
-    for (let i = 0; i < 3; i++)
-      for (let j = 0; j < 3; j++) expect(gram[i]![j]).toBeCloseTo(i === j ? 1 : 0, 6);
-  });
-});
-
 describe('createPoseSmoother', () => {
   it('is the official EMA: s0 = v0, s_k = 0.01 v_k + 0.99 s_(k-1), the same in one or many calls', () => {
     const poses = Array.from({ length: 30 }, (_, k) =>
@@ -86,11 +49,16 @@ describe('createPoseSmoother', () => {
     expect(() => createPoseSmoother(0)).toThrow(InvalidInputError);
   });
 
-  it('leaves expression alone and recomputes the rotation from the smoothed angles', () => {
+  it('leaves expression alone and carries the smoothed angles, from which LivePortrait builds the rotation', () => {
     const exp = new Float32Array(63).fill(0.25);
-    const frame = motionFrame(exp, [1.1, 0.1, 0.2, 0.3, 10, 20, 30]);
+    const frame = motionFrame(exp, [1.1, 0.1, 0.2, 0.3, 10, 20, 30.1]);
     expect(frame.exp).toBe(exp);
     expect([...frame.t].map((v) => Number(v.toFixed(6)))).toEqual([0.1, 0.2, 0.3]);
-    expect(frame.rotation).toEqual(rotationMatrix(10, 20, 30));
+    expect([frame.scale, frame.pitch, frame.yaw, frame.roll]).toEqual([
+      Math.fround(1.1),
+      10,
+      20,
+      Math.fround(30.1),
+    ]);
   });
 });

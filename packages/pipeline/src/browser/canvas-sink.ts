@@ -1,5 +1,6 @@
-import { assertImage, InvalidInputError, MissingDependencyError, type RgbImage } from '@joyvasa/core';
-import type { FrameSinkResult, FrameSinkStartInfo, FrameSinkV1 } from '../frame-sink.js';
+import { InvalidInputError, MissingDependencyError } from '@joyvasa/core';
+import { createFrameSink } from '../create-frame-sink.js';
+import type { FrameSinkV1 } from '../frame-sink.js';
 
 /** Options of {@link createCanvasSink}. */
 export interface CanvasSinkOptions {
@@ -37,25 +38,15 @@ export function createCanvasSink(
   if (typeof canvas?.getContext !== 'function') {
     throw new InvalidInputError('canvas', 'expected an HTMLCanvasElement or an OffscreenCanvas');
   }
-  let info: FrameSinkStartInfo | undefined;
   let context: DrawingContext | undefined;
   let pixels: ImageData | undefined;
-  let written = 0;
   let firstFrameAt = 0;
-  let state: 'idle' | 'running' | 'done' | 'aborted' = 'idle';
-  const expect = (wanted: typeof state, method: string) => {
-    if (state !== wanted)
-      throw new InvalidInputError('sink', `${method}() cannot be called now (the sink is ${state})`);
-  };
 
-  return {
-    specificationVersion: 'v1',
-    async start(startInfo) {
-      expect('idle', 'start');
-      if (!(startInfo?.fps > 0))
-        throw new InvalidInputError('info.fps', `must be positive, got ${startInfo?.fps}`);
-      canvas.width = startInfo.width;
-      canvas.height = startInfo.height;
+  return createFrameSink({
+    rgbOnly: true,
+    start(info) {
+      canvas.width = info.width;
+      canvas.height = info.height;
       // The union of both canvases' getContext overloads is not callable as such; both return this shape.
       const found = (canvas as OffscreenCanvas).getContext('2d') as DrawingContext | null;
       if (!found) {
@@ -66,28 +57,12 @@ export function createCanvasSink(
       }
       context = found;
       // One RGBA buffer for the whole run: frames are copied into it, never kept.
-      pixels = context.createImageData(startInfo.width, startInfo.height);
-      info = startInfo;
-      state = 'running';
+      pixels = context.createImageData(info.width, info.height);
     },
-    async write(frame: RgbImage, index: number) {
-      expect('running', 'write');
-      if (index !== written) {
-        throw new InvalidInputError(
-          'index',
-          `expected frame ${written}, got ${index}; write frames in order`,
-        );
-      }
-      assertImage('frame', frame);
-      if (frame.width !== info!.width || frame.height !== info!.height || frame.channels !== 3) {
-        throw new InvalidInputError(
-          'frame',
-          `is ${frame.width}x${frame.height}x${frame.channels}; the sink was started for ${info!.width}x${info!.height} RGB`,
-        );
-      }
+    async write(frame, index, info) {
       if (options.realTime) {
         if (index === 0) firstFrameAt = performance.now();
-        const wait = firstFrameAt + (index * 1000) / info!.fps - performance.now();
+        const wait = firstFrameAt + (index * 1000) / info.fps - performance.now();
         if (wait > 0) await sleep(wait);
       }
       const rgba = pixels!.data;
@@ -99,19 +74,11 @@ export function createCanvasSink(
         rgba[target + 3] = 255;
       }
       context!.putImageData(pixels!, 0, 0);
-      written++;
       options.onFrame?.(index);
     },
-    async finish(): Promise<FrameSinkResult> {
-      expect('running', 'finish');
-      state = 'done';
-      return { frameCount: written, durationSeconds: written / info!.fps, files: [] };
-    },
-    async abort() {
-      if (state === 'done' || state === 'aborted') return;
-      state = 'aborted';
+    abort() {
       context?.clearRect(0, 0, canvas.width, canvas.height);
       pixels = undefined;
     },
-  };
+  });
 }

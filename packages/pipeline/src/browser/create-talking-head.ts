@@ -1,12 +1,11 @@
 import { decodeAudio } from '@joyvasa/audio-encoder';
 import { createOnnxWebBackend } from '@joyvasa/backend-onnx-web';
 import { createCacheApiStore, createUrlSource, InvalidInputError } from '@joyvasa/core';
-import type { FrameSinkV1, SinkAudio } from '../frame-sink.js';
-import { collectTalkingHead, type GenerateResult } from '../generate-video.js';
+import type { SinkAudio } from '../frame-sink.js';
+import { collectTalkingHead, type GenerateOptions, type GeneratingTalkingHead } from '../generate-video.js';
 import { openModels } from '../open-bundle.js';
-import { createTalkingHeadWith, type TalkingHead } from '../talking-head.js';
-import type { TalkingHeadEvent } from '../talking-head-events.js';
-import type { AnimateOptions, TalkingHeadOptions } from '../talking-head-options.js';
+import { createTalkingHeadWith } from '../talking-head.js';
+import type { TalkingHeadOptions } from '../talking-head-options.js';
 import { type BrowserImageInput, decodeBrowserImage } from './decode-browser-image.js';
 
 /**
@@ -20,25 +19,19 @@ export type BrowserAudioInput =
   | Uint8Array
   | { readonly pcm: Float32Array; readonly sampleRate: number };
 
-/** Options of {@link BrowserTalkingHead.generate}. */
-export interface BrowserGenerateOptions extends AnimateOptions {
-  /** Where frames go (`createCanvasSink(canvas)`, or your own); without one they are collected in memory. */
-  readonly sink?: FrameSinkV1;
-  /** Every event of the run, as it happens (progress bars, previews). */
-  readonly onEvent?: (event: TalkingHeadEvent) => void;
-}
+/** Options of {@link BrowserTalkingHead}'s `generate`: a sink such as `createCanvasSink(canvas)`, or memory. */
+export type BrowserGenerateOptions = GenerateOptions;
 
-/** The browser talking head: `stream()` plus `generate()`, which feeds a sink or collects frames. */
-export interface BrowserTalkingHead extends TalkingHead<BrowserImageInput, BrowserAudioInput> {
-  /**
-   * Animates and collects: into `sink` (which is given the 16 kHz mono audio the model heard), or into
-   * memory (`frames`; about 0.8 MB a frame at 512x512, so prefer a sink for long audio).
-   */
-  generate(
-    input: { readonly image: BrowserImageInput; readonly audio: BrowserAudioInput },
-    options?: BrowserGenerateOptions,
-  ): Promise<GenerateResult>;
-}
+/**
+ * The browser talking head: `stream()` plus `generate()`, which animates and collects into a sink (given the
+ * 16 kHz mono audio the model heard) or into memory (`frames`; about 0.8 MB a frame at 512x512, so prefer a
+ * sink for long audio).
+ */
+export type BrowserTalkingHead = GeneratingTalkingHead<
+  BrowserImageInput,
+  BrowserAudioInput,
+  BrowserGenerateOptions
+>;
 
 /** Resolves a relative bundle URL (`/models/fixture/`) against the page or worker that loads it. */
 function absoluteUrl(location: string | URL): URL {
@@ -74,10 +67,7 @@ export async function createTalkingHead(options: TalkingHeadOptions): Promise<Br
     options.backend ?? createOnnxWebBackend(),
     {
       decodeImage: (input) => decodeBrowserImage(input),
-      async decodeAudio(input, signal) {
-        const decoded = await decodeAudio(input, signal ? { signal } : {});
-        return { pcm: decoded.pcm, durationSeconds: decoded.durationSeconds };
-      },
+      decodeAudio: (input, signal) => decodeAudio(input, signal ? { signal } : {}),
     },
     options,
   );
@@ -90,9 +80,9 @@ export async function createTalkingHead(options: TalkingHeadOptions): Promise<Br
       const audio = { pcm: decoded.pcm, sampleRate: decoded.sampleRate } satisfies SinkAudio;
       const events = head.stream({ image: input.image, audio }, generateOptions);
       return collectTalkingHead(events, {
-        ...(generateOptions.sink ? { sink: generateOptions.sink } : {}),
+        sink: generateOptions.sink,
         audio,
-        ...(generateOptions.onEvent ? { onEvent: generateOptions.onEvent } : {}),
+        onEvent: generateOptions.onEvent,
       });
     },
   };

@@ -1,11 +1,5 @@
-import {
-  type ImageLike,
-  InvalidInputError,
-  MissingDependencyError,
-  type RgbImage,
-  toRgbImage,
-} from '@joyvasa/core';
-import { decodeImage, imageSizeLimits } from '@joyvasa/liveportrait';
+import { type ImageLike, InvalidInputError, type RgbImage, toRgbImage } from '@joyvasa/core';
+import { decodeImage, imageBitmapToRgb } from '@joyvasa/liveportrait';
 
 /**
  * An image in a browser or worker: an encoded file (`File` or `Blob`: PNG, JPEG, WebP, … whatever the
@@ -34,20 +28,6 @@ function describe(value: unknown): string {
   return value.constructor?.name ?? 'an object';
 }
 
-function bitmapToRgb(bitmap: ImageBitmap): RgbImage {
-  if (typeof OffscreenCanvas !== 'function') {
-    throw new MissingDependencyError('OffscreenCanvas', 'reading an ImageBitmap needs a browser or worker');
-  }
-  const { width, height } = bitmap;
-  imageSizeLimits.check(width, height);
-  const canvas = new OffscreenCanvas(width, height);
-  const context = canvas.getContext('2d', { willReadFrequently: true });
-  if (!context) throw new MissingDependencyError('OffscreenCanvas 2d context', 'this runtime offers none');
-  context.drawImage(bitmap, 0, 0);
-  const rgba = context.getImageData(0, 0, width, height);
-  return toRgbImage({ width, height, channels: 4, data: rgba.data });
-}
-
 /**
  * Turns a browser image input into the RGB image the pipeline works on. Files are decoded with the
  * browser's own decoders (`decodeImage` of `@joyvasa/liveportrait`: EXIF orientation honoured, alpha
@@ -60,7 +40,7 @@ function bitmapToRgb(bitmap: ImageBitmap): RgbImage {
  */
 export async function decodeBrowserImage(input: BrowserImageInput): Promise<RgbImage> {
   if (typeof Blob !== 'undefined' && input instanceof Blob) return decodeImage(input);
-  if (typeof ImageBitmap !== 'undefined' && input instanceof ImageBitmap) return bitmapToRgb(input);
+  if (typeof ImageBitmap !== 'undefined' && input instanceof ImageBitmap) return imageBitmapToRgb(input);
   if (typeof input === 'object' && input !== null) {
     if (isImageLike(input)) return toRgbImage(input);
     if (isImageData(input)) {

@@ -4,12 +4,11 @@ import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
 import { createUrlSource, type ImageLike, toRgbImage } from '@joyvasa/core';
 import { createDirectorySource, createFileStore } from '@joyvasa/core/node';
 import { readImage } from '@joyvasa/liveportrait/node';
-import type { FrameSinkV1, SinkAudio } from '../frame-sink.js';
-import { collectTalkingHead, type GenerateResult } from '../generate-video.js';
+import type { SinkAudio } from '../frame-sink.js';
+import { collectTalkingHead, type GenerateOptions, type GeneratingTalkingHead } from '../generate-video.js';
 import { openModels } from '../open-bundle.js';
-import { createTalkingHeadWith, type TalkingHead } from '../talking-head.js';
-import type { TalkingHeadEvent } from '../talking-head-events.js';
-import type { AnimateOptions, TalkingHeadOptions } from '../talking-head-options.js';
+import { createTalkingHeadWith } from '../talking-head.js';
+import type { TalkingHeadOptions } from '../talking-head-options.js';
 import { createFfmpegVideoSink } from './ffmpeg-video-sink.js';
 
 /** An image in Node: a file path or URL, encoded bytes (PNG, JPEG, WebP, …), or decoded pixels. */
@@ -23,30 +22,20 @@ export type NodeAudioInput =
   | ArrayBuffer
   | { readonly pcm: Float32Array; readonly sampleRate: number };
 
-/** Options of {@link NodeTalkingHead.generate}. */
-export interface NodeGenerateOptions extends AnimateOptions {
+/** Options of {@link NodeTalkingHead}'s `generate`: an mp4 to write, or a sink of your own, or memory. */
+export interface NodeGenerateOptions extends GenerateOptions {
   /** Writes an mp4 (H.264 + AAC, 25 fps) there, with the audio track. */
   readonly output?: string;
-  /** Or any sink of your own (a PNG sequence, a stream…). */
-  readonly sink?: FrameSinkV1;
   /** Path of ffmpeg when it is not on PATH. */
   readonly ffmpegPath?: string;
-  /** Every event of the run, as it happens. */
-  readonly onEvent?: (event: TalkingHeadEvent) => void;
 }
 
-/** The Node talking head: `stream()` plus `generate()`, which writes a video. */
-export interface NodeTalkingHead extends TalkingHead<NodeImageInput, NodeAudioInput> {
-  /**
-   * Animates and collects: into `output` (mp4 with the audio muxed in), a `sink`, or memory (frames).
-   * With a file path as audio, the video carries that original track; otherwise the 16 kHz mono audio
-   * the model heard.
-   */
-  generate(
-    input: { readonly image: NodeImageInput; readonly audio: NodeAudioInput },
-    options?: NodeGenerateOptions,
-  ): Promise<GenerateResult>;
-}
+/**
+ * The Node talking head: `stream()` plus `generate()`, which animates and collects into `output` (mp4 with
+ * the audio muxed in), a `sink`, or memory (frames). With a file path as audio, the video carries that
+ * original track; otherwise the 16 kHz mono audio the model heard.
+ */
+export type NodeTalkingHead = GeneratingTalkingHead<NodeImageInput, NodeAudioInput, NodeGenerateOptions>;
 
 function isImageLike(value: unknown): value is ImageLike {
   return typeof value === 'object' && value !== null && 'width' in value && 'channels' in value;
@@ -97,10 +86,7 @@ export async function createTalkingHead(options: TalkingHeadOptions): Promise<No
           ? toRgbImage(input)
           : readImage(input as string | URL | Uint8Array | ArrayBuffer);
       },
-      async decodeAudio(input, signal) {
-        const decoded = await decodeAudio(input, signal ? { signal } : {});
-        return { pcm: decoded.pcm, durationSeconds: decoded.durationSeconds };
-      },
+      decodeAudio: (input, signal) => decodeAudio(input, signal ? { signal } : {}),
     },
     options,
   );
@@ -126,11 +112,7 @@ export async function createTalkingHead(options: TalkingHeadOptions): Promise<No
       const pcm = decoded ? { pcm: decoded.pcm, sampleRate: decoded.sampleRate } : undefined;
       const audio: SinkAudio = pcm ?? { path: path! };
       const events = head.stream({ image: input.image, audio: pcm ?? input.audio }, generateOptions);
-      return collectTalkingHead(events, {
-        ...(sink ? { sink } : {}),
-        audio,
-        ...(generateOptions.onEvent ? { onEvent: generateOptions.onEvent } : {}),
-      });
+      return collectTalkingHead(events, { sink, audio, onEvent: generateOptions.onEvent });
     },
   };
 }

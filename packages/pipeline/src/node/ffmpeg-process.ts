@@ -1,6 +1,6 @@
-import { type ChildProcess, type IOType, spawn } from 'node:child_process';
+import type { IOType } from 'node:child_process';
 import type { Writable } from 'node:stream';
-import { MissingDependencyError } from '@joyvasa/core';
+import { missingFfmpeg, type SpawnedFfmpeg, spawnFfmpeg } from '@joyvasa/audio-encoder/node';
 
 /** How a child process ended. */
 export interface ProcessExit {
@@ -9,19 +9,14 @@ export interface ProcessExit {
 }
 
 /** A running ffmpeg whose stdin (and optional extra pipes) the caller feeds. */
-export interface FfmpegProcess {
-  readonly child: ChildProcess;
+export interface FfmpegProcess extends SpawnedFfmpeg {
   /** Resolves when the process has exited and its pipes are closed. */
   readonly exited: Promise<ProcessExit>;
-  /** The last few kilobytes of stderr so far. */
-  stderrTail(): string;
   /** Writes to pipe `fd` (0 = stdin), resolving once the pipe can take more: memory stays bounded. */
   write(chunk: Uint8Array, fd?: number): Promise<void>;
   /** Closes pipe `fd`. */
   end(fd?: number): void;
 }
-
-const stderrKeep = 4096;
 
 /**
  * Starts ffmpeg with `extraPipes` writable pipes after stdin (fd 3, 4, …) and waits until it runs.
@@ -39,11 +34,7 @@ export async function startFfmpeg(
     'pipe',
     ...Array.from({ length: extraPipes }, () => 'pipe' as const),
   ];
-  const child: ChildProcess = spawn(executable, args, { stdio });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString('utf8')).slice(-stderrKeep);
-  });
+  const { child, stderrTail } = spawnFfmpeg(executable, args, stdio);
   const pipes = child.stdio.map((stream, fd) => (fd === 0 || fd >= 3 ? (stream as Writable | null) : null));
   // A pipe breaks when ffmpeg exits early; the exit code and stderr report why, so these errors are noise.
   for (const pipe of pipes) pipe?.on('error', () => {});
@@ -71,17 +62,5 @@ export async function startFfmpeg(
       pipe.on('close', onClose);
     });
   };
-  return { child, exited, stderrTail: () => stderr.trim(), write, end: (fd = 0) => pipes[fd]?.end() };
-}
-
-/** Maps a failed spawn to the error a user can act on; other errors pass through. */
-export function missingFfmpeg(executable: string, error: NodeJS.ErrnoException): Error {
-  if (error.code !== 'ENOENT' && error.code !== 'EACCES') return error;
-  const where = executable === 'ffmpeg' ? 'on PATH' : `at '${executable}'`;
-  return new MissingDependencyError(
-    'ffmpeg',
-    `no runnable ffmpeg ${where} (${error.code}). Install it (Debian/Ubuntu: apt-get install ffmpeg; ` +
-      'macOS: brew install ffmpeg; Windows: winget install ffmpeg) or pass options.ffmpegPath',
-    { cause: error },
-  );
+  return { child, exited, stderrTail, write, end: (fd = 0) => pipes[fd]?.end() };
 }

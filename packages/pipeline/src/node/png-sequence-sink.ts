@@ -1,7 +1,8 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { assertImage, InvalidInputError, type RgbImage } from '@joyvasa/core';
-import type { FrameSinkResult, FrameSinkStartInfo, FrameSinkV1 } from '../frame-sink.js';
+import { InvalidInputError } from '@joyvasa/core';
+import { createFrameSink } from '../create-frame-sink.js';
+import type { FrameSinkV1 } from '../frame-sink.js';
 import { encodePng } from './encode-png.js';
 
 /** Options of {@link createPngSequenceSink}. */
@@ -36,52 +37,20 @@ export function createPngSequenceSink(options: PngSequenceSinkOptions): FrameSin
     throw new InvalidInputError('options.compressionLevel', `must be an integer from 0 to 9, got ${level}`);
   }
   const files: string[] = [];
-  let info: FrameSinkStartInfo | undefined;
-  let state: 'idle' | 'running' | 'done' | 'aborted' = 'idle';
-  const expect = (wanted: typeof state, method: string) => {
-    if (state !== wanted)
-      throw new InvalidInputError('sink', `${method}() cannot be called now (the sink is ${state})`);
-  };
-  return {
-    specificationVersion: 'v1',
-    async start(startInfo) {
-      expect('idle', 'start');
-      if (!(startInfo?.fps > 0))
-        throw new InvalidInputError('info.fps', `must be positive, got ${startInfo?.fps}`);
+  return createFrameSink({
+    async start() {
       await mkdir(directory, { recursive: true });
-      info = startInfo;
-      state = 'running';
     },
-    async write(frame: RgbImage, index: number) {
-      expect('running', 'write');
-      if (index !== files.length) {
-        throw new InvalidInputError(
-          'index',
-          `expected frame ${files.length}, got ${index}; write frames in order`,
-        );
-      }
-      assertImage('frame', frame);
-      if (frame.width !== info!.width || frame.height !== info!.height) {
-        throw new InvalidInputError(
-          'frame',
-          `is ${frame.width}x${frame.height}; the sink was started for ${info!.width}x${info!.height}`,
-        );
-      }
+    async write(frame, index) {
       const path = join(directory, `${prefix}${String(index).padStart(digits, '0')}.png`);
       const png = await encodePng(frame, { level });
       await writeFile(path, png);
       files.push(path);
     },
-    async finish(): Promise<FrameSinkResult> {
-      expect('running', 'finish');
-      state = 'done';
-      return { frameCount: files.length, durationSeconds: files.length / info!.fps, files: [...files] };
-    },
+    files: () => files,
     async abort() {
-      if (state === 'done' || state === 'aborted') return;
-      state = 'aborted';
       await Promise.all(files.map((file) => rm(file, { force: true })));
       files.length = 0;
     },
-  };
+  });
 }

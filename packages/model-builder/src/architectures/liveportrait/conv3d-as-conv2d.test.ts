@@ -1,6 +1,7 @@
 import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
 import type { TensorLike } from '@joyvasa/core';
 import { describe, expect, it } from 'vitest';
+import { tinyWarpingConfig } from '../../../test/tiny-warping-config.js';
 import type { GraphBuilder } from '../../onnx/graph-builder.js';
 import { formulaInput } from '../../weights/formula.js';
 import { createFormulaSource } from '../../weights/weight-source.js';
@@ -27,16 +28,7 @@ function relativeError(a: TensorLike, b: TensorLike): number {
   return worst / peak;
 }
 
-const tinyWarping: WarpingModuleConfig = {
-  numKp: 3,
-  blockExpansion: 4,
-  maxFeatures: 12,
-  numDownBlocks: 1,
-  reshapeChannel: 4,
-  denseMotion: { blockExpansion: 4, maxFeatures: 16, numBlocks: 2, reshapeDepth: 3, compress: 2 },
-  spatialSize: 8,
-  gridSample: 'gather',
-};
+const tinyWarping: WarpingModuleConfig = { ...tinyWarpingConfig, gridSample: 'gather' };
 
 describe('Conv3D as sums of Conv2D (the WebGPU variants)', () => {
   it('gives the warping module the same outputs, with no Conv3D left', async () => {

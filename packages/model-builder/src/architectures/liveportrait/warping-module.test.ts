@@ -1,25 +1,11 @@
 import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
 import type { TensorLike } from '@joyvasa/core';
 import { describe, expect, it } from 'vitest';
+import { tinyWarpingConfig } from '../../../test/tiny-warping-config.js';
 import { formulaInput } from '../../weights/formula.js';
 import { createFormulaSource } from '../../weights/weight-source.js';
 import type { GridSampleMode } from './grid-sample-3d.js';
-import {
-  buildWarpingModule,
-  type WarpingModuleConfig,
-  warpingModuleDefaultConfig,
-} from './warping-module.js';
-
-const tiny: WarpingModuleConfig = {
-  numKp: 3,
-  blockExpansion: 4,
-  maxFeatures: 12,
-  numDownBlocks: 1,
-  reshapeChannel: 4,
-  denseMotion: { blockExpansion: 4, maxFeatures: 16, numBlocks: 2, reshapeDepth: 3, compress: 2 },
-  spatialSize: 8,
-  gridSample: 'native',
-};
+import { buildWarpingModule, warpingModuleDefaultConfig } from './warping-module.js';
 
 const feeds = {
   feature_3d: formulaInput('tiny', 'feature_3d', [1, 4, 3, 8, 8]),
@@ -29,7 +15,7 @@ const feeds = {
 };
 
 async function warp(gridSample: GridSampleMode) {
-  const graph = buildWarpingModule(createFormulaSource('tiny'), { ...tiny, gridSample });
+  const graph = buildWarpingModule(createFormulaSource('tiny'), { ...tinyWarpingConfig, gridSample });
   const session = await createOnnxNodeBackend().createSession(graph.encode(), { device: 'cpu' });
   const outputs = await session.run(feeds);
   await session.dispose();
@@ -68,7 +54,10 @@ describe('buildWarpingModule', () => {
   });
 
   it('pools and upsamples the 5-D hourglass volumes as 4-D views (no 5-D AveragePool or Resize)', () => {
-    const graph = buildWarpingModule(createFormulaSource('tiny'), { ...tiny, gridSample: 'gather' }).build();
+    const graph = buildWarpingModule(createFormulaSource('tiny'), {
+      ...tinyWarpingConfig,
+      gridSample: 'gather',
+    }).build();
     const pools = graph.nodes.filter((node) => node.opType === 'AveragePool');
     const resizes = graph.nodes.filter((node) => node.opType === 'Resize');
     expect(pools).toHaveLength(2);
