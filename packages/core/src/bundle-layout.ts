@@ -56,7 +56,7 @@ export function encodeTensorJson(tensor: Float32Tensor): TensorJson {
 /** Reads a tensor stored by {@link encodeTensorJson}; `what` names it in errors. */
 export function decodeTensorJson(value: unknown, what: string): Float32Tensor {
   const json = value as Partial<TensorJson> | null;
-  if (!json || json.dtype !== 'float32' || !Array.isArray(json.dims) || typeof json.base64 !== 'string') {
+  if (json?.dtype !== 'float32' || !Array.isArray(json.dims) || typeof json.base64 !== 'string') {
     throw new ManifestError(what, 'expected { dtype: "float32", dims, base64 }');
   }
   const binary = atob(json.base64);

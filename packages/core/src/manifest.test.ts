@@ -49,9 +49,9 @@ describe('validateManifest', () => {
     const badSha = manifest();
     (badSha.components.warping_module.file as { sha256: string }).sha256 = 'xyz';
     expect(errorOf(badSha).path).toBe('components.warping_module.file.sha256');
-    const escape = manifest();
-    (escape.components.warping_module.file as { path: string }).path = '../../etc/passwd';
-    expect(errorOf(escape).message).toMatch(/relative path inside the bundle/);
+    const escaping = manifest();
+    (escaping.components.warping_module.file as { path: string }).path = '../../etc/passwd';
+    expect(errorOf(escaping).message).toMatch(/relative path inside the bundle/);
     const badDim = manifest();
     (badDim.components.warping_module.inputs.feature_3d as { dims: unknown[] }).dims = [1, -3];
     expect(errorOf(badDim).path).toBe('components.warping_module.inputs.feature_3d.dims[1]');

@@ -84,7 +84,13 @@ describe('openModelBundle', () => {
     const files = await bundleFiles();
     let reads = 0;
     const source = createMemorySource(files);
-    const counting = { ...source, read: (path: string) => (reads++, source.read(path)) };
+    const counting = {
+      ...source,
+      read: (path: string) => {
+        reads++;
+        return source.read(path);
+      },
+    };
     const store = createMemoryStore();
     await (await openModelBundle(counting, { store })).createSession(fakeBackend(), 'mlp');
     const readsAfterFirst = reads;

@@ -29,10 +29,9 @@ export function createLivePortraitRenderer(sessions: {
       );
       throwIfAborted(options.signal);
       const feature = warped.out;
-      if (!feature || feature.type !== 'float32')
-        throw new SessionRunError('warping_module', 'no float32 `out` output');
+      if (feature?.type !== 'float32') throw new SessionRunError('warping_module', 'no float32 `out` output');
       const { image } = await sessions.generator.run({ feature }, options);
-      if (!image || image.type !== 'float32')
+      if (image?.type !== 'float32')
         throw new SessionRunError('spade_generator', 'no float32 `image` output');
       return image as Float32Tensor;
     },

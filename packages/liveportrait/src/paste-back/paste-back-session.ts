@@ -34,7 +34,7 @@ export function createSessionPasteBack(
   };
   return async (rendered, options) => {
     const { frame } = await session.run({ ...feeds, image: rendered }, options);
-    if (!frame || frame.type !== 'uint8') throw new SessionRunError('paste_back', 'no uint8 `frame` output');
+    if (frame?.type !== 'uint8') throw new SessionRunError('paste_back', 'no uint8 `frame` output');
     return { width: original.width, height: original.height, channels: 3, data: frame.data as Uint8Array };
   };
 }

@@ -5,7 +5,7 @@ import { readNpy } from './npy.js';
 function npy(descr: string, fortran: boolean, shape: number[], payload: Uint8Array): Uint8Array {
   const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
   let header = `{'descr': '${descr}', 'fortran_order': ${fortran ? 'True' : 'False'}, 'shape': ${shapeText}, }`;
-  header += ' '.repeat(63 - ((header.length + 10) % 64)) + '\n';
+  header += `${' '.repeat(63 - ((header.length + 10) % 64))}\n`;
   const out = new Uint8Array(10 + header.length + payload.length);
   out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
   new DataView(out.buffer).setUint16(8, header.length, true);
