@@ -98,7 +98,14 @@ function feedsFor(inputs: Readonly<Record<string, TensorSpec>>): Record<string, 
       const size = dims.reduce((a, b) => a * b, 1);
       if (spec.type === 'int64') return [name, createTensor('int64', dims, new BigInt64Array(size).fill(7n))];
       if (spec.type === 'uint8') {
-        return [name, createTensor('uint8', dims, Uint8Array.from({ length: size }, (_, i) => (i * 37) & 255))];
+        return [
+          name,
+          createTensor(
+            'uint8',
+            dims,
+            Uint8Array.from({ length: size }, (_, i) => (i * 37) & 255),
+          ),
+        ];
       }
       return [name, formulaInput('convert-test', name, dims, -0.5, 0.5)];
     }),
