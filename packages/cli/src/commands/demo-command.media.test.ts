@@ -1,24 +1,19 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { requireSharedData } from '@joyvasa/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureOutput } from '../cli-output.js';
 import { demoCommand } from './demo-command.js';
 
-const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
-const shared = process.env.JOYVASA_SHARED_DIR ?? resolve(repoRoot, '../shared');
-const available = existsSync(join(shared, 'data/images/human_01.jpg'));
-// Locally the shared data may be absent; in CI its absence is a failure, not a skip.
-const mustRun = available || process.env.CI === 'true';
+// Locally the shared data may be absent (skip); on CI its absence fails the run.
+const available = requireSharedData('data/images/human_01.jpg', 'data/audio/en_speech_01.wav');
 
-describe.skipIf(!mustRun)('joyvasa demo on the shared portrait and speech', () => {
+describe.skipIf(!available)('joyvasa demo on the shared portrait and speech', () => {
   let root: string;
   const savedCache = process.env.XDG_CACHE_HOME;
   beforeAll(async () => {
-    expect(available, `no shared data under ${shared}; set JOYVASA_SHARED_DIR`).toBe(true);
     root = await mkdtemp(join(tmpdir(), 'joyvasa-cli-demo-media-'));
     // An empty cache: no converted bundle, so the demo must fall back to the fixture bundle.
     process.env.XDG_CACHE_HOME = join(root, 'cache');

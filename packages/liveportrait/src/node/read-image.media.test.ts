@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { RgbImage } from '@joyvasa/core';
+import { requireSharedData, sharedDirectory } from '@joyvasa/test-utils';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { cropSource } from '../crop/crop-image.js';
@@ -12,12 +11,9 @@ import { loadMaskTemplate, maskTemplatePng } from '../paste-back/mask-template.j
 import { pasteBack, preparePasteBackMask } from '../paste-back/paste-back.js';
 import { readImage } from './read-image.js';
 
-const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
-const shared = process.env.JOYVASA_SHARED_DIR ?? resolve(repoRoot, '../shared');
-const imagesDir = join(shared, 'data/images');
-const available = existsSync(join(imagesDir, 'MANIFEST.tsv'));
-// Locally the shared data may be absent; in CI its absence is a failure, not a skip.
-const mustRun = available || process.env.CI === 'true';
+const imagesDir = join(sharedDirectory(), 'data/images');
+// Locally the shared data may be absent (skip); on CI its absence fails the run.
+const available = requireSharedData('data/images/MANIFEST.tsv');
 
 interface Entry {
   readonly file: string;
@@ -40,11 +36,7 @@ function centredFace(image: RgbImage): number[] {
   return [cx - u, cy - u / 2, cx + u, cy - u / 2, cx, cy + u / 4, cx - 0.8 * u, cy + u, cx + 0.8 * u, cy + u];
 }
 
-describe.skipIf(!mustRun)('shared images', () => {
-  it('finds the shared data folder', () => {
-    expect(available, `no MANIFEST.tsv under ${imagesDir}; set JOYVASA_SHARED_DIR`).toBe(true);
-  });
-
+describe.skipIf(!available)('shared images', () => {
   it('reads every image at its listed size as RGB, alpha dropped without blending', async () => {
     const entries = await manifest();
     expect(entries.length).toBeGreaterThanOrEqual(20);
@@ -99,7 +91,7 @@ describe.skipIf(!mustRun)('shared images', () => {
   });
 
   it('embeds the official mask template byte for byte', async () => {
-    const official = await readFile(join(shared, 'spec/resources/mask_template.png'));
+    const official = await readFile(join(sharedDirectory(), 'spec/resources/mask_template.png'));
     expect(Buffer.compare(Buffer.from(maskTemplatePng()), official)).toBe(0);
   });
 });

@@ -6,15 +6,14 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { encodeWav } from '@joyvasa/audio-encoder';
 import { decodeAudio } from '@joyvasa/audio-encoder/node';
 import type { RgbImage } from '@joyvasa/core';
 import { resizeToLimit } from '@joyvasa/liveportrait';
 import { readImage } from '@joyvasa/liveportrait/node';
+import { requireSharedData, sharedDirectory } from '@joyvasa/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createFixtureWorkspace,
@@ -24,13 +23,10 @@ import {
 import type { SourceReadyEvent, TalkingHeadEvent } from '../talking-head-events.js';
 import { createPngSequenceSink } from './png-sequence-sink.js';
 
-const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
-const shared = process.env.JOYVASA_SHARED_DIR ?? resolve(repoRoot, '../shared');
-const imagesDir = join(shared, 'data/images');
-const speechFile = join(shared, 'data/audio/en_speech_01.wav');
-const available = existsSync(join(imagesDir, 'MANIFEST.tsv')) && existsSync(speechFile);
-// Locally the shared data may be absent; in CI its absence is a failure, not a skip.
-const mustRun = available || process.env.CI === 'true';
+const imagesDir = join(sharedDirectory(), 'data/images');
+const speechFile = join(sharedDirectory(), 'data/audio/en_speech_01.wav');
+// Locally the shared data may be absent (skip); on CI its absence fails the run.
+const available = requireSharedData('data/images/MANIFEST.tsv', 'data/audio/en_speech_01.wav');
 
 const seconds = 2;
 const fps = 25;
@@ -139,13 +135,12 @@ async function grayOrAlphaImage(): Promise<string | undefined> {
   return candidates[0]?.file;
 }
 
-describe.skipIf(!mustRun)('the pipeline on shared pictures and speech (fixture bundle)', () => {
+describe.skipIf(!available)('the pipeline on shared pictures and speech (fixture bundle)', () => {
   let workspace: FixtureWorkspace;
   let speech: string;
   const runs = new Map<string, Run>();
 
   beforeAll(async () => {
-    expect(available, `no data under ${shared}; set JOYVASA_SHARED_DIR`).toBe(true);
     workspace = await createFixtureWorkspace();
     // 2 s of speech from 3 s on: exactly 50 frames at 25 fps.
     const decoded = await decodeAudio(speechFile);
