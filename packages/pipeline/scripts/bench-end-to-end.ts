@@ -14,7 +14,7 @@
  * first (--repeat) reuses the loaded sessions. Prints figures only; nothing is asserted.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -28,6 +28,7 @@ import { createDirectorySource } from '@joyvasa/core/node';
 import { planSyntheticBundle, type SyntheticBundleKind } from '@joyvasa/model-builder';
 import { writeBundle } from '@joyvasa/model-builder/node';
 import { createTalkingHead, type TalkingHeadEvent } from '../src/node/index.js';
+import { childCpuSeconds, machineBusySeconds } from './machine-load.js';
 
 const { values } = parseArgs({
   options: {
@@ -60,22 +61,6 @@ console.log(
   `machine: ${cpus()[0]?.model} x ${cpus().length}, node ${process.version}, onnxruntime-node ${ortVersion}`,
 );
 console.log(`date: ${new Date().toISOString()}, load average at start: ${load()}`);
-
-/** CPU seconds of this process's reaped children (ffmpeg), from /proc/self/stat (cutime + cstime). */
-function childCpuSeconds(): number {
-  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[13]) + Number(fields[14])) / 100;
-}
-
-/** Busy CPU seconds of the whole machine so far (every process), from /proc/stat. */
-function machineBusySeconds(): number {
-  const [, user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
-    .split('\n')[0]!
-    .trim()
-    .split(/\s+/)
-    .map(Number);
-  return (user! + nice! + system! + irq! + softirq! + steal!) / 100;
-}
 
 /** The node backend with a fixed intra-op thread count on every session (createTalkingHead has no such option). */
 function backendWithThreads(count: number | undefined): BackendV1 {

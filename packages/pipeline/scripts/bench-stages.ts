@@ -16,7 +16,7 @@
  * CPU time of this process (and of ffmpeg) and how many cores other processes kept busy meanwhile (/proc/stat),
  * since the machine may be shared. Prints figures only; nothing is asserted.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -53,6 +53,7 @@ import { readImage } from '@joyvasa/liveportrait/node';
 import { planSyntheticBundle, type SyntheticBundleKind } from '@joyvasa/model-builder';
 import { writeBundle } from '@joyvasa/model-builder/node';
 import { createFfmpegVideoSink, type X264Preset } from '../src/node/index.js';
+import { childCpuSeconds, machineBusySeconds } from './machine-load.js';
 
 const { values } = parseArgs({
   options: {
@@ -88,23 +89,6 @@ async function timed<T>(task: () => T | Promise<T>): Promise<[T, number]> {
   const start = performance.now();
   const result = await task();
   return [result, performance.now() - start];
-}
-
-/** CPU seconds of this process's reaped children (ffmpeg), from /proc/self/stat (cutime + cstime). */
-function childCpuSeconds(): number {
-  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
-  // After "pid (comm) ", cutime and cstime (fields 16 and 17 of stat) are at indices 13 and 14.
-  return (Number(fields[13]) + Number(fields[14])) / 100;
-}
-
-/** Busy CPU seconds of the whole machine so far (every process, every container), from /proc/stat. */
-function machineBusySeconds(): number {
-  const [, user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
-    .split('\n')[0]!
-    .trim()
-    .split(/\s+/)
-    .map(Number);
-  return (user! + nice! + system! + irq! + softirq! + steal!) / 100;
 }
 
 /** Wall and CPU time of one run, and how many cores other processes kept busy meanwhile. */

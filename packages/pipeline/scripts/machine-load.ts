@@ -1,0 +1,22 @@
+/**
+ * Readings of how busy the machine is, for benchmark scripts on shared Linux machines: figures taken
+ * while other processes hold cores must say so.
+ */
+import { readFileSync } from 'node:fs';
+
+/** CPU seconds of this process's reaped children (ffmpeg), from /proc/self/stat (cutime + cstime). */
+export function childCpuSeconds(): number {
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+  // After "pid (comm) ", cutime and cstime (fields 16 and 17 of stat) are at indices 13 and 14.
+  return (Number(fields[13]) + Number(fields[14])) / 100;
+}
+
+/** Busy CPU seconds of the whole machine so far (every process, every container), from /proc/stat. */
+export function machineBusySeconds(): number {
+  const [, user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]!
+    .trim()
+    .split(/\s+/)
+    .map(Number);
+  return (user! + nice! + system! + irq! + softirq! + steal!) / 100;
+}
