@@ -13,7 +13,6 @@
  * cache (~/.cache/joyvasa), which a folder path would do. Each run with the same talking head after the
  * first (--repeat) reuses the loaded sessions. Prints figures only; nothing is asserted.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -27,7 +26,7 @@ import { type BackendV1, openModelBundle } from '@joyvasa/core';
 import { createDirectorySource } from '@joyvasa/core/node';
 import { planSyntheticBundle, type SyntheticBundleKind } from '@joyvasa/model-builder';
 import { writeBundle } from '@joyvasa/model-builder/node';
-import { createTalkingHead, type TalkingHeadEvent } from '../src/node/index.js';
+import { createTalkingHead, probeMedia, type TalkingHeadEvent } from '../src/node/index.js';
 import { childCpuSeconds, machineBusySeconds } from './machine-load.js';
 
 const { values } = parseArgs({
@@ -81,28 +80,6 @@ async function ensureBundle(kind: SyntheticBundleKind) {
     console.log(`  written in ${((performance.now() - start) / 1000).toFixed(0)} s`);
   }
   return { directory, bundle: await openModelBundle(createDirectorySource(directory)) };
-}
-
-function probe(file: string) {
-  const json = JSON.parse(
-    execFileSync(
-      'ffprobe',
-      [
-        '-v',
-        'error',
-        '-show_entries',
-        'stream=codec_type,codec_name,profile,width,height,pix_fmt,r_frame_rate,nb_frames,duration,sample_rate,channels:format=duration,size',
-        '-of',
-        'json',
-        file,
-      ],
-      { encoding: 'utf8' },
-    ),
-  );
-  return json as {
-    streams: Array<Record<string, string | number>>;
-    format: { duration: string; size: string };
-  };
 }
 
 const decoded = await decodeAudio(values.audio);
@@ -161,9 +138,9 @@ for (const kind of kinds) {
     const others = Math.max(0, machineBusySeconds() - busyBefore - ownCpu) / total;
     const s = (ms: number | undefined) => `${((ms ?? Number.NaN) / 1000).toFixed(2)} s`;
     const renderPerFrame = ((marks.lastFrame! - marks.firstChunk!) / frames / 1000).toFixed(2);
-    const info = probe(output);
-    const video = info.streams.find((x) => x.codec_type === 'video')!;
-    const audio = info.streams.find((x) => x.codec_type === 'audio');
+    const info = await probeMedia(output);
+    const video = info.video!;
+    const audio = info.audio;
     console.log(
       `${kind} bundle, run ${run}${run === 1 ? ' (includes session creation)' : ' (sessions loaded)'}:`,
     );
@@ -182,16 +159,16 @@ for (const kind of kinds) {
         `real-time factor ${(total / result.durationSeconds).toFixed(1)}`,
     );
     console.log(
-      `  ffprobe: ${video.codec_name} ${video.profile} ${video.width}x${video.height} ${video.pix_fmt} ${video.r_frame_rate} fps, ` +
-        `${video.nb_frames} frames, ${video.duration} s; ` +
+      `  ffprobe: ${video.codecName} ${video.profile} ${video.width}x${video.height} ${video.pixelFormat} ${video.frameRate} fps, ` +
+        `${video.frameCount} frames, ${video.duration} s; ` +
         (audio
-          ? `${audio.codec_name} ${audio.sample_rate} Hz ${audio.channels} ch ${audio.duration} s; `
+          ? `${audio.codecName} ${audio.sampleRate} Hz ${audio.channels} ch ${audio.duration} s; `
           : 'no audio; ') +
-        `container ${info.format.duration} s, ${(Number(info.format.size) / 1024).toFixed(0)} KiB (${output})`,
+        `container ${info.format.duration} s, ${((info.format.size ?? Number.NaN) / 1024).toFixed(0)} KiB (${output})`,
     );
     summary.push(
       `| ${kind} | ${run} | ${result.frameCount} | ${total.toFixed(1)} s | ${(total / result.frameCount).toFixed(2)} s | ` +
-        `${renderPerFrame} s | ${(total / result.durationSeconds).toFixed(1)} | ${video.width}x${video.height}, ${video.nb_frames} frames, ${audio ? audio.codec_name : 'no audio'} | ${loadBefore} | ${others.toFixed(2)} |`,
+        `${renderPerFrame} s | ${(total / result.durationSeconds).toFixed(1)} | ${video.width}x${video.height}, ${video.frameCount} frames, ${audio ? audio.codecName : 'no audio'} | ${loadBefore} | ${others.toFixed(2)} |`,
     );
   }
   await head.dispose();

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeWav } from '@joyvasa/audio-encoder';
-import { encodePng } from '@joyvasa/pipeline/node';
+import { encodePng, probeMedia } from '@joyvasa/pipeline/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureOutput } from '../cli-output.js';
 import { animateCommand } from './animate-command.js';
@@ -42,13 +42,6 @@ async function run(args: string[], output = captureOutput(), signal?: AbortSigna
   return { code, text: output.text() };
 }
 
-function probe(path: string) {
-  const args = ['-v', 'error', '-count_frames', '-show_streams', '-of', 'json', path];
-  const result = spawnSync('ffprobe', args, { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`ffprobe failed: ${result.stderr}`);
-  return (JSON.parse(result.stdout) as { streams: Array<Record<string, string | number>> }).streams;
-}
-
 /** Width and height from a PNG's IHDR chunk. */
 async function pngSize(path: string): Promise<[number, number]> {
   const bytes = await readFile(path);
@@ -70,16 +63,15 @@ describe.skipIf(!haveFfmpeg)('joyvasa animate', () => {
     expect(text).toContain(`Wrote ${out}`);
     expect(text).toMatch(/ {2}8 frames, 0\.32 s of video at 25 fps/);
     expect(text).toMatch(/ {2}\d+\.\d s in all, \d+\.\d{3} s per frame/);
-    const streams = probe(out);
-    const video = streams.find((s) => s.codec_type === 'video')!;
-    expect([video.codec_name, video.r_frame_rate, video.width, video.height, video.nb_read_frames]).toEqual([
+    const { video, audio } = await probeMedia(out, { countFrames: true });
+    expect([video?.codecName, video?.frameRate, video?.width, video?.height, video?.frameCount]).toEqual([
       'h264',
-      '25/1',
+      25,
       160,
       120,
-      '8',
+      8,
     ]);
-    expect(streams.find((s) => s.codec_type === 'audio')?.codec_name).toBe('aac');
+    expect(audio?.codecName).toBe('aac');
   });
 
   it('writes PNG frames (512x512 crops with --no-paste-back) next to or instead of the video', async () => {
@@ -91,7 +83,7 @@ describe.skipIf(!haveFfmpeg)('joyvasa animate', () => {
     expect(files).toHaveLength(8);
     expect(files[0]).toBe('frame-00000.png');
     expect(await pngSize(join(pngDir, files[7]!))).toEqual([512, 512]);
-    expect(probe(out).find((s) => s.codec_type === 'video')?.width).toBe(512);
+    expect((await probeMedia(out)).video?.width).toBe(512);
     expect(text).toContain(`Wrote 8 PNG frames into ${pngDir}`);
   });
 

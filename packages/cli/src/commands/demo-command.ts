@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -6,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { encodeWav } from '@joyvasa/audio-encoder';
 import { decodeAudio } from '@joyvasa/audio-encoder/node';
 import { isDeviceRequest } from '@joyvasa/core';
+import { probeMedia } from '@joyvasa/pipeline/node';
 import {
   type CommandContext,
   exitCodes,
@@ -69,33 +69,20 @@ async function cutSpeech(
   return cut;
 }
 
-interface ProbedStream {
-  codec_type: string;
-  codec_name: string;
-  width?: number;
-  height?: number;
-  r_frame_rate?: string;
-  nb_frames?: string;
-  sample_rate?: string;
-  channels?: number;
-  duration?: string;
-}
-
 /** ffprobe's view of the video, one line per stream. */
-function printProbe(output: CliOutput, path: string): void {
-  const args = ['-v', 'error', '-show_streams', '-of', 'json', path];
-  const result = spawnSync('ffprobe', args, { encoding: 'utf8' });
-  if (result.status !== 0) {
-    output.log(`ffprobe could not read ${path}: ${result.stderr.trim() || 'is ffprobe installed?'}`);
+async function printProbe(output: CliOutput, path: string): Promise<void> {
+  const probed = await probeMedia(path).catch((error: unknown) => error as Error);
+  if (probed instanceof Error) {
+    output.log(`ffprobe could not read ${path}: ${probed.message}`);
     return;
   }
   output.log(`ffprobe ${path}:`);
-  for (const s of (JSON.parse(result.stdout) as { streams: ProbedStream[] }).streams) {
-    const seconds = `${Number(s.duration).toFixed(2)} s`;
+  for (const s of probed.streams) {
+    const seconds = `${(s.duration ?? Number.NaN).toFixed(2)} s`;
     output.log(
-      s.codec_type === 'video'
-        ? `  video  ${s.codec_name} ${s.width}x${s.height} at ${s.r_frame_rate} fps, ${s.nb_frames} frames, ${seconds}`
-        : `  ${s.codec_type}  ${s.codec_name} ${s.sample_rate} Hz, ${s.channels} channel(s), ${seconds}`,
+      s.codecType === 'video'
+        ? `  video  ${s.codecName} ${s.width}x${s.height} at ${s.frameRate} fps, ${s.frameCount} frames, ${seconds}`
+        : `  ${s.codecType}  ${s.codecName} ${s.sampleRate} Hz, ${s.channels} channel(s), ${seconds}`,
     );
   }
 }
@@ -174,7 +161,7 @@ export async function demoCommand(args: readonly string[], context: CommandConte
     const summary = await runAnimation(cutRequest, output, interrupt.signal);
     printSummary(output, cutRequest, summary);
     output.log('');
-    printProbe(output, request.out!);
+    await printProbe(output, request.out!);
     return exitCodes.ok;
   } catch (error) {
     return failureExit(output, error, 'stopped; no video was written (the partial file was removed)');

@@ -12,6 +12,7 @@ import {
 } from '../../test/fixture-talking-head.js';
 import { chirpWav, texturedImage } from '../../test/synthetic-media.js';
 import type { NodeTalkingHead } from './create-talking-head.js';
+import { probeMedia } from './probe-media.js';
 
 const haveFfmpeg =
   spawnSync('ffprobe', ['-version']).status === 0 && spawnSync('ffmpeg', ['-version']).status === 0;
@@ -38,17 +39,6 @@ async function outputFolder(name: string): Promise<string> {
   return folder;
 }
 
-interface Probed {
-  streams: Array<{ codec_type: string; codec_name: string; r_frame_rate?: string; nb_read_frames?: string }>;
-}
-
-function probe(path: string): Probed {
-  const args = ['-v', 'error', '-count_frames', '-show_streams', '-of', 'json', path];
-  const result = spawnSync('ffprobe', args, { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`ffprobe failed: ${result.stderr}`);
-  return JSON.parse(result.stdout) as Probed;
-}
-
 describe('NodeTalkingHead generate()', () => {
   it('collects frames in memory when there is no output', async () => {
     const result = await head.generate({ image: texturedImage(100, 80), audio: chirpWav(0.12) });
@@ -65,11 +55,9 @@ describe('NodeTalkingHead generate()', () => {
     const result = await head.generate({ image: texturedImage(120, 90), audio: wav }, { output });
     expect(result.frameCount).toBe(10);
     expect(result.sink?.files).toEqual([output]);
-    const { streams } = probe(output);
-    const video = streams.find((s) => s.codec_type === 'video');
-    const audio = streams.find((s) => s.codec_type === 'audio');
-    expect([video?.codec_name, video?.r_frame_rate, video?.nb_read_frames]).toEqual(['h264', '25/1', '10']);
-    expect(audio?.codec_name).toBe('aac');
+    const { video, audio } = await probeMedia(output, { countFrames: true });
+    expect([video?.codecName, video?.frameRate, video?.frameCount]).toEqual(['h264', 25, 10]);
+    expect(audio?.codecName).toBe('aac');
   });
 
   it.skipIf(!haveFfmpeg)('stops on abort with an AbortError and leaves no file', async () => {

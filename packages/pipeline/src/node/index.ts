@@ -17,4 +17,5 @@ export {
 } from './ffmpeg-video-sink.js';
 export { createPngSequenceSink, type PngSequenceSinkOptions } from './png-sequence-sink.js';
 export { probeAudioDuration } from './probe-audio-duration.js';
+export { type MediaProbe, type ProbedStream, type ProbeMediaOptions, probeMedia } from './probe-media.js';
 export { evenSize, toEvenFrame } from './to-even-frame.js';

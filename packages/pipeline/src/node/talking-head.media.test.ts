@@ -22,6 +22,7 @@ import {
 } from '../../test/fixture-talking-head.js';
 import type { SourceReadyEvent, TalkingHeadEvent } from '../talking-head-events.js';
 import { createPngSequenceSink } from './png-sequence-sink.js';
+import { probeMedia } from './probe-media.js';
 
 const imagesDir = join(sharedDirectory(), 'data/images');
 const speechFile = join(sharedDirectory(), 'data/audio/en_speech_01.wav');
@@ -57,27 +58,6 @@ function limitedSize(width: number, height: number): [number, number] {
     [width, height] = width >= height ? [1280, short] : [short, 1280];
   }
   return [width - (width % 2), height - (height % 2)];
-}
-
-interface ProbedStream {
-  codec_type: string;
-  codec_name: string;
-  width?: number;
-  height?: number;
-  r_frame_rate?: string;
-  nb_read_frames?: string;
-  duration: string;
-}
-
-function probe(path: string): { video: ProbedStream; audio: ProbedStream | undefined } {
-  const args = ['-v', 'error', '-count_frames', '-show_streams', '-of', 'json', path];
-  const result = spawnSync('ffprobe', args, { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`ffprobe failed on ${path}: ${result.stderr}`);
-  const streams = (JSON.parse(result.stdout) as { streams: ProbedStream[] }).streams;
-  return {
-    video: streams.find((s) => s.codec_type === 'video')!,
-    audio: streams.find((s) => s.codec_type === 'audio'),
-  };
 }
 
 /** Frame `index` of a video decoded by ffmpeg to rgb24. */
@@ -116,21 +96,24 @@ function corners(image: RgbImage, side: number): Array<[number, number]> {
 }
 
 /** Pixel format and size of a picture, as ffprobe reads it (`rgba`, `gray`, `yuvj420p`…). */
-function probeImage(path: string): { pixFmt: string; width: number; height: number } {
-  const args = ['-v', 'error', '-show_entries', 'stream=pix_fmt,width,height', '-of', 'json', path];
-  const result = spawnSync('ffprobe', args, { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`ffprobe failed on ${path}: ${result.stderr}`);
-  const [stream] = (JSON.parse(result.stdout) as { streams: Array<Record<string, unknown>> }).streams;
-  return { pixFmt: String(stream?.pix_fmt), width: Number(stream?.width), height: Number(stream?.height) };
+async function probeImage(path: string): Promise<{ pixelFormat: string; width: number; height: number }> {
+  const { video } = await probeMedia(path);
+  return {
+    pixelFormat: String(video?.pixelFormat),
+    width: Number(video?.width),
+    height: Number(video?.height),
+  };
 }
 
 /** The grayscale or alpha picture of the manifest with the fewest pixels, if there is one. */
 async function grayOrAlphaImage(): Promise<string | undefined> {
   const rows = (await readFile(join(imagesDir, 'MANIFEST.tsv'), 'utf8')).trim().split('\n').slice(1);
-  const candidates = rows
-    .map((row) => row.split('\t')[0]!)
-    .map((file) => ({ file, ...probeImage(join(imagesDir, file)) }))
-    .filter(({ pixFmt }) => /gray|^ya|a$|^pal8/.test(pixFmt))
+  const files = rows.map((row) => row.split('\t')[0]!);
+  const probed = await Promise.all(
+    files.map(async (file) => ({ file, ...(await probeImage(join(imagesDir, file))) })),
+  );
+  const candidates = probed
+    .filter(({ pixelFormat }) => /gray|^ya|a$|^pal8/.test(pixelFormat))
     .sort((a, b) => a.width * a.height - b.width * b.height);
   return candidates[0]?.file;
 }
@@ -176,21 +159,21 @@ describe.skipIf(!available)('the pipeline on shared pictures and speech (fixture
   async function checkVideo(file: string, mode: 'human' | 'animal'): Promise<void> {
     const run = await animate(file, mode);
     runs.set(file, run);
-    const { width, height } = probeImage(join(imagesDir, file));
+    const { width, height } = await probeImage(join(imagesDir, file));
     const [expectedWidth, expectedHeight] = limitedSize(width, height);
     expect([run.source.width, run.source.height]).toEqual([expectedWidth, expectedHeight]);
     expect(run.source.cropMethod).toBe('detected-face');
-    const { video, audio } = probe(run.output);
-    expect([video.codec_name, video.r_frame_rate, video.width, video.height]).toEqual([
+    const { video, audio } = await probeMedia(run.output, { countFrames: true });
+    expect([video?.codecName, video?.frameRate, video?.width, video?.height]).toEqual([
       'h264',
-      '25/1',
+      fps,
       expectedWidth,
       expectedHeight,
     ]);
-    expect(Number(video.nb_read_frames)).toBe(seconds * fps);
-    expect(audio?.codec_name).toBe('aac');
-    expect(Math.abs(Number(video.duration) - seconds)).toBeLessThanOrEqual(1 / fps);
-    expect(Math.abs(Number(audio!.duration) - Number(video.duration))).toBeLessThanOrEqual(1 / fps);
+    expect(video?.frameCount).toBe(seconds * fps);
+    expect(audio?.codecName).toBe('aac');
+    expect(Math.abs(video!.duration! - seconds)).toBeLessThanOrEqual(1 / fps);
+    expect(Math.abs(audio!.duration! - video!.duration!)).toBeLessThanOrEqual(1 / fps);
   }
 
   it.each(cases)('animates %s (%s mode) into an H.264 + AAC mp4 of the source size', async (file, mode) => {
