@@ -41,8 +41,9 @@ export interface FrameSinkResult {
  * Lifecycle: `start` once, then `write` for frames 0, 1, 2, … (each awaited before the next: a sink
  * applies backpressure by resolving late and never needs to hold frames), then either `finish` once,
  * or `abort` at any point. After `abort`, no output is left behind and the other methods reject.
+ * `Result` is what `finish` resolves to (a video sink adds its file or Blob); `generate()` passes it on.
  */
-export interface FrameSinkV1 {
+export interface FrameSinkV1<Result extends FrameSinkResult = FrameSinkResult> {
   readonly specificationVersion: 'v1';
   start(info: FrameSinkStartInfo): Promise<void>;
   /**
@@ -51,7 +52,7 @@ export interface FrameSinkV1 {
    */
   write(frame: RgbImage, index: number): Promise<void>;
   /** Completes the output; rejects if nothing usable could be produced. */
-  finish(): Promise<FrameSinkResult>;
+  finish(): Promise<Result>;
   /** Stops work and removes partial output. Safe to call more than once, and after a failure. */
   abort(reason?: unknown): Promise<void>;
 }

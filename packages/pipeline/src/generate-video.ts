@@ -4,47 +4,51 @@ import type { AnimateInput, TalkingHead } from './talking-head.js';
 import type { TalkingHeadEvent } from './talking-head-events.js';
 import type { AnimateOptions } from './talking-head-options.js';
 
-/** What `generate` returns. */
-export interface GenerateResult {
+/** What `generate` returns; `SinkResult` is the type of the sink's `finish()` result. */
+export interface GenerateResult<SinkResult extends FrameSinkResult = FrameSinkResult> {
   readonly frameCount: number;
   readonly fps: number;
   readonly durationSeconds: number;
   /** The frames, when no sink was given (all in memory: prefer a sink for long audio). */
   readonly frames?: readonly RgbImage[];
   /** The sink's result (files written), when a sink was given. */
-  readonly sink?: FrameSinkResult;
+  readonly sink?: SinkResult;
 }
 
 /** Options of {@link collectTalkingHead}. */
-export interface CollectOptions {
+export interface CollectOptions<SinkResult extends FrameSinkResult = FrameSinkResult> {
   /**
    * Where frames go (`createFfmpegVideoSink`, `createPngSequenceSink`, `createCanvasSink`, or your own);
    * without one they are collected in memory.
    */
-  readonly sink?: FrameSinkV1;
+  readonly sink?: FrameSinkV1<SinkResult>;
   /** The audio track the sink should mux in. */
   readonly audio?: SinkAudio;
   /** Every event of the run, as it happens (progress bars, previews). */
   readonly onEvent?: (event: TalkingHeadEvent) => void;
 }
 
-/** Options of `generate()` in every entry: the animation's, plus where frames go and every event. */
-export type GenerateOptions = AnimateOptions & Omit<CollectOptions, 'audio'>;
+/** Options of `generate()` in every entry: the animation's, plus every event (`sink` is `generate`'s own). */
+export type GenerateOptions = AnimateOptions & Omit<CollectOptions, 'audio' | 'sink'>;
 
 /** A talking head with `generate()`, which animates and collects into a sink or memory. */
 export interface GeneratingTalkingHead<ImageInput, AudioInput, Options extends GenerateOptions>
   extends TalkingHead<ImageInput, AudioInput> {
-  generate(input: AnimateInput<ImageInput, AudioInput>, options?: Options): Promise<GenerateResult>;
+  /** Animates `input` into `options.sink` (its `finish()` result comes back as `sink`), or into memory. */
+  generate<SinkResult extends FrameSinkResult = FrameSinkResult>(
+    input: AnimateInput<ImageInput, AudioInput>,
+    options?: Options & { readonly sink?: FrameSinkV1<SinkResult> },
+  ): Promise<GenerateResult<SinkResult>>;
 }
 
 /**
  * Drains a talking-head stream into a sink (or memory). On any failure or abort the sink is aborted,
  * which removes its partial output, and the error is rethrown.
  */
-export async function collectTalkingHead(
+export async function collectTalkingHead<SinkResult extends FrameSinkResult = FrameSinkResult>(
   events: AsyncIterable<TalkingHeadEvent>,
-  options: CollectOptions = {},
-): Promise<GenerateResult> {
+  options: CollectOptions<SinkResult> = {},
+): Promise<GenerateResult<SinkResult>> {
   const frames: RgbImage[] = [];
   const sink = options.sink;
   let started = false;

@@ -26,4 +26,6 @@ export {
   resolveAnimateOptions,
   type TalkingHeadOptions,
 } from './talking-head-options.js';
+export { createTeeSink } from './tee-sink.js';
+export { evenSize, toEvenFrame } from './to-even-frame.js';
 export { version } from './version.js';

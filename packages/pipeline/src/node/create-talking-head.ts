@@ -4,7 +4,7 @@ import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
 import { createUrlSource, type ImageLike, toRgbImage } from '@joyvasa/core';
 import { createDirectorySource, createFileStore } from '@joyvasa/core/node';
 import { readImage } from '@joyvasa/liveportrait/node';
-import type { SinkAudio } from '../frame-sink.js';
+import type { FrameSinkResult, FrameSinkV1, SinkAudio } from '../frame-sink.js';
 import { collectTalkingHead, type GenerateOptions, type GeneratingTalkingHead } from '../generate-video.js';
 import { openModels } from '../open-bundle.js';
 import { createTalkingHeadWith } from '../talking-head.js';
@@ -92,15 +92,19 @@ export async function createTalkingHead(options: TalkingHeadOptions): Promise<No
   );
   return {
     ...head,
-    async generate(input, generateOptions = {}) {
+    async generate<SinkResult extends FrameSinkResult = FrameSinkResult>(
+      input: Parameters<NodeTalkingHead['generate']>[0],
+      generateOptions: NodeGenerateOptions & { readonly sink?: FrameSinkV1<SinkResult> } = {},
+    ) {
       const path = asPath(input.audio);
+      // With `output` and no sink, SinkResult is the default FrameSinkResult, which FfmpegVideoSinkResult extends.
       const sink =
         generateOptions.sink ??
         (generateOptions.output
-          ? createFfmpegVideoSink({
+          ? (createFfmpegVideoSink({
               output: generateOptions.output,
               ...(generateOptions.ffmpegPath ? { ffmpegPath: generateOptions.ffmpegPath } : {}),
-            })
+            }) as FrameSinkV1 as FrameSinkV1<SinkResult>)
           : undefined);
       // The sink needs the audio track too: a file is muxed as it is; anything else is decoded once, here.
       const decoded = path

@@ -1,11 +1,12 @@
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { InvalidInputError, type RgbImage } from '@joyvasa/core';
+import { AudioMatchedFrames } from '../audio-matched-frames.js';
 import type { FrameSinkResult, FrameSinkStartInfo, FrameSinkV1, SinkAudio } from '../frame-sink.js';
+import { evenSize, toEvenFrame } from '../to-even-frame.js';
 import { FfmpegError } from './ffmpeg-error.js';
 import { type FfmpegProcess, startFfmpeg } from './ffmpeg-process.js';
 import { type PreparedAudio, prepareSinkAudio } from './prepare-sink-audio.js';
-import { evenSize, toEvenFrame } from './to-even-frame.js';
 import {
   checkFrame,
   checkStartInfo,
@@ -83,9 +84,7 @@ class FfmpegPipeSink implements FfmpegVideoSink {
   #process: FfmpegProcess | undefined;
   #info: FrameSinkStartInfo | undefined;
   #audio: PreparedAudio | undefined;
-  #targetFrames = Number.POSITIVE_INFINITY;
-  #received = 0;
-  #written = 0;
+  #frames = new AudioMatchedFrames(25);
   #lastFrame: Uint8Array | undefined;
   #abortReason: unknown;
   readonly #onAbort = () => void this.abort(this.#options.signal?.reason).catch(() => {});
@@ -105,7 +104,7 @@ class FfmpegPipeSink implements FfmpegVideoSink {
       this.#info = info;
       const source = this.#options.audio ?? info.audio;
       const audio = source ? await prepareSinkAudio(source, this.#ffmpegPath) : undefined;
-      if (audio) this.#targetFrames = Math.max(1, Math.round(audio.durationSeconds * info.fps));
+      this.#frames = new AudioMatchedFrames(info.fps, audio?.durationSeconds);
       this.#audio = audio;
       await mkdir(dirname(this.#settings.output), { recursive: true });
       const args = ffmpegVideoArgs(this.#settings, info, audio);
@@ -129,15 +128,14 @@ class FfmpegPipeSink implements FfmpegVideoSink {
 
   async write(frame: RgbImage, index: number): Promise<void> {
     this.#expect('running', 'write');
-    if (index !== this.#received) {
+    if (index !== this.#frames.received) {
       throw new InvalidInputError(
         'index',
-        `expected frame ${this.#received}, got ${index}; write frames in order`,
+        `expected frame ${this.#frames.received}, got ${index}; write frames in order`,
       );
     }
     checkFrame(frame, this.#info!);
-    this.#received++;
-    if (this.#written >= this.#targetFrames) return;
+    if (!this.#frames.keep()) return;
     this.#lastFrame = toEvenFrame(frame);
     await this.#send(this.#lastFrame);
   }
@@ -150,9 +148,8 @@ class FfmpegPipeSink implements FfmpegVideoSink {
       throw new InvalidInputError('frames', 'none were written; write at least one frame before finish()');
     }
     this.#state = 'finishing';
-    const padFrom = this.#written;
-    const target = Number.isFinite(this.#targetFrames) ? this.#targetFrames : this.#written;
-    while (this.#written < target) await this.#send(lastFrame);
+    const counts = this.#frames.summary();
+    for (let i = 0; i < counts.framesPadded; i++) await this.#send(lastFrame);
     this.#process!.end(0);
     const exit = await this.#process!.exited;
     if (exit.code !== 0) await this.#fail(await this.#ffmpegFailure());
@@ -166,15 +163,12 @@ class FfmpegPipeSink implements FfmpegVideoSink {
     this.#options.signal?.removeEventListener('abort', this.#onAbort);
     const info = this.#info!;
     return {
-      frameCount: this.#written,
-      durationSeconds: this.#written / info.fps,
+      ...counts,
+      durationSeconds: counts.frameCount / info.fps,
       files: [this.#settings.output],
       output: this.#settings.output,
       width: evenSize(info.width),
       height: evenSize(info.height),
-      framesWritten: this.#received,
-      framesPadded: this.#written - padFrom,
-      framesDropped: this.#received - padFrom,
       ...(this.#audio && { audioDurationSeconds: this.#audio.durationSeconds }),
     };
   }
@@ -200,7 +194,6 @@ class FfmpegPipeSink implements FfmpegVideoSink {
     } catch (error) {
       await this.#fail(await this.#ffmpegFailure(error));
     }
-    this.#written++;
   }
 
   async #ffmpegFailure(cause?: unknown): Promise<FfmpegError> {

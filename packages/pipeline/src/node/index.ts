@@ -18,4 +18,3 @@ export {
 export { createPngSequenceSink, type PngSequenceSinkOptions } from './png-sequence-sink.js';
 export { probeAudioDuration } from './probe-audio-duration.js';
 export { type MediaProbe, type ProbedStream, type ProbeMediaOptions, probeMedia } from './probe-media.js';
-export { evenSize, toEvenFrame } from './to-even-frame.js';

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { assertImage, InvalidInputError, type RgbImage } from '@joyvasa/core';
 import type { FrameSinkStartInfo } from '../frame-sink.js';
+import { evenSize } from '../to-even-frame.js';
 import type { FfmpegVideoSinkOptions } from './ffmpeg-video-sink.js';
 import type { PreparedAudio } from './prepare-sink-audio.js';
-import { evenSize } from './to-even-frame.js';
 
 /** x264 speed/size trade-offs, fastest first. */
 export type X264Preset =
