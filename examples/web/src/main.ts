@@ -5,6 +5,8 @@ import {
   type BrowserTalkingHead,
   createCanvasSink,
   createTalkingHead,
+  createTeeSink,
+  createWebCodecsVideoSink,
   type TalkingHeadEvent,
 } from '@joyvasa/pipeline/browser';
 
@@ -27,6 +29,26 @@ const progress = element<HTMLProgressElement>('progress');
 const status = element<HTMLOutputElement>('status');
 const canvas = element<HTMLCanvasElement>('video');
 const notices = element<HTMLUListElement>('notices');
+const downloadSlot = element<HTMLParagraphElement>('download-slot');
+
+/** Where the browser has WebCodecs, each run also encodes an MP4 (H.264, with AAC or Opus) to download. */
+const canEncodeVideo = typeof VideoEncoder === 'function' && typeof AudioEncoder === 'function';
+
+let videoUrl: string | undefined;
+
+/** Shows a link to the MP4 of the last run (`#download`), or removes it. */
+function offerDownload(video: Blob | undefined): void {
+  if (videoUrl) URL.revokeObjectURL(videoUrl);
+  videoUrl = video ? URL.createObjectURL(video) : undefined;
+  downloadSlot.replaceChildren();
+  if (!videoUrl) return;
+  const link = document.createElement('a');
+  link.id = 'download';
+  link.href = videoUrl;
+  link.download = 'joyvasa.mp4';
+  link.textContent = 'Download the video (MP4)';
+  downloadSlot.append(link);
+}
 
 type PageState = 'idle' | 'loading' | 'running' | 'done' | 'cancelled' | 'error';
 
@@ -107,6 +129,7 @@ async function generate(): Promise<void> {
   running = new AbortController();
   const { signal } = running;
   notices.replaceChildren();
+  offerDownload(undefined);
   progress.value = 0;
   try {
     setState('loading', 'Finding a device…');
@@ -116,10 +139,17 @@ async function generate(): Promise<void> {
     signal.throwIfAborted();
     setState('running', 'Preparing the portrait…');
     const options: AnimateOptions = samplerSelect.value === 'ddim' ? { sampler: { ddim: 25 } } : {};
+    const preview = createCanvasSink(canvas);
     const result = await head.generate(
       { image, audio },
-      { ...options, signal, sink: createCanvasSink(canvas), onEvent: onRunEvent },
+      {
+        ...options,
+        signal,
+        sink: canEncodeVideo ? createTeeSink(createWebCodecsVideoSink(), preview) : preview,
+        onEvent: onRunEvent,
+      },
     );
+    offerDownload(result.sink && 'blob' in result.sink ? (result.sink.blob as Blob) : undefined);
     setState(
       'done',
       `Done: ${result.frameCount} frames, ${result.durationSeconds.toFixed(2)} s at ${result.fps} fps on ${device}.`,

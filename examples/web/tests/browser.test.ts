@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
 import { createMemoryStore, createTensor, openModelBundle, type TensorLike } from '@joyvasa/core';
 import { createDirectorySource } from '@joyvasa/core/node';
-import { createTalkingHead } from '@joyvasa/pipeline/node';
+import { createTalkingHead, probeMedia } from '@joyvasa/pipeline/node';
 import { convModel, failOnCi, gatherModel, maxAbsDiff, mlpModel, testInput } from '@joyvasa/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -179,6 +179,48 @@ describe('the web build in headless Chromium', () => {
       expect(worst).toBeLessThanOrEqual(2);
       expect(sum / pixels.length).toBeLessThan(0.05);
     }
+  });
+
+  it('encodes the talking head into an MP4 with WebCodecs (H.264 + audio) that ffprobe reads back', async (ctx) => {
+    if (session.skipReason) return ctx.skip(session.skipReason);
+    const report = await call('encodeVideo', {
+      models: '/models/fixture/',
+      image: '/inputs/portrait.png',
+      audio: '/inputs/speech.wav',
+      device: 'wasm',
+      seed,
+    });
+    console.log(
+      `[browser] WebCodecs MP4: ${report.videoCodec} + ${report.audioCodec}, ${report.frameCount} frames, ` +
+        `${Math.round((report.mp4.length * 3) / 4 / 1024)} KiB`,
+    );
+    expect(report).toMatchObject({
+      frameCount: 25,
+      framesWritten: 25,
+      framesPadded: 0,
+      width: 320,
+      height: 320,
+    });
+    expect(report.videoCodec).toMatch(/^avc1\./);
+    // Debian's Chromium has no AAC encoder: Opus in MP4 there, AAC where the platform offers it.
+    expect(report.audioCodec).toMatch(/^(mp4a\.40\.2|opus)$/);
+    expect(report.audioDurationSeconds).toBeCloseTo(1, 6);
+    expect(report.canvasSize).toEqual([320, 320]);
+
+    // Beside the served bundle: removed with the site when the session closes.
+    const file = join(ready().site.bundleDirectory, '..', '..', 'webcodecs.mp4');
+    await writeFile(file, Buffer.from(report.mp4, 'base64'));
+    const { video, audio } = await probeMedia(file, { countFrames: true });
+    expect(video).toMatchObject({
+      codecName: 'h264',
+      width: 320,
+      height: 320,
+      frameRate: 25,
+      frameCount: 25,
+    });
+    expect(audio?.codecName).toBe(report.audioCodec === 'opus' ? 'opus' : 'aac');
+    expect(Math.abs(video!.duration! - 1)).toBeLessThanOrEqual(0.04);
+    expect(Math.abs(audio!.duration! - video!.duration!)).toBeLessThanOrEqual(0.04);
   });
 
   it('loads the gather warping module on webgpu, without GridSample, and reports node placement', async (ctx) => {

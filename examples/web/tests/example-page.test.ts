@@ -62,6 +62,19 @@ describe('the example page (index.html)', () => {
     expect(canvas.size).toEqual([320, 320]);
     expect(canvas.opaque).toBe(320 * 320);
     expect(canvas.high - canvas.low).toBeGreaterThan(50);
+    // Chromium has WebCodecs: the same run also made an MP4 to download.
+    const download = await opened.page.evaluate(async () => {
+      const link = document.querySelector<HTMLAnchorElement>('#download')!;
+      const bytes = new Uint8Array(await (await fetch(link.href)).arrayBuffer());
+      return {
+        hidden: link.hidden,
+        name: link.download,
+        size: bytes.length,
+        box: String.fromCharCode(...bytes.subarray(4, 8)),
+      };
+    });
+    expect(download).toMatchObject({ hidden: false, name: 'joyvasa.mp4', box: 'ftyp' });
+    expect(download.size).toBeGreaterThan(1000);
     expect(opened.errors).toEqual([]);
     await opened.page.close();
   });
@@ -78,6 +91,7 @@ describe('the example page (index.html)', () => {
     await finished(opened);
     expect(await opened.page.textContent('#status')).toBe('Cancelled.');
     expect((await canvasRange(opened)).opaque).toBe(0);
+    expect(await opened.page.isHidden('#download')).toBe(true);
     expect(await opened.page.isEnabled('#generate')).toBe(true);
     expect(opened.errors).toEqual([]);
     await opened.page.close();

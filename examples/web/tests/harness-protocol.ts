@@ -92,6 +92,22 @@ export interface DecodeReport {
   readonly rejectsString: boolean;
 }
 
+export interface VideoReport {
+  /** The MP4 from the WebCodecs sink, base64. */
+  readonly mp4: string;
+  readonly frameCount: number;
+  readonly durationSeconds: number;
+  readonly width: number;
+  readonly height: number;
+  readonly videoCodec: string;
+  readonly audioCodec: string | null;
+  readonly framesWritten: number;
+  readonly framesPadded: number;
+  readonly audioDurationSeconds: number | null;
+  /** What the tee's second sink (a canvas) drew: its size. */
+  readonly canvasSize: readonly [number, number];
+}
+
 /** The functions the harness page puts on `window.harness`. */
 export interface Harness {
   adapter(): Promise<AdapterReport>;
@@ -100,4 +116,6 @@ export interface Harness {
   loadComponent(request: LoadComponentRequest): Promise<LoadComponentReport>;
   runPipeline(request: PipelineRequest): Promise<PipelineReport>;
   decodeImages(url: string): Promise<DecodeReport>;
+  /** The pipeline into an MP4 made with WebCodecs, with a canvas preview beside it (a tee sink). */
+  encodeVideo(request: PipelineRequest): Promise<VideoReport>;
 }

@@ -8,7 +8,13 @@ import {
   type TensorLike,
   UnsupportedDeviceError,
 } from '@joyvasa/core';
-import { createCanvasSink, createTalkingHead, decodeBrowserImage } from '@joyvasa/pipeline/browser';
+import {
+  createCanvasSink,
+  createTalkingHead,
+  createTeeSink,
+  createWebCodecsVideoSink,
+  decodeBrowserImage,
+} from '@joyvasa/pipeline/browser';
 import type { Harness, JsonTensor } from './harness-protocol.js';
 
 // One backend for the page, as an app would have: onnxruntime-web is loaded once.
@@ -179,6 +185,33 @@ const harness: Harness = {
         canvasVersusLastFrame: worst,
         events,
         sinkFrameCount: result.sink?.frameCount ?? -1,
+      };
+    } finally {
+      await head.dispose();
+    }
+  },
+
+  async encodeVideo({ models, image, audio, device, seed }) {
+    const head = await createTalkingHead({ models, device });
+    const canvas = new OffscreenCanvas(1, 1);
+    try {
+      const result = await head.generate(
+        { image: await fetchBlob(image), audio: await fetchBlob(audio) },
+        { seed, sink: createTeeSink(createWebCodecsVideoSink(), createCanvasSink(canvas)) },
+      );
+      const video = result.sink!;
+      return {
+        mp4: base64(new Uint8Array(await video.blob.arrayBuffer())),
+        frameCount: video.frameCount,
+        durationSeconds: video.durationSeconds,
+        width: video.width,
+        height: video.height,
+        videoCodec: video.videoCodec,
+        audioCodec: video.audioCodec ?? null,
+        framesWritten: video.framesWritten,
+        framesPadded: video.framesPadded,
+        audioDurationSeconds: video.audioDurationSeconds ?? null,
+        canvasSize: [canvas.width, canvas.height],
       };
     } finally {
       await head.dispose();

@@ -7,3 +7,12 @@ export {
   createTalkingHead,
 } from './create-talking-head.js';
 export { type BrowserImageInput, decodeBrowserImage } from './decode-browser-image.js';
+export {
+  createWebCodecsVideoSink,
+  VideoEncodingError,
+  type WebCodecsAudioCodec,
+  type WebCodecsVideoCodec,
+  type WebCodecsVideoSink,
+  type WebCodecsVideoSinkOptions,
+  type WebCodecsVideoSinkResult,
+} from './webcodecs-video-sink.js';
