@@ -1,4 +1,5 @@
 import { InvalidInputError, MissingDependencyError } from '@joyvasa/core';
+import { rejectionOf } from '@joyvasa/test-utils';
 import { describe, expect, it } from 'vitest';
 import type { AudioFileDecoderV1 } from './audio-file-decoder.js';
 import { decodeAudio } from './decode-audio.js';
@@ -12,15 +13,6 @@ function tone(rate: number, frequency: number, seconds: number, amplitude = 0.5)
     { length: Math.round(rate * seconds) },
     (_, i) => amplitude * Math.sin((2 * Math.PI * frequency * i) / rate),
   );
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('mixToMono', () => {
@@ -107,7 +99,7 @@ describe('decodeAudio', () => {
       ['not audio', /expected file bytes/],
     ];
     for (const [input, pattern] of cases) {
-      const error = await rejection(decodeAudio(input as never));
+      const error = await rejectionOf(decodeAudio(input as never));
       expect(InvalidInputError.isInstance(error), `${error}`).toBe(true);
       expect(error.message).toMatch(pattern);
     }
@@ -115,17 +107,17 @@ describe('decodeAudio', () => {
 
   it('rejects audio longer than maxDurationSeconds unless the caller raises it', async () => {
     const input = { pcm: new Float32Array(16000 * 3), sampleRate: 16000 };
-    const error = await rejection(decodeAudio(input, { maxDurationSeconds: 2 }));
+    const error = await rejectionOf(decodeAudio(input, { maxDurationSeconds: 2 }));
     expect(error.message).toMatch(/more than the 2 s limit.*maxDurationSeconds/);
     expect((await decodeAudio(input, { maxDurationSeconds: 3 })).durationSeconds).toBe(3);
     const tooLong = { pcm: new Float32Array(1000 * 601), sampleRate: 1000 };
-    expect((await rejection(decodeAudio(tooLong))).message).toMatch(/600 s limit/);
+    expect((await rejectionOf(decodeAudio(tooLong))).message).toMatch(/600 s limit/);
     await expect(decodeAudio(input, { maxDurationSeconds: 0 })).rejects.toThrow(/maxDurationSeconds/);
   });
 
   it('needs a decoder for non-WAV bytes and reports it as a missing dependency', async () => {
     const mp3 = Uint8Array.from([0x49, 0x44, 0x33, 4, 0, 0, 0, 0, 0, 0]);
-    const error = await rejection(decodeAudio(mp3));
+    const error = await rejectionOf(decodeAudio(mp3));
     expect(MissingDependencyError.isInstance(error)).toBe(true);
     expect(error.message).toMatch(/MP3 input.*@joyvasa\/audio-encoder\/node/);
   });
@@ -147,13 +139,15 @@ describe('decodeAudio', () => {
     expect(fromAlaw.pcm).toHaveLength(8000);
     await decodeAudio(Uint8Array.from([1, 2, 3]), { decoder });
     expect(seen).toEqual([alaw.length, 30, 3, 600]);
-    expect((await rejection(decodeAudio(alaw))).message).toMatch(/A-law/);
+    expect((await rejectionOf(decodeAudio(alaw))).message).toMatch(/A-law/);
   });
 
   it('rejects with the abort reason when the signal is aborted', async () => {
     const controller = new AbortController();
     controller.abort(new DOMException('stop', 'AbortError'));
-    const error = await rejection(decodeAudio({ pcm: new Float32Array(10), sampleRate: 16000 }, controller));
+    const error = await rejectionOf(
+      decodeAudio({ pcm: new Float32Array(10), sampleRate: 16000 }, controller),
+    );
     expect(error.name).toBe('AbortError');
   });
 });

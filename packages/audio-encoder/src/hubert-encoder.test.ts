@@ -8,6 +8,7 @@ import {
   GraphBuilder,
   type HubertConfig,
 } from '@joyvasa/model-builder';
+import { rejectionOf } from '@joyvasa/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOnnxAudioEncoder } from './hubert-encoder.js';
 
@@ -26,15 +27,6 @@ const tinyConfig: HubertConfig = {
 const backend = createOnnxNodeBackend();
 const tinyModel = buildHubertEncoder(createFormulaSource('T'), tinyConfig).encode();
 const newSession = () => backend.createSession(tinyModel, { device: 'cpu', name: 'tiny-hubert' });
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('createOnnxAudioEncoder', () => {
   let session: SessionV1;
@@ -70,7 +62,7 @@ describe('createOnnxAudioEncoder', () => {
       [infinite, /sample 5 is Infinity/],
     ];
     for (const [pcm, message] of cases) {
-      const error = await rejection(encoder.encode(pcm as Float32Array));
+      const error = await rejectionOf(encoder.encode(pcm as Float32Array));
       expect(InvalidInputError.isInstance(error)).toBe(true);
       expect((error as Error).message).toMatch(message);
     }
@@ -78,7 +70,7 @@ describe('createOnnxAudioEncoder', () => {
 
   it('reports a graph whose features do not match the declared width as SessionRunError', async () => {
     const encoder = createOnnxAudioEncoder({ session, id: 'mismatched' });
-    const error = await rejection(encoder.encode(new Float32Array(640)));
+    const error = await rejectionOf(encoder.encode(new Float32Array(640)));
     expect(SessionRunError.isInstance(error)).toBe(true);
     expect((error as Error).message).toContain('expected float32 [1, 1, 768]');
   });
@@ -99,7 +91,7 @@ describe('createOnnxAudioEncoder', () => {
     const own = await newSession();
     const encoder = createOnnxAudioEncoder({ session: own, id: 'tiny-hubert', featureDim: 32 });
     await encoder.dispose?.();
-    const error = await rejection(encoder.encode(new Float32Array(640)));
+    const error = await rejectionOf(encoder.encode(new Float32Array(640)));
     expect(SessionRunError.isInstance(error)).toBe(true);
   });
 });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InvalidInputError, MissingDependencyError } from '@joyvasa/core';
+import { rejectionOf } from '@joyvasa/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeWav } from '../decode-wav.js';
 import { encodeWav, type WavSampleFormat } from '../encode-wav.js';
@@ -36,15 +37,6 @@ function maxDifference(a: Float32Array, b: Float32Array): number {
   let max = 0;
   for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
   return max;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe.skipIf(!haveFfmpeg)('decodeAudio (Node, ffmpeg)', () => {
@@ -120,7 +112,7 @@ describe.skipIf(!haveFfmpeg)('decodeAudio (Node, ffmpeg)', () => {
   });
 
   it('stops ffmpeg early on files over maxDurationSeconds and reports them as too long', async () => {
-    const error = await rejection(decodeAudio(longPath, { maxDurationSeconds: 5 }));
+    const error = await rejectionOf(decodeAudio(longPath, { maxDurationSeconds: 5 }));
     expect(error.message).toMatch(/more than the 5 s limit \(6\.0 s read\)/);
   });
 
@@ -134,7 +126,7 @@ describe.skipIf(!haveFfmpeg)('decodeAudio (Node, ffmpeg)', () => {
       [dir, /directory/],
     ];
     for (const [input, pattern] of cases) {
-      const error = await rejection(decodeAudio(input as string));
+      const error = await rejectionOf(decodeAudio(input as string));
       expect(InvalidInputError.isInstance(error), `${error}`).toBe(true);
       expect(error.message).toMatch(pattern);
     }
@@ -142,7 +134,7 @@ describe.skipIf(!haveFfmpeg)('decodeAudio (Node, ffmpeg)', () => {
 
   it('reports a missing ffmpeg as MissingDependencyError, but WAV needs none', async () => {
     const ffmpegPath = join(dir, 'no-such-ffmpeg');
-    const error = await rejection(decodeAudio(flacPath, { ffmpegPath }));
+    const error = await rejectionOf(decodeAudio(flacPath, { ffmpegPath }));
     expect(MissingDependencyError.isInstance(error)).toBe(true);
     expect(error.message).toMatch(/no runnable ffmpeg at .*no-such-ffmpeg.*apt-get install ffmpeg/);
     expect((await decodeAudio(wavPath, { ffmpegPath })).sourceChannels).toBe(2);
@@ -156,7 +148,7 @@ describe.skipIf(!haveFfmpeg)('decodeAudio (Node, ffmpeg)', () => {
       signal: controller.signal,
     });
     controller.abort(new DOMException('user cancelled', 'AbortError'));
-    const error = await rejection(pending);
+    const error = await rejectionOf(pending);
     expect(error.name).toBe('AbortError');
     expect(error.message).toBe('user cancelled');
   });

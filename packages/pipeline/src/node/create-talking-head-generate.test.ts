@@ -3,12 +3,12 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isAbortError, MissingDependencyError } from '@joyvasa/core';
+import { rejectionOf } from '@joyvasa/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createFixtureWorkspace,
   type FixtureWorkspace,
   openFixtureHead,
-  rejectionOf,
 } from '../../test/fixture-talking-head.js';
 import { chirpWav, texturedImage } from '../../test/synthetic-media.js';
 import type { NodeTalkingHead } from './create-talking-head.js';

@@ -7,6 +7,7 @@ import {
   type ModelManifest,
   NoFaceFoundError,
 } from '@joyvasa/core';
+import { rejectionOf } from '@joyvasa/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   collectEvents,
@@ -14,7 +15,6 @@ import {
   createFixtureWorkspace,
   type FixtureWorkspace,
   openFixtureHead,
-  rejectionOf,
 } from '../../test/fixture-talking-head.js';
 import { chirp, chirpWav, flatImage, texturedImage } from '../../test/synthetic-media.js';
 import type { AnimateOptions } from '../talking-head-options.js';

@@ -4,6 +4,7 @@ import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
 import { type AudioEncoderV1, InvalidInputError, openModelBundle } from '@joyvasa/core';
 import { createDirectorySource } from '@joyvasa/core/node';
 import { fixtureFaceDetector } from '@joyvasa/model-builder';
+import { rejectionOf } from '@joyvasa/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   collectEvents,
@@ -14,7 +15,6 @@ import {
   framesOf,
   motionOf,
   openFixtureHead,
-  rejectionOf,
 } from '../../test/fixture-talking-head.js';
 import { chirpWav, flatImage, texturedImage } from '../../test/synthetic-media.js';
 

@@ -1,4 +1,5 @@
 import { createTensor, type Float32Tensor, type RendererV1 } from '@joyvasa/core';
+import { rejectionOf } from '@joyvasa/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   collectEvents,
@@ -8,7 +9,6 @@ import {
   framesOf,
   motionOf,
   openFixtureHead,
-  rejectionOf,
 } from '../../test/fixture-talking-head.js';
 import { chirp, chirpWav, texturedImage } from '../../test/synthetic-media.js';
 import type { TalkingHeadEvent } from '../talking-head-events.js';

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeWav } from '@joyvasa/audio-encoder';
 import { InvalidInputError, MissingDependencyError, type RgbImage } from '@joyvasa/core';
+import { rejectionOf } from '@joyvasa/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FfmpegError } from './ffmpeg-error.js';
 import { createFfmpegVideoSink } from './ffmpeg-video-sink.js';
@@ -49,15 +50,6 @@ async function writeFrames(
   await sink.start({ width, height, fps: 25, frameCount: count, ...(audio && { audio }) });
   for (let i = 0; i < count; i++) await sink.write(patternFrame(width, height, i), i);
   return sink.finish();
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe.skipIf(!haveFfmpeg)('createFfmpegVideoSink', () => {
@@ -162,7 +154,7 @@ describe.skipIf(!haveFfmpeg)('createFfmpegVideoSink', () => {
     for (let i = 0; i < 10; i++) await sink.write(patternFrame(64, 48, i), i);
     await sink.abort(new DOMException('stop', 'AbortError'));
     expect(readdirSync(folder)).toEqual([]);
-    expect((await rejection(sink.write(patternFrame(64, 48, 10), 10))).message).toBe('stop');
+    expect((await rejectionOf(sink.write(patternFrame(64, 48, 10), 10))).message).toBe('stop');
     await sink.abort();
   });
 
@@ -176,13 +168,13 @@ describe.skipIf(!haveFfmpeg)('createFfmpegVideoSink', () => {
     controller.abort(new DOMException('cancelled', 'AbortError'));
     await pending.catch(() => {});
     await sink.abort();
-    expect((await rejection(sink.finish())).message).toBe('cancelled');
+    expect((await rejectionOf(sink.finish())).message).toBe('cancelled');
     expect(readdirSync(folder)).toEqual([]);
   });
 
   it('reports a missing ffmpeg as MissingDependencyError', async () => {
     const sink = createFfmpegVideoSink({ output: join(dir, 'none.mp4'), ffmpegPath: join(dir, 'no-ffmpeg') });
-    const error = await rejection(sink.start({ width: 8, height: 8, fps: 25 }));
+    const error = await rejectionOf(sink.start({ width: 8, height: 8, fps: 25 }));
     expect(MissingDependencyError.isInstance(error)).toBe(true);
     expect(error.message).toMatch(/apt-get install ffmpeg.*ffmpegPath/);
   });
@@ -194,7 +186,7 @@ describe.skipIf(!haveFfmpeg)('createFfmpegVideoSink', () => {
     const output = join(dir, 'failed.mp4');
     const sink = createFfmpegVideoSink({ output, ffmpegPath: fake });
     await sink.start({ width: 640, height: 480, fps: 25 });
-    const error = await rejection(
+    const error = await rejectionOf(
       (async () => {
         for (let i = 0; i < 20; i++) await sink.write(patternFrame(640, 480, i), i);
         await sink.finish();
@@ -217,27 +209,27 @@ describe.skipIf(!haveFfmpeg)('createFfmpegVideoSink', () => {
       output: join(dir, 'a.mp4'),
       audio: { path: join(dir, 'missing.wav') },
     });
-    expect((await rejection(noAudio.start({ width: 8, height: 8, fps: 25 }))).message).toMatch(
+    expect((await rejectionOf(noAudio.start({ width: 8, height: 8, fps: 25 }))).message).toMatch(
       /no such file/,
     );
     const nanAudio = createFfmpegVideoSink({
       output: join(dir, 'a.mp4'),
       audio: { pcm: new Float32Array([Number.NaN]), sampleRate: 16000 },
     });
-    expect((await rejection(nanAudio.start({ width: 8, height: 8, fps: 25 }))).message).toMatch(/NaN/);
+    expect((await rejectionOf(nanAudio.start({ width: 8, height: 8, fps: 25 }))).message).toMatch(/NaN/);
     const badFps = createFfmpegVideoSink({ output: join(dir, 'a.mp4') });
-    expect((await rejection(badFps.start({ width: 8, height: 8, fps: 0 }))).message).toMatch(/fps/);
+    expect((await rejectionOf(badFps.start({ width: 8, height: 8, fps: 0 }))).message).toMatch(/fps/);
 
     const sink = createFfmpegVideoSink({ output: join(dir, 'b.mp4'), preset: 'ultrafast' });
-    expect(InvalidInputError.isInstance(await rejection(sink.write(patternFrame(8, 8, 0), 0)))).toBe(true);
+    expect(InvalidInputError.isInstance(await rejectionOf(sink.write(patternFrame(8, 8, 0), 0)))).toBe(true);
     await sink.start({ width: 8, height: 8, fps: 25 });
-    expect((await rejection(sink.write(patternFrame(8, 6, 0), 0))).message).toMatch(/8x6x3.*8x8x3/);
-    expect((await rejection(sink.write(patternFrame(8, 8, 1), 1))).message).toMatch(
+    expect((await rejectionOf(sink.write(patternFrame(8, 6, 0), 0))).message).toMatch(/8x6x3.*8x8x3/);
+    expect((await rejectionOf(sink.write(patternFrame(8, 8, 1), 1))).message).toMatch(
       /expected frame 0, got 1/,
     );
     const broken = { width: 8, height: 8, channels: 3, data: new Uint8Array(10) } as RgbImage;
-    expect((await rejection(sink.write(broken, 0))).message).toMatch(/data holds 10 bytes/);
-    expect((await rejection(sink.finish())).message).toMatch(/none were written/);
+    expect((await rejectionOf(sink.write(broken, 0))).message).toMatch(/data holds 10 bytes/);
+    expect((await rejectionOf(sink.finish())).message).toMatch(/none were written/);
     expect(existsSync(join(dir, 'b.mp4'))).toBe(false);
   });
 });
