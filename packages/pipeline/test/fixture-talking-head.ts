@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ModelManifest, type ModelStore, sha256Hex } from '@joyvasa/core';
 import { ensureSyntheticBundle } from '@joyvasa/model-builder/node';
+import { afterAll, beforeAll } from 'vitest';
 import { createTalkingHead, type NodeTalkingHead } from '../src/node/index.js';
 import type { FrameEvent, TalkingHeadEvent } from '../src/talking-head-events.js';
 import type { TalkingHeadOptions } from '../src/talking-head-options.js';
@@ -44,6 +45,29 @@ export function openFixtureHead(
   options: Omit<TalkingHeadOptions, 'models'> = {},
 ): Promise<NodeTalkingHead> {
   return createTalkingHead({ models: bundle, device: 'cpu', store: keepNothing, ...options });
+}
+
+/** A fixture workspace and a talking head opened on it, for the tests of one file. */
+export interface FixtureHead {
+  readonly workspace: FixtureWorkspace;
+  readonly head: NodeTalkingHead;
+}
+
+/**
+ * Registers `beforeAll` (write the fixture bundle, open a head on it) and `afterAll` (dispose, remove) in the
+ * calling test file; read `workspace` and `head` inside tests, once the hooks have run.
+ */
+export function useFixtureHead(): FixtureHead {
+  const fixture = {} as { workspace: FixtureWorkspace; head: NodeTalkingHead };
+  beforeAll(async () => {
+    fixture.workspace = await createFixtureWorkspace();
+    fixture.head = await openFixtureHead(fixture.workspace.bundle);
+  });
+  afterAll(async () => {
+    await fixture.head?.dispose();
+    await fixture.workspace?.cleanup();
+  });
+  return fixture;
 }
 
 /**

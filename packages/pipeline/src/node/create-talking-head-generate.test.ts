@@ -4,44 +4,32 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isAbortError, MissingDependencyError } from '@joyvasa/core';
 import { rejectionOf } from '@joyvasa/test-utils';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createFixtureWorkspace,
-  type FixtureWorkspace,
-  openFixtureHead,
-} from '../../test/fixture-talking-head.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useFixtureHead } from '../../test/fixture-talking-head.js';
 import { chirpWav, texturedImage } from '../../test/synthetic-media.js';
-import type { NodeTalkingHead } from './create-talking-head.js';
 import { probeMedia } from './probe-media.js';
 
 const haveFfmpeg =
   spawnSync('ffprobe', ['-version']).status === 0 && spawnSync('ffmpeg', ['-version']).status === 0;
 if (!haveFfmpeg && process.env.CI === 'true') throw new Error('ffmpeg and ffprobe must be installed on CI');
 
-let workspace: FixtureWorkspace;
-let head: NodeTalkingHead;
+const fixture = useFixtureHead();
 let wav: string;
 beforeAll(async () => {
-  workspace = await createFixtureWorkspace();
-  head = await openFixtureHead(workspace.bundle);
-  wav = join(workspace.directory, 'speech.wav');
+  wav = join(fixture.workspace.directory, 'speech.wav');
   await writeFile(wav, chirpWav(0.4));
-});
-afterAll(async () => {
-  await head?.dispose();
-  await workspace?.cleanup();
 });
 
 /** A fresh, empty output folder: after a failure it must still be empty (no partial or hidden file). */
 async function outputFolder(name: string): Promise<string> {
-  const folder = join(workspace.directory, name);
+  const folder = join(fixture.workspace.directory, name);
   await mkdir(folder, { recursive: true });
   return folder;
 }
 
 describe('NodeTalkingHead generate()', () => {
   it('collects frames in memory when there is no output', async () => {
-    const result = await head.generate({ image: texturedImage(100, 80), audio: chirpWav(0.12) });
+    const result = await fixture.head.generate({ image: texturedImage(100, 80), audio: chirpWav(0.12) });
     expect([result.frameCount, result.fps, result.durationSeconds]).toEqual([3, 25, 0.12]);
     expect(result.frames?.map((f) => [f.width, f.height])).toEqual([
       [100, 80],
@@ -52,7 +40,7 @@ describe('NodeTalkingHead generate()', () => {
 
   it.skipIf(!haveFfmpeg)('writes an H.264 + AAC mp4 at 25 fps with the audio file muxed in', async () => {
     const output = join(await outputFolder('video'), 'out.mp4');
-    const result = await head.generate({ image: texturedImage(120, 90), audio: wav }, { output });
+    const result = await fixture.head.generate({ image: texturedImage(120, 90), audio: wav }, { output });
     expect(result.frameCount).toBe(10);
     expect(result.sink?.files).toEqual([output]);
     const { video, audio } = await probeMedia(output, { countFrames: true });
@@ -64,7 +52,7 @@ describe('NodeTalkingHead generate()', () => {
     const folder = await outputFolder('aborted');
     const controller = new AbortController();
     const error = await rejectionOf(
-      head.generate(
+      fixture.head.generate(
         { image: texturedImage(120, 90), audio: wav },
         {
           output: join(folder, 'out.mp4'),
@@ -82,7 +70,7 @@ describe('NodeTalkingHead generate()', () => {
   it('does not start when the signal is already aborted', async () => {
     const folder = await outputFolder('pre-aborted');
     const error = await rejectionOf(
-      head.generate(
+      fixture.head.generate(
         { image: texturedImage(120, 90), audio: wav },
         { output: join(folder, 'out.mp4'), signal: AbortSignal.abort() },
       ),
@@ -93,10 +81,10 @@ describe('NodeTalkingHead generate()', () => {
 
   it('reports a missing ffmpeg as a MissingDependencyError and leaves no file', async () => {
     const folder = await outputFolder('no-ffmpeg');
-    const ffmpegPath = join(workspace.directory, 'no-such-ffmpeg');
+    const ffmpegPath = join(fixture.workspace.directory, 'no-such-ffmpeg');
     expect(existsSync(ffmpegPath)).toBe(false);
     const error = await rejectionOf(
-      head.generate(
+      fixture.head.generate(
         { image: texturedImage(120, 90), audio: wav },
         { output: join(folder, 'out.mp4'), ffmpegPath },
       ),

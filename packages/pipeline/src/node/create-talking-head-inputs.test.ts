@@ -8,35 +8,25 @@ import {
   NoFaceFoundError,
 } from '@joyvasa/core';
 import { rejectionOf } from '@joyvasa/test-utils';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   collectEvents,
   copyBundleWith,
-  createFixtureWorkspace,
-  type FixtureWorkspace,
   openFixtureHead,
+  useFixtureHead,
 } from '../../test/fixture-talking-head.js';
 import { chirp, chirpWav, flatImage, texturedImage } from '../../test/synthetic-media.js';
 import type { AnimateOptions } from '../talking-head-options.js';
-import type { NodeAudioInput, NodeImageInput, NodeTalkingHead } from './create-talking-head.js';
+import type { NodeAudioInput, NodeImageInput } from './create-talking-head.js';
 import { encodePng } from './encode-png.js';
 
-let workspace: FixtureWorkspace;
-let head: NodeTalkingHead;
-beforeAll(async () => {
-  workspace = await createFixtureWorkspace();
-  head = await openFixtureHead(workspace.bundle);
-});
-afterAll(async () => {
-  await head?.dispose();
-  await workspace?.cleanup();
-});
+const fixture = useFixtureHead();
 
 const image = texturedImage(96, 96);
 const audio = chirpWav(0.12);
 
 function run(input: { image?: NodeImageInput; audio?: NodeAudioInput }, options?: AnimateOptions) {
-  return rejectionOf(collectEvents(head.stream({ image, audio, ...input }, options)));
+  return rejectionOf(collectEvents(fixture.head.stream({ image, audio, ...input }, options)));
 }
 
 /** Expects an InvalidInputError about `input` whose message matches `message`. */
@@ -112,7 +102,11 @@ describe('createTalkingHead stream(): options out of range', () => {
 
 describe('createTalkingHead: broken bundles', () => {
   it('reports a bundle file that is missing as a ModelLoadError naming it', async () => {
-    const broken = await copyBundleWith(workspace.bundle, join(workspace.directory, 'missing-file'), {});
+    const broken = await copyBundleWith(
+      fixture.workspace.bundle,
+      join(fixture.workspace.directory, 'missing-file'),
+      {},
+    );
     await rm(join(broken, 'spade_generator.onnx'));
     const incomplete = await openFixtureHead(broken);
     try {
@@ -125,7 +119,11 @@ describe('createTalkingHead: broken bundles', () => {
   });
 
   it('reports a manifest entry pointing at the wrong file as an IntegrityError', async () => {
-    const wrong = await copyBundleWith(workspace.bundle, join(workspace.directory, 'wrong-file'), {});
+    const wrong = await copyBundleWith(
+      fixture.workspace.bundle,
+      join(fixture.workspace.directory, 'wrong-file'),
+      {},
+    );
     const path = join(wrong, 'manifest.json');
     const manifest = JSON.parse(await readFile(path, 'utf8')) as ModelManifest;
     const generator = manifest.components.spade_generator!;
@@ -145,7 +143,7 @@ describe('createTalkingHead: broken bundles', () => {
   });
 
   it('reports a folder without a manifest when the head is created', async () => {
-    const error = await rejectionOf(openFixtureHead(join(workspace.directory, 'no-such-bundle')));
+    const error = await rejectionOf(openFixtureHead(join(fixture.workspace.directory, 'no-such-bundle')));
     expect(ModelLoadError.isInstance(error), `${error.name}: ${error.message}`).toBe(true);
     expect(error.message).toMatch(/manifest\.json: the file does not exist/);
   });

@@ -1,30 +1,19 @@
 import { createTensor, type Float32Tensor, type RendererV1 } from '@joyvasa/core';
 import { rejectionOf } from '@joyvasa/test-utils';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   collectEvents,
-  createFixtureWorkspace,
-  type FixtureWorkspace,
   frameHashes,
   framesOf,
   motionOf,
   openFixtureHead,
+  useFixtureHead,
 } from '../../test/fixture-talking-head.js';
 import { chirp, chirpWav, texturedImage } from '../../test/synthetic-media.js';
 import type { TalkingHeadEvent } from '../talking-head-events.js';
-import type { NodeTalkingHead } from './create-talking-head.js';
 import { encodePng } from './encode-png.js';
 
-let workspace: FixtureWorkspace;
-let head: NodeTalkingHead;
-beforeAll(async () => {
-  workspace = await createFixtureWorkspace();
-  head = await openFixtureHead(workspace.bundle);
-});
-afterAll(async () => {
-  await head?.dispose();
-  await workspace?.cleanup();
-});
+const fixture = useFixtureHead();
 
 /** A renderer that costs nothing and counts its calls; its colour follows the driving keypoints. */
 function countingRenderer(): RendererV1 & { calls: number } {
@@ -50,7 +39,7 @@ describe('createTalkingHead stream() with the fixture bundle', () => {
   it('yields source-ready, a motion chunk, frames in order each followed by progress, then stream-end', async () => {
     // 201x151 is shrunk to even sides (200x150) as the official size limit does; 0.37 s is 9.25 frames.
     const image = await encodePng(texturedImage(201, 151));
-    const events = await collectEvents(head.stream({ image, audio: chirpWav(0.37) }));
+    const events = await collectEvents(fixture.head.stream({ image, audio: chirpWav(0.37) }));
     const types = typesOf(events);
     expect(types.slice(0, 3)).toEqual(['source-ready', 'motion-chunk', 'progress:sample-motion']);
     expect(types.slice(3, -1)).toEqual(Array.from({ length: 9 }, () => ['frame', 'progress:render']).flat());
@@ -83,7 +72,7 @@ describe('createTalkingHead stream() with the fixture bundle', () => {
     // 0.33 s at 24 kHz (resampled to 16 kHz inside): 8.25 frames → 8.
     const audio = chirpWav(0.33, 24000);
     const events = await collectEvents(
-      head.stream({ image: texturedImage(300, 240), audio }, { pasteBack: false }),
+      fixture.head.stream({ image: texturedImage(300, 240), audio }, { pasteBack: false }),
     );
     const frames = framesOf(events);
     expect(frames).toHaveLength(Math.round(0.33 * 25));
@@ -101,13 +90,16 @@ describe('createTalkingHead stream() with the fixture bundle', () => {
 
   it('gives identical frames for the same seed and different motion for another seed', async () => {
     const input = { image: texturedImage(160, 160, 3), audio: { pcm: chirp(0.2), sampleRate: 16000 } };
-    const first = await collectEvents(head.stream(input, { seed: 11 }));
-    const again = await collectEvents(head.stream(input, { seed: 11 }));
+    const first = await collectEvents(fixture.head.stream(input, { seed: 11 }));
+    const again = await collectEvents(fixture.head.stream(input, { seed: 11 }));
     expect(motionOf(again)).toEqual(motionOf(first));
     expect(frameHashes(first)).toHaveLength(5);
     expect(frameHashes(again)).toEqual(frameHashes(first));
     // Another seed: different noise, so different motion (only the motion is needed: leave after it).
-    const other = await collectEvents(head.stream(input, { seed: 12 }), (e) => e.type === 'motion-chunk');
+    const other = await collectEvents(
+      fixture.head.stream(input, { seed: 12 }),
+      (e) => e.type === 'motion-chunk',
+    );
     const [m1, m2] = [motionOf(first), motionOf(other)];
     expect(m2).toHaveLength(m1.length);
     expect(m2).not.toEqual(m1);
@@ -115,7 +107,7 @@ describe('createTalkingHead stream() with the fixture bundle', () => {
 
   it('stops rendering on break, and the same head streams again afterwards', async () => {
     const renderer = countingRenderer();
-    const counted = await openFixtureHead(workspace.bundle, { renderer });
+    const counted = await openFixtureHead(fixture.workspace.bundle, { renderer });
     try {
       const input = { image: texturedImage(128, 128), audio: chirpWav(0.6) };
       const early = await collectEvents(counted.stream(input), (e) => e.type === 'frame' && e.index === 1);
@@ -133,7 +125,7 @@ describe('createTalkingHead stream() with the fixture bundle', () => {
   });
 
   it('fails clearly when stream() is called after dispose()', async () => {
-    const disposed = await openFixtureHead(workspace.bundle);
+    const disposed = await openFixtureHead(fixture.workspace.bundle);
     await disposed.dispose();
     await disposed.dispose();
     const error = await rejectionOf(
@@ -144,7 +136,7 @@ describe('createTalkingHead stream() with the fixture bundle', () => {
 
   it('with crop: false, stretches the whole image and makes 512x512 frames (no paste-back without a crop)', async () => {
     const events = await collectEvents(
-      head.stream({ image: texturedImage(180, 120), audio: chirpWav(0.12) }, { crop: false }),
+      fixture.head.stream({ image: texturedImage(180, 120), audio: chirpWav(0.12) }, { crop: false }),
     );
     expect(events[0]).toMatchObject({ type: 'source-ready', cropMethod: 'none', facesFound: 0 });
     const frames = framesOf(events);
@@ -155,7 +147,7 @@ describe('createTalkingHead stream() with the fixture bundle', () => {
   it('crops around a given faceBox and pastes back into the source', async () => {
     const image = texturedImage(240, 200);
     const events = await collectEvents(
-      head.stream({ image, audio: chirpWav(0.12) }, { faceBox: [140, 100, 200, 160] }),
+      fixture.head.stream({ image, audio: chirpWav(0.12) }, { faceBox: [140, 100, 200, 160] }),
     );
     expect(events[0]).toMatchObject({ type: 'source-ready', cropMethod: 'face-box', facesFound: 0 });
     const frames = framesOf(events);
