@@ -124,6 +124,10 @@ class Mp4Encoding {
   readonly width: number;
   readonly height: number;
   readonly audioSeconds: number | undefined;
+  readonly #plan: EncoderPlan;
+  readonly #fps: number;
+  /** Frames from one key frame to the next. */
+  readonly #keyFrameInterval: number;
   #error: unknown;
   #encoded = 0;
   #rgbx: Uint8Array;
@@ -132,6 +136,9 @@ class Mp4Encoding {
   constructor(plan: EncoderPlan, info: FrameSinkStartInfo, channels: Float32Array[] | undefined) {
     this.width = evenSize(info.width);
     this.height = evenSize(info.height);
+    this.#plan = plan;
+    this.#fps = info.fps;
+    this.#keyFrameInterval = Math.max(1, Math.round(plan.keyFrameSeconds * info.fps));
     const audioTrack = plan.audio && channels ? plan.audio : undefined;
     this.audioSeconds = audioTrack && channels ? channels[0]!.length / audioTrack.sampleRate : undefined;
     this.frames = new AudioMatchedFrames(info.fps, this.audioSeconds);
@@ -187,35 +194,47 @@ class Mp4Encoding {
     if (this.#error) throw this.#error;
   }
 
-  async encode(frame: RgbImage, fps: number, keyFrameInterval: number): Promise<void> {
+  /** Encodes `frame` when the video still needs it (see AudioMatchedFrames); waits while the encoder is full. */
+  async write(frame: RgbImage): Promise<void> {
+    if (!this.frames.keep()) return;
     this.#lastFrame = toEvenFrame(frame);
-    await this.#encodeEven(this.#lastFrame, fps, keyFrameInterval);
+    await this.#encodeEven(this.#lastFrame);
   }
 
-  async #encodeEven(rgb: Uint8Array, fps: number, keyFrameInterval: number): Promise<void> {
+  async #encodeEven(rgb: Uint8Array): Promise<void> {
     this.check();
     const index = this.#encoded++;
     const videoFrame = new VideoFrame(toRgbx(rgb, this.width * this.height, this.#rgbx), {
       format: 'RGBX',
       codedWidth: this.width,
       codedHeight: this.height,
-      timestamp: Math.round((index * 1e6) / fps),
-      duration: Math.round(1e6 / fps),
+      timestamp: Math.round((index * 1e6) / this.#fps),
+      duration: Math.round(1e6 / this.#fps),
     });
-    this.video.encode(videoFrame, { keyFrame: index % keyFrameInterval === 0 });
+    this.video.encode(videoFrame, { keyFrame: index % this.#keyFrameInterval === 0 });
     videoFrame.close();
     await drainTo(this.video, maxQueuedFrames);
     this.check();
   }
 
-  /** Pads to the audio's length, flushes both encoders and returns the MP4 bytes. */
-  async finish(fps: number, keyFrameInterval: number): Promise<ArrayBuffer> {
-    for (let i = 0; i < this.frames.padding; i++)
-      await this.#encodeEven(this.#lastFrame!, fps, keyFrameInterval);
+  /** Pads to the audio's length, flushes both encoders and returns the MP4 with what went into it. */
+  async finish(): Promise<WebCodecsVideoSinkResult> {
+    for (let i = 0; i < this.frames.padding; i++) await this.#encodeEven(this.#lastFrame!);
     await Promise.all([this.video.flush(), this.audio?.flush()]);
     this.check();
     this.muxer.finalize();
-    return this.muxer.target.buffer;
+    const counts = this.frames.summary();
+    return {
+      ...counts,
+      durationSeconds: counts.frameCount / this.#fps,
+      files: [],
+      blob: new Blob([this.muxer.target.buffer], { type: 'video/mp4' }),
+      width: this.width,
+      height: this.height,
+      videoCodec: this.#plan.video.codec,
+      ...(this.audio && this.#plan.audio ? { audioCodec: this.#plan.audio.codec } : {}),
+      ...(this.audioSeconds !== undefined ? { audioDurationSeconds: this.audioSeconds } : {}),
+    };
   }
 
   close(): void {
@@ -244,9 +263,6 @@ export type WebCodecsVideoSink = FrameSinkV1<WebCodecsVideoSinkResult>;
  */
 export function createWebCodecsVideoSink(options: WebCodecsVideoSinkOptions = {}): WebCodecsVideoSink {
   let encoding: Mp4Encoding | undefined;
-  let fps = 25;
-  let result: Omit<WebCodecsVideoSinkResult, keyof FrameSinkResult | 'blob'> | undefined;
-  let keyFrameInterval = 50;
   const onAbort = () => void sink.abort(options.signal?.reason).catch(() => {});
 
   const base = createFrameSink({
@@ -256,23 +272,10 @@ export function createWebCodecsVideoSink(options: WebCodecsVideoSinkOptions = {}
       const source = options.audio ?? info.audio;
       const channels = source ? channelsOf(source, audioSampleRate) : undefined;
       const plan = await planEncoders(options, info, channels?.length);
-      fps = info.fps;
-      keyFrameInterval = Math.max(1, Math.round(plan.keyFrameSeconds * info.fps));
       encoding = new Mp4Encoding(plan, info, channels);
-      result = {
-        width: encoding.width,
-        height: encoding.height,
-        videoCodec: plan.video.codec,
-        ...(channels && plan.audio ? { audioCodec: plan.audio.codec } : {}),
-        framesWritten: 0,
-        framesPadded: 0,
-        framesDropped: 0,
-      };
       options.signal?.addEventListener('abort', onAbort, { once: true });
     },
-    async write(frame, _index, info) {
-      if (encoding!.frames.keep()) await encoding!.encode(frame, info.fps, keyFrameInterval);
-    },
+    write: (frame) => encoding!.write(frame),
     abort() {
       options.signal?.removeEventListener('abort', onAbort);
       encoding?.close();
@@ -289,21 +292,11 @@ export function createWebCodecsVideoSink(options: WebCodecsVideoSinkOptions = {}
         throw new InvalidInputError('frames', 'none were written; write at least one frame before finish()');
       }
       await base.finish();
-      const done = current!;
       try {
-        const bytes = await done.finish(fps, keyFrameInterval);
-        const counts = done.frames.summary();
-        return {
-          ...result!,
-          ...counts,
-          durationSeconds: counts.frameCount / fps,
-          files: [],
-          blob: new Blob([bytes], { type: 'video/mp4' }),
-          ...(done.audioSeconds !== undefined ? { audioDurationSeconds: done.audioSeconds } : {}),
-        };
+        return await current!.finish();
       } finally {
         options.signal?.removeEventListener('abort', onAbort);
-        done.close();
+        current!.close();
       }
     },
   };
