@@ -67,8 +67,9 @@ function parseRate(rate: string | undefined): number | undefined {
   return num !== undefined && den ? num / den : undefined;
 }
 
+/** The fields ffprobe gave, parsed; those it left out (or wrote as `N/A`) stay undefined. */
 function toStream(raw: RawStream): ProbedStream {
-  const fields: Record<string, string | number | undefined> = {
+  return {
     codecType: raw.codec_type,
     codecName: raw.codec_name,
     profile: raw.profile,
@@ -81,9 +82,6 @@ function toStream(raw: RawStream): ProbedStream {
     channels: raw.channels,
     duration: numberOrUndefined(raw.duration),
   };
-  return Object.fromEntries(
-    Object.entries(fields).filter(([, v]) => v !== undefined),
-  ) as unknown as ProbedStream;
 }
 
 /**
@@ -125,15 +123,13 @@ export function probeMedia(path: string, options: ProbeMediaOptions = {}): Promi
         format?: { duration?: string; size?: string };
       };
       const streams = (json.streams ?? []).map(toStream);
-      const format = Object.fromEntries(
-        Object.entries({
-          duration: numberOrUndefined(json.format?.duration),
-          size: numberOrUndefined(json.format?.size),
-        }).filter(([, v]) => v !== undefined),
-      );
+      const format = {
+        duration: numberOrUndefined(json.format?.duration),
+        size: numberOrUndefined(json.format?.size),
+      };
       const video = streams.find((s) => s.codecType === 'video');
       const audio = streams.find((s) => s.codecType === 'audio');
-      resolve({ streams, format, ...(video ? { video } : {}), ...(audio ? { audio } : {}) });
+      resolve({ streams, format, video, audio });
     });
   });
 }
