@@ -14,10 +14,18 @@ import {
   type TestPage,
 } from './browser-session.js';
 import { countOnnxOps } from './count-onnx-ops.js';
-import type { AdapterReport, Harness, JsonTensor } from './harness-protocol.js';
+import type { AdapterReport, Harness, JsonTensor, PipelineRequest } from './harness-protocol.js';
 import { parseNodePlacement } from './parse-node-placement.js';
 
 const seed = 7;
+/** The served fixture bundle on the served portrait and second of speech, on wasm. */
+const fixturePipelineOnWasm: PipelineRequest = {
+  models: '/models/fixture/',
+  image: '/inputs/portrait.png',
+  audio: '/inputs/speech.wav',
+  device: 'wasm',
+  seed,
+};
 let session: BrowserSession;
 let harness: TestPage;
 let adapter: AdapterReport;
@@ -135,13 +143,7 @@ describe('the web build in headless Chromium', () => {
 
   it('renders 25 frames of a 1 s clip on wasm, matching the Node pipeline frame for frame', async (ctx) => {
     if (session.skipReason) return ctx.skip(session.skipReason);
-    const report = await call('runPipeline', {
-      models: '/models/fixture/',
-      image: '/inputs/portrait.png',
-      audio: '/inputs/speech.wav',
-      device: 'wasm',
-      seed,
-    });
+    const report = await call('runPipeline', fixturePipelineOnWasm);
     expect(report.frameCount).toBe(25);
     expect(report.sinkFrameCount).toBe(25);
     expect(report.fps).toBe(25);
@@ -183,13 +185,7 @@ describe('the web build in headless Chromium', () => {
 
   it('encodes the talking head into an MP4 with WebCodecs (H.264 + audio) that ffprobe reads back', async (ctx) => {
     if (session.skipReason) return ctx.skip(session.skipReason);
-    const report = await call('encodeVideo', {
-      models: '/models/fixture/',
-      image: '/inputs/portrait.png',
-      audio: '/inputs/speech.wav',
-      device: 'wasm',
-      seed,
-    });
+    const report = await call('encodeVideo', fixturePipelineOnWasm);
     console.log(
       `[browser] WebCodecs MP4: ${report.videoCodec} + ${report.audioCodec}, ${report.frameCount} frames, ` +
         `${Math.round((report.mp4.length * 3) / 4 / 1024)} KiB`,
