@@ -41,6 +41,14 @@ export type {
   NoticeEvent,
   ProgressEvent,
 } from './events.js';
+export type {
+  FaceBox,
+  FaceLocation,
+  FaceLocatorV1,
+  FaceOpenness,
+  LocatedFace,
+  LocateFaceOptions,
+} from './face-locator.js';
 export { sha256Hex } from './hash.js';
 export { assertImage, type ImageLike, type RgbImage, toRgbImage } from './image.js';
 export {

@@ -1,4 +1,4 @@
-import { InvalidInputError, type RgbImage } from '@joyvasa/core';
+import { type FaceBox, InvalidInputError, type RgbImage } from '@joyvasa/core';
 import { assertPixelImage } from '../image/pixel-image.js';
 import { resizeImage } from '../image/resize-image.js';
 import { warpAffine } from '../image/warp-affine.js';
@@ -8,6 +8,9 @@ import {
   cropTransformFromRect,
   estimateCropTransform,
 } from './crop-transform.js';
+
+/** Re-exported so the crop's callers name one box type, the core contract's. */
+export type { FaceBox };
 
 /** A crop and where it came from. */
 export interface CropResult {
@@ -65,9 +68,6 @@ export function cropSource(
 function isCropTransform(value: ArrayLike<number> | CropTransform): value is CropTransform {
   return (value as CropTransform).mO2c instanceof Float64Array;
 }
-
-/** A face box `[x1, y1, x2, y2]`, pixels, as detectors report it. */
-export type FaceBox = readonly [number, number, number, number];
 
 /**
  * An upright crop around a face box, for when no landmarks exist (e.g. an animal face given by the caller):
