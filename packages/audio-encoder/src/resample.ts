@@ -31,9 +31,40 @@ export function resample(
   toRate: number,
   options: ResampleOptions = {},
 ): Float32Array {
+  const filter = createPolyphaseFilter(fromRate, toRate, options);
+  if (!filter) return pcm.slice();
+  const out = new Float32Array(filter.outputLength(pcm.length));
+  for (let k = 0; k < out.length; k++) out[k] = filter.sample(pcm, 0, k);
+  return out;
+}
+
+/**
+ * The resampling filter of {@link resample}, evaluated one output sample at a time, so a whole buffer and a
+ * stream of chunks ({@link createStreamResampler}) compute every sample the same way.
+ */
+export interface PolyphaseFilter {
+  /** Output samples for `inputLength` input samples: `ceil(inputLength · toRate / fromRate)`. */
+  outputLength(inputLength: number): number;
+  /** One past the last input sample that output `k` reads. */
+  inputEnd(k: number): number;
+  /** First input sample that output `k` reads (may be negative: zeros). */
+  inputStart(k: number): number;
+  /**
+   * Output sample `k` from `buffer`, which holds input samples from index `bufferStart` on; samples outside
+   * it count as zeros, which is right at the edges of the whole input.
+   */
+  sample(buffer: Float32Array, bufferStart: number, k: number): number;
+}
+
+/** Checks the rates and options and designs the filter; undefined for equal rates (nothing to do). */
+export function createPolyphaseFilter(
+  fromRate: number,
+  toRate: number,
+  options: ResampleOptions = {},
+): PolyphaseFilter | undefined {
   checkRate('fromRate', fromRate);
   checkRate('toRate', toRate);
-  if (fromRate === toRate) return pcm.slice();
+  if (fromRate === toRate) return undefined;
   const passbandEnd = options.passbandEnd ?? 0.91;
   const attenuation = options.stopbandAttenuationDb ?? 120;
   if (!(passbandEnd > 0 && passbandEnd < 1)) {
@@ -43,19 +74,33 @@ export function resample(
     throw new InvalidInputError('options.stopbandAttenuationDb', `must lie in [40, 180], got ${attenuation}`);
   }
   const ratio = reduceRatio(fromRate, toRate);
-  const outLength = ratio
-    ? Math.ceil((pcm.length * ratio.up) / ratio.down)
-    : Math.ceil((pcm.length * toRate) / fromRate);
   const kernel = designKernel(fromRate, toRate, passbandEnd, attenuation);
-  const out = new Float32Array(outLength);
-  if (ratio && ratio.up <= maxExactPhases) {
-    const table = buildPhaseTable(kernel, ratio.up);
-    runExact(pcm, out, table, kernel.halfTaps, ratio.up, ratio.down);
-  } else {
-    const table = buildPhaseTable(kernel, interpolatedPhases, true);
-    runInterpolated(pcm, out, table, kernel.halfTaps, fromRate / toRate);
-  }
-  return out;
+  const { halfTaps } = kernel;
+  const taps = 2 * halfTaps + 1;
+  const exact = ratio !== undefined && ratio.up <= maxExactPhases;
+  const table = exact ? buildPhaseTable(kernel, ratio.up) : buildPhaseTable(kernel, interpolatedPhases, true);
+  const step = fromRate / toRate;
+  // Integer arithmetic for exact ratios: k · down stays far below 2^53 for days of audio.
+  const centre = exact
+    ? (k: number) => Math.floor((k * ratio.down) / ratio.up)
+    : (k: number) => Math.floor(k * step);
+  return {
+    outputLength: (n) =>
+      ratio ? Math.ceil((n * ratio.up) / ratio.down) : Math.ceil((n * toRate) / fromRate),
+    inputStart: (k) => centre(k) - halfTaps,
+    inputEnd: (k) => centre(k) + halfTaps + 1,
+    sample(buffer, bufferStart, k) {
+      const start = centre(k) - halfTaps - bufferStart;
+      if (exact) return dot(buffer, start, table, ((k * ratio.down) % ratio.up) * taps, taps);
+      const t = k * step;
+      const position = (t - Math.floor(t)) * interpolatedPhases;
+      const phase = Math.min(Math.floor(position), interpolatedPhases - 1);
+      const weight = position - phase;
+      const a = dot(buffer, start, table, phase * taps, taps);
+      const b = dot(buffer, start, table, (phase + 1) * taps, taps);
+      return a + (b - a) * weight;
+    },
+  };
 }
 
 function checkRate(name: string, rate: number): void {
@@ -155,49 +200,4 @@ function dot(pcm: Float32Array, start: number, table: Float64Array, row: number,
   const to = Math.min(taps, pcm.length - start);
   for (let j = from; j < to; j++) acc += pcm[start + j]! * table[row + j]!;
   return acc;
-}
-
-function runExact(
-  pcm: Float32Array,
-  out: Float32Array,
-  table: Float64Array,
-  halfTaps: number,
-  up: number,
-  down: number,
-): void {
-  const taps = 2 * halfTaps + 1;
-  const whole = Math.floor(down / up);
-  const rest = down % up;
-  let index = 0;
-  let phase = 0;
-  for (let k = 0; k < out.length; k++) {
-    out[k] = dot(pcm, index - halfTaps, table, phase * taps, taps);
-    index += whole;
-    phase += rest;
-    if (phase >= up) {
-      phase -= up;
-      index += 1;
-    }
-  }
-}
-
-function runInterpolated(
-  pcm: Float32Array,
-  out: Float32Array,
-  table: Float64Array,
-  halfTaps: number,
-  step: number,
-): void {
-  const taps = 2 * halfTaps + 1;
-  for (let k = 0; k < out.length; k++) {
-    const t = k * step;
-    const index = Math.floor(t);
-    const position = (t - index) * interpolatedPhases;
-    const phase = Math.min(Math.floor(position), interpolatedPhases - 1);
-    const weight = position - phase;
-    const start = index - halfTaps;
-    const a = dot(pcm, start, table, phase * taps, taps);
-    const b = dot(pcm, start, table, (phase + 1) * taps, taps);
-    out[k] = a + (b - a) * weight;
-  }
 }
