@@ -1,5 +1,11 @@
 export { type AudioProjection, createAudioProjection } from './audio/audio-projection.js';
 export {
+  type AssembledWindow,
+  type AudioWindowAssembler,
+  type AudioWindowAssemblerOptions,
+  createAudioWindowAssembler,
+} from './audio/audio-window-assembler.js';
+export {
   type AudioPadMode,
   type AudioWindowOptions,
   type AudioWindowPlan,
@@ -8,6 +14,7 @@ export {
   windowSamples,
 } from './audio/audio-window-plan.js';
 export { encodeAudioWindows } from './audio/encode-audio-windows.js';
+export { type StreamedAudioWindows, streamAudioWindows } from './audio/stream-audio-windows.js';
 export * from './bundle/index.js';
 export { applyGuidance, defaultCfgScale } from './denoiser/guidance.js';
 export { createOnnxDenoiser, type OnnxDenoiserOptions } from './denoiser/onnx-denoiser.js';

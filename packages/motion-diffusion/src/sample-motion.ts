@@ -8,6 +8,7 @@ import {
 } from '@joyvasa/core';
 import { type AudioPadMode, keptFrames, planAudioWindows } from './audio/audio-window-plan.js';
 import { assertPcm, encodeAudioWindows } from './audio/encode-audio-windows.js';
+import { streamAudioWindows } from './audio/stream-audio-windows.js';
 import {
   denormaliseMotion,
   type MotionFrame,
@@ -22,6 +23,18 @@ import { type SampleWindowsOptions, sampleWindows } from './sample-windows.js';
 export interface SampleMotionOptions extends Omit<SampleWindowsOptions, 'audioWindows' | 'windowCount'> {
   /** Mono PCM at 16 kHz in [-1, 1]; needs `audioEncoder`. */
   readonly pcm?: Float32Array;
+  /**
+   * Instead of `pcm`: mono 16 kHz PCM that arrives in chunks (needs `audioEncoder`). Each window is encoded
+   * and sampled as soon as its audio is in; the motion equals that of `pcm` holding the whole audio.
+   */
+  readonly pcmStream?: AsyncIterable<Float32Array>;
+  /**
+   * With `pcmStream`: frames of a window's audio awaited before it is sampled, 1 … windowFrames (default
+   * all: exact). Fewer start each window earlier with the rest of its audio padded, as the clip's last
+   * window is: lower latency, approximate motion (chunks say `approximate`). A window sampled before the
+   * stream's end is known keeps all its frames, so the last one may run up to a window past the clip.
+   */
+  readonly lookaheadFrames?: number;
   /** Encodes each 4-second window (HuBERT for the released model). */
   readonly audioEncoder?: AudioEncoderV1;
   /**
@@ -45,6 +58,7 @@ export interface SampleMotionOptions extends Omit<SampleWindowsOptions, 'audioWi
 export interface MotionChunk {
   /** 0-based window index. */
   readonly index: number;
+  /** Windows of the clip; 0 while a stream's end is not known yet. */
   readonly windowCount: number;
   /** Index of `frames[0]` in the whole clip. */
   readonly startFrame: number;
@@ -54,12 +68,15 @@ export interface MotionChunk {
   readonly normalised: Float32Tensor;
   /** The PRNG seed used, unless noise was injected. */
   readonly seed?: number;
+  /** True when the window was sampled before all of its audio had arrived (`lookaheadFrames`). */
+  readonly approximate?: boolean;
 }
 
 interface AudioSource {
   readonly windows: AsyncIterable<Float32Tensor> | Iterable<Float32Tensor>;
-  readonly windowCount: number;
+  windowCount(): number;
   keep(index: number): number;
+  approximate?(index: number): boolean;
 }
 
 function featureWindows(features: Float32Tensor, windowFrames: number, frameCount?: number): AudioSource {
@@ -85,24 +102,28 @@ function featureWindows(features: Float32Tensor, windowFrames: number, frameCoun
     createTensor('float32', [windowFrames, width], features.data.subarray(i * size, (i + 1) * size)),
   );
   const keep = (i: number) => (i < windowCount - 1 ? windowFrames : frames - i * windowFrames);
-  return { windows, windowCount, keep };
+  return { windows, windowCount: () => windowCount, keep };
 }
 
 function audioSource(options: SampleMotionOptions): AudioSource {
   const { windowFrames } = options.denoiser.config;
   if (options.audioFeatures) return featureWindows(options.audioFeatures, windowFrames, options.frameCount);
-  assertPcm(options.pcm);
   if (!options.audioEncoder) {
     throw new InvalidInputError('audioEncoder', 'pcm needs an audio encoder (or pass audioFeatures instead)');
   }
-  const plan = planAudioWindows(options.pcm.length, {
-    windowFrames,
-    fps: options.fps ?? 25,
-    padMode: options.padMode ?? 'zero',
-  });
+  const windowOptions = { windowFrames, fps: options.fps ?? 25, padMode: options.padMode ?? 'zero' } as const;
+  if (options.pcmStream) {
+    return streamAudioWindows(options.pcmStream, options.audioEncoder, {
+      ...windowOptions,
+      ...(options.lookaheadFrames !== undefined ? { lookaheadFrames: options.lookaheadFrames } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  }
+  assertPcm(options.pcm);
+  const plan = planAudioWindows(options.pcm.length, windowOptions);
   return {
     windows: encodeAudioWindows(options.pcm, plan, options.audioEncoder, options.signal),
-    windowCount: plan.windowCount,
+    windowCount: () => plan.windowCount,
     keep: (index) => keptFrames(plan, index),
   };
 }
@@ -128,7 +149,7 @@ export async function* sampleMotion(options: SampleMotionOptions): AsyncGenerato
   const windows = sampleWindows({
     ...options,
     audioWindows: source.windows,
-    windowCount: source.windowCount,
+    windowCount: source.windowCount(),
   });
   for await (const window of windows) {
     const kept = source.keep(window.index);
@@ -139,11 +160,12 @@ export async function* sampleMotion(options: SampleMotionOptions): AsyncGenerato
     });
     yield {
       index: window.index,
-      windowCount: source.windowCount,
+      windowCount: source.windowCount(),
       startFrame,
       frames,
       normalised: createTensor('float32', [kept, motionVectorLength], normalised),
       ...(window.seed !== undefined ? { seed: window.seed } : {}),
+      ...(source.approximate?.(window.index) ? { approximate: true } : {}),
     };
     startFrame += kept;
   }

@@ -116,25 +116,35 @@ export function keptFrames(plan: AudioWindowPlan, index: number): number {
 
 /**
  * The samples of window `index`: silence + audio + silence + padding, cut to `[index·64000, (index+1)·64000)`.
- * Only that window is materialised, so long audio is never copied whole.
+ * Only that window is materialised, so long audio is never copied whole. `pcm` may be the tail of the
+ * input from sample `pcmStart` on (a stream keeps only what its next windows read); it must reach the
+ * input's end, and hold every sample of the window that lies in the input.
  */
-export function windowSamples(pcm: Float32Array, plan: AudioWindowPlan, index: number): Float32Array {
-  if (pcm.length !== plan.inputSamples) {
+export function windowSamples(
+  pcm: Float32Array,
+  plan: AudioWindowPlan,
+  index: number,
+  pcmStart = 0,
+): Float32Array {
+  if (pcmStart + pcm.length !== plan.inputSamples) {
     throw new InvalidInputError(
       'audio',
-      `${pcm.length} samples, but the plan was made for ${plan.inputSamples}`,
+      `${pcmStart + pcm.length} samples, but the plan was made for ${plan.inputSamples}`,
     );
   }
   const out = new Float32Array(plan.windowSamples);
   const start = index * plan.windowSamples;
-  // In padded coordinates the caller's audio spans [leading, leading + N); padding follows N'.
-  const audioStart = plan.leadingSilence;
-  const from = Math.max(start, audioStart);
+  // In padded coordinates the held audio spans [leading + pcmStart, leading + N); padding follows N'.
+  const audioStart = plan.leadingSilence + pcmStart;
+  const from = Math.max(start, plan.leadingSilence);
   const to = Math.min(start + plan.windowSamples, audioStart + pcm.length);
+  if (to > from && from < audioStart) {
+    throw new InvalidInputError('audio', `window ${index} reads samples before the held ${pcmStart}`);
+  }
   if (to > from) out.set(pcm.subarray(from - audioStart, to - audioStart), from - start);
   if (plan.padMode === 'replicate' && plan.padSamples > 0) {
     // The last sample of the silence-padded audio: zero whenever there is trailing silence.
-    const last = plan.trailingSilence > 0 ? 0 : pcm[pcm.length - 1]!;
+    const last = plan.trailingSilence > 0 ? 0 : (pcm[pcm.length - 1] ?? 0);
     const padFrom = Math.max(start, plan.paddedSamples);
     for (let i = padFrom; i < start + plan.windowSamples; i++) out[i - start] = last;
   }
