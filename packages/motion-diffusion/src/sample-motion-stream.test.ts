@@ -111,7 +111,7 @@ describe('sampleMotion from a PCM stream', () => {
       }
     }
     const seenAt: number[] = [];
-    for await (const chunk of sampleMotion(options({ pcmStream: tracked() }))) seenAt.push(sent);
+    for await (const _chunk of sampleMotion(options({ pcmStream: tracked() }))) seenAt.push(sent);
     // Window i needs (i + 1)·5120 − 1280 samples; it comes before one more chunk than that is read.
     seenAt.slice(0, 3).forEach((at, i) => {
       expect(at).toBeGreaterThanOrEqual((i + 1) * 5120 - 1280);
@@ -146,7 +146,7 @@ describe('createAudioWindowAssembler', () => {
     expect(windows.length).toBe(plan.windowCount - 1);
     windows.push(...assembler.end());
     expect(windows.map((w) => w.index)).toEqual([...Array(plan.windowCount).keys()]);
-    windows.forEach((window, i) => expect(window.samples).toEqual(windowSamples(pcm, plan, i)));
+    for (const window of windows) expect(window.samples).toEqual(windowSamples(pcm, plan, window.index));
     expect(windows.every((w) => !w.approximate)).toBe(true);
     expect(() => assembler.push(new Float32Array(1))).toThrow(/after the end/);
   });
