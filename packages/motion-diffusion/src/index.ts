@@ -16,7 +16,13 @@ export {
 export { encodeAudioWindows } from './audio/encode-audio-windows.js';
 export { type StreamedAudioWindows, streamAudioWindows } from './audio/stream-audio-windows.js';
 export * from './bundle/index.js';
-export { applyGuidance, defaultCfgScale } from './denoiser/guidance.js';
+export {
+  applyGuidance,
+  type ClassifierFreeGuidance,
+  createClassifierFreeGuidance,
+  defaultCfgScale,
+  type GuidanceState,
+} from './denoiser/classifier-free-guidance.js';
 export { createOnnxDenoiser, type OnnxDenoiserOptions } from './denoiser/onnx-denoiser.js';
 export { type MotionFrame, motionVectorLength } from './motion/motion-frame.js';
 export { type MotionTemplate, motionTemplateFromStats } from './motion/motion-template.js';

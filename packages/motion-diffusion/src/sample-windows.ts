@@ -1,6 +1,5 @@
 import {
   createTensor,
-  type DenoiseInput,
   type DenoiserV1,
   type Float32Tensor,
   type ProgressEvent,
@@ -8,9 +7,14 @@ import {
   throwIfAborted,
 } from '@joyvasa/core';
 import type { AudioProjection } from './audio/audio-projection.js';
-import { applyGuidance, defaultCfgScale } from './denoiser/guidance.js';
-import type { NoiseSource } from './random/noise-source.js';
-import { type MotionStartFeatures, prepareSampling, projectWindow } from './sampling-setup.js';
+import { createClassifierFreeGuidance, defaultCfgScale } from './denoiser/classifier-free-guidance.js';
+import { type NoiseSource, resolveNoise } from './random/noise-source.js';
+import {
+  checkSchedule,
+  checkStartFeatures,
+  type MotionStartFeatures,
+  projectWindow,
+} from './sampling-setup.js';
 
 /** Options of {@link sampleWindows}. */
 export interface SampleWindowsOptions {
@@ -63,31 +67,41 @@ export interface SampledWindow {
  * 2: entry 0 with the null audio feature, entry 1 with the real one, same x, step and context.
  */
 export async function* sampleWindows(options: SampleWindowsOptions): AsyncGenerator<SampledWindow> {
-  const run = prepareSampling(options);
   const { denoiser, scheduler, signal } = options;
-  const { windowFrames, contextFrames, motionDim, audioDim } = denoiser.config;
+  const config = denoiser.config;
+  const { windowFrames, contextFrames, motionDim, audioDim } = config;
+  checkSchedule(config, scheduler);
+  const start = checkStartFeatures(options.startFeatures, config);
+  const guidance = createClassifierFreeGuidance(config, start.nullAudio, options.cfgScale ?? defaultCfgScale);
+  const { seed, noise } = resolveNoise(options);
+  const totalCalls = (options.windowCount ?? 0) * scheduler.timesteps.length;
   const sampleDims = [1, windowFrames, motionDim];
-  let previousMotion = run.startMotion;
-  let previousAudio = run.startAudio;
+  let previousMotion = start.startMotion;
+  let previousAudio = start.startAudio;
   let initial: Float32Array | undefined;
   let draw = 1;
   let completed = 0;
   let index = 0;
   for await (const features of options.audioWindows) {
     throwIfAborted(signal);
-    const audio = await projectWindow(options.projection, features, denoiser.config, index, signal);
-    initial ??= run.noise(sampleDims, draw++);
-    const conditioning = run.conditioning(audio.data, previousMotion, previousAudio);
+    const audio = await projectWindow(options.projection, features, config, index, signal);
+    initial ??= noise(sampleDims, draw++);
     let sample = initial;
     for (const timestep of scheduler.timesteps) {
-      const noise = scheduler.needsNoise(timestep) ? run.noise(sampleDims, draw++) : undefined;
+      const stepNoise = scheduler.needsNoise(timestep) ? noise(sampleDims, draw++) : undefined;
       throwIfAborted(signal);
-      const input: DenoiseInput = { ...conditioning, ...run.stepInputs(sample, timestep) };
+      // Unconditional and conditional in one batch, one denoiser call, then split and combined.
+      const input = guidance.batch({ sample, timestep, audio: audio.data, previousMotion, previousAudio });
       const output = await denoiser.denoise(input, signal ? { signal } : {});
-      const predictedOriginal = applyGuidance(output, run.cfgScale, windowFrames);
-      sample = scheduler.step({ predictedOriginal, sample, timestep, ...(noise ? { noise } : {}) });
+      const predictedOriginal = guidance.combine(output);
+      sample = scheduler.step({
+        predictedOriginal,
+        sample,
+        timestep,
+        ...(stepNoise ? { noise: stepNoise } : {}),
+      });
       completed++;
-      options.onProgress?.({ type: 'progress', stage: 'motion', completed, total: run.totalCalls });
+      options.onProgress?.({ type: 'progress', stage: 'motion', completed, total: totalCalls });
     }
     // Copied before yielding, so a consumer that edits the window cannot change the next one's context.
     previousMotion = sample.slice((windowFrames - contextFrames) * motionDim);
@@ -96,7 +110,7 @@ export async function* sampleWindows(options: SampleWindowsOptions): AsyncGenera
       index,
       motion: createTensor('float32', [windowFrames, motionDim], sample),
       audio,
-      ...(run.seed !== undefined ? { seed: run.seed } : {}),
+      ...(seed !== undefined ? { seed } : {}),
     };
     index++;
   }

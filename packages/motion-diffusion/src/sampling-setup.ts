@@ -8,9 +8,6 @@ import {
   tensorSize,
 } from '@joyvasa/core';
 import type { AudioProjection } from './audio/audio-projection.js';
-import { assertCfgScale, createGuidanceBatch, defaultCfgScale } from './denoiser/guidance.js';
-import { resolveNoise } from './random/noise-source.js';
-import type { SampleWindowsOptions } from './sample-windows.js';
 
 /** The checkpoint's learned features (`start_motion_feat`, `start_audio_feat`, `null_audio_feat`). */
 export interface MotionStartFeatures {
@@ -21,11 +18,6 @@ export interface MotionStartFeatures {
   /** The guidance null token, [1, 1, audioDim] (or [audioDim]). */
   readonly nullAudio: Float32Tensor;
 }
-
-type SetupOptions = Pick<
-  SampleWindowsOptions,
-  'denoiser' | 'scheduler' | 'startFeatures' | 'cfgScale' | 'seed' | 'noise' | 'windowCount'
->;
 
 function startFeature(name: string, tensor: Float32Tensor, length: number): Float32Array {
   if (tensor?.type !== 'float32' || tensor.data.length !== length || tensorSize(tensor.dims) !== length) {
@@ -38,7 +30,18 @@ function startFeature(name: string, tensor: Float32Tensor, length: number): Floa
   return tensor.data;
 }
 
-function checkConfig(config: DenoiserConfig, scheduler: SchedulerV1): void {
+/** Checks the learned features against the denoiser's sizes and returns their values. */
+export function checkStartFeatures(features: MotionStartFeatures, config: DenoiserConfig) {
+  const { contextFrames, motionDim, audioDim } = config;
+  return {
+    startMotion: startFeature('startMotion', features?.startMotion, contextFrames * motionDim),
+    startAudio: startFeature('startAudio', features?.startAudio, contextFrames * audioDim),
+    nullAudio: startFeature('nullAudio', features?.nullAudio, audioDim),
+  };
+}
+
+/** Checks that the window sizes and the scheduler's timesteps fit the denoiser. */
+export function checkSchedule(config: DenoiserConfig, scheduler: SchedulerV1): void {
   const { windowFrames, contextFrames, trainSteps } = config;
   if (!(contextFrames >= 1 && contextFrames <= windowFrames)) {
     throw new InvalidInputError(
@@ -54,25 +57,6 @@ function checkConfig(config: DenoiserConfig, scheduler: SchedulerV1): void {
         'create the scheduler with the denoiser’s trainSteps',
     );
   }
-}
-
-/** Everything the loop of `sampleWindows` needs, checked once before the first denoiser call. */
-export function prepareSampling(options: SetupOptions) {
-  const { denoiser, scheduler, startFeatures } = options;
-  const config = denoiser.config;
-  const { contextFrames, motionDim, audioDim } = config;
-  checkConfig(config, scheduler);
-  const cfgScale = options.cfgScale ?? defaultCfgScale;
-  assertCfgScale(cfgScale);
-  const nullAudio = startFeature('nullAudio', startFeatures?.nullAudio, audioDim);
-  return {
-    ...resolveNoise(options),
-    ...createGuidanceBatch(config, nullAudio, cfgScale),
-    cfgScale,
-    startMotion: startFeature('startMotion', startFeatures?.startMotion, contextFrames * motionDim),
-    startAudio: startFeature('startAudio', startFeatures?.startAudio, contextFrames * audioDim),
-    totalCalls: (options.windowCount ?? 0) * scheduler.timesteps.length,
-  };
 }
 
 /** Checks one window of encoder features and projects it: [windowFrames, featureDim] → [windowFrames, audioDim]. */

@@ -46,43 +46,63 @@ export function applyGuidance(output: Float32Tensor, scale: number, windowFrames
   return out;
 }
 
+/** What one denoiser call conditions on: the noisy sample, its step, the window's audio and the context. */
+export interface GuidanceState {
+  /** x_t, [windowFrames · motionDim]. */
+  readonly sample: Float32Array;
+  readonly timestep: number;
+  /** The window's projected audio features, [windowFrames · audioDim]. */
+  readonly audio: Float32Array;
+  /** Clean motion of the context frames, [contextFrames · motionDim]. */
+  readonly previousMotion: Float32Array;
+  /** Projected audio of the context frames, [contextFrames · audioDim]. */
+  readonly previousAudio: Float32Array;
+}
+
+/** Classifier-free guidance for one run: {@link createClassifierFreeGuidance}. */
+export interface ClassifierFreeGuidance {
+  /** The scale s of `x̂0 = u + s·(c − u)`. */
+  readonly scale: number;
+  /** Concatenates the unconditional and the conditional input into one denoiser batch. */
+  batch(state: GuidanceState): DenoiseInput;
+  /** Splits the denoiser's output into u and c and combines them: x̂0, [windowFrames · motionDim]. */
+  combine(output: Float32Tensor): Float32Array;
+}
+
 /**
- * Builds the denoiser's guidance batch: entry 0 with the null audio token broadcast over the window,
- * entry 1 with the real audio; both with the same sample, step and context. With s = 1 only the
- * conditional entry is built (u + 1·(c − u) = c), halving the work.
+ * Classifier-free guidance as the official sampler does it: entry 0 of the batch is unconditional (the
+ * null audio token broadcast over the window), entry 1 conditional (the real audio), both with the same
+ * x_t, step and context. With s = 1 only the conditional entry is run (u + 1·(c − u) = c), halving the work.
  */
-export function createGuidanceBatch(config: DenoiserConfig, nullAudio: Float32Array, cfgScale: number) {
+export function createClassifierFreeGuidance(
+  config: DenoiserConfig,
+  nullAudio: Float32Array,
+  scale: number,
+): ClassifierFreeGuidance {
+  assertCfgScale(scale);
   const { windowFrames, contextFrames, motionDim, audioDim } = config;
-  const entries = cfgScale === 1 ? 1 : 2;
+  const entries = scale === 1 ? 1 : 2;
   const repeat = (values: Float32Array, dims: readonly number[]) => {
     const out = new Float32Array(values.length * entries);
     for (let e = 0; e < entries; e++) out.set(values, e * values.length);
     return createTensor('float32', [entries, ...dims], out);
   };
   return {
-    /** The inputs fixed for a window: [null, real] audio and the shared context. */
-    conditioning(
-      audio: Float32Array,
-      previousMotion: Float32Array,
-      previousAudio: Float32Array,
-    ): Pick<DenoiseInput, 'audio' | 'previousMotion' | 'previousAudio'> {
-      const batched = new Float32Array(entries * windowFrames * audioDim);
+    scale,
+    batch(state) {
+      const audio = new Float32Array(entries * windowFrames * audioDim);
       if (entries === 2) {
-        for (let frame = 0; frame < windowFrames; frame++) batched.set(nullAudio, frame * audioDim);
+        for (let frame = 0; frame < windowFrames; frame++) audio.set(nullAudio, frame * audioDim);
       }
-      batched.set(audio, (entries - 1) * windowFrames * audioDim);
+      audio.set(state.audio, (entries - 1) * windowFrames * audioDim);
       return {
-        audio: createTensor('float32', [entries, windowFrames, audioDim], batched),
-        previousMotion: repeat(previousMotion, [contextFrames, motionDim]),
-        previousAudio: repeat(previousAudio, [contextFrames, audioDim]),
+        sample: repeat(state.sample, [windowFrames, motionDim]),
+        timestep: createTensor('int64', [entries], new BigInt64Array(entries).fill(BigInt(state.timestep))),
+        audio: createTensor('float32', [entries, windowFrames, audioDim], audio),
+        previousMotion: repeat(state.previousMotion, [contextFrames, motionDim]),
+        previousAudio: repeat(state.previousAudio, [contextFrames, audioDim]),
       };
     },
-    /** The per-step inputs: the same x_t and t for every entry. */
-    stepInputs(sample: Float32Array, timestep: number): Pick<DenoiseInput, 'sample' | 'timestep'> {
-      return {
-        sample: repeat(sample, [windowFrames, motionDim]),
-        timestep: createTensor('int64', [entries], new BigInt64Array(entries).fill(BigInt(timestep))),
-      };
-    },
+    combine: (output) => applyGuidance(output, scale, windowFrames),
   };
 }
