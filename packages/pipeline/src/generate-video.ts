@@ -1,4 +1,5 @@
-import type { RgbImage } from '@joyvasa/core';
+import { type AudioStreamInput, isAudioStreamInput } from '@joyvasa/audio-encoder';
+import { InvalidInputError, type RgbImage } from '@joyvasa/core';
 import type { FrameSinkResult, FrameSinkV1, SinkAudio } from './frame-sink.js';
 import type { AnimateInput, TalkingHead } from './talking-head.js';
 import type { TalkingHeadEvent } from './talking-head-events.js';
@@ -85,4 +86,16 @@ export async function collectTalkingHead<SinkResult extends FrameSinkResult = Fr
     await sink?.abort(error);
     throw error;
   }
+}
+
+/** The audio of a `generate()` call, which needs it whole (the sink muxes the track in). */
+export function wholeAudio<AudioInput>(audio: AudioInput | AudioStreamInput): AudioInput {
+  if (isAudioStreamInput(audio)) {
+    throw new InvalidInputError(
+      'audio',
+      'generate() needs the whole audio for the video file; animate an audio stream with stream() ' +
+        '(frames as they are made) or a live sink (docs/guide/live.md)',
+    );
+  }
+  return audio;
 }

@@ -71,13 +71,28 @@ export interface AnimateOptions {
   readonly drivingMultiplier?: number;
   /** Which parts move. Default `'all'`. */
   readonly region?: AnimationRegion;
+  /**
+   * Audio streams only: seconds of a window's audio awaited before it is sampled (up to 4, one window). By
+   * default a window waits for all of its audio, which makes the motion exactly that of the whole audio
+   * and costs one window (4 s) of latency; a shorter lookahead samples each window that much after its
+   * start, its future padded with silence: lower latency, approximate motion (docs/guide/live.md).
+   */
+  readonly lookahead?: number;
+  /**
+   * Audio streams only: the longest wait for the next chunk, in ms, before the run fails with an
+   * `AudioStreamError` (`stalled`). Default: wait for ever (a microphone may be quiet and still open).
+   */
+  readonly idleTimeoutMs?: number;
   /** Stops the work and frees its resources. */
   readonly signal?: AbortSignal;
 }
 
+/** Options that stay unset unless given. */
+type UnsetByDefault = 'faceBox' | 'faceKeypoints' | 'signal' | 'lookahead' | 'idleTimeoutMs';
+
 /** The effective options of one run. */
-export type ResolvedAnimateOptions = Required<Omit<AnimateOptions, 'faceBox' | 'faceKeypoints' | 'signal'>> &
-  Pick<AnimateOptions, 'faceBox' | 'faceKeypoints' | 'signal'>;
+export type ResolvedAnimateOptions = Required<Omit<AnimateOptions, UnsetByDefault>> &
+  Pick<AnimateOptions, UnsetByDefault>;
 
 /** Fills in defaults and rejects values that cannot work, naming the option. */
 export function resolveAnimateOptions(options: AnimateOptions = {}): ResolvedAnimateOptions {
@@ -97,7 +112,10 @@ export function resolveAnimateOptions(options: AnimateOptions = {}): ResolvedAni
     ...(options.faceBox ? { faceBox: options.faceBox } : {}),
     ...(options.faceKeypoints ? { faceKeypoints: options.faceKeypoints } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.lookahead !== undefined ? { lookahead: options.lookahead } : {}),
+    ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
   };
+  checkLiveOptions(resolved);
   if (!Number.isFinite(resolved.cfgScale) || resolved.cfgScale < 0 || resolved.cfgScale > 20) {
     throw new InvalidInputError(
       'options.cfgScale',
@@ -148,4 +166,20 @@ export function resolveAnimateOptions(options: AnimateOptions = {}): ResolvedAni
     }
   }
   return resolved;
+}
+
+function checkLiveOptions(options: Pick<AnimateOptions, 'lookahead' | 'idleTimeoutMs'>): void {
+  const { lookahead, idleTimeoutMs } = options;
+  if (lookahead !== undefined && !(Number.isFinite(lookahead) && lookahead > 0 && lookahead <= 4)) {
+    throw new InvalidInputError(
+      'options.lookahead',
+      `must be seconds in (0, 4] (4 is one whole window, the exact path), got ${lookahead}`,
+    );
+  }
+  if (idleTimeoutMs !== undefined && !(idleTimeoutMs > 0)) {
+    throw new InvalidInputError(
+      'options.idleTimeoutMs',
+      `must be a positive number of ms, got ${idleTimeoutMs}`,
+    );
+  }
 }

@@ -1,4 +1,4 @@
-import { loadAudioEncoder } from '@joyvasa/audio-encoder';
+import { type AudioStreamInput, isAudioStreamInput, loadAudioEncoder } from '@joyvasa/audio-encoder';
 import {
   type AudioEncoderV1,
   type BackendV1,
@@ -15,13 +15,17 @@ import {
   createDdimScheduler,
   createDdpmScheduler,
   loadMotionGenerator,
+  type MotionChunk,
   type MotionGenerator,
   sampleMotion,
 } from '@joyvasa/motion-diffusion';
+import { type FrameBudget, fixedFrameBudget, liveFrameBudget } from './frame-budget.js';
+import { type LiveAudio, openLiveAudio } from './live-audio.js';
 import { prepareSource } from './prepare-source.js';
 import type { TalkingHeadEvent } from './talking-head-events.js';
 import {
   type AnimateOptions,
+  type ResolvedAnimateOptions,
   resolveAnimateOptions,
   type TalkingHeadOptions,
 } from './talking-head-options.js';
@@ -36,10 +40,13 @@ export interface PipelinePlatform<ImageInput, AudioInput> {
   ): Promise<{ pcm: Float32Array; durationSeconds: number }>;
 }
 
-/** One animation's inputs. */
+/**
+ * One animation's inputs. `audio` is what the platform decodes (a file, bytes, PCM) or, in `stream()`, an
+ * {@link AudioStreamInput}: PCM chunks animated as they arrive.
+ */
 export interface AnimateInput<ImageInput, AudioInput> {
   readonly image: ImageInput;
-  readonly audio: AudioInput;
+  readonly audio: AudioInput | AudioStreamInput;
 }
 
 /** A loaded talking-head pipeline. Reuse it for many animations; `dispose` frees its models. */
@@ -47,8 +54,11 @@ export interface TalkingHead<ImageInput, AudioInput> {
   readonly manifest: ModelManifest;
   /**
    * Animates an image from speech as a stream of events: `source-ready`, `motion-chunk` (each sampled
-   * window), `frame` (each finished frame, in order), `progress`, and `stream-end`. Breaking out of the loop
-   * or aborting the signal stops the work and frees what the run holds.
+   * window), `frame` (each finished frame, in order, with its presentation time), `progress`, and
+   * `stream-end`. With an audio stream, each window is sampled as soon as its audio is in and each frame is
+   * rendered once the audio reaches it; the motion equals that of the whole audio (unless `lookahead`).
+   * Breaking out of the loop or aborting the signal stops the work, closes the audio stream and frees what
+   * the run holds.
    */
   stream(
     input: AnimateInput<ImageInput, AudioInput>,
@@ -61,6 +71,78 @@ interface LoadedModels {
   liveportrait?: Promise<LivePortraitModels>;
   audioEncoder?: Promise<AudioEncoderV1>;
   motion: Map<'legacy' | 'fixed', Promise<MotionGenerator>>;
+}
+
+type PreparedSource = Awaited<ReturnType<typeof prepareSource>>;
+
+function createScheduler(sampler: ResolvedAnimateOptions['sampler'], generator: MotionGenerator) {
+  const trainSteps = generator.config.diffusionSteps;
+  return sampler === 'ddpm'
+    ? createDdpmScheduler({ trainSteps })
+    : createDdimScheduler({ trainSteps }, { steps: sampler.ddim });
+}
+
+/** The sampler's audio: the whole PCM, or the live stream (with its lookahead in frames, when set). */
+function motionAudio(
+  live: LiveAudio | undefined,
+  pcm: Float32Array | undefined,
+  lookahead: number | undefined,
+  fps: number,
+  generator: MotionGenerator,
+) {
+  if (!live) return { pcm: pcm! };
+  if (lookahead === undefined) return { pcmStream: live.pcm };
+  const { windowFrames } = generator.denoiser.config;
+  return {
+    pcmStream: live.pcm,
+    lookaheadFrames: Math.min(windowFrames, Math.max(1, Math.ceil(lookahead * fps))),
+  };
+}
+
+/** Drives, renders and composes one frame of motion into a video frame. */
+async function renderFrame(
+  models: LivePortraitModels,
+  source: PreparedSource,
+  frame: MotionChunk['frames'][number],
+  signal: AbortSignal | undefined,
+) {
+  const runOptions = signal ? { signal } : {};
+  const driving = await source.driver.drive(frameMotionFromAngles(frame), runOptions);
+  const rendered = await models.renderer.render(
+    {
+      features: source.features,
+      sourceKeypoints: source.sourceKeypoints,
+      drivingKeypoints: createTensor('float32', [1, driving.length / 3, 3], driving),
+    },
+    runOptions,
+  );
+  return source.compose(rendered, runOptions);
+}
+
+/**
+ * Turns motion chunks into events: each chunk, then its frames the budget keeps, each with its
+ * presentation time and a render progress event. Returns the number of frames made.
+ */
+async function* renderMotion(
+  chunks: AsyncIterable<MotionChunk>,
+  budget: FrameBudget,
+  fps: number,
+  render: (frame: MotionChunk['frames'][number]) => Promise<RgbImage>,
+): AsyncGenerator<TalkingHeadEvent, number> {
+  let index = 0;
+  for await (const chunk of chunks) {
+    const { startFrame, frames } = chunk;
+    yield { type: 'motion-chunk', startFrame, frames, totalFrames: budget.totalFrames(), fps };
+    yield { type: 'progress', stage: 'sample-motion', completed: chunk.index + 1, total: chunk.windowCount };
+    for (const frame of frames) {
+      if (!(await budget.keeps(index))) return index;
+      const image = await render(frame);
+      yield { type: 'frame', index, time: index / fps, image };
+      index++;
+      yield { type: 'progress', stage: 'render', completed: index, total: budget.totalFrames() };
+    }
+  }
+  return index;
 }
 
 /**
@@ -109,75 +191,51 @@ export function createTalkingHeadWith<ImageInput, AudioInput>(
       throw new JoyvasaError('this talking head has been disposed; create a new one with createTalkingHead');
     const run = resolveAnimateOptions(animateOptions);
     const signal = run.signal;
-    const [image, audio] = await Promise.all([
-      platform.decodeImage(input.image, signal),
-      platform.decodeAudio(input.audio, signal),
-    ]);
-    const [models, encoder, generator] = await Promise.all([
-      liveportrait(),
-      audioEncoder(),
-      motion(run.positionalEncoding),
-    ]);
-    throwIfAborted(signal);
-    const source = await prepareSource(image, models, run);
-    yield source.event;
-    if (source.event.facesFound > 1) {
-      yield {
-        type: 'notice',
-        code: 'several-faces',
-        message: `${source.event.facesFound} faces found; animating the largest`,
-      };
-    }
-    const fps = generator.config.fps;
-    // The official video runs about 3 frames past the audio (it pads 1920 samples); ours ends with the audio.
-    const totalFrames = Math.max(1, Math.round(audio.durationSeconds * fps));
-    const scheduler =
-      run.sampler === 'ddpm'
-        ? createDdpmScheduler({ trainSteps: generator.config.diffusionSteps })
-        : createDdimScheduler({ trainSteps: generator.config.diffusionSteps }, { steps: run.sampler.ddim });
-    const motionStream = sampleMotion({
-      pcm: audio.pcm,
-      audioEncoder: encoder,
-      projection: generator.projection,
-      denoiser: generator.denoiser,
-      scheduler,
-      startFeatures: generator.startFeatures,
-      template: generator.template,
-      cfgScale: run.cfgScale,
-      seed: run.seed,
-      smoothing: run.smoothing,
-      fps,
-      ...(signal ? { signal } : {}),
-    });
-    let index = 0;
-    const runOptions = signal ? { signal } : {};
-    for await (const chunk of motionStream) {
-      yield { type: 'motion-chunk', startFrame: chunk.startFrame, frames: chunk.frames, totalFrames, fps };
-      yield {
-        type: 'progress',
-        stage: 'sample-motion',
-        completed: chunk.index + 1,
-        total: chunk.windowCount,
-      };
-      for (const frame of chunk.frames) {
-        if (index >= totalFrames) break;
-        const driving = await source.driver.drive(frameMotionFromAngles(frame), runOptions);
-        const rendered = await models.renderer.render(
-          {
-            features: source.features,
-            sourceKeypoints: source.sourceKeypoints,
-            drivingKeypoints: createTensor('float32', [1, driving.length / 3, 3], driving),
-          },
-          runOptions,
-        );
-        const image = await source.compose(rendered, runOptions);
-        yield { type: 'frame', index, time: index / fps, image };
-        index++;
-        yield { type: 'progress', stage: 'render', completed: index, total: totalFrames };
+    const live = isAudioStreamInput(input.audio)
+      ? openLiveAudio(input.audio, { idleTimeoutMs: run.idleTimeoutMs, ...(signal ? { signal } : {}) })
+      : undefined;
+    try {
+      const [image, audio] = await Promise.all([
+        platform.decodeImage(input.image, signal),
+        live ? undefined : platform.decodeAudio(input.audio as AudioInput, signal),
+      ]);
+      const [models, encoder, generator] = await Promise.all([
+        liveportrait(),
+        audioEncoder(),
+        motion(run.positionalEncoding),
+      ]);
+      throwIfAborted(signal);
+      const source = await prepareSource(image, models, run);
+      yield source.event;
+      if (source.event.facesFound > 1) {
+        yield {
+          type: 'notice',
+          code: 'several-faces',
+          message: `${source.event.facesFound} faces found; animating the largest`,
+        };
       }
-      if (index >= totalFrames) break;
+      const fps = generator.config.fps;
+      const budget = live ? liveFrameBudget(live, fps) : fixedFrameBudget(audio!.durationSeconds, fps);
+      const motionStream = sampleMotion({
+        ...motionAudio(live, audio?.pcm, run.lookahead, fps, generator),
+        audioEncoder: encoder,
+        projection: generator.projection,
+        denoiser: generator.denoiser,
+        scheduler: createScheduler(run.sampler, generator),
+        startFeatures: generator.startFeatures,
+        template: generator.template,
+        cfgScale: run.cfgScale,
+        seed: run.seed,
+        smoothing: run.smoothing,
+        fps,
+        ...(signal ? { signal } : {}),
+      });
+      const render = (frame: MotionChunk['frames'][number]) => renderFrame(models, source, frame, signal);
+      const frameCount = yield* renderMotion(motionStream, budget, fps, render);
+      yield { type: 'stream-end', frameCount, fps, durationSeconds: budget.durationSeconds() };
+    } finally {
+      live?.close();
     }
-    yield { type: 'stream-end', frameCount: index, fps, durationSeconds: audio.durationSeconds };
   }
 
   return {

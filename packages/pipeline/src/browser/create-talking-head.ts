@@ -2,7 +2,12 @@ import { decodeAudio } from '@joyvasa/audio-encoder';
 import { createOnnxWebBackend } from '@joyvasa/backend-onnx-web';
 import { createCacheApiStore, createUrlSource, InvalidInputError } from '@joyvasa/core';
 import type { SinkAudio } from '../frame-sink.js';
-import { collectTalkingHead, type GenerateOptions, type GeneratingTalkingHead } from '../generate-video.js';
+import {
+  collectTalkingHead,
+  type GenerateOptions,
+  type GeneratingTalkingHead,
+  wholeAudio,
+} from '../generate-video.js';
 import { openModels } from '../open-bundle.js';
 import { createTalkingHeadWith } from '../talking-head.js';
 import type { TalkingHeadOptions } from '../talking-head-options.js';
@@ -76,7 +81,7 @@ export async function createTalkingHead(options: TalkingHeadOptions): Promise<Br
     async generate(input, generateOptions = {}) {
       const signal = generateOptions.signal;
       // Decoded once here: the sink gets the same 16 kHz track the model hears.
-      const decoded = await decodeAudio(input.audio, signal ? { signal } : {});
+      const decoded = await decodeAudio(wholeAudio(input.audio), signal ? { signal } : {});
       const audio = { pcm: decoded.pcm, sampleRate: decoded.sampleRate } satisfies SinkAudio;
       const events = head.stream({ image: input.image, audio }, generateOptions);
       return collectTalkingHead(events, {

@@ -5,7 +5,12 @@ import { createUrlSource, type ImageLike, toRgbImage } from '@joyvasa/core';
 import { createDirectorySource, createFileStore } from '@joyvasa/core/node';
 import { readImage } from '@joyvasa/liveportrait/node';
 import type { FrameSinkResult, FrameSinkV1, SinkAudio } from '../frame-sink.js';
-import { collectTalkingHead, type GenerateOptions, type GeneratingTalkingHead } from '../generate-video.js';
+import {
+  collectTalkingHead,
+  type GenerateOptions,
+  type GeneratingTalkingHead,
+  wholeAudio,
+} from '../generate-video.js';
 import { openModels } from '../open-bundle.js';
 import { createTalkingHeadWith } from '../talking-head.js';
 import type { TalkingHeadOptions } from '../talking-head-options.js';
@@ -96,7 +101,8 @@ export async function createTalkingHead(options: TalkingHeadOptions): Promise<No
       input: Parameters<NodeTalkingHead['generate']>[0],
       generateOptions: NodeGenerateOptions & { readonly sink?: FrameSinkV1<SinkResult> } = {},
     ) {
-      const path = asPath(input.audio);
+      const whole = wholeAudio(input.audio);
+      const path = asPath(whole);
       // With `output` and no sink, SinkResult is the default FrameSinkResult, which FfmpegVideoSinkResult extends.
       const sink =
         generateOptions.sink ??
@@ -109,13 +115,13 @@ export async function createTalkingHead(options: TalkingHeadOptions): Promise<No
       // The sink needs the audio track too: a file is muxed as it is; anything else is decoded once, here.
       const decoded = path
         ? undefined
-        : await decodeAudio(input.audio, {
+        : await decodeAudio(whole, {
             ...signalOf(generateOptions),
             ...(generateOptions.ffmpegPath ? { ffmpegPath: generateOptions.ffmpegPath } : {}),
           });
       const pcm = decoded ? { pcm: decoded.pcm, sampleRate: decoded.sampleRate } : undefined;
       const audio: SinkAudio = pcm ?? { path: path! };
-      const events = head.stream({ image: input.image, audio: pcm ?? input.audio }, generateOptions);
+      const events = head.stream({ image: input.image, audio: pcm ?? whole }, generateOptions);
       return collectTalkingHead(events, { sink, audio, onEvent: generateOptions.onEvent });
     },
   };
