@@ -8,6 +8,14 @@ export {
 } from './generate-video.js';
 export { openModels } from './open-bundle.js';
 export {
+  type FrameDroppedEvent,
+  type PacedEvent,
+  type PacedFrameEvent,
+  type PaceFramesOptions,
+  type PacingEndEvent,
+  paceFrames,
+} from './pace-frames.js';
+export {
   type AnimateInput,
   createTalkingHeadWith,
   type PipelinePlatform,

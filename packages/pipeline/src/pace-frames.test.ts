@@ -1,0 +1,90 @@
+import type { RgbImage } from '@joyvasa/core';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { type PacedEvent, paceFrames } from './pace-frames.js';
+import type { TalkingHeadEvent } from './talking-head-events.js';
+
+const image: RgbImage = { width: 1, height: 1, channels: 3, data: new Uint8Array(3) };
+
+/** Frames made at the given times (ms of the fake clock), then the stream's end. */
+async function* producer(times: readonly number[]): AsyncGenerator<TalkingHeadEvent> {
+  let clock = 0;
+  for (const [index, at] of times.entries()) {
+    await new Promise((resolve) => setTimeout(resolve, at - clock));
+    clock = at;
+    yield { type: 'frame', index, time: index / 25, image };
+  }
+  yield { type: 'stream-end', frameCount: times.length, fps: 25, durationSeconds: times.length / 25 };
+}
+
+async function run(times: readonly number[], startDelayMs = 0): Promise<PacedEvent[]> {
+  const out: PacedEvent[] = [];
+  const done = (async () => {
+    for await (const event of paceFrames(producer(times), { startDelayMs })) out.push(event);
+  })();
+  await vi.advanceTimersByTimeAsync(10 * times.length * 40 + startDelayMs + 1000);
+  await done;
+  return out;
+}
+
+/** Per tick: the frame shown, `r` marking a repeat; `d<i>` a dropped frame. */
+function timeline(events: readonly PacedEvent[]): string[] {
+  return events.flatMap((e) =>
+    e.type === 'paced-frame'
+      ? [`${e.frame.index}${e.repeated ? 'r' : ''}`]
+      : e.type === 'frame-dropped'
+        ? [`d${e.index}`]
+        : [],
+  );
+}
+
+describe('paceFrames', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'performance'] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('shows a producer that keeps up one frame per 40 ms tick, in order, without repeats or drops', async () => {
+    const events = await run([100, 110, 150, 170, 200, 230]);
+    expect(timeline(events)).toEqual(['0', '1', '2', '3', '4', '5']);
+    const ticks = events.filter((e) => e.type === 'paced-frame');
+    expect(ticks.map((e) => e.tick)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(events.at(-1)).toEqual({ type: 'pacing-end', ticks: 6, repeated: 0, dropped: 0 });
+    expect(events.some((e) => e.type === 'stream-end')).toBe(true);
+  });
+
+  it('repeats the last frame while the next is late, and drops frames that come after their tick', async () => {
+    // Frames 2 and 3 come at 130 ms, after their ticks (80, 120 ms): ticks 2 and 3 repeat frame 1, and
+    // tick 4 drops them and shows frame 4, which is on time again.
+    const events = await run([0, 40, 130, 130, 150, 190]);
+    expect(timeline(events)).toEqual(['0', '1', '1r', '1r', 'd2', 'd3', '4', '5']);
+    expect(events.at(-1)).toEqual({ type: 'pacing-end', ticks: 6, repeated: 2, dropped: 2 });
+  });
+
+  it('absorbs late frames within startDelayMs', async () => {
+    const events = await run([0, 40, 130, 130, 150, 190], 100);
+    expect(timeline(events)).toEqual(['0', '1', '2', '3', '4', '5']);
+  });
+
+  it('stops the producer when the consumer leaves', async () => {
+    let closed = false;
+    async function* endless(): AsyncGenerator<TalkingHeadEvent> {
+      try {
+        for (let index = 0; ; index++) {
+          await new Promise((resolve) => setTimeout(resolve, 40));
+          yield { type: 'frame', index, time: index / 25, image };
+        }
+      } finally {
+        closed = true;
+      }
+    }
+    const done = (async () => {
+      for await (const event of paceFrames(endless()))
+        if (event.type === 'paced-frame' && event.tick === 3) break;
+    })();
+    await vi.advanceTimersByTimeAsync(1000);
+    await done;
+    expect(closed).toBe(true);
+  });
+});
