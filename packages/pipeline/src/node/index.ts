@@ -15,6 +15,7 @@ export {
   type FfmpegVideoSinkResult,
   type X264Preset,
 } from './ffmpeg-video-sink.js';
+export { type LiveFfmpegSink, type LiveFfmpegSinkOptions, startLiveFfmpegSink } from './live-ffmpeg-sink.js';
 export { createPngSequenceSink, type PngSequenceSinkOptions } from './png-sequence-sink.js';
 export { probeAudioDuration } from './probe-audio-duration.js';
 export { type MediaProbe, type ProbedStream, type ProbeMediaOptions, probeMedia } from './probe-media.js';
