@@ -9,12 +9,7 @@ import {
   createWebCodecsVideoSink,
   type TalkingHeadEvent,
 } from '@joyvasa/pipeline/browser';
-
-function element<T extends HTMLElement>(id: string): T {
-  const found = document.getElementById(id);
-  if (!found) throw new Error(`the page has no #${id}`);
-  return found as T;
-}
+import { element } from './element.js';
 
 const form = element<HTMLFormElement>('form');
 const imageInput = element<HTMLInputElement>('image');

@@ -36,7 +36,9 @@ export type BrowserSession =
  * Builds and serves the site, then starts Chromium. When Chromium is missing or does not start, returns
  * a `skipReason` on a developer machine, and throws when `CI=true`: CI must run these tests.
  */
-export async function openBrowserSession(): Promise<BrowserSession> {
+export async function openBrowserSession(
+  options: { readonly chromiumArgs?: (site: TestSite) => readonly string[] } = {},
+): Promise<BrowserSession> {
   const unavailable = (reason: string, cause?: unknown) => {
     failOnCi(`the browser tests cannot run: ${reason}`, cause);
     return { skipReason: reason, close: async () => {} };
@@ -55,7 +57,7 @@ export async function openBrowserSession(): Promise<BrowserSession> {
     const site = await prepareTestSite(directory);
     server = await startStaticServer(site.routes);
     try {
-      browser = await launchChromium();
+      browser = await launchChromium(options.chromiumArgs?.(site));
     } catch (error) {
       await close();
       return unavailable(`Chromium did not start: ${(error as Error).message.split('\n')[0]}`, error);
