@@ -26,6 +26,8 @@ async function run(): Promise<void> {
   stop = new AbortController();
   const microphone = await navigator.mediaDevices.getUserMedia({ audio: true });
   const context = new AudioContext();
+  // A context made outside a user gesture (or before the page was allowed to play) starts suspended.
+  await context.resume();
   const source = context.createMediaStreamSource(microphone);
   // The voice is heard through this delay, set to the measured latency once the first frame is out.
   const delay = new DelayNode(context, { maxDelayTime: 20 });

@@ -38,11 +38,21 @@ describe('the live page (live.html)', () => {
     });
     await page.click('#start');
     // Window 0 needs 4 s of speech; its 100 frames and the start of window 1 follow.
-    await page.waitForFunction(
-      () => ((window as unknown as { liveLog: LiveLog }).liveLog?.frames.length ?? 0) >= 150,
-      undefined,
-      { timeout: 400_000 },
-    );
+    const deadline = Date.now() + 300_000;
+    for (;;) {
+      const progress = await page.evaluate(() => ({
+        frames: (window as unknown as { liveLog: LiveLog }).liveLog?.frames.length ?? 0,
+        state: document.body.dataset.state,
+        status: document.getElementById('status')?.textContent,
+      }));
+      if (progress.frames >= 150) break;
+      if (progress.state === 'error' || Date.now() > deadline) {
+        throw new Error(
+          `the live page stalled: ${JSON.stringify(progress)}; console: ${opened.console.slice(-5).join(' | ')}; errors: ${opened.errors.join(' | ')}`,
+        );
+      }
+      await page.waitForTimeout(2000);
+    }
     await page.click('#stop');
     await page.waitForFunction(
       () => ['done', 'error'].includes(document.body.dataset.state ?? ''),
