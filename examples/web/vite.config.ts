@@ -53,15 +53,5 @@ export default defineConfig({
   preview: { headers: isolationHeaders },
   // Pre-bundling would move onnxruntime-web away from the .wasm files it finds next to itself.
   optimizeDeps: { exclude: ['onnxruntime-web'] },
-  build: {
-    target: 'es2022',
-    chunkSizeWarningLimit: 1500,
-    // Two pages: the file-to-video example and the live one (microphone → portrait).
-    rolldownOptions: {
-      input: {
-        main: fileURLToPath(new URL('./index.html', import.meta.url)),
-        live: fileURLToPath(new URL('./live.html', import.meta.url)),
-      },
-    },
-  },
+  build: { target: 'es2022', chunkSizeWarningLimit: 1500 },
 });

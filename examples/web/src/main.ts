@@ -9,7 +9,12 @@ import {
   createWebCodecsVideoSink,
   type TalkingHeadEvent,
 } from '@joyvasa/pipeline/browser';
-import { element } from './element.js';
+
+function element<T extends HTMLElement>(id: string): T {
+  const found = document.getElementById(id);
+  if (!found) throw new Error(`the page has no #${id}`);
+  return found as T;
+}
 
 const form = element<HTMLFormElement>('form');
 const imageInput = element<HTMLInputElement>('image');

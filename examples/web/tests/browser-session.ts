@@ -36,9 +36,7 @@ export type BrowserSession =
  * Builds and serves the site, then starts Chromium. When Chromium is missing or does not start, returns
  * a `skipReason` on a developer machine, and throws when `CI=true`: CI must run these tests.
  */
-export async function openBrowserSession(
-  options: { readonly chromiumArgs?: (site: TestSite) => readonly string[] } = {},
-): Promise<BrowserSession> {
+export async function openBrowserSession(): Promise<BrowserSession> {
   const unavailable = (reason: string, cause?: unknown) => {
     failOnCi(`the browser tests cannot run: ${reason}`, cause);
     return { skipReason: reason, close: async () => {} };
@@ -57,7 +55,7 @@ export async function openBrowserSession(
     const site = await prepareTestSite(directory);
     server = await startStaticServer(site.routes);
     try {
-      browser = await launchChromium(options.chromiumArgs?.(site));
+      browser = await launchChromium();
     } catch (error) {
       await close();
       return unavailable(`Chromium did not start: ${(error as Error).message.split('\n')[0]}`, error);

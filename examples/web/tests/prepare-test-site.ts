@@ -20,8 +20,6 @@ export interface TestSite {
   /** The portrait (PNG, decoded exactly by every decoder) and one second of speech-like WAV. */
   readonly portraitPng: Uint8Array;
   readonly speechWav: Uint8Array;
-  /** Where the fake microphone's WAV is. */
-  readonly microphoneWav: string;
 }
 
 /** A 320x320 texture: the fixture face detector needs variance to report a face. */
@@ -49,16 +47,6 @@ function speech(): Float32Array {
   );
 }
 
-/** Six seconds of a speech-like tone at 48 kHz, a microphone's usual rate, for Chromium's fake capture. */
-function microphone(): Float32Array {
-  const rate = 48000;
-  return Float32Array.from(
-    { length: 6 * rate },
-    (_, i) =>
-      0.3 * Math.sin((2 * Math.PI * 200 * i) / rate) * (0.6 + 0.4 * Math.sin((2 * Math.PI * 3 * i) / rate)),
-  );
-}
-
 /**
  * Writes the site under `directory`: the example page and the harness page built by Vite (`dist/`), the
  * fixture bundle (`models/fixture/`), tiny conformance models (`tiny/`) and the inputs (`inputs/`).
@@ -76,8 +64,6 @@ export async function prepareTestSite(directory: string): Promise<TestSite> {
   const speechWav = encodeWav(speech(), 16000);
   await writeFile(join(folders.inputs, 'portrait.png'), portraitPng);
   await writeFile(join(folders.inputs, 'speech.wav'), speechWav);
-  // The live page's fake microphone plays a WAV file on a loop.
-  await writeFile(join(folders.inputs, 'microphone.wav'), encodeWav(microphone(), 48000));
   await build({
     configFile: join(exampleDirectory, 'vite.config.ts'),
     root: exampleDirectory,
@@ -88,7 +74,6 @@ export async function prepareTestSite(directory: string): Promise<TestSite> {
       rolldownOptions: {
         input: {
           main: join(exampleDirectory, 'index.html'),
-          live: join(exampleDirectory, 'live.html'),
           harness: join(exampleDirectory, 'tests/harness.html'),
         },
       },
@@ -105,6 +90,5 @@ export async function prepareTestSite(directory: string): Promise<TestSite> {
     manifest,
     portraitPng,
     speechWav,
-    microphoneWav: join(folders.inputs, 'microphone.wav'),
   };
 }

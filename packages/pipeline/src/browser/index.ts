@@ -1,6 +1,5 @@
 export * from '../index.js';
 export { type CanvasSinkOptions, createCanvasSink } from './canvas-sink.js';
-export { type CaptureAudioOptions, captureAudio } from './capture-audio.js';
 export {
   type BrowserAudioInput,
   type BrowserGenerateOptions,
