@@ -14,6 +14,8 @@ export {
   encodeTensorJson,
   type LivePortraitNetwork,
   livePortraitComponent,
+  type LocatorModelRecord,
+  type LocatorModelsData,
   type MotionGeneratorData,
   type MotionGeneratorLayout,
   type TensorJson,

@@ -29,3 +29,10 @@ export {
   type WriteFormulaCheckpointsOptions,
   writeFormulaCheckpoints,
 } from './write-formula-checkpoints.js';
+export {
+  convertLocatorModels,
+  humanModelsDirectory,
+  humanModelsPackage,
+  type LocatorModels,
+  locatorModelFiles,
+} from '../tfjs/node/locator-models.js';
