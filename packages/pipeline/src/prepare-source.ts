@@ -19,6 +19,7 @@ import {
   type LivePortraitModels,
   loadMaskTemplate,
   locateAnimalFace,
+  locateFaceOrThrow,
   type PasteBackMask,
   parseKeypointInfo,
   pasteBack,
@@ -49,6 +50,7 @@ interface CropChoice {
   readonly landmarks203: Float32Array | null;
   readonly method: SourceReadyEvent['cropMethod'];
   readonly faces: number;
+  readonly located?: Pick<SourceReadyEvent, 'locator' | 'cropSquare'>;
 }
 
 async function chooseCrop(
@@ -99,6 +101,23 @@ async function chooseCrop(
     }
     const crop = cropSource(image, cropTransformFromBox(options.faceBox));
     return { input: crop.input, mC2o: crop.transform.mC2o, landmarks203: null, method: 'face-box', faces: 0 };
+  }
+  if (!models.face && models.faceLocator) {
+    const found = await locateFaceOrThrow(
+      models.faceLocator,
+      image,
+      options.signal ? { signal: options.signal } : {},
+    );
+    const crop = cropSource(image, found.face.cropLandmarks);
+    const { center, size, angle } = crop.transform;
+    return {
+      input: crop.input,
+      mC2o: crop.transform.mC2o,
+      landmarks203: null,
+      method: 'detected-face',
+      faces: 1 + found.others.length,
+      located: { locator: models.faceLocator.name, cropSquare: { center, size, angle } },
+    };
   }
   if (!models.face) {
     throw new InvalidInputError(
@@ -183,6 +202,7 @@ export async function prepareSource(
       height: image.height,
       cropMethod: crop.method,
       facesFound: crop.faces,
+      ...crop.located,
     },
   };
 }

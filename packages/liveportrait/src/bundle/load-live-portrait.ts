@@ -3,12 +3,14 @@ import {
   bundleComponents,
   type DeviceRequest,
   type EventListener,
+  type FaceLocatorV1,
   livePortraitComponent,
   type ModelBundle,
   type RendererV1,
   type SessionV1,
 } from '@joyvasa/core';
 import type { FaceSessions } from '../detection/detect-face.js';
+import { createMediaPipeFaceLocator } from '../locators/mediapipe-face-locator.js';
 import type { AnimationMode } from '../motion/combine-motion.js';
 import { createMlpRunner, type MlpRunner } from '../motion/mlp-runner.js';
 import { createLivePortraitRenderer } from './live-portrait-renderer.js';
@@ -26,6 +28,11 @@ export interface LivePortraitModels {
   readonly lip: MlpRunner;
   /** The face detector and landmark models, when the bundle has them. */
   readonly face?: FaceSessions;
+  /**
+   * The licence-clean locator (MediaPipe BlazeFace + FaceMesh), loaded when the bundle has its models and
+   * no InsightFace files: the default way to find the face then.
+   */
+  readonly faceLocator?: FaceLocatorV1;
   /**
    * The bundle's paste-back graph, loaded when the models run on a GPU (there the host's per-pixel work
    * would cap the frame rate); on CPU devices paste-back runs in TypeScript.
@@ -83,6 +90,22 @@ export async function loadLivePortrait(
             : {}),
         }
       : undefined;
+    // One place decides: InsightFace when the bundle has it, else the licence-clean locator if present.
+    const faceLocator =
+      !face && bundle.has(bundleComponents.mediapipeFaceDetector)
+        ? createMediaPipeFaceLocator({
+            detector: await open(bundleComponents.mediapipeFaceDetector),
+            mesh: await open(bundleComponents.mediapipeFaceMesh),
+          })
+        : undefined;
+    if (faceLocator) {
+      options.onEvent?.({
+        type: 'notice',
+        code: 'default-face-locator',
+        message:
+          'the bundle has no InsightFace files: faces are found by the licence-clean MediaPipe locator (BlazeFace + FaceMesh, Apache-2.0)',
+      });
+    }
     const onGpu = appearance.device === 'cuda' || appearance.device === 'webgpu';
     const pasteBack =
       onGpu && bundle.has(bundleComponents.pasteBack) ? await open(bundleComponents.pasteBack) : undefined;
@@ -94,6 +117,7 @@ export async function loadLivePortrait(
       stitching,
       lip,
       ...(face ? { face } : {}),
+      ...(faceLocator ? { faceLocator } : {}),
       ...(pasteBack ? { pasteBack } : {}),
       async dispose() {
         await Promise.all(opened.map((session) => session.dispose()));

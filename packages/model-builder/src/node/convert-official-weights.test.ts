@@ -59,6 +59,8 @@ function convert(from: string, onEvent?: (event: JoyvasaEvent) => void) {
     to: `${from}-bundle`,
     livePortraitSizes: fixtureLivePortraitSizes,
     denoiserHeads: 4,
+    // Compared with the fixture bundle, which has the stand-in detectors instead of the locators.
+    locators: false,
     ...(onEvent ? { onEvent } : {}),
   });
 }

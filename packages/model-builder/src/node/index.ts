@@ -1,4 +1,12 @@
 export {
+  convertLocatorModels,
+  hasHumanModels,
+  humanModelsDirectory,
+  humanModelsPackage,
+  type LocatorModels,
+  locatorModelFiles,
+} from '../tfjs/node/locator-models.js';
+export {
   type AudioEncoderConversionReport,
   type ConvertHuggingFaceAudioEncoderOptions,
   convertHuggingFaceAudioEncoder,
@@ -29,10 +37,3 @@ export {
   type WriteFormulaCheckpointsOptions,
   writeFormulaCheckpoints,
 } from './write-formula-checkpoints.js';
-export {
-  convertLocatorModels,
-  humanModelsDirectory,
-  humanModelsPackage,
-  type LocatorModels,
-  locatorModelFiles,
-} from '../tfjs/node/locator-models.js';

