@@ -7,6 +7,7 @@ import {
   throwIfAborted,
 } from '@joyvasa/core';
 import {
+  animalBoxCropOptions,
   computeLipDelta,
   createKeypointDriver,
   createSessionPasteBack,
@@ -67,6 +68,21 @@ async function chooseCrop(
       method: 'none',
       faces: 0,
     };
+  }
+  if (models.mode === 'animal' && !options.faceKeypoints && !options.faceBox && models.animalLocator) {
+    const found = await models.animalLocator.locate(image, options.signal ? { signal: options.signal } : {});
+    if (found) {
+      const crop = cropSource(image, cropTransformFromBox(found.face.box, animalBoxCropOptions));
+      const { center, size, angle } = crop.transform;
+      return {
+        input: crop.input,
+        mC2o: crop.transform.mC2o,
+        landmarks203: null,
+        method: 'detected-face',
+        faces: 1 + found.others.length,
+        located: { locator: models.animalLocator.name, cropSquare: { center, size, angle } },
+      };
+    }
   }
   if (models.mode === 'animal') {
     const location = await locateAnimalFace(image, {

@@ -19,4 +19,13 @@ export {
   mediaPipeFaceThreshold,
   roiFromDetection,
 } from './mediapipe-face-locator.js';
+export {
+  decodeNanoDet,
+  detectNanoDetAnimals,
+  type NanoDetDetection,
+  type NanoDetOptions,
+  nanoDetAnimalClasses,
+  nanoDetInputSize,
+} from './nano-det.js';
+export { animalBoxCropOptions, animalHeadBox, createNanoDetAnimalLocator } from './nanodet-animal-locator.js';
 export type { Roi } from './roi-input.js';
