@@ -117,7 +117,8 @@ export async function loadLivePortrait(
       options.onEvent?.({
         type: 'notice',
         code: 'default-animal-locator',
-        message: 'cats and dogs are found by NanoDet (Apache-2.0) and cropped by their box, not by X-Pose keypoints',
+        message:
+          'cats and dogs are found by NanoDet (Apache-2.0) and cropped by their box, not by X-Pose keypoints',
       });
     }
     const onGpu = appearance.device === 'cuda' || appearance.device === 'webgpu';

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { type EventListener, InvalidInputError, type ModelManifest, validateManifest } from '@joyvasa/core';
 import { defaultCacheDirectory } from '@joyvasa/core/node';
 import type { BundlePlan } from '../bundle/bundle-plan.js';
+import type { ReadyModel } from '../bundle/joyvasa-bundle-plan.js';
 import { planSyntheticBundle, type SyntheticBundleKind } from '../bundle/synthetic-bundle.js';
 import { convertLocatorModels, locatorModelFiles } from '../tfjs/node/locator-models.js';
 import { version } from '../version.js';
@@ -56,8 +57,8 @@ async function readManifest(directory: string, plan: BundlePlan): Promise<ModelM
 }
 
 /** The locator components with empty models: enough to compare a cached manifest's component names. */
-function locatorNamesOnly(): Record<string, { bytes: Uint8Array; inputs: {}; outputs: {} }> {
-  const empty = { bytes: new Uint8Array(0), inputs: {}, outputs: {} };
+function locatorNamesOnly(): Record<string, ReadyModel> {
+  const empty: ReadyModel = { bytes: new Uint8Array(0), inputs: {}, outputs: {} };
   return Object.fromEntries(Object.keys(locatorModelFiles).map((name) => [name, empty]));
 }
 
