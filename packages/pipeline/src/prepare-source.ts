@@ -1,5 +1,6 @@
 import {
   createTensor,
+  type FaceLocation,
   type Float32Tensor,
   InvalidInputError,
   type RgbImage,
@@ -54,6 +55,25 @@ interface CropChoice {
   readonly located?: Pick<SourceReadyEvent, 'locator' | 'cropSquare'>;
 }
 
+/** The crop of a face a `FaceLocatorV1` found, placed by its points or by a transform made from its box. */
+function locatedCrop(
+  image: RgbImage,
+  placement: Parameters<typeof cropSource>[1],
+  found: FaceLocation,
+  locator: string,
+): CropChoice {
+  const crop = cropSource(image, placement);
+  const { center, size, angle } = crop.transform;
+  return {
+    input: crop.input,
+    mC2o: crop.transform.mC2o,
+    landmarks203: null,
+    method: 'detected-face',
+    faces: 1 + found.others.length,
+    located: { locator, cropSquare: { center, size, angle } },
+  };
+}
+
 async function chooseCrop(
   image: RgbImage,
   models: LivePortraitModels,
@@ -72,16 +92,8 @@ async function chooseCrop(
   if (models.mode === 'animal' && !options.faceKeypoints && !options.faceBox && models.animalLocator) {
     const found = await models.animalLocator.locate(image, options.signal ? { signal: options.signal } : {});
     if (found) {
-      const crop = cropSource(image, cropTransformFromBox(found.face.box, animalBoxCropOptions));
-      const { center, size, angle } = crop.transform;
-      return {
-        input: crop.input,
-        mC2o: crop.transform.mC2o,
-        landmarks203: null,
-        method: 'detected-face',
-        faces: 1 + found.others.length,
-        located: { locator: models.animalLocator.name, cropSquare: { center, size, angle } },
-      };
+      const transform = cropTransformFromBox(found.face.box, animalBoxCropOptions);
+      return locatedCrop(image, transform, found, models.animalLocator.name);
     }
   }
   if (models.mode === 'animal') {
@@ -124,16 +136,7 @@ async function chooseCrop(
       image,
       options.signal ? { signal: options.signal } : {},
     );
-    const crop = cropSource(image, found.face.cropLandmarks);
-    const { center, size, angle } = crop.transform;
-    return {
-      input: crop.input,
-      mC2o: crop.transform.mC2o,
-      landmarks203: null,
-      method: 'detected-face',
-      faces: 1 + found.others.length,
-      located: { locator: models.faceLocator.name, cropSquare: { center, size, angle } },
-    };
+    return locatedCrop(image, found.face.cropLandmarks, found, models.faceLocator.name);
   }
   if (!models.face) {
     throw new InvalidInputError(

@@ -55,14 +55,14 @@ export async function decodeWeightGroups(
   return weights;
 }
 
+/** One group's shards as one byte stream (TF.js splits a group into 4 MB files). */
 function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   if (parts.length === 1) return parts[0]!;
   const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
+  parts.reduce((offset, part) => {
     out.set(part, offset);
-    offset += part.length;
-  }
+    return offset + part.length;
+  }, 0);
   return out;
 }
 

@@ -7,6 +7,7 @@ import { requireSharedData, sharedDirectory } from '@joyvasa/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectEvents, openFixtureHead } from '../../test/fixture-talking-head.js';
 import { chirpWav, flatImage } from '../../test/synthetic-media.js';
+import type { SourceReadyEvent } from '../talking-head-events.js';
 
 const imagesDir = join(sharedDirectory(), 'data/images');
 // Locally the shared data may be absent (skip); on CI its absence fails the run.
@@ -42,7 +43,7 @@ describe.skipIf(!available)('the default locators of a bundle without InsightFac
         facesFound: 1,
         locator: 'mediapipe',
       });
-      const square = (events[0] as { cropSquare: { center: [number, number]; size: number } }).cropSquare;
+      const square = (events[0] as SourceReadyEvent).cropSquare!;
       // human_07 is a 512 px head-and-shoulders portrait: the crop sits on the face in the upper middle.
       expect(square.center[0]).toBeGreaterThan(200);
       expect(square.center[0]).toBeLessThan(320);
