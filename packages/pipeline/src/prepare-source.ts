@@ -53,6 +53,8 @@ interface CropChoice {
   readonly method: SourceReadyEvent['cropMethod'];
   readonly faces: number;
   readonly located?: Pick<SourceReadyEvent, 'locator' | 'cropSquare'>;
+  /** The source's lip-open ratio from a locator's openness, where there are no 203 landmarks. */
+  readonly lipRatio?: number;
 }
 
 /** The crop of a face a `FaceLocatorV1` found, placed by its points or by a transform made from its box. */
@@ -71,6 +73,7 @@ function locatedCrop(
     method: 'detected-face',
     faces: 1 + found.others.length,
     located: { locator, cropSquare: { center, size, angle } },
+    ...(found.face.openness ? { lipRatio: found.face.openness.lip } : {}),
   };
 }
 
@@ -192,9 +195,10 @@ export async function prepareSource(
   const { feature_3d: features } = await models.appearance.run({ img }, run);
   const info = parseKeypointInfo(await models.motion.run({ img }, run));
   const sourceKeypoints = transformKeypoint(info);
+  const lipSource = crop.landmarks203 ?? crop.lipRatio;
   const lipDelta =
-    models.mode === 'human' && options.normalizeLip && options.relativeMotion && crop.landmarks203
-      ? await computeLipDelta(sourceKeypoints, crop.landmarks203, models.lip, run)
+    models.mode === 'human' && options.normalizeLip && options.relativeMotion && lipSource !== undefined
+      ? await computeLipDelta(sourceKeypoints, lipSource, models.lip, run)
       : null;
   const driver = createKeypointDriver(info, {
     mode: models.mode,
