@@ -171,6 +171,26 @@ describe('convertOfficialWeights', () => {
     }
   });
 
+  it('adds the licence-clean locators, hashed like every component and with their licences', async () => {
+    const from = await variant(async () => {});
+    const { manifest } = await convertOfficialWeights({
+      from,
+      to: `${from}-bundle`,
+      livePortraitSizes: fixtureLivePortraitSizes,
+      denoiserHeads: 4,
+      locators: true,
+    });
+    const bundle = await openModelBundle(createDirectorySource(`${from}-bundle`));
+    for (const name of ['mediapipe_face_detector', 'mediapipe_face_mesh', 'nanodet_detector']) {
+      expect(manifest.components[name]!.file.sha256, name).toMatch(/^[0-9a-f]{64}$/);
+      expect((manifest.data.locators as Record<string, { licence: string }>)[name]!.licence).toBe(
+        'Apache-2.0',
+      );
+      // Opening the session checks the file's sha256 and its inputs and outputs against the manifest.
+      await (await bundle.createSession(createOnnxNodeBackend(), name, { device: 'cpu' })).dispose();
+    }
+  });
+
   it('reports every missing required file in one error, pointing at joyvasa fetch', async () => {
     const missing = [
       'liveportrait/base_models/spade_generator.pth',
