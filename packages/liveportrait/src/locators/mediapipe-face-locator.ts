@@ -1,11 +1,4 @@
-import type {
-  FaceBox,
-  FaceLocation,
-  FaceLocatorV1,
-  LocateFaceOptions,
-  RgbImage,
-  SessionV1,
-} from '@joyvasa/core';
+import type { FaceLocation, FaceLocatorV1, LocateFaceOptions, RgbImage, SessionV1 } from '@joyvasa/core';
 import { boxArea } from '../detection/face-detection.js';
 import { assertPixelImage } from '../image/pixel-image.js';
 import { type BlazeFaceDetection, detectBlazeFaces } from './blaze-face.js';
