@@ -17,9 +17,10 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { createTensor, type Device, type Float32Tensor, type RendererV1 } from '@joyvasa/core';
+import type { Device } from '@joyvasa/core';
 import { ensureSyntheticBundle } from '@joyvasa/model-builder/node';
 import { createTalkingHead } from '../src/node/index.js';
+import { cheapRenderer } from '../test/cheap-renderer.js';
 import { keepNothing } from '../test/fixture-talking-head.js';
 import { chirp, texturedImage } from '../test/synthetic-media.js';
 import { machineBusySeconds } from './machine-load.js';
@@ -39,15 +40,6 @@ const { values } = parseArgs({
 const seconds = Number(values.seconds);
 const rate = 16000;
 const chunk = rate / 50;
-
-const cheapRenderer: RendererV1 = {
-  specificationVersion: 'v1',
-  outputSize: { width: 512, height: 512 },
-  async render(input): Promise<Float32Tensor> {
-    const level = 0.5 + 0.4 * Math.tanh(input.drivingKeypoints.data.reduce((a, b) => a + b, 0));
-    return createTensor('float32', [1, 3, 512, 512], new Float32Array(3 * 512 * 512).fill(level));
-  },
-};
 
 /** When (ms since start) the producer had sent `samples` samples: the first time it reached them. */
 const sentAt: number[] = [];
@@ -73,7 +65,7 @@ const head = await createTalkingHead({
   models: bundle,
   device: values.device as Device,
   store: keepNothing,
-  ...(values['real-renderer'] ? {} : { renderer: cheapRenderer }),
+  ...(values['real-renderer'] ? {} : { renderer: cheapRenderer() }),
 });
 const busyBefore = machineBusySeconds();
 const windows: { window: number; latencyMs: number; madeAtMs: number; rssMiB: number }[] = [];

@@ -1,12 +1,7 @@
 import { AudioStreamError, type PcmChunk } from '@joyvasa/audio-encoder';
-import {
-  createTensor,
-  type Float32Tensor,
-  InvalidInputError,
-  isAbortError,
-  type RendererV1,
-} from '@joyvasa/core';
+import { InvalidInputError, isAbortError } from '@joyvasa/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cheapRenderer } from '../../test/cheap-renderer.js';
 import {
   collectEvents,
   createFixtureWorkspace,
@@ -20,20 +15,10 @@ import { chirp, texturedImage } from '../../test/synthetic-media.js';
 import type { TalkingHeadEvent } from '../talking-head-events.js';
 import type { NodeTalkingHead } from './create-talking-head.js';
 
-/** A renderer that costs nothing; its colour follows the driving keypoints, so frames show the motion. */
-const cheapRenderer: RendererV1 = {
-  specificationVersion: 'v1',
-  outputSize: { width: 64, height: 64 },
-  async render(input: { drivingKeypoints: Float32Tensor }) {
-    const level = 0.5 + 0.4 * Math.tanh(input.drivingKeypoints.data.reduce((a, b) => a + b, 0));
-    return createTensor('float32', [1, 3, 64, 64], new Float32Array(3 * 64 * 64).fill(level));
-  },
-};
-
 const fixture = {} as { workspace: FixtureWorkspace; head: NodeTalkingHead };
 beforeAll(async () => {
   fixture.workspace = await createFixtureWorkspace();
-  fixture.head = await openFixtureHead(fixture.workspace.bundle, { renderer: cheapRenderer });
+  fixture.head = await openFixtureHead(fixture.workspace.bundle, { renderer: cheapRenderer(64) });
 });
 afterAll(async () => {
   await fixture.head?.dispose();
