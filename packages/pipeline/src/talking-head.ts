@@ -18,6 +18,7 @@ import {
   type MotionGenerator,
   sampleMotion,
 } from '@joyvasa/motion-diffusion';
+import { checkAnimateInput } from './check-talking-head-options.js';
 import { prepareSource } from './prepare-source.js';
 import type { TalkingHeadEvent } from './talking-head-events.js';
 import {
@@ -107,6 +108,7 @@ export function createTalkingHeadWith<ImageInput, AudioInput>(
   ): AsyncGenerator<TalkingHeadEvent, void> {
     if (disposed)
       throw new JoyvasaError('this talking head has been disposed; create a new one with createTalkingHead');
+    checkAnimateInput(input);
     const run = resolveAnimateOptions(animateOptions);
     const signal = run.signal;
     const [image, audio] = await Promise.all([

@@ -1,6 +1,11 @@
 import { decodeAudio } from '@joyvasa/audio-encoder';
 import { createOnnxWebBackend } from '@joyvasa/backend-onnx-web';
 import { createCacheApiStore, createUrlSource, InvalidInputError } from '@joyvasa/core';
+import {
+  checkAnimateInput,
+  checkExplicitDevice,
+  checkTalkingHeadOptions,
+} from '../check-talking-head-options.js';
 import type { SinkAudio } from '../frame-sink.js';
 import { collectTalkingHead, type GenerateOptions, type GeneratingTalkingHead } from '../generate-video.js';
 import { openModels } from '../open-bundle.js';
@@ -56,6 +61,9 @@ function absoluteUrl(location: string | URL): URL {
  * offers an adapter and on WASM otherwise, reporting the fallback as a `backend-fallback` event.
  */
 export async function createTalkingHead(options: TalkingHeadOptions): Promise<BrowserTalkingHead> {
+  checkTalkingHeadOptions(options);
+  const backend = options.backend ?? createOnnxWebBackend();
+  await checkExplicitDevice(backend, options);
   const remote = typeof options.models === 'string' || options.models instanceof URL;
   const bundle = await openModels(options.models, (location) => createUrlSource(absoluteUrl(location)), {
     // Only downloads are cached: a source of your own (files the user picked) is read where it is.
@@ -64,7 +72,7 @@ export async function createTalkingHead(options: TalkingHeadOptions): Promise<Br
   });
   const head = createTalkingHeadWith<BrowserImageInput, BrowserAudioInput>(
     bundle,
-    options.backend ?? createOnnxWebBackend(),
+    backend,
     {
       decodeImage: (input) => decodeBrowserImage(input),
       decodeAudio: (input, signal) => decodeAudio(input, signal ? { signal } : {}),
@@ -74,6 +82,7 @@ export async function createTalkingHead(options: TalkingHeadOptions): Promise<Br
   return {
     ...head,
     async generate(input, generateOptions = {}) {
+      checkAnimateInput(input);
       const signal = generateOptions.signal;
       // Decoded once here: the sink gets the same 16 kHz track the model hears.
       const decoded = await decodeAudio(input.audio, signal ? { signal } : {});

@@ -4,6 +4,11 @@ import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
 import { createUrlSource, type ImageLike, toRgbImage } from '@joyvasa/core';
 import { createDirectorySource, createFileStore } from '@joyvasa/core/node';
 import { readImage } from '@joyvasa/liveportrait/node';
+import {
+  checkAnimateInput,
+  checkExplicitDevice,
+  checkTalkingHeadOptions,
+} from '../check-talking-head-options.js';
 import type { FrameSinkResult, FrameSinkV1, SinkAudio } from '../frame-sink.js';
 import { collectTalkingHead, type GenerateOptions, type GeneratingTalkingHead } from '../generate-video.js';
 import { openModels } from '../open-bundle.js';
@@ -61,6 +66,9 @@ function asPath(input: unknown): string | undefined {
  * bundle. The backend defaults to onnxruntime-node; `device: 'auto'` uses CUDA when it is installed.
  */
 export async function createTalkingHead(options: TalkingHeadOptions): Promise<NodeTalkingHead> {
+  checkTalkingHeadOptions(options);
+  const backend = options.backend ?? createOnnxNodeBackend();
+  await checkExplicitDevice(backend, options);
   const bundle = await openModels(
     options.models,
     (location) =>
@@ -79,7 +87,7 @@ export async function createTalkingHead(options: TalkingHeadOptions): Promise<No
   );
   const head = createTalkingHeadWith<NodeImageInput, NodeAudioInput>(
     bundle,
-    options.backend ?? createOnnxNodeBackend(),
+    backend,
     {
       async decodeImage(input) {
         return isImageLike(input)
@@ -96,6 +104,7 @@ export async function createTalkingHead(options: TalkingHeadOptions): Promise<No
       input: Parameters<NodeTalkingHead['generate']>[0],
       generateOptions: NodeGenerateOptions & { readonly sink?: FrameSinkV1<SinkResult> } = {},
     ) {
+      checkAnimateInput(input);
       const path = asPath(input.audio);
       // With `output` and no sink, SinkResult is the default FrameSinkResult, which FfmpegVideoSinkResult extends.
       const sink =
