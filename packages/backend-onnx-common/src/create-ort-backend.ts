@@ -102,11 +102,27 @@ export function createOrtBackend(definition: OrtBackendDefinition): BackendV1 {
   const createInTurn = <T>(task: () => Promise<T>): Promise<T> =>
     definition.serializeSessionCreation ? inTurn(task) : task();
 
+  // Each listener hears about a fallback once: a pipeline resolves 'auto' for every one of its sessions.
+  const toldOfFallback = new WeakSet<EventListener>();
+  const fallbackOnce = (onEvent: EventListener | undefined): EventListener | undefined =>
+    onEvent && !toldOfFallback.has(onEvent)
+      ? (event) => {
+          if (event.type === 'backend-fallback') toldOfFallback.add(onEvent);
+          onEvent(event);
+        }
+      : undefined;
+
   const resolveDevice = async (request: DeviceRequest, onEvent?: EventListener): Promise<Device> => {
     if (request === 'auto') {
       const available = await Promise.all(definition.autoPreference.map(isAvailable));
       const supported = definition.autoPreference.filter((_, i) => available[i]);
-      return resolveDeviceRequest(definition.name, 'auto', supported, definition.autoPreference, onEvent);
+      return resolveDeviceRequest(
+        definition.name,
+        'auto',
+        supported,
+        definition.autoPreference,
+        fallbackOnce(onEvent),
+      );
     }
     if (!definition.devices.includes(request) || !(await isAvailable(request))) {
       throw new UnsupportedDeviceError(
