@@ -1,6 +1,5 @@
 import { fileURLToPath } from 'node:url';
 import { decodeAudio } from '@joyvasa/audio-encoder/node';
-import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
 import { createUrlSource, type ImageLike, toRgbImage } from '@joyvasa/core';
 import { createDirectorySource, createFileStore } from '@joyvasa/core/node';
 import { readImage } from '@joyvasa/liveportrait/node';
@@ -14,6 +13,7 @@ import { collectTalkingHead, type GenerateOptions, type GeneratingTalkingHead } 
 import { openModels } from '../open-bundle.js';
 import { createTalkingHeadWith } from '../talking-head.js';
 import type { TalkingHeadOptions } from '../talking-head-options.js';
+import { loadDefaultNodeBackend } from './default-node-backend.js';
 import { createFfmpegVideoSink } from './ffmpeg-video-sink.js';
 
 /** An image in Node: a file path or URL, encoded bytes (PNG, JPEG, WebP, …), or decoded pixels. */
@@ -67,7 +67,7 @@ function asPath(input: unknown): string | undefined {
  */
 export async function createTalkingHead(options: TalkingHeadOptions): Promise<NodeTalkingHead> {
   checkTalkingHeadOptions(options);
-  const backend = options.backend ?? createOnnxNodeBackend();
+  const backend = options.backend ?? (await loadDefaultNodeBackend());
   await checkExplicitDevice(backend, options);
   const bundle = await openModels(
     options.models,
