@@ -70,6 +70,9 @@ node -e "
 step 'type-check the examples (strict, no skipLibCheck)'
 npx tsc -p tsconfig.json || fail "the README's Node example does not type-check"
 npx tsc -p browser/tsconfig.json || fail "the README's browser example does not type-check"
+# Without a `types` list TypeScript loads every installed @types package: none of ours may clash with its DOM.
+grep -v '"types"' tsconfig.json > tsconfig.all-types.json
+npx tsc -p tsconfig.all-types.json --noEmit || fail 'an installed @types package breaks tsc (no types list)'
 npx tsc -p browser/tsconfig.bare.json ||
   fail "the bare '@joyvasa/pipeline' import does not type-check in a browser app with customConditions"
 
