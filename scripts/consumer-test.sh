@@ -83,6 +83,10 @@ npx joyvasa fixture --to fixture-bundle
 usage="$(npx joyvasa animate --bogus 2>&1 || true)"
 [[ "$(printf '%s\n' "$usage" | wc -l)" -le 3 ]] || fail "a CLI usage error printed more than 3 lines: $usage"
 
+step 'plain JavaScript callers get typed errors naming the field (exported by @joyvasa/pipeline)'
+cp "$template/check-errors.mjs" check-errors.mjs
+node check-errors.mjs
+
 step "run the README's Node example on the fixture bundle"
 sed -i "s#'/path/to/bundle'#'./fixture-bundle'#" node-example.js
 node node-example.js

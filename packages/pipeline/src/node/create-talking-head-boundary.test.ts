@@ -40,6 +40,7 @@ function cpuOnlyBackend(): BackendV1 & { sessions: number } {
 describe('createTalkingHead at the boundary (plain JavaScript callers)', () => {
   it('names the missing options object and the missing models field', async () => {
     expect(await invalidInput(untyped())).toBe('options');
+    expect((await rejectionOf(untyped())).message).toMatch(/needs an options object .*, got nothing$/);
     expect(await invalidInput(untyped({}))).toBe('options.models');
     expect(await invalidInput(untyped({ models: 42 }))).toBe('options.models');
     expect(await invalidInput(untyped({ models: fixture.workspace.bundle, device: 'gpu' }))).toBe(
