@@ -52,7 +52,11 @@ const browser = blocks.find((code) => code.includes('createCanvasSink'));
 if (!node || !browser) throw new Error('the README has no Node example (output: talking.mp4) or no browser example');
 writeFileSync('node-example.ts', node);
 mkdirSync('browser/src', { recursive: true });
-writeFileSync('browser/src/main.ts', browser);
+// Two DDIM steps instead of the default sampler's 50: SwiftShader runs WebGPU on the CPU, slowly. The
+// calls are the README's; only the number of denoising steps differs.
+const sink = '{ sink: createCanvasSink(canvas) }';
+if (!browser.includes(sink)) throw new Error(`the README's browser example has no ${sink}`);
+writeFileSync('browser/src/main.ts', browser.replace(sink, '{ sink: createCanvasSink(canvas), sampler: { ddim: 2 } }'));
 // The same page with the bare import, for the one-line tsconfig the README documents.
 mkdirSync('browser/src-bare', { recursive: true });
 writeFileSync('browser/src-bare/main.ts', browser.replace("'@joyvasa/pipeline/browser'", "'@joyvasa/pipeline'"));

@@ -53,7 +53,16 @@ async function check(url, device) {
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
     const fallbacks = events.filter((event) => event.type === 'backend-fallback');
-    const report = { device, seconds: (Date.now() - started) / 1000, lines, errors, fallbacks };
+    const counts = {};
+    for (const event of events) counts[event.type] = (counts[event.type] ?? 0) + 1;
+    const report = {
+      device,
+      seconds: (Date.now() - started) / 1000,
+      events: counts,
+      lines,
+      errors,
+      fallbacks,
+    };
     console.log(JSON.stringify(report));
     if (errors.length > 0) throw new Error(`${device}: the page threw: ${errors.join('; ')}`);
     if (!lines.includes('5 frames, 0.2 s')) throw new Error(`${device}: no '5 frames, 0.2 s' line: ${lines}`);
