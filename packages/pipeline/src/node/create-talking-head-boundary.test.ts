@@ -69,19 +69,18 @@ describe('createTalkingHead at the boundary (plain JavaScript callers)', () => {
   });
 
   it('exports the error classes a caller catches, the very classes of @joyvasa/core', () => {
-    for (const name of [
-      'JoyvasaError',
-      'InvalidInputError',
-      'NoFaceFoundError',
-      'ModelLoadError',
-      'IntegrityError',
-      'ManifestError',
-      'UnsupportedDeviceError',
-      'SessionRunError',
-      'MissingDependencyError',
-      'isAbortError',
-    ] as const) {
-      expect(pipeline[name], name).toBe(core[name]);
-    }
+    const pairs = [
+      [pipeline.JoyvasaError, core.JoyvasaError],
+      [pipeline.InvalidInputError, core.InvalidInputError],
+      [pipeline.NoFaceFoundError, core.NoFaceFoundError],
+      [pipeline.ModelLoadError, core.ModelLoadError],
+      [pipeline.IntegrityError, core.IntegrityError],
+      [pipeline.ManifestError, core.ManifestError],
+      [pipeline.UnsupportedDeviceError, core.UnsupportedDeviceError],
+      [pipeline.SessionRunError, core.SessionRunError],
+      [pipeline.MissingDependencyError, core.MissingDependencyError],
+      [pipeline.isAbortError, core.isAbortError],
+    ] as const;
+    for (const [exported, original] of pairs) expect(exported, original.name).toBe(original);
   });
 });
