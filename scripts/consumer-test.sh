@@ -104,8 +104,8 @@ step "bundle the README's browser example with Vite and run it in Chromium (WebG
 mkdir -p browser/public/models
 cp -r fixture-bundle browser/public/models/joyvasa
 cp portrait.jpg browser/public/
-# A fifth of a second (5 frames) for the page: SwiftShader runs WebGPU on the CPU, slowly.
-ffmpeg -loglevel error -y -i "$shared/audio/en_speech_01.wav" -t 0.2 -ac 1 -ar 16000 browser/public/speech.wav
+# 0.08 s (2 frames) for the page: SwiftShader runs WebGPU on the CPU, slowly.
+ffmpeg -loglevel error -y -i "$shared/audio/en_speech_01.wav" -t 0.08 -ac 1 -ar 16000 browser/public/speech.wav
 npx vite build browser --logLevel warn
 node run-browser.mjs webgpu wasm
 

@@ -30,7 +30,7 @@ const fixturePipelineOnWasm: PipelineRequest = {
 const fixturePipelineAsInReadme: PipelineRequest = {
   ...fixturePipelineOnWasm,
   device: undefined,
-  // SwiftShader runs WebGPU on the CPU: a fifth of a second (5 frames) and two DDIM steps keep it to minutes.
+  // SwiftShader runs WebGPU on the CPU: 0.08 s (2 frames) and two DDIM steps keep it to minutes.
   audio: '/inputs/speech-short.wav',
   sampler: { ddim: 2 },
 };
@@ -152,7 +152,7 @@ describe('the web build in headless Chromium', () => {
   // On wasm, and as the README and the example page call it: device 'auto', which is webgpu here.
   for (const [label, request, frames] of [
     ['on wasm', fixturePipelineOnWasm, 25],
-    ['as the README calls it (auto: webgpu)', fixturePipelineAsInReadme, 5],
+    ['as the README calls it (auto: webgpu)', fixturePipelineAsInReadme, 2],
   ] as const) {
     it(`renders ${frames} frames of a ${frames / 25} s clip ${label}, matching the Node pipeline frame for frame`, async (ctx) => {
       if (session.skipReason) return ctx.skip(session.skipReason);

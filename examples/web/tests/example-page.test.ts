@@ -56,10 +56,10 @@ describe('the example page (index.html)', () => {
     });
 
   // The page's default device is 'auto': webgpu where the browser has an adapter (SwiftShader here).
-  // SwiftShader runs WebGPU on the CPU: a fifth of a second (5 frames) there.
+  // SwiftShader runs WebGPU on the CPU: 0.08 s (2 frames) there.
   for (const [choice, device, speech, status] of [
     ['wasm', 'wasm', 'speechWav', '25 frames, 1.00 s'],
-    ['auto', 'webgpu', 'shortSpeechWav', '5 frames, 0.20 s'],
+    ['auto', 'webgpu', 'shortSpeechWav', '2 frames, 0.08 s'],
   ] as const) {
     it(`plays a picked portrait and speech clip on the canvas (${choice}: ${device})`, async (ctx) => {
       if (session.skipReason) return ctx.skip(session.skipReason);
