@@ -19,6 +19,7 @@ const runs = {
 };
 
 async function openPage(url, device) {
+  const openedAt = Date.now();
   const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: runs[device] });
   const page = await browser.newPage();
   const events = [];
@@ -28,8 +29,13 @@ async function openPage(url, device) {
   page.on('console', async (message) => {
     const values = await Promise.all(message.args().map((arg) => arg.jsonValue().catch(() => undefined)));
     const [first] = values;
-    if (first && typeof first === 'object' && typeof first.type === 'string') events.push(first);
-    else lines.push(message.text());
+    if (first && typeof first === 'object' && typeof first.type === 'string') {
+      events.push(first);
+      // A timeline of the milestones, for runs that are slow (WebGPU on SwiftShader is the CPU).
+      if (['source-ready', 'motion-chunk', 'frame', 'stream-end'].includes(first.type)) {
+        console.log(`  ${device}: ${first.type} after ${((Date.now() - openedAt) / 1000).toFixed(1)} s`);
+      }
+    } else lines.push(message.text());
   });
   if (device === 'wasm') {
     // A browser without WebGPU, as most browsers on Linux are today.
