@@ -100,14 +100,14 @@ grep -qx 'h264,320,320,video,25' probe.txt || grep -qx 'h264,video,320,320,25' p
   fail 'talking.mp4 is not 25 frames of 320x320 H.264'
 grep -q '^aac' probe.txt || fail 'talking.mp4 has no AAC audio track'
 
-step "bundle the README's browser example with Vite and run it in Chromium (WebGPU, WASM)"
+step "bundle the README's browser example with Vite and run it in Chromium (WASM, then WebGPU)"
 mkdir -p browser/public/models
 cp -r fixture-bundle browser/public/models/joyvasa
 cp portrait.jpg browser/public/
 # 0.08 s (2 frames) for the page: SwiftShader runs WebGPU on the CPU, slowly.
 ffmpeg -loglevel error -y -i "$shared/audio/en_speech_01.wav" -t 0.08 -ac 1 -ar 16000 browser/public/speech.wav
 npx vite build browser --logLevel warn
-node run-browser.mjs webgpu wasm
+node run-browser.mjs wasm webgpu
 
 step "sizes of node_modules (du -sh)"
 du -sh node_modules

@@ -31,9 +31,9 @@ async function openPage(url, device) {
     const [first] = values;
     if (first && typeof first === 'object' && typeof first.type === 'string') {
       events.push(first);
-      // A timeline of the milestones, for runs that are slow (WebGPU on SwiftShader is the CPU).
-      if (['source-ready', 'motion-chunk', 'frame', 'stream-end'].includes(first.type)) {
-        console.log(`  ${device}: ${first.type} after ${((Date.now() - openedAt) / 1000).toFixed(1)} s`);
+      // A timeline of model loading, for runs that are slow (WebGPU on SwiftShader is the CPU).
+      if (first.type === 'model-file' && first.status === 'end') {
+        console.log(`  ${device}: ${first.file} after ${((Date.now() - openedAt) / 1000).toFixed(1)} s`);
       }
     } else lines.push(message.text());
   });
@@ -71,6 +71,7 @@ async function check(url, device) {
     };
     console.log(JSON.stringify(report));
     if (errors.length > 0) throw new Error(`${device}: the page threw: ${errors.join('; ')}`);
+    for (const line of lines.filter((text) => / s$/.test(text))) console.log(`  ${device}: ${line}`);
     if (!lines.includes('2 frames, 0.08 s'))
       throw new Error(`${device}: no '2 frames, 0.08 s' line: ${lines}`);
     // 'auto' picked WebGPU where the browser has it (no fallback), WASM where it has not (one fallback).
