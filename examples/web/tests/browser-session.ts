@@ -75,7 +75,11 @@ export async function openBrowserSession(): Promise<BrowserSession> {
           }, options.cores);
         }
         const opened: TestPage = { page, console: [], errors: [] };
-        page.on('console', (message) => opened.console.push(message.text()));
+        page.on('console', (message) => {
+          opened.console.push(message.text());
+          // The harness's pipeline timeline, live: where a slow (SwiftShader) run spends its time.
+          if (message.text().startsWith('[pipeline]')) process.stdout.write(`${message.text()}\n`);
+        });
         page.on('pageerror', (error) => opened.errors.push(error.message));
         await page.goto(`${origin}${path}`);
         return opened;

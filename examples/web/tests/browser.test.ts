@@ -26,6 +26,14 @@ const fixturePipelineOnWasm: PipelineRequest = {
   device: 'wasm',
   seed,
 };
+/** The same, with no device: the README's `createTalkingHead({ models })`, default backend and device. */
+const fixturePipelineAsInReadme: PipelineRequest = {
+  ...fixturePipelineOnWasm,
+  device: undefined,
+  // SwiftShader runs WebGPU on the CPU: 0.08 s (2 frames) and two DDIM steps keep it to minutes.
+  audio: '/inputs/speech-short.wav',
+  sampler: { ddim: 2 },
+};
 let session: BrowserSession;
 let harness: TestPage;
 let adapter: AdapterReport;
@@ -141,47 +149,59 @@ describe('the web build in headless Chromium', () => {
     expect(report.rejectsString).toBe(true);
   });
 
-  it('renders 25 frames of a 1 s clip on wasm, matching the Node pipeline frame for frame', async (ctx) => {
-    if (session.skipReason) return ctx.skip(session.skipReason);
-    const report = await call('runPipeline', fixturePipelineOnWasm);
-    expect(report.frameCount).toBe(25);
-    expect(report.sinkFrameCount).toBe(25);
-    expect(report.fps).toBe(25);
-    expect(report.durationSeconds).toBeCloseTo(1, 6);
-    // Pasted back into the 320x320 portrait.
-    expect([report.width, report.height]).toEqual([320, 320]);
-    expect(report.canvasSize).toEqual([320, 320]);
-    expect(report.canvasVersusLastFrame).toBe(0);
-    expect(report.events.frame).toBe(25);
+  // On wasm, and as the README and the example page call it: device 'auto', which is webgpu here.
+  for (const [label, request, frames] of [
+    ['on wasm', fixturePipelineOnWasm, 25],
+    ['as the README calls it (auto: webgpu)', fixturePipelineAsInReadme, 2],
+  ] as const) {
+    it(`renders ${frames} frames of a ${frames / 25} s clip ${label}, matching the Node pipeline frame for frame`, async (ctx) => {
+      if (session.skipReason) return ctx.skip(session.skipReason);
+      if (request.device === undefined) needWebGpu((note) => ctx.skip(note));
+      const report = await call('runPipeline', request);
+      // No fallback: 'auto' ran on the webgpu adapter the page has.
+      expect(report.events['backend-fallback']).toBeUndefined();
+      expect(report.frameCount).toBe(frames);
+      expect(report.sinkFrameCount).toBe(frames);
+      expect(report.fps).toBe(25);
+      expect(report.durationSeconds).toBeCloseTo(frames / 25, 6);
+      // Pasted back into the 320x320 portrait.
+      expect([report.width, report.height]).toEqual([320, 320]);
+      expect(report.canvasSize).toEqual([320, 320]);
+      expect(report.canvasVersusLastFrame).toBe(0);
+      expect(report.events.frame).toBe(frames);
 
-    const head = await createTalkingHead({
-      models: ready().site.bundleDirectory,
-      device: 'cpu',
-      store: createMemoryStore(),
-    });
-    const node = await head.generate(
-      { image: ready().site.portraitPng, audio: ready().site.speechWav },
-      { seed },
-    );
-    await head.dispose();
-    expect(node.frameCount).toBe(25);
-    for (const [label, web, reference] of [
-      ['first', report.firstFrame, node.frames![0]!],
-      ['last', report.lastFrame, node.frames![24]!],
-    ] as const) {
-      const pixels = new Uint8Array(Buffer.from(web, 'base64'));
-      expect(pixels.length).toBe(reference.data.length);
-      let sum = 0;
-      for (let i = 0; i < pixels.length; i++) sum += Math.abs(pixels[i]! - reference.data[i]!);
-      const worst = maxAbsDiff(pixels, reference.data);
-      console.log(
-        `[browser] ${label} frame, wasm vs onnxruntime-node: max |diff| ${worst}, mean ${(sum / pixels.length).toFixed(4)}`,
+      const head = await createTalkingHead({
+        models: ready().site.bundleDirectory,
+        device: 'cpu',
+        store: createMemoryStore(),
+      });
+      const node = await head.generate(
+        {
+          image: ready().site.portraitPng,
+          audio: frames === 25 ? ready().site.speechWav : ready().site.shortSpeechWav,
+        },
+        { seed, ...(request.sampler ? { sampler: request.sampler } : {}) },
       );
-      // Float32 kernels differ in the last bits between runtimes; a pixel may round the other way.
-      expect(worst).toBeLessThanOrEqual(2);
-      expect(sum / pixels.length).toBeLessThan(0.05);
-    }
-  });
+      await head.dispose();
+      expect(node.frameCount).toBe(frames);
+      for (const [which, web, reference] of [
+        ['first', report.firstFrame, node.frames![0]!],
+        ['last', report.lastFrame, node.frames![frames - 1]!],
+      ] as const) {
+        const pixels = new Uint8Array(Buffer.from(web, 'base64'));
+        expect(pixels.length).toBe(reference.data.length);
+        let sum = 0;
+        for (let i = 0; i < pixels.length; i++) sum += Math.abs(pixels[i]! - reference.data[i]!);
+        const worst = maxAbsDiff(pixels, reference.data);
+        console.log(
+          `[browser] ${which} frame ${label} vs onnxruntime-node: max |diff| ${worst}, mean ${(sum / pixels.length).toFixed(4)}`,
+        );
+        // Float32 kernels differ in the last bits between runtimes; a pixel may round the other way.
+        expect(worst).toBeLessThanOrEqual(2);
+        expect(sum / pixels.length).toBeLessThan(0.05);
+      }
+    });
+  }
 
   it('encodes the talking head into an MP4 with WebCodecs (H.264 + audio) that ffprobe reads back', async (ctx) => {
     if (session.skipReason) return ctx.skip(session.skipReason);

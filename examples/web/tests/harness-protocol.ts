@@ -63,8 +63,11 @@ export interface PipelineRequest {
   /** URLs of the inputs, fetched as Blobs: the image and audio a user picks arrive as File objects. */
   readonly image: string;
   readonly audio: string;
-  readonly device: 'wasm' | 'webgpu';
+  /** Absent: the README's call, `createTalkingHead({ models })` with its default device `'auto'`. */
+  readonly device?: 'wasm' | 'webgpu';
   readonly seed: number;
+  /** Default DDPM (every step); DDIM keeps a run on SwiftShader's CPU-emulated WebGPU within minutes. */
+  readonly sampler?: { readonly ddim: number };
 }
 
 export interface PipelineReport {

@@ -143,9 +143,24 @@ const harness: Harness = {
     }
   },
 
-  async runPipeline({ models, image, audio, device, seed }) {
-    const head = await createTalkingHead({ models, device });
+  async runPipeline({ models, image, audio, device, seed, sampler }) {
     const events: Record<string, number> = {};
+    const startedAt = performance.now();
+    const count = (event: { readonly type: string; readonly status?: string; readonly file?: string }) => {
+      events[event.type] = (events[event.type] ?? 0) + 1;
+      // A timeline on the console, which the test prints: where a slow (SwiftShader) run spends its time.
+      const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
+      if (event.type === 'model-file' && event.status === 'end')
+        console.log(`[pipeline] ${seconds} s loaded ${event.file}`);
+      else if (
+        event.type !== 'model-file' &&
+        event.type !== 'progress' &&
+        (event.type !== 'frame' || events.frame! % 5 === 1)
+      ) {
+        console.log(`[pipeline] ${seconds} s ${event.type}`);
+      }
+    };
+    const head = await createTalkingHead({ models, ...(device ? { device } : {}), onEvent: count });
     let first: RgbImage | undefined;
     let last: RgbImage | undefined;
     const canvas = document.getElementById('canvas') as HTMLCanvasElement;
@@ -154,9 +169,10 @@ const harness: Harness = {
         { image: await fetchBlob(image), audio: await fetchBlob(audio) },
         {
           seed,
+          ...(sampler ? { sampler } : {}),
           sink: createCanvasSink(canvas),
           onEvent: (event) => {
-            events[event.type] = (events[event.type] ?? 0) + 1;
+            count(event);
             if (event.type !== 'frame') return;
             // The producer may reuse a frame's buffer once the sink is done with it: copy.
             const copy = { ...event.image, data: event.image.data.slice() };
@@ -192,7 +208,7 @@ const harness: Harness = {
   },
 
   async encodeVideo({ models, image, audio, device, seed }) {
-    const head = await createTalkingHead({ models, device });
+    const head = await createTalkingHead({ models, ...(device ? { device } : {}) });
     const canvas = new OffscreenCanvas(1, 1);
     try {
       const result = await head.generate(

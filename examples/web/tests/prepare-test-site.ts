@@ -20,6 +20,8 @@ export interface TestSite {
   /** The portrait (PNG, decoded exactly by every decoder) and one second of speech-like WAV. */
   readonly portraitPng: Uint8Array;
   readonly speechWav: Uint8Array;
+  /** Its first 0.08 s (2 frames), for the slow WebGPU-on-SwiftShader pipeline runs. */
+  readonly shortSpeechWav: Uint8Array;
 }
 
 /** A 320x320 texture: the fixture face detector needs variance to report a face. */
@@ -62,8 +64,10 @@ export async function prepareTestSite(directory: string): Promise<TestSite> {
   }
   const portraitPng = await encodePng(portrait());
   const speechWav = encodeWav(speech(), 16000);
+  const shortSpeechWav = encodeWav(speech().subarray(0, 1280), 16000);
   await writeFile(join(folders.inputs, 'portrait.png'), portraitPng);
   await writeFile(join(folders.inputs, 'speech.wav'), speechWav);
+  await writeFile(join(folders.inputs, 'speech-short.wav'), shortSpeechWav);
   await build({
     configFile: join(exampleDirectory, 'vite.config.ts'),
     root: exampleDirectory,
@@ -90,5 +94,6 @@ export async function prepareTestSite(directory: string): Promise<TestSite> {
     manifest,
     portraitPng,
     speechWav,
+    shortSpeechWav,
   };
 }

@@ -36,6 +36,12 @@ export interface OrtBackendDefinition {
   unsupportedHint?(device: Device): string;
   /** Run one inference at a time per backend (needed by WebGPU). */
   readonly serializeRuns?: boolean;
+  /**
+   * Create one session at a time per backend, in the same queue as the runs: onnxruntime-web's WebGPU
+   * execution provider rejects a session created while another is being created ("another WebGPU EP
+   * inference session is being created"), and a pipeline loads its models in parallel.
+   */
+  readonly serializeSessionCreation?: boolean;
 }
 
 /** Builds a {@link BackendV1} from an onnxruntime package. Device probing is lazy and cached. */
@@ -76,24 +82,52 @@ export function createOrtBackend(definition: OrtBackendDefinition): BackendV1 {
     const checks = await Promise.all(definition.devices.map(isAvailable));
     return definition.devices.filter((_, i) => checks[i]);
   };
+  // What an error message lists: the devices 'auto' may pick and those already probed. Probing the rest
+  // (Dawn's WebGPU in Node) would print the runtime's driver noise on stderr just to word a message.
+  const quietlyKnownDevices = async (): Promise<readonly Device[]> => {
+    const candidates = definition.devices.filter(
+      (device) => definition.autoPreference.includes(device) || availability.has(device),
+    );
+    const checks = await Promise.all(candidates.map(isAvailable));
+    return candidates.filter((_, i) => checks[i]);
+  };
   let queue: Promise<unknown> = Promise.resolve();
-  const serialize = <T>(task: () => Promise<T>): Promise<T> => {
-    if (!definition.serializeRuns) return task();
+  const inTurn = <T>(task: () => Promise<T>): Promise<T> => {
     const next = queue.then(task, task);
     queue = next.catch(() => undefined);
     return next;
   };
+  const serialize = <T>(task: () => Promise<T>): Promise<T> =>
+    definition.serializeRuns ? inTurn(task) : task();
+  const createInTurn = <T>(task: () => Promise<T>): Promise<T> =>
+    definition.serializeSessionCreation ? inTurn(task) : task();
+
+  // Each listener hears about a fallback once: a pipeline resolves 'auto' for every one of its sessions.
+  const toldOfFallback = new WeakSet<EventListener>();
+  const fallbackOnce = (onEvent: EventListener | undefined): EventListener | undefined =>
+    onEvent && !toldOfFallback.has(onEvent)
+      ? (event) => {
+          if (event.type === 'backend-fallback') toldOfFallback.add(onEvent);
+          onEvent(event);
+        }
+      : undefined;
 
   const resolveDevice = async (request: DeviceRequest, onEvent?: EventListener): Promise<Device> => {
     if (request === 'auto') {
       const available = await Promise.all(definition.autoPreference.map(isAvailable));
       const supported = definition.autoPreference.filter((_, i) => available[i]);
-      return resolveDeviceRequest(definition.name, 'auto', supported, definition.autoPreference, onEvent);
+      return resolveDeviceRequest(
+        definition.name,
+        'auto',
+        supported,
+        definition.autoPreference,
+        fallbackOnce(onEvent),
+      );
     }
     if (!definition.devices.includes(request) || !(await isAvailable(request))) {
       throw new UnsupportedDeviceError(
         request,
-        await supportedDevices(),
+        await quietlyKnownDevices(),
         definition.unsupportedHint?.(request),
       );
     }
@@ -112,11 +146,13 @@ export function createOrtBackend(definition: OrtBackendDefinition): BackendV1 {
       const name = options.name ?? 'model';
       let session: InferenceSession;
       try {
-        session = await ort.InferenceSession.create(model, {
-          ...definition.sessionOptions?.(options),
-          ...extra,
-          executionProviders: extra.executionProviders ?? definition.executionProviders(device),
-        });
+        session = await createInTurn(() =>
+          ort.InferenceSession.create(model, {
+            ...definition.sessionOptions?.(options),
+            ...extra,
+            executionProviders: extra.executionProviders ?? definition.executionProviders(device),
+          }),
+        );
       } catch (error) {
         throw new ModelLoadError(
           name,

@@ -53,7 +53,7 @@ export function createOnnxNodeBackend(options: OnnxNodeBackendOptions = {}): Bac
     }),
     unsupportedHint: (device) =>
       device === 'cuda'
-        ? 'onnxruntime-node finds CUDA only when its CUDA provider was installed (see docs/guide/devices.md).'
+        ? 'onnxruntime-node finds CUDA only when its CUDA provider was installed: reinstall onnxruntime-node on linux/x64 without ONNXRUNTIME_NODE_INSTALL=skip (the "CUDA" section of the @joyvasa/backend-onnx-node README).'
         : device === 'wasm'
           ? 'wasm is a browser device: use @joyvasa/backend-onnx-web.'
           : '',

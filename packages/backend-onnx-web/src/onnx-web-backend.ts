@@ -30,6 +30,7 @@ export function createOnnxWebBackendWith(
     autoPreference: options.preference ?? ['webgpu', 'wasm'],
     executionProviders: (device) => [device],
     serializeRuns: true,
+    serializeSessionCreation: true,
     unsupportedHint: (device) =>
       device === 'webgpu'
         ? 'This browser offers no WebGPU adapter (in Chromium, check chrome://gpu).'

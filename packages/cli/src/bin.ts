@@ -4,6 +4,7 @@ import { animateCommand, animateUsage } from './commands/animate-command.js';
 import { convertCommand, convertUsage } from './commands/convert-command.js';
 import { demoCommand, demoUsage } from './commands/demo-command.js';
 import { fetchCommand, fetchUsage } from './commands/fetch-command.js';
+import { fixtureCommand, fixtureUsage } from './commands/fixture-command.js';
 import { goldenCommand, goldenUsage } from './commands/golden-command.js';
 
 const commands: Record<string, { run: (args: readonly string[]) => Promise<number>; usage: string }> = {
@@ -12,6 +13,7 @@ const commands: Record<string, { run: (args: readonly string[]) => Promise<numbe
   fetch: { run: fetchCommand, usage: fetchUsage },
   convert: { run: convertCommand, usage: convertUsage },
   demo: { run: demoCommand, usage: demoUsage },
+  fixture: { run: fixtureCommand, usage: fixtureUsage },
 };
 
 function usage(): string {
@@ -24,8 +26,12 @@ async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
   const command = name ? commands[name] : undefined;
   if (!command) {
-    console.log(usage());
-    return name === undefined || name === '--help' || name === '-h' ? 0 : 2;
+    if (name === undefined || name === '--help' || name === '-h') {
+      console.log(usage());
+      return 0;
+    }
+    console.error(`error: unknown command '${name}'\nRun 'joyvasa --help' for the commands.`);
+    return 2;
   }
   try {
     return await command.run(rest);

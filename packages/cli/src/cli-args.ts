@@ -33,9 +33,7 @@ export function parseCommandArgs(
     }
     return parsed;
   } catch (error) {
-    output.error(`error: ${(error as Error).message}\n`);
-    output.log(usage);
-    return { exit: exitCodes.usage };
+    return { exit: usageError(output, (error as Error).message, usage) };
   }
 }
 
@@ -45,10 +43,14 @@ export function stringOption(values: OptionValues, name: string): string | undef
   return typeof value === 'string' ? value : undefined;
 }
 
-/** Prints a usage error and returns the usage exit code. */
+/**
+ * Prints a usage error as the error, the command's one-line synopsis and where the full help is, on
+ * stderr (the whole help would bury the error line), and returns the usage exit code.
+ */
 export function usageError(output: CliOutput, message: string, usage: string): number {
-  output.error(`error: ${message}\n`);
-  output.log(usage);
+  const synopsis = usage.split('\n')[0] ?? '';
+  const command = synopsis.split(' ').slice(0, 2).join(' ');
+  output.error(`error: ${message}\nusage: ${synopsis}\nRun '${command} --help' for the options.`);
   return exitCodes.usage;
 }
 

@@ -3,9 +3,9 @@ import { isTensorLike, type TensorLike } from '@joyvasa/core';
 import { expect } from 'vitest';
 import type { PickleValue } from '../src/checkpoint/pickle-value.js';
 
-/** The bytes of a file in src/checkpoint/fixtures (written by the official tooling's torch and pickle). */
+/** The bytes of a file in test/fixtures/checkpoint (written by the official tooling's torch and pickle). */
 export const fixture = (name: string) =>
-  new Uint8Array(readFileSync(new URL(`../src/checkpoint/fixtures/${name}`, import.meta.url)));
+  new Uint8Array(readFileSync(new URL(`./fixtures/checkpoint/${name}`, import.meta.url)));
 
 /** `count` values `i · scale + shift`: how the fixture generator filled its tensors. */
 export const values = (count: number, scale: number, shift: number) =>

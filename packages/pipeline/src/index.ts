@@ -1,3 +1,31 @@
+// What a caller of createTalkingHead catches and types, so an app needs no direct @joyvasa/core import.
+export {
+  type BackendFallbackEvent,
+  type BackendV1,
+  type Device,
+  type DeviceRequest,
+  type EventListener,
+  type FaceBox,
+  type ImageLike,
+  IntegrityError,
+  InvalidInputError,
+  isAbortError,
+  JoyvasaError,
+  type JoyvasaEvent,
+  ManifestError,
+  MissingDependencyError,
+  type ModelBundle,
+  type ModelFileEvent,
+  ModelLoadError,
+  type ModelSourceV1,
+  type ModelStore,
+  NoFaceFoundError,
+  type NoticeEvent,
+  type ProgressEvent,
+  type RgbImage,
+  SessionRunError,
+  UnsupportedDeviceError,
+} from '@joyvasa/core';
 export type { FrameSinkResult, FrameSinkStartInfo, FrameSinkV1, SinkAudio } from './frame-sink.js';
 export {
   type CollectOptions,

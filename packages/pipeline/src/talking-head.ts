@@ -19,6 +19,7 @@ import {
   type MotionGenerator,
   sampleMotion,
 } from '@joyvasa/motion-diffusion';
+import { checkAnimateInput } from './check-talking-head-options.js';
 import { type FrameBudget, fixedFrameBudget, liveFrameBudget } from './frame-budget.js';
 import { type LiveAudio, openLiveAudio } from './live-audio.js';
 import { prepareSource } from './prepare-source.js';
@@ -189,6 +190,7 @@ export function createTalkingHeadWith<ImageInput, AudioInput>(
   ): AsyncGenerator<TalkingHeadEvent, void> {
     if (disposed)
       throw new JoyvasaError('this talking head has been disposed; create a new one with createTalkingHead');
+    checkAnimateInput(input);
     const run = resolveAnimateOptions(animateOptions);
     const signal = run.signal;
     const live = isAudioStreamInput(input.audio)

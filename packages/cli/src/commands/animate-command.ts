@@ -109,7 +109,12 @@ export async function runAnimation(
     models: opened.models,
     mode: request.mode,
     device: request.device,
-    onEvent: progress.onEvent,
+    // The synthetic-weights warning was printed above, with what to do instead: once is enough.
+    onEvent: opened.synthetic
+      ? (event) => {
+          if (event.type !== 'notice' || event.code !== 'synthetic-weights') progress.onEvent(event);
+        }
+      : progress.onEvent,
     ...(opened.store ? { store: opened.store } : {}),
   });
   const started = performance.now();

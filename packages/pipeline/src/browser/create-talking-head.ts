@@ -1,6 +1,11 @@
 import { decodeAudio } from '@joyvasa/audio-encoder';
 import { createOnnxWebBackend } from '@joyvasa/backend-onnx-web';
 import { createCacheApiStore, createUrlSource, InvalidInputError } from '@joyvasa/core';
+import {
+  checkAnimateInput,
+  checkExplicitDevice,
+  checkTalkingHeadOptions,
+} from '../check-talking-head-options.js';
 import type { SinkAudio } from '../frame-sink.js';
 import {
   collectTalkingHead,
@@ -61,6 +66,9 @@ function absoluteUrl(location: string | URL): URL {
  * offers an adapter and on WASM otherwise, reporting the fallback as a `backend-fallback` event.
  */
 export async function createTalkingHead(options: TalkingHeadOptions): Promise<BrowserTalkingHead> {
+  checkTalkingHeadOptions(options);
+  const backend = options.backend ?? createOnnxWebBackend();
+  await checkExplicitDevice(backend, options);
   const remote = typeof options.models === 'string' || options.models instanceof URL;
   const bundle = await openModels(options.models, (location) => createUrlSource(absoluteUrl(location)), {
     // Only downloads are cached: a source of your own (files the user picked) is read where it is.
@@ -69,7 +77,7 @@ export async function createTalkingHead(options: TalkingHeadOptions): Promise<Br
   });
   const head = createTalkingHeadWith<BrowserImageInput, BrowserAudioInput>(
     bundle,
-    options.backend ?? createOnnxWebBackend(),
+    backend,
     {
       decodeImage: (input) => decodeBrowserImage(input),
       decodeAudio: (input, signal) => decodeAudio(input, signal ? { signal } : {}),
@@ -79,6 +87,7 @@ export async function createTalkingHead(options: TalkingHeadOptions): Promise<Br
   return {
     ...head,
     async generate(input, generateOptions = {}) {
+      checkAnimateInput(input);
       const signal = generateOptions.signal;
       // Decoded once here: the sink gets the same 16 kHz track the model hears.
       const decoded = await decodeAudio(wholeAudio(input.audio), signal ? { signal } : {});

@@ -1,10 +1,10 @@
 import { resample } from '@joyvasa/audio-encoder';
 import { InvalidInputError, JoyvasaError, type RgbImage } from '@joyvasa/core';
-import { ArrayBufferTarget, Muxer } from 'mp4-muxer';
 import { AudioMatchedFrames } from '../audio-matched-frames.js';
 import { createFrameSink } from '../create-frame-sink.js';
 import type { FrameSinkResult, FrameSinkStartInfo, FrameSinkV1, SinkAudio } from '../frame-sink.js';
 import { evenSize, toEvenFrame } from '../to-even-frame.js';
+import { StreamingMp4 } from './streaming-mp4.js';
 import {
   type AudioTrackPlan,
   audioSampleRate,
@@ -117,7 +117,7 @@ function encodeAudio(encoder: AudioEncoder, channels: Float32Array[], track: Aud
 
 /** The encoders and muxer of one video, from `start` to `finish`. */
 class Mp4Encoding {
-  readonly muxer: Muxer<ArrayBufferTarget>;
+  readonly mp4: StreamingMp4;
   readonly video: VideoEncoder;
   readonly audio: AudioEncoder | undefined;
   readonly frames: AudioMatchedFrames;
@@ -133,38 +133,47 @@ class Mp4Encoding {
   #rgbx: Uint8Array;
   #lastFrame: Uint8Array | undefined;
 
-  constructor(plan: EncoderPlan, info: FrameSinkStartInfo, channels: Float32Array[] | undefined) {
+  /** Starts the muxer, then the encoders (audio is handed over whole, in one-second pieces). */
+  static async open(
+    plan: EncoderPlan,
+    info: FrameSinkStartInfo,
+    channels: Float32Array[] | undefined,
+  ): Promise<Mp4Encoding> {
+    const audioTrack = plan.audio && channels ? plan.audio : undefined;
+    const mp4 = new StreamingMp4(plan, info.fps, audioTrack);
+    await mp4.output.start();
+    return new Mp4Encoding(
+      mp4,
+      plan,
+      info,
+      audioTrack && channels ? { track: audioTrack, channels } : undefined,
+    );
+  }
+
+  private constructor(
+    mp4: StreamingMp4,
+    plan: EncoderPlan,
+    info: FrameSinkStartInfo,
+    audio: { readonly track: AudioTrackPlan; readonly channels: Float32Array[] } | undefined,
+  ) {
+    this.mp4 = mp4;
     this.width = evenSize(info.width);
     this.height = evenSize(info.height);
     this.#plan = plan;
     this.#fps = info.fps;
     this.#keyFrameInterval = Math.max(1, Math.round(plan.keyFrameSeconds * info.fps));
-    const audioTrack = plan.audio && channels ? plan.audio : undefined;
-    this.audioSeconds = audioTrack && channels ? channels[0]!.length / audioTrack.sampleRate : undefined;
+    this.audioSeconds = audio ? audio.channels[0]!.length / audio.track.sampleRate : undefined;
     this.frames = new AudioMatchedFrames(info.fps, this.audioSeconds);
     this.#rgbx = new Uint8Array(this.width * this.height * 4);
-    this.muxer = new Muxer({
-      target: new ArrayBufferTarget(),
-      video: { codec: plan.video.muxerCodec, width: this.width, height: this.height, frameRate: info.fps },
-      ...(audioTrack && channels
-        ? {
-            audio: {
-              codec: audioTrack.muxerCodec,
-              numberOfChannels: channels.length,
-              sampleRate: audioTrack.sampleRate,
-            },
-          }
-        : {}),
-      fastStart: 'in-memory',
-    });
-    const fail = (what: string) => (error: DOMException) => {
-      this.#error ??= new VideoEncodingError(`the browser's ${what} encoder failed: ${error.message}`, {
-        cause: error,
-      });
+    const fail = (what: string) => (error: unknown) => {
+      this.#error ??= new VideoEncodingError(
+        `the browser's ${what} failed: ${(error as Error)?.message ?? String(error)}`,
+        { cause: error },
+      );
     };
     this.video = new VideoEncoder({
-      output: (chunk, meta) => this.muxer.addVideoChunk(chunk, meta),
-      error: fail('video'),
+      output: (chunk, meta) => mp4.addVideo(chunk, meta, fail('MP4 muxer (video)')),
+      error: fail('video encoder'),
     });
     this.video.configure({
       codec: plan.video.codec,
@@ -174,18 +183,18 @@ class Mp4Encoding {
       framerate: info.fps,
       latencyMode: 'quality',
     });
-    if (audioTrack && channels) {
+    if (audio) {
       this.audio = new AudioEncoder({
-        output: (chunk, meta) => this.muxer.addAudioChunk(chunk, meta),
-        error: fail('audio'),
+        output: (chunk, meta) => mp4.addAudio(chunk, meta, fail('MP4 muxer (audio)')),
+        error: fail('audio encoder'),
       });
       this.audio.configure({
-        codec: audioTrack.codec,
-        sampleRate: audioTrack.sampleRate,
-        numberOfChannels: channels.length,
-        bitrate: audioTrack.bitrate,
+        codec: audio.track.codec,
+        sampleRate: audio.track.sampleRate,
+        numberOfChannels: audio.channels.length,
+        bitrate: audio.track.bitrate,
       });
-      encodeAudio(this.audio, channels, audioTrack);
+      encodeAudio(this.audio, audio.channels, audio.track);
     }
   }
 
@@ -222,13 +231,14 @@ class Mp4Encoding {
     for (let i = 0; i < this.frames.padding; i++) await this.#encodeEven(this.#lastFrame!);
     await Promise.all([this.video.flush(), this.audio?.flush()]);
     this.check();
-    this.muxer.finalize();
+    const blob = await this.mp4.finalize();
+    this.check();
     const counts = this.frames.summary();
     return {
       ...counts,
       durationSeconds: counts.frameCount / this.#fps,
       files: [],
-      blob: new Blob([this.muxer.target.buffer], { type: 'video/mp4' }),
+      blob,
       width: this.width,
       height: this.height,
       videoCodec: this.#plan.video.codec,
@@ -241,6 +251,7 @@ class Mp4Encoding {
     for (const encoder of [this.video, this.audio]) {
       if (encoder && encoder.state !== 'closed') encoder.close();
     }
+    if (this.mp4.output.state !== 'finalized') void this.mp4.output.cancel().catch(() => undefined);
   }
 }
 
@@ -254,8 +265,9 @@ export type WebCodecsVideoSink = FrameSinkV1<WebCodecsVideoSinkResult>;
  *
  * As the Node video sink does, with audio the video lasts as long as the audio to the nearest frame,
  * padding with the last frame or leaving out frames past the end; odd sizes are made even by repeating the
- * last row or column. `write` resolves once the encoder has room, so at most a few frames are queued; the
- * encoded video is held in memory until `finish` (a few MB a minute at the default bit rate).
+ * last row or column. `write` resolves once the encoder has room, so at most a few frames are queued. The
+ * MP4 is fragmented and muxed as it is encoded (mediabunny): the encoded bytes are held once, as the parts of
+ * the Blob (a few MB a minute at the default bit rate), never copied into one buffer.
  *
  * @throws MissingDependencyError at `start` where the browser has no WebCodecs or cannot encode any of
  *   the codecs asked for; InvalidInputError for bad options or audio; VideoEncodingError when the
@@ -272,7 +284,7 @@ export function createWebCodecsVideoSink(options: WebCodecsVideoSinkOptions = {}
       const source = options.audio ?? info.audio;
       const channels = source ? channelsOf(source, audioSampleRate) : undefined;
       const plan = await planEncoders(options, info, channels?.length);
-      encoding = new Mp4Encoding(plan, info, channels);
+      encoding = await Mp4Encoding.open(plan, info, channels);
       options.signal?.addEventListener('abort', onAbort, { once: true });
     },
     write: (frame) => encoding!.write(frame),

@@ -1,9 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import { decodeAudio } from '@joyvasa/audio-encoder/node';
-import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
 import { createUrlSource, type ImageLike, toRgbImage } from '@joyvasa/core';
 import { createDirectorySource, createFileStore } from '@joyvasa/core/node';
 import { readImage } from '@joyvasa/liveportrait/node';
+import {
+  checkAnimateInput,
+  checkExplicitDevice,
+  checkTalkingHeadOptions,
+} from '../check-talking-head-options.js';
 import type { FrameSinkResult, FrameSinkV1, SinkAudio } from '../frame-sink.js';
 import {
   collectTalkingHead,
@@ -14,6 +18,7 @@ import {
 import { openModels } from '../open-bundle.js';
 import { createTalkingHeadWith } from '../talking-head.js';
 import type { TalkingHeadOptions } from '../talking-head-options.js';
+import { loadDefaultNodeBackend } from './default-node-backend.js';
 import { createFfmpegVideoSink } from './ffmpeg-video-sink.js';
 
 /** An image in Node: a file path or URL, encoded bytes (PNG, JPEG, WebP, …), or decoded pixels. */
@@ -66,6 +71,9 @@ function asPath(input: unknown): string | undefined {
  * bundle. The backend defaults to onnxruntime-node; `device: 'auto'` uses CUDA when it is installed.
  */
 export async function createTalkingHead(options: TalkingHeadOptions): Promise<NodeTalkingHead> {
+  checkTalkingHeadOptions(options);
+  const backend = options.backend ?? (await loadDefaultNodeBackend());
+  await checkExplicitDevice(backend, options);
   const bundle = await openModels(
     options.models,
     (location) =>
@@ -84,7 +92,7 @@ export async function createTalkingHead(options: TalkingHeadOptions): Promise<No
   );
   const head = createTalkingHeadWith<NodeImageInput, NodeAudioInput>(
     bundle,
-    options.backend ?? createOnnxNodeBackend(),
+    backend,
     {
       async decodeImage(input) {
         return isImageLike(input)
@@ -101,6 +109,7 @@ export async function createTalkingHead(options: TalkingHeadOptions): Promise<No
       input: Parameters<NodeTalkingHead['generate']>[0],
       generateOptions: NodeGenerateOptions & { readonly sink?: FrameSinkV1<SinkResult> } = {},
     ) {
+      checkAnimateInput(input);
       const whole = wholeAudio(input.audio);
       const path = asPath(whole);
       // With `output` and no sink, SinkResult is the default FrameSinkResult, which FfmpegVideoSinkResult extends.

@@ -1,0 +1,60 @@
+import type { OrtRuntime } from '@joyvasa/backend-onnx-common';
+import { describe, expect, it } from 'vitest';
+import { createOnnxWebBackendWith } from './onnx-web-backend.js';
+
+/**
+ * A runtime that behaves as onnxruntime-web's WebGPU execution provider does: a session created while
+ * another is being created is rejected with the runtime's own message.
+ */
+function oneCreationAtATimeRuntime(options: { readonly webgpu: boolean } = { webgpu: true }) {
+  let creating = 0;
+  const created: number[] = [];
+  const runtime = {
+    InferenceSession: {
+      async create(_model: Uint8Array, session: { executionProviders: string[] }) {
+        if (!options.webgpu && session.executionProviders[0] === 'webgpu') throw new Error('no adapter');
+        if (creating > 0) throw new Error('another WebGPU EP inference session is being created.');
+        creating++;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        creating--;
+        created.push(created.length);
+        return {
+          inputNames: ['x'],
+          outputNames: ['y'],
+          release: async () => undefined,
+          run: async () => ({}),
+        };
+      },
+    },
+    Tensor: class {},
+  } as unknown as OrtRuntime;
+  return { runtime, created };
+}
+
+describe('the onnxruntime-web backend', () => {
+  it('creates sessions one at a time, so models loaded in parallel all load on webgpu', async () => {
+    const { runtime, created } = oneCreationAtATimeRuntime();
+    const backend = createOnnxWebBackendWith(async () => runtime);
+    const model = new Uint8Array(8);
+    const sessions = await Promise.all(
+      ['audio_encoder', 'motion_generator', 'paste_back'].map((name) =>
+        backend.createSession(model, { device: 'webgpu', name }),
+      ),
+    );
+    expect(sessions.map((session) => session.device)).toEqual(['webgpu', 'webgpu', 'webgpu']);
+    // Three models and the one webgpu probe, each created alone.
+    expect(created).toHaveLength(4);
+  });
+
+  it("reports a fallback of 'auto' once to a listener, not once per session", async () => {
+    const { runtime } = oneCreationAtATimeRuntime({ webgpu: false });
+    const backend = createOnnxWebBackendWith(async () => runtime);
+    const events: string[] = [];
+    const onEvent = (event: { type: string }) => void events.push(event.type);
+    const sessions = await Promise.all(
+      [1, 2, 3].map(() => backend.createSession(new Uint8Array(8), { device: 'auto', onEvent })),
+    );
+    expect(sessions.map((session) => session.device)).toEqual(['wasm', 'wasm', 'wasm']);
+    expect(events).toEqual(['backend-fallback']);
+  });
+});

@@ -1,0 +1,35 @@
+import { type BackendV1, MissingDependencyError } from '@joyvasa/core';
+
+/** What is used of the package; written out so that these declarations do not need it installed. */
+interface NodeBackendModule {
+  createOnnxNodeBackend(): BackendV1;
+}
+
+function isModuleNotFound(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
+}
+
+/**
+ * The Node default backend, onnxruntime-node. `@joyvasa/backend-onnx-node` is an optional peer dependency
+ * (onnxruntime-node is a few hundred MB that a browser app never loads), so it is imported on first use.
+ *
+ * @throws MissingDependencyError naming the package to install when it is not installed.
+ */
+export async function loadDefaultNodeBackend(
+  load: () => Promise<NodeBackendModule> = () => import('@joyvasa/backend-onnx-node'),
+): Promise<BackendV1> {
+  let module: NodeBackendModule;
+  try {
+    module = await load();
+  } catch (cause) {
+    if (!isModuleNotFound(cause)) throw cause;
+    throw new MissingDependencyError(
+      '@joyvasa/backend-onnx-node',
+      'createTalkingHead runs the models with onnxruntime-node in Node: install it with ' +
+        '`npm install @joyvasa/backend-onnx-node sharp`, or pass your own `backend`',
+      { cause },
+    );
+  }
+  return module.createOnnxNodeBackend();
+}
