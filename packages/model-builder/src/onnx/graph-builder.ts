@@ -11,6 +11,15 @@ import {
 /** The opset every graph of this package is built for (5-D GridSample needs 20). */
 export const DEFAULT_OPSET = 20;
 
+/**
+ * In a Reshape target shape: keep the input's size on that axis (ONNX's 0, `allowzero` = 0). Used on axis 0,
+ * it lets one graph run any batch.
+ */
+export const KEEP_BATCH = 0;
+
+/** The name of the free batch dimension in graph input and output specs. */
+export const BATCH_DIM = 'batch';
+
 /** Node attributes; plain numbers and number arrays are ints, floats use `{ float }` / `{ floats }`. */
 export type Attributes = Readonly<Record<string, AttributeValue | number | readonly number[] | string>>;
 
@@ -175,6 +184,11 @@ export class GraphBuilder {
   /** Slice along `axes` from `starts` to `ends` (exclusive). */
   slice(x: string, starts: readonly number[], ends: readonly number[], axes: readonly number[]): string {
     return this.op('Slice', [x, this.int64(starts), this.int64(ends), this.int64(axes)]);
+  }
+  /** `x` (batch 1, `rank` axes) repeated along axis 0 to the batch of `like`: Expand to [N, 1, …, 1]. */
+  expandBatch(x: string, like: string, rank: number): string {
+    const batch = this.op('Shape', [like], { start: 0, end: 1 });
+    return this.op('Expand', [x, this.concat([batch, this.int64(new Array(rank - 1).fill(1))], 0)]);
   }
   reduceMean(x: string, axes: readonly number[], keepdims = true): string {
     return this.op('ReduceMean', [x, this.int64(axes)], { keepdims: keepdims ? 1 : 0 });
