@@ -14,6 +14,7 @@ import {
   planJoyvasaBundle,
 } from '../bundle/joyvasa-bundle-plan.js';
 import { CheckpointError } from '../checkpoint/checkpoint-error.js';
+import type { ModelDtype } from '../onnx/float16-graph.js';
 import { version } from '../version.js';
 import { auditWeights, type WeightAudit } from '../weights/weight-source.js';
 import { locateOfficialFiles, type OfficialFiles } from './official-files.js';
@@ -45,6 +46,8 @@ export interface ConvertOfficialWeightsOptions {
    * `args.n_heads` says, and the weights cannot tell. Only for checkpoints trained with other code.
    */
   readonly denoiserHeads?: number;
+  /** `fp16`: the renderer (W and G) in float16, everything else float32 (see `PlannedComponent.float16`). */
+  readonly dtype?: ModelDtype;
   /**
    * Receives `model-file` start and end events as each input is read (`file` relative to `from`), then a
    * `progress` event with stage `bundle:<component>` as each component is written.
@@ -198,7 +201,10 @@ export async function convertOfficialWeights(
   const sizes = options.livePortraitSizes ?? officialLivePortraitSizes;
   const { sources, motion, audit } = await readSources(ctx, files, sizes, options.denoiserHeads);
   const plan = guardedPlan(
-    planJoyvasaBundle(sources, { name: 'joyvasa', version, provenance: 'converted' }),
+    {
+      ...planJoyvasaBundle(sources, { name: 'joyvasa', version, provenance: 'converted' }),
+      ...(options.dtype ? { dtype: options.dtype } : {}),
+    },
     audit,
     files.motionGenerator,
     options.signal,

@@ -1,4 +1,5 @@
 import { createTensor, type DimPattern, type DType, type TensorLike } from '@joyvasa/core';
+import { type ModelDtype, toFloat16Graph } from './float16-graph.js';
 import {
   type AttributeValue,
   encodeOnnxModel,
@@ -41,6 +42,7 @@ export class GraphBuilder {
   private readonly outputs: OnnxValueInfo[] = [];
   private readonly constants = new Map<string, string>();
   private readonly scopes: string[] = [];
+  private readonly coordinates = new Set<string>();
   private counter = 0;
 
   /**
@@ -79,6 +81,15 @@ export class GraphBuilder {
     if (value !== name)
       this.nodes.push({ opType: 'Identity', inputs: [value], outputs: [name], name, attributes: {} });
     this.outputs.push({ name, type, dims });
+  }
+
+  /**
+   * Marks a graph input or initializer as coordinates (keypoints, a sampling grid): a float16 encoding
+   * keeps every non-convolution node computed from it in float32.
+   */
+  coordinate(value: string): string {
+    this.coordinates.add(value);
+    return value;
   }
 
   /** Adds a weight tensor. The data is referenced, not copied. */
@@ -208,9 +219,12 @@ export class GraphBuilder {
     };
   }
 
-  /** The finished graph as ONNX model bytes. */
-  encode(options: Partial<OnnxModelOptions> = {}): Uint8Array {
-    return encodeOnnxModel(this.build(), { opset: DEFAULT_OPSET, ...options });
+  /** The finished graph as ONNX model bytes; `dtype: 'fp16'` stores and computes it in float16. */
+  encode(options: Partial<OnnxModelOptions> & { readonly dtype?: ModelDtype } = {}): Uint8Array {
+    const { dtype = 'fp32', ...model } = options;
+    const graph =
+      dtype === 'fp16' ? toFloat16Graph(this.build(), { coordinates: [...this.coordinates] }) : this.build();
+    return encodeOnnxModel(graph, { opset: DEFAULT_OPSET, ...model });
   }
 
   /** Op types used and how often: the op inventory reported for each graph. */

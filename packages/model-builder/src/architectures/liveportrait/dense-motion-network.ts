@@ -70,9 +70,8 @@ function motionRepresentation(
   const { numKp, compress } = config;
   const [depth, height, width] = spatial;
   const identity = makeCoordinateGrid(depth, height, width);
-  const identityGrid = g.initializer(
-    createTensor('float32', [1, 1, depth, height, width, 3], identity.data),
-    'grid',
+  const identityGrid = g.coordinate(
+    g.initializer(createTensor('float32', [1, 1, depth, height, width, 3], identity.data), 'grid'),
   );
   // The grid and the background heatmap are concatenated with per-frame values: give them the batch.
   const grid = g.expandBatch(identityGrid, kpDriving, 6);

@@ -82,8 +82,8 @@ export function buildWarpingModule(
   });
   const volumeDims = [1, config.reshapeChannel, depth, size, size];
   const feature = g.input('feature_3d', 'float32', volumeDims);
-  const kpDriving = g.input('kp_driving', 'float32', [BATCH_DIM, config.numKp, 3]);
-  const kpSource = g.input('kp_source', 'float32', [BATCH_DIM, config.numKp, 3]);
+  const kpDriving = g.coordinate(g.input('kp_driving', 'float32', [BATCH_DIM, config.numKp, 3]));
+  const kpSource = g.coordinate(g.input('kp_source', 'float32', [BATCH_DIM, config.numKp, 3]));
 
   const { deformation, occlusionMap } = g.scope('dense_motion_network', () =>
     denseMotionNetwork(
