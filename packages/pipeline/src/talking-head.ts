@@ -7,6 +7,7 @@ import {
   JoyvasaError,
   type ModelBundle,
   type ModelManifest,
+  type RenderInput,
   type RgbImage,
   throwIfAborted,
 } from '@joyvasa/core';
@@ -19,6 +20,7 @@ import {
   sampleMotion,
 } from '@joyvasa/motion-diffusion';
 import { prepareSource } from './prepare-source.js';
+import { renderFrames } from './render-frames.js';
 import type { TalkingHeadEvent } from './talking-head-events.js';
 import {
   type AnimateOptions,
@@ -159,21 +161,23 @@ export function createTalkingHeadWith<ImageInput, AudioInput>(
         completed: chunk.index + 1,
         total: chunk.windowCount,
       };
-      for (const frame of chunk.frames) {
-        if (index >= totalFrames) break;
-        const driving = await source.driver.drive(frameMotionFromAngles(frame), runOptions);
-        const rendered = await models.renderer.render(
-          {
+      const frames = chunk.frames.slice(0, Math.max(0, totalFrames - index));
+      for (let start = 0; start < frames.length; start += run.renderBatch) {
+        const inputs: RenderInput[] = [];
+        for (const frame of frames.slice(start, start + run.renderBatch)) {
+          const driving = await source.driver.drive(frameMotionFromAngles(frame), runOptions);
+          inputs.push({
             features: source.features,
             sourceKeypoints: source.sourceKeypoints,
             drivingKeypoints: createTensor('float32', [1, driving.length / 3, 3], driving),
-          },
-          runOptions,
-        );
-        const image = await source.compose(rendered, runOptions);
-        yield { type: 'frame', index, time: index / fps, image };
-        index++;
-        yield { type: 'progress', stage: 'render', completed: index, total: totalFrames };
+          });
+        }
+        for (const rendered of await renderFrames(models.renderer, inputs, runOptions)) {
+          const image = await source.compose(rendered, runOptions);
+          yield { type: 'frame', index, time: index / fps, image };
+          index++;
+          yield { type: 'progress', stage: 'render', completed: index, total: totalFrames };
+        }
       }
       if (index >= totalFrames) break;
     }

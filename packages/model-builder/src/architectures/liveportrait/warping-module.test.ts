@@ -32,7 +32,11 @@ function maxAbsDiff(a: TensorLike, b: TensorLike): number {
 /** Tensors of batch 1 stacked along axis 0. */
 function stack(tensors: readonly TensorLike[]): TensorLike {
   const data = new Float32Array(tensors.reduce((sum, t) => sum + t.data.length, 0));
-  tensors.reduce((offset, t) => (data.set(t.data as Float32Array, offset), offset + t.data.length), 0);
+  let offset = 0;
+  for (const t of tensors) {
+    data.set(t.data as Float32Array, offset);
+    offset += t.data.length;
+  }
   return createTensor('float32', [tensors.length, ...tensors[0]!.dims.slice(1)], data);
 }
 
