@@ -43,7 +43,7 @@ prepare() {
   # Our benchmark scripts as plain ESM (the GPU machine has no tsx), and the official script with its modules.
   local esbuild
   esbuild=$(ls -d "$here"/node_modules/.pnpm/esbuild@*/node_modules/esbuild/bin/esbuild | tail -1)
-  for script in bench-render render-table accuracy-render; do
+  for script in bench-render render-table accuracy-render bench-gpu; do
     "$esbuild" "$here/packages/pipeline/scripts/$script.ts" --bundle --platform=node --format=esm \
       --conditions=@joyvasa/source --external:onnxruntime-node --external:onnxruntime-web --external:webgpu \
       --external:sharp --log-level=warning --outfile="$device_dir/bench/$script.mjs"
@@ -82,18 +82,17 @@ run() {
   date -u +%FT%TZ
   install_runtime
   local official="$device_dir/shared/bench/official_renderer.py"
-  # Ours first: fp32 and fp16, batches 1/4/8 (the defaults on a GPU).
-  (cd "$work" && ./node bench-render.mjs --device cuda --runs 30 --json --cache-dir "$work/graphs" \
+  # Ours first: fp32 and fp16, batches 1/4/8 (the defaults on a GPU), W then G and W+G as one graph.
+  (cd "$work" && ./node bench-render.mjs --device cuda --runs 30 --fused --json --cache-dir "$work/graphs" \
     --out "$out/ours.jsonl" >/dev/null)
-  # Attempts, each a separate file so the table shows defaults; see docs/benchmarks.md.
-  (cd "$work" && ./node bench-render.mjs --device cuda --runs 30 --batch 8 --json --cache-dir "$work/graphs" \
-    --ort '{"extra":{"session":{"ep.cuda.cudnn_conv_algo_search":"HEURISTIC","ep.cuda.prefer_nhwc":"1"}}}' \
-    --out "$out/ours-cuda-options.jsonl" >/dev/null)
   (cd "$work" && ./node accuracy-render.mjs --device cuda --golden "$device_dir/shared/golden-w" \
     --cache-dir "$work/graphs" >"$out/fp16-accuracy.md")
+  # The whole pipeline (crop, motion, W, G, paste-back; no encoding), frames of a window 8 at a time.
+  (cd "$work" && ./node bench-gpu.mjs --device cuda --bundle "$work/bundle" --runs 20 --seconds 16 \
+    --render-batch 8 --out "$out/pipeline.json" >/dev/null)
   PYTHONUNBUFFERED=1 python3 "$official" --device cuda --reps 30 --batches 1,4,8 >"$out/official-eager.jsonl"
   # torch.compile recompiles per batch and dtype (about 35 s each): batches 1 and 8, bounded.
-  PYTHONUNBUFFERED=1 timeout 300 python3 "$official" --device cuda --reps 30 --batches 1,8 --compile |
+  PYTHONUNBUFFERED=1 timeout 240 python3 "$official" --device cuda --reps 30 --batches 1,8 --compile |
     grep '"torch.compile"' >"$out/official-compile.jsonl"
   "$work/node" "$work/render-table.mjs" --ours "$out/ours.jsonl" \
     --official "$out/official-eager.jsonl,$out/official-compile.jsonl" \

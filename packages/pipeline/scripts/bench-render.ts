@@ -5,6 +5,7 @@
  *   pnpm bench:render [--device cpu,cuda,webgpu] [--threads N] [--runs N] [--batch 1,4,8]
  *                     [--dtype fp32,fp16] [--bundle <folder>] [--bundle-fp16 <folder>] [--json]
  *                     [--out <file.jsonl>] [--ort '<onnxruntime session options as JSON>'] [--clock cpu]
+ *                     [--fused] [--family default|webgpu|conv2d]
  *
  * Defaults: the devices onnxruntime-node finds; batches 1,4,8 and fp32,fp16 on GPUs, batch 1 and fp32 on
  * the CPU (as `../shared/bench/official_renderer.py` does there). Graphs: a bundle's W and G when
@@ -39,6 +40,8 @@ const { values } = parseArgs({
     'cache-dir': { type: 'string', default: join(tmpdir(), 'joyvasa-bench-render') },
     ort: { type: 'string' },
     clock: { type: 'string', default: 'wall' },
+    fused: { type: 'boolean', default: false },
+    family: { type: 'string' },
     json: { type: 'boolean', default: false },
     out: { type: 'string' },
   },
@@ -68,7 +71,8 @@ const now =
 
 /** One printed figure, in the issue's JSON shape (keys in this order). */
 interface StageResult {
-  stage: 'W' | 'G' | 'W+G';
+  /** `W+G fused`: W and G as one graph (`--fused`), the feature map staying on the device. */
+  stage: 'W' | 'G' | 'W+G' | 'W+G fused';
   batch: number;
   dtype: ModelDtype;
   device: Device;
@@ -105,12 +109,13 @@ const backend = createOnnxNodeBackend({ preference: ['cuda', 'webgpu', 'cpu'] })
 
 /** Times W, G and W+G for one device, precision and batch: W then G in every run. */
 async function measure(device: Device, dtype: ModelDtype, batch: number): Promise<StageResult[]> {
-  const family: GraphFamily = device === 'webgpu' ? 'webgpu' : 'default';
+  const family = (values.family ?? (device === 'webgpu' ? 'webgpu' : 'default')) as GraphFamily;
   const bundle = bundles[dtype];
   const graphs = await renderGraphs({
     dtype,
     family,
     cacheDir: values['cache-dir'],
+    fused: values.fused,
     ...(bundle ? { bundle } : {}),
   });
   const options: SessionOptions = {
@@ -141,13 +146,27 @@ async function measure(device: Device, dtype: ModelDtype, batch: number): Promis
   const own = process.cpuUsage(cpuBefore);
   const others = (machineBusySeconds() - busyBefore - (own.user + own.system) / 1e6) / wall;
   note(
-    `${device} ${dtype} batch ${batch}: ${graphs.source}; threads ${threads ?? 'default'}; clock ${values.clock}; ` +
+    `${device} ${dtype} batch ${batch}: ${graphs.source}; family ${family}; threads ${threads ?? 'default'}; clock ${values.clock}; ` +
       `other processes ${Math.max(0, others).toFixed(2)} cores; load ${loadavg()
         .map((v) => v.toFixed(2))
         .join(' ')}`,
   );
   await Promise.all([warping.dispose(), generator.dispose()]);
-  return (['W', 'G', 'W+G'] as const).map((stage) => result(stage, times[stage], batch, dtype, device));
+  const results = (['W', 'G', 'W+G'] as const).map((stage) =>
+    result(stage, times[stage], batch, dtype, device),
+  );
+  if (graphs.fused) {
+    const fused = await backend.createSession(graphs.fused, { ...options, name: 'renderer' });
+    const fusedTimes: number[] = [];
+    for (let run = 0; run < warmups + runs; run++) {
+      const start = now();
+      await fused.run(input);
+      if (run >= warmups) fusedTimes.push(now() - start);
+    }
+    await fused.dispose();
+    results.push(result('W+G fused', fusedTimes, batch, dtype, device));
+  }
+  return results;
 }
 
 function print(results: readonly StageResult[]): void {

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  buildRendererGraph,
   buildSpadeGenerator,
   buildWarpingModule,
   createFormulaSource,
@@ -20,16 +21,21 @@ import {
 export interface RenderGraphs {
   readonly warping: Uint8Array;
   readonly generator: Uint8Array;
+  /** W then G as one graph (`buildRendererGraph`), when asked for and built here. */
+  readonly fused?: Uint8Array;
   /** Where they came from, for the report. */
   readonly source: string;
 }
 
-/** WebGPU has no 5-D GridSample and a slow Conv3D: it runs the bundle's WebGPU variant of W. */
-export type GraphFamily = 'default' | 'webgpu';
+/**
+ * Which W: `default` (ONNX GridSample, Conv3D); `webgpu`, the bundle's WebGPU variant (no 5-D GridSample,
+ * Conv3D as sums of Conv2D); `conv2d`, GridSample with Conv3D as Conv2D sums (batch 1 only; a CPU attempt).
+ */
+export type GraphFamily = 'default' | 'webgpu' | 'conv2d';
 
 const seed = 'bench';
 
-function builders(family: GraphFamily): Record<'warping' | 'generator', () => GraphBuilder> {
+function builders(family: GraphFamily): Record<'warping' | 'generator' | 'fused', () => GraphBuilder> {
   const weights = () => createFormulaSource(seed, new Map(), 'pytorch-default');
   const webgpu = family === 'webgpu';
   return {
@@ -37,9 +43,10 @@ function builders(family: GraphFamily): Record<'warping' | 'generator', () => Gr
       buildWarpingModule(weights(), {
         ...warpingModuleDefaultConfig,
         gridSample: webgpu ? 'gather' : 'native',
-        conv3dAsConv2d: webgpu,
+        conv3dAsConv2d: family !== 'default',
       }),
     generator: () => buildSpadeGenerator(weights(), spadeGeneratorDefaultConfig),
+    fused: () => buildRendererGraph({ warping: weights(), generator: weights() }),
   };
 }
 
@@ -81,13 +88,17 @@ export async function renderGraphs(options: {
   readonly family: GraphFamily;
   readonly cacheDir: string;
   readonly bundle?: string;
+  readonly fused?: boolean;
 }): Promise<RenderGraphs> {
   if (options.bundle) return bundleGraphs(options.bundle, options.family);
   const build = builders(options.family);
-  const tag = options.family === 'webgpu' ? 'warping-webgpu' : 'warping';
+  const tag = options.family === 'default' ? 'warping' : `warping-${options.family}`;
   return {
     warping: await cachedGraph(options.cacheDir, tag, build.warping, options.dtype),
     generator: await cachedGraph(options.cacheDir, 'generator', build.generator, options.dtype),
+    ...(options.fused && options.family === 'default'
+      ? { fused: await cachedGraph(options.cacheDir, 'renderer', build.fused, options.dtype) }
+      : {}),
     source: `built, PyTorch-default-like random weights (seed "${seed}"), cached in ${options.cacheDir}`,
   };
 }

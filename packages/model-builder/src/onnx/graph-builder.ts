@@ -92,6 +92,34 @@ export class GraphBuilder {
     return value;
   }
 
+  /**
+   * Appends `next`'s nodes after this graph's and feeds `next`'s inputs named in `links` from this graph's
+   * values (`{ feature: 'out' }`): one graph, so the linked values stay on the device. `next`'s other names
+   * get the prefix `prefix/` (its unlinked inputs and its outputs keep theirs); the outputs become `next`'s.
+   */
+  chain(next: GraphBuilder, links: Readonly<Record<string, string>>, prefix: string): this {
+    const kept = new Set([...next.inputs, ...next.outputs].map((value) => value.name));
+    for (const name of kept) {
+      if (!(name in links) && (this.initializers.has(name) || this.inputs.some((i) => i.name === name)))
+        throw new Error(`chain: ${name} names a value of both graphs`);
+    }
+    const rename = (value: string) =>
+      value === '' ? value : (links[value] ?? (kept.has(value) ? value : `${prefix}/${value}`));
+    for (const [name, tensor] of next.initializers) this.initializer(tensor, rename(name));
+    for (const input of next.inputs) if (!(input.name in links)) this.inputs.push(input);
+    for (const node of next.nodes) {
+      this.nodes.push({
+        ...node,
+        name: `${prefix}/${node.name}`,
+        inputs: node.inputs.map(rename),
+        outputs: node.outputs.map(rename),
+      });
+    }
+    for (const value of next.coordinates) this.coordinates.add(rename(value));
+    this.outputs.splice(0, this.outputs.length, ...next.outputs);
+    return this;
+  }
+
   /** Adds a weight tensor. The data is referenced, not copied. */
   initializer(tensor: TensorLike, name?: string): string {
     const key = name ?? this.fresh('w');
