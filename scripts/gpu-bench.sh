@@ -16,30 +16,34 @@ work=/tmp/joyvasa-gpu
 ort_version=1.29.0
 provider_package=com.github.asus4.onnxruntime.linux-x64-gpu@0.4.9
 
+# Each step is skipped when its output exists, so an interrupted prepare resumes.
 prepare() {
   set -e
   local scratch
   scratch=$(mktemp -d)
-  mkdir -p "$device_dir"/{parts,bench,shared}
-  grep -qxF '/.device/' "$(git -C "$here" rev-parse --git-path info/exclude)" ||
-    echo '/.device/' >>"$(git -C "$here" rev-parse --git-path info/exclude)"
+  trap 'rm -rf "$scratch"' EXIT
+  mkdir -p "$device_dir"/{parts,bench,shared}   # .device/ is in .gitignore
   # Node 20 (the GPU machine has none).
-  xz -T2 -6 -c "$(command -v node)" >"$device_dir/node.xz"
+  [ -s "$device_dir/node.xz" ] || xz -T2 -6 -c "$(command -v node)" >"$device_dir/node.xz.part"
+  [ -s "$device_dir/node.xz" ] || mv "$device_dir/node.xz.part" "$device_dir/node.xz"
   # onnxruntime-node and -common of the provider's version, linux-x64 part only.
-  (cd "$scratch" && npm pack --silent "onnxruntime-node@$ort_version" "onnxruntime-common@$ort_version" >/dev/null)
-  mkdir -p "$scratch/nm/onnxruntime-node" "$scratch/nm/onnxruntime-common"
-  tar xzf "$scratch/onnxruntime-node-$ort_version.tgz" -C "$scratch/nm/onnxruntime-node" --strip-components 1 \
-    package/package.json package/dist package/lib package/bin/napi-v6/linux/x64
-  tar xzf "$scratch/onnxruntime-common-$ort_version.tgz" -C "$scratch/nm/onnxruntime-common" --strip-components 1
-  tar cJf "$device_dir/ort-node.tar.xz" -C "$scratch" --transform 's,^nm,node_modules,' nm
+  if [ ! -s "$device_dir/ort-node.tar.xz" ]; then
+    (cd "$scratch" && npm pack --silent "onnxruntime-node@$ort_version" "onnxruntime-common@$ort_version" >/dev/null)
+    mkdir -p "$scratch/nm/onnxruntime-node" "$scratch/nm/onnxruntime-common"
+    tar xzf "$scratch/onnxruntime-node-$ort_version.tgz" -C "$scratch/nm/onnxruntime-node" --strip-components 1 \
+      package/package.json package/dist package/lib package/bin/napi-v6/linux/x64
+    tar xzf "$scratch/onnxruntime-common-$ort_version.tgz" -C "$scratch/nm/onnxruntime-common" --strip-components 1
+    tar cJf "$device_dir/ort-node.tar.xz" -C "$scratch" --transform 's,^nm,node_modules,' nm
+  fi
   # The CUDA 13 provider of ORT 1.29 (npm: a Unity package), in parts that each fit one call.
-  (cd "$scratch" && npm pack --silent "$provider_package" >/dev/null)
-  tar xzf "$scratch"/com.github.asus4.onnxruntime.linux-x64-gpu-*.tgz -C "$scratch" --wildcards \
-    '*libonnxruntime_providers_cuda.so' '*libonnxruntime_providers_shared.so'
-  find "$scratch/package" -name 'libonnxruntime_providers_*.so' -exec cp {} "$scratch" \;
-  rm -f "$device_dir"/parts/*
-  tar cf - -C "$scratch" libonnxruntime_providers_cuda.so libonnxruntime_providers_shared.so |
-    xz -T2 -9 | split -b 58m - "$device_dir/parts/provider.tar.xz."
+  if [ -z "$(ls "$device_dir/parts")" ]; then
+    (cd "$scratch" && npm pack --silent "$provider_package" >/dev/null)
+    tar xzf "$scratch"/com.github.asus4.onnxruntime.linux-x64-gpu-*.tgz -C "$scratch" --wildcards \
+      '*libonnxruntime_providers_cuda.so' '*libonnxruntime_providers_shared.so'
+    find "$scratch/package" -name 'libonnxruntime_providers_*.so' -exec cp {} "$scratch" \;
+    tar cf - -C "$scratch" libonnxruntime_providers_cuda.so libonnxruntime_providers_shared.so |
+      xz -T2 -6 | split -b 58m - "$device_dir/parts/provider.tar.xz."
+  fi
   # Our benchmark scripts as plain ESM (the GPU machine has no tsx), and the official script with its modules.
   local esbuild
   esbuild=$(ls -d "$here"/node_modules/.pnpm/esbuild@*/node_modules/esbuild/bin/esbuild | tail -1)
@@ -51,7 +55,6 @@ prepare() {
   cp -r "$here/../shared/bench" "$here/../shared/reference" "$device_dir/shared/"
   mkdir -p "$device_dir/shared/golden-w"
   cp "$here"/../shared/golden/seed-a/{feature_3d,kp_driving,kp_source}.npy "$device_dir/shared/golden-w/"
-  rm -rf "$scratch"
   du -sh "$device_dir"/* "$device_dir"/parts/*
 }
 

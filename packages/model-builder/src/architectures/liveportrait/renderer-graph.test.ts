@@ -1,24 +1,15 @@
 // model-builder does not depend on a runtime; its tests borrow the node backend's source.
 import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
 import { describe, expect, it } from 'vitest';
+import { tinySpadeConfig } from '../../../test/tiny-spade-config.js';
 import { tinyWarpingConfig } from '../../../test/tiny-warping-config.js';
 import { formulaInput } from '../../weights/formula.js';
 import { createFormulaSource } from '../../weights/weight-source.js';
 import { buildRendererGraph } from './renderer-graph.js';
-import { buildSpadeGenerator, spadeGeneratorDefaultConfig } from './spade-generator.js';
+import { buildSpadeGenerator } from './spade-generator.js';
 import { buildWarpingModule } from './warping-module.js';
 
-// G's input must match W's output: 8 channels of 8 × 8.
-const generatorConfig = {
-  ...spadeGeneratorDefaultConfig,
-  blockExpansion: 4,
-  maxFeatures: 8,
-  numDownBlocks: 1,
-  outChannels: 4,
-  numMiddleBlocks: 1,
-  spadeHidden: 8,
-  spatialSize: 8,
-};
+const generatorConfig = tinySpadeConfig;
 const feeds = {
   feature_3d: formulaInput('tiny', 'feature_3d', [1, 4, 3, 8, 8]),
   kp_driving: formulaInput('tiny', 'kp_driving', [2, 3, 3], -0.9, 0.9),

@@ -2,6 +2,7 @@
 import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
 import { createTensor, type TensorLike } from '@joyvasa/core';
 import { describe, expect, it } from 'vitest';
+import { tinySpadeConfig } from '../../../test/tiny-spade-config.js';
 import { formulaInput } from '../../weights/formula.js';
 import { createFormulaSource, type WeightSource } from '../../weights/weight-source.js';
 import {
@@ -10,16 +11,7 @@ import {
   spadeGeneratorDefaultConfig,
 } from './spade-generator.js';
 
-const tiny: SpadeGeneratorConfig = {
-  ...spadeGeneratorDefaultConfig,
-  blockExpansion: 4,
-  maxFeatures: 8,
-  numDownBlocks: 1,
-  outChannels: 4,
-  numMiddleBlocks: 1,
-  spadeHidden: 8,
-  spatialSize: 8,
-};
+const tiny = tinySpadeConfig;
 
 async function generate(weights: WeightSource): Promise<TensorLike> {
   const model = buildSpadeGenerator(weights, tiny).encode();
