@@ -35,7 +35,8 @@ function readFigures(files: readonly string[]): Figure[] {
 }
 
 const key = (f: Pick<Figure, 'stage' | 'batch' | 'dtype'>) => `${f.stage}|${f.batch}|${f.dtype}`;
-const cell = (f: Figure | undefined) => (f ? `${f.ms_per_frame.toFixed(2)} ms (${f.fps.toFixed(0)})` : '');
+const cell = (f: Figure | undefined) =>
+  f ? `${f.ms_per_frame.toFixed(2)} ms (${Number(f.fps.toPrecision(3))})` : '';
 
 /** The table's Markdown lines. */
 export function renderTable(ours: readonly Figure[], official: readonly Figure[]): string[] {
