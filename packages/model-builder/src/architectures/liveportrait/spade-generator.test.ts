@@ -5,11 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { tinySpadeConfig } from '../../../test/tiny-spade-config.js';
 import { formulaInput } from '../../weights/formula.js';
 import { createFormulaSource, type WeightSource } from '../../weights/weight-source.js';
-import {
-  buildSpadeGenerator,
-  type SpadeGeneratorConfig,
-  spadeGeneratorDefaultConfig,
-} from './spade-generator.js';
+import { buildSpadeGenerator } from './spade-generator.js';
 
 const tiny = tinySpadeConfig;
 
