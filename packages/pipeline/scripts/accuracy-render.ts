@@ -97,7 +97,7 @@ await Promise.all([full, half].flatMap((m) => [m.warping.dispose(), m.generator.
 if (values.json) for (const row of rows) console.log(JSON.stringify(row));
 else {
   console.log(
-    '| inputs | device | frame levels: mean |Δ| | max |Δ| | deformation max |Δ| | occlusion max |Δ| |',
+    '| inputs | device | frame levels: mean abs Δ | max abs Δ | deformation max abs Δ | occlusion max abs Δ |',
   );
   console.log('| --- | --- | ---: | ---: | ---: | ---: |');
   for (const row of rows) {
