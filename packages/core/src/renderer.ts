@@ -20,5 +20,11 @@ export interface RendererV1 {
   /** Output size in pixels. */
   readonly outputSize: { readonly width: number; readonly height: number };
   render(input: RenderInput, options?: RunOptions): Promise<Float32Tensor>;
+  /**
+   * Optional: several frames of one source in one call (their `features` and `sourceKeypoints` the same
+   * tensors), one image per input, in order, each what `render` gives for it. GPUs run a batch of frames
+   * several times faster per frame than one frame at a time.
+   */
+  renderBatch?(inputs: readonly RenderInput[], options?: RunOptions): Promise<Float32Tensor[]>;
   dispose?(): Promise<void>;
 }

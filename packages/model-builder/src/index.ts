@@ -28,7 +28,6 @@ export {
   fixtureMotionGeneratorConfig,
   planSyntheticBundle,
   type SyntheticBundleKind,
-  type SyntheticValues,
   syntheticBundleSources,
   syntheticMotionTemplate,
 } from './bundle/synthetic-bundle.js';
@@ -42,7 +41,13 @@ export {
   type GoldenModule,
   type GoldenStateEntry,
 } from './golden/golden-case.js';
-export { type Attributes, DEFAULT_OPSET, GraphBuilder } from './onnx/graph-builder.js';
+export {
+  FLOAT32_OPS,
+  type Float16Options,
+  type ModelDtype,
+  toFloat16Graph,
+} from './onnx/float16-graph.js';
+export { type Attributes, BATCH_DIM, DEFAULT_OPSET, GraphBuilder, KEEP_BATCH } from './onnx/graph-builder.js';
 export {
   type AttributeValue,
   encodeOnnxModel,
@@ -64,13 +69,21 @@ export {
 export { TfjsModelError } from './tfjs/tfjs-model-error.js';
 export type { TfjsTensor, TfjsWeightGroup } from './tfjs/tfjs-weights.js';
 export { version } from './version.js';
-export { fnv1a32, formulaInput, formulaParameter, formulaWave, randomParameter } from './weights/formula.js';
+export {
+  fnv1a32,
+  formulaInput,
+  formulaParameter,
+  formulaWave,
+  pytorchDefaultParameter,
+  randomParameter,
+} from './weights/formula.js';
 export { spectralNormWeight, weightNormWeight } from './weights/reparametrizations.js';
 export {
   auditWeights,
   createFormulaSource,
   createStateDictSource,
   prefixedSource,
+  type SyntheticValues,
   type WeightAudit,
   type WeightProblem,
   type WeightSource,

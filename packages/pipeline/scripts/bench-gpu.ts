@@ -3,7 +3,8 @@
  * sampling per second of audio, and the whole pipeline's frame rate (no video encoding: the GPU machine has
  * no ffmpeg). Builds an official-size bundle with random-valued synthetic weights if the folder has none.
  *
- *   node bench-gpu.mjs --bundle /tmp/bundle --device cuda [--runs 20] [--seconds 8] [--out result.json]
+ *   node bench-gpu.mjs --bundle /tmp/bundle --device cuda [--runs 20] [--seconds 8] [--render-batch 8]
+ *     [--out result.json]
  *
  * Prints figures only. Also runs on this repository's CPU machine (--device cpu) for a side-by-side.
  */
@@ -31,6 +32,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '8' },
     out: { type: 'string' },
     'skip-pipeline': { type: 'boolean', default: false },
+    'render-batch': { type: 'string', default: '1' },
   },
 });
 const device = values.device as Device;
@@ -165,10 +167,12 @@ let firstFrame = 0;
 let lastFrame = 0;
 let motionDone = 0;
 let frames = 0;
-for await (const event of head.stream({
-  image: { width: side, height: side, channels: 3, data: pixels },
-  audio: { pcm, sampleRate: 16000 },
-})) {
+const renderBatch = Number(values['render-batch']);
+results.renderBatch = renderBatch;
+for await (const event of head.stream(
+  { image: { width: side, height: side, channels: 3, data: pixels }, audio: { pcm, sampleRate: 16000 } },
+  { renderBatch },
+)) {
   if (event.type === 'frame') {
     frames++;
     if (frames === 1) firstFrame = performance.now() - start;

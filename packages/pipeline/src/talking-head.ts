@@ -7,6 +7,7 @@ import {
   JoyvasaError,
   type ModelBundle,
   type ModelManifest,
+  type RenderInput,
   type RgbImage,
   throwIfAborted,
 } from '@joyvasa/core';
@@ -23,6 +24,7 @@ import { checkAnimateInput } from './check-talking-head-options.js';
 import { type FrameBudget, fixedFrameBudget, liveFrameBudget } from './frame-budget.js';
 import { type LiveAudio, openLiveAudio } from './live-audio.js';
 import { prepareSource } from './prepare-source.js';
+import { renderFrames } from './render-frames.js';
 import type { TalkingHeadEvent } from './talking-head-events.js';
 import {
   type AnimateOptions,
@@ -100,47 +102,66 @@ function motionAudio(
   };
 }
 
-/** Drives, renders and composes one frame of motion into a video frame. */
-async function renderFrame(
+type MotionFrameOf = MotionChunk['frames'][number];
+
+/** Drives, renders (in one batch where the renderer takes one) and composes frames of motion. */
+async function renderFrameBatch(
   models: LivePortraitModels,
   source: PreparedSource,
-  frame: MotionChunk['frames'][number],
+  frames: readonly MotionFrameOf[],
   signal: AbortSignal | undefined,
-) {
+): Promise<RgbImage[]> {
   const runOptions = signal ? { signal } : {};
-  const driving = await source.driver.drive(frameMotionFromAngles(frame), runOptions);
-  const rendered = await models.renderer.render(
-    {
+  const inputs: RenderInput[] = [];
+  for (const frame of frames) {
+    const driving = await source.driver.drive(frameMotionFromAngles(frame), runOptions);
+    inputs.push({
       features: source.features,
       sourceKeypoints: source.sourceKeypoints,
       drivingKeypoints: createTensor('float32', [1, driving.length / 3, 3], driving),
-    },
-    runOptions,
-  );
-  return source.compose(rendered, runOptions);
+    });
+  }
+  const images: RgbImage[] = [];
+  for (const rendered of await renderFrames(models.renderer, inputs, runOptions)) {
+    images.push(await source.compose(rendered, runOptions));
+  }
+  return images;
 }
 
 /**
- * Turns motion chunks into events: each chunk, then its frames the budget keeps, each with its
- * presentation time and a render progress event. Returns the number of frames made.
+ * Turns motion chunks into events: each chunk, then its frames the budget keeps, rendered `batchSize` at
+ * a time, each with its presentation time and a render progress event. Returns the number of frames made.
  */
 async function* renderMotion(
   chunks: AsyncIterable<MotionChunk>,
   budget: FrameBudget,
   fps: number,
-  render: (frame: MotionChunk['frames'][number]) => Promise<RgbImage>,
+  batchSize: number,
+  render: (frames: readonly MotionFrameOf[]) => Promise<RgbImage[]>,
 ): AsyncGenerator<TalkingHeadEvent, number> {
   let index = 0;
   for await (const chunk of chunks) {
     const { startFrame, frames } = chunk;
     yield { type: 'motion-chunk', startFrame, frames, totalFrames: budget.totalFrames(), fps };
     yield { type: 'progress', stage: 'sample-motion', completed: chunk.index + 1, total: chunk.windowCount };
-    for (const frame of frames) {
-      if (!(await budget.keeps(index))) return index;
-      const image = await render(frame);
-      yield { type: 'frame', index, time: index / fps, image };
-      index++;
-      yield { type: 'progress', stage: 'render', completed: index, total: budget.totalFrames() };
+    let next = 0;
+    while (next < frames.length) {
+      const batch: MotionFrameOf[] = [];
+      let ended = false;
+      while (batch.length < batchSize && next + batch.length < frames.length) {
+        if (!(await budget.keeps(index + batch.length))) {
+          ended = true;
+          break;
+        }
+        batch.push(frames[next + batch.length]!);
+      }
+      for (const image of batch.length > 0 ? await render(batch) : []) {
+        yield { type: 'frame', index, time: index / fps, image };
+        index++;
+        yield { type: 'progress', stage: 'render', completed: index, total: budget.totalFrames() };
+      }
+      next += batch.length;
+      if (ended) return index;
     }
   }
   return index;
@@ -232,8 +253,8 @@ export function createTalkingHeadWith<ImageInput, AudioInput>(
         fps,
         ...(signal ? { signal } : {}),
       });
-      const render = (frame: MotionChunk['frames'][number]) => renderFrame(models, source, frame, signal);
-      const frameCount = yield* renderMotion(motionStream, budget, fps, render);
+      const render = (frames: readonly MotionFrameOf[]) => renderFrameBatch(models, source, frames, signal);
+      const frameCount = yield* renderMotion(motionStream, budget, fps, run.renderBatch, render);
       yield { type: 'stream-end', frameCount, fps, durationSeconds: budget.durationSeconds() };
     } finally {
       live?.close();

@@ -45,6 +45,27 @@ describe('joyvasa convert', () => {
     expect(manifest.provenance).toBe('converted');
   });
 
+  it('writes the renderer in float16 with --dtype fp16 and leaves the other components float32', async () => {
+    const to = join(root, 'bundle-fp16');
+    const { code } = await run(['--from', weights, '--to', to, '--sizes', 'fixture', '--dtype', 'fp16']);
+    expect(code).toBe(0);
+    const read = async (folder: string) => JSON.parse(await readFile(join(folder, 'manifest.json'), 'utf8'));
+    const [full, half] = [await read(join(root, 'bundle')), await read(to)];
+    const bytes = (manifest: typeof full, name: string): number => manifest.components[name].file.bytes;
+    for (const name of ['warping_module', 'spade_generator']) {
+      expect(bytes(half, name)).toBeLessThan(0.6 * bytes(full, name));
+    }
+    for (const name of ['denoiser', 'motion_extractor', 'appearance_feature_extractor']) {
+      expect(bytes(half, name)).toBe(bytes(full, name));
+    }
+  });
+
+  it('refuses a --dtype it does not know', async () => {
+    const { code, text } = await run(['--from', weights, '--to', join(root, 'x'), '--dtype', 'int8']);
+    expect(code).toBe(2);
+    expect(text).toContain("--dtype is fp32 or fp16, not 'int8'");
+  });
+
   it('converts a Hugging Face encoder folder into an audio-encoder bundle', async () => {
     const from = join(root, 'hf');
     await mkdir(from, { recursive: true });

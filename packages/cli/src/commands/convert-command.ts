@@ -33,6 +33,8 @@ Options:
   --from <folder>   the folder to convert (its kind is detected)
   --to <folder>     the bundle folder to write (files of the same name are replaced)
   --sizes <sizes>   official (default), or fixture for checkpoints written by writeFormulaCheckpoints
+  --dtype <dtype>   fp32 (default), or fp16: the renderer (warping module and generator) in float16,
+                    normalisations, softmax and sampling coordinates kept float32; the rest float32
   -h, --help        this text
 
 Exit codes: 0 converted, 1 conversion failed (the message says why), 2 bad arguments, 130 interrupted.`;
@@ -41,6 +43,7 @@ const options = {
   from: { type: 'string' },
   to: { type: 'string' },
   sizes: { type: 'string' },
+  dtype: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -142,6 +145,10 @@ export async function convertCommand(args: readonly string[], context: CommandCo
   if (sizes !== 'official' && sizes !== 'fixture') {
     return usageError(output, `--sizes is official or fixture, not '${sizes}'`, convertUsage);
   }
+  const dtype = stringOption(parsed.values, 'dtype') ?? 'fp32';
+  if (dtype !== 'fp32' && dtype !== 'fp16') {
+    return usageError(output, `--dtype is fp32 or fp16, not '${dtype}'`, convertUsage);
+  }
   const official = await isOfficialLayout(from);
   if (!official && !(await isHuggingFaceFolder(from))) {
     return usageError(
@@ -159,6 +166,7 @@ export async function convertCommand(args: readonly string[], context: CommandCo
       const fixture = sizes === 'fixture';
       const report = await convertOfficialWeights({
         ...common,
+        dtype,
         ...(fixture
           ? { livePortraitSizes: fixtureLivePortraitSizes, denoiserHeads: fixtureMotionGeneratorConfig.heads }
           : {}),

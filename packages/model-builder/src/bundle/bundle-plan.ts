@@ -1,4 +1,5 @@
 import type { BundleProvenance, Device, TensorSpec } from '@joyvasa/core';
+import type { ModelDtype } from '../onnx/float16-graph.js';
 import type { GraphBuilder } from '../onnx/graph-builder.js';
 
 /** One ONNX component to write: its graph (built lazily, one at a time, to bound memory) or ready bytes. */
@@ -13,6 +14,11 @@ export interface PlannedComponent {
       };
   /** File name inside the bundle. Default `<component name>.onnx`. */
   readonly file?: string;
+  /**
+   * In a float16 bundle ({@link BundlePlan.dtype}), store and compute this component in float16. Only
+   * components whose float16 accuracy was measured set it (docs/benchmarks.md); device variants stay float32.
+   */
+  readonly float16?: boolean;
   /** Per-device variants of the same component (same inputs and outputs), e.g. a gather-based warp for WebGPU. */
   readonly devices?: Partial<Record<Device, { readonly build: () => GraphBuilder; readonly file: string }>>;
 }
@@ -24,6 +30,8 @@ export interface BundlePlan {
   readonly provenance: BundleProvenance;
   readonly components: Readonly<Record<string, PlannedComponent>>;
   readonly data?: Readonly<Record<string, unknown>>;
+  /** `fp16`: the components marked {@link PlannedComponent.float16} are written in float16. Default `fp32`. */
+  readonly dtype?: ModelDtype;
 }
 
 /** Input and output specs of a built graph, for the manifest. */

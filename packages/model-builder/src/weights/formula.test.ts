@@ -4,7 +4,9 @@ import {
   formulaInput,
   formulaParameter,
   randomParameter as formulaParameterRandom,
+  pytorchDefaultParameter,
 } from './formula.js';
+import { createFormulaSource } from './weight-source.js';
 
 // Expected values computed independently with NumPy from the golden README's definition
 // (float64, rounded to float32), seed "A".
@@ -69,5 +71,33 @@ describe('random parameters', () => {
     expect(variance).toBeLessThan(1.2 / 32);
     const runningVar = formulaParameterRandom('A', 'n.running_var', [100]).data as Float32Array;
     expect(Math.min(...runningVar)).toBeGreaterThanOrEqual(0.75);
+  });
+});
+
+describe('PyTorch-default-like parameters', () => {
+  const extremes = (values: ArrayLike<number | bigint>) => {
+    const list = Array.from(values, Number);
+    return [Math.min(...list), Math.max(...list)];
+  };
+
+  it('draws conv weights and biases within ±1/sqrt(fan_in), filling it, and norms as constructed', () => {
+    const source = createFormulaSource('A', new Map(), 'pytorch-default');
+    const bound = 1 / Math.sqrt(32 * 9);
+    for (const key of ['conv.weight', 'conv.bias']) {
+      const [low, high] = extremes(source.get(key, key.endsWith('weight') ? [64, 32, 3, 3] : [64]).data);
+      expect(-low!).toBeLessThanOrEqual(bound);
+      expect(high!).toBeLessThanOrEqual(bound);
+      expect(high! - low!).toBeGreaterThan(1.5 * bound);
+    }
+    expect(extremes(source.get('norm.weight', [8]).data)).toEqual([1, 1]);
+    expect(extremes(source.get('norm.bias', [8]).data)).toEqual([0, 0]);
+    expect(extremes(source.get('norm.running_var', [8]).data)).toEqual([1, 1]);
+    expect(extremes(source.get('norm.running_mean', [8]).data)).toEqual([0, 0]);
+  });
+
+  it('is deterministic per seed and key', () => {
+    const a = pytorchDefaultParameter('A', 'x.weight', [4, 4]).data;
+    expect(pytorchDefaultParameter('A', 'x.weight', [4, 4]).data).toEqual(a);
+    expect(pytorchDefaultParameter('B', 'x.weight', [4, 4]).data).not.toEqual(a);
   });
 });

@@ -70,17 +70,48 @@ export function formulaParameter(seed: string, key: string, shape: readonly numb
  * and for tests that need a network's full behaviour. Not part of the golden definition.
  */
 export function randomParameter(seed: string, key: string, shape: readonly number[]): TensorLike {
-  return parameterFrom(key, shape, (n) => {
-    let state = fnv1a32(`${seed}:${key}`);
-    const out = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      state = (state + 0x6d2b79f5) >>> 0;
-      let t = Math.imul(state ^ (state >>> 15), state | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      out[i] = (((t ^ (t >>> 14)) >>> 0) / 2 ** 32) * 2 - 1;
-    }
-    return out;
-  });
+  return parameterFrom(key, shape, (n) => uniformValues(seed, key, n));
+}
+
+/** Uniform values in [-1, 1): mulberry32 seeded by fnv1a32(seed:key). */
+function uniformValues(seed: string, key: string, n: number): Float64Array {
+  let state = fnv1a32(`${seed}:${key}`);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(state ^ (state >>> 15), state | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    out[i] = (((t ^ (t >>> 14)) >>> 0) / 2 ** 32) * 2 - 1;
+  }
+  return out;
+}
+
+/**
+ * PyTorch-default-like values: what a freshly constructed module holds, in distribution (our own
+ * generator, not torch's stream). Conv and linear weights and biases U(±1/√fan_in) (kaiming_uniform with
+ * a = √5); norm weights 1, norm biases and running means 0, running variances 1. `fanIn` is the fan-in of
+ * the layer a bias belongs to; a rank-1 `bias` without it is a norm's.
+ */
+export function pytorchDefaultParameter(
+  seed: string,
+  key: string,
+  shape: readonly number[],
+  fanIn?: number,
+): TensorLike {
+  const n = tensorSize(shape);
+  if (key.endsWith('num_batches_tracked')) return createTensor('int64', shape, new BigInt64Array(n));
+  const constant = (value: number) => createTensor('float32', shape, new Float32Array(n).fill(value));
+  if (key.endsWith('running_mean')) return constant(0);
+  if (key.endsWith('running_var')) return constant(1);
+  const weight = /weight(_orig)?$/.test(key);
+  if (weight && shape.length < 2) return constant(1);
+  if (!weight && key.endsWith('bias') && fanIn === undefined) return constant(0);
+  const bound = 1 / Math.sqrt(weight ? n / shape[0]! : (fanIn ?? n));
+  return createTensor(
+    'float32',
+    shape,
+    toFloat32(uniformValues(seed, key, n), (w) => w * bound),
+  );
 }
 
 /** `input(tag, shape, lo, hi) = lo + (hi - lo) (wave("input:" + tag, n) + 1) / 2`, as float32. */

@@ -1,6 +1,6 @@
 import type { Float32Tensor, TensorLike } from '@joyvasa/core';
 import { createTensor, tensorSize } from '@joyvasa/core';
-import { formulaParameter, randomParameter } from './formula.js';
+import { formulaParameter, pytorchDefaultParameter, randomParameter } from './formula.js';
 import { spectralVectors } from './spectral-vectors.js';
 
 /**
@@ -62,17 +62,32 @@ export function createStateDictSource(stateDict: ReadonlyMap<string, TensorLike>
 }
 
 /**
- * Formula weights (or, with `values: 'random'`, the same rules on pseudo-random values; see
- * `randomParameter`) for every key asked for, except `overrides`, which are served as given. Spectral-norm
+ * Which values synthetic weights take: the golden `formula`, the same rules on pseudo-random values
+ * (`random`, see `randomParameter`), or PyTorch-default-like values (`pytorch-default`, see
+ * `pytorchDefaultParameter`: what the official modules hold when constructed, as the official benchmark
+ * script runs them).
+ */
+export type SyntheticValues = 'formula' | 'random' | 'pytorch-default';
+
+/**
+ * Formula weights (or, with `values`, pseudo-random ones; see {@link SyntheticValues}) for every key asked for, except `overrides`, which are served as given. Spectral-norm
  * vectors (`weight_u`, `weight_v`) are the top singular vectors of the layer's formula `weight_orig`, as the
  * golden tooling made them, unless `overrides` supply them (the golden folder stores its own).
  */
 export function createFormulaSource(
   seed: string,
   overrides: ReadonlyMap<string, TensorLike> = new Map(),
-  values: 'formula' | 'random' = 'formula',
+  values: SyntheticValues = 'formula',
 ): WeightSource {
-  const parameter = values === 'formula' ? formulaParameter : randomParameter;
+  // Fan-in of each layer whose weight was served: PyTorch's default bias bound depends on it.
+  const fanIns = new Map<string, number>();
+  const parameter = (key: string, shape: readonly number[]): TensorLike => {
+    if (values === 'formula') return formulaParameter(seed, key, shape);
+    if (values === 'random') return randomParameter(seed, key, shape);
+    const layer = key.replace(/\.(weight(_orig)?|bias)$/, '');
+    if (/weight(_orig)?$/.test(key) && shape.length >= 2) fanIns.set(layer, tensorSize(shape) / shape[0]!);
+    return pytorchDefaultParameter(seed, key, shape, key.endsWith('bias') ? fanIns.get(layer) : undefined);
+  };
   const served = new Set<string>();
   const spectral = new Map<string, { u: Float32Tensor; v: Float32Tensor }>();
   const get = (key: string, shape: readonly number[]): Float32Tensor => {
@@ -88,7 +103,7 @@ export function createFormulaSource(
       if (!pair) throw new Error(`${key} asked for before ${layer}.weight_orig`);
       return pair[vector[2] as 'u' | 'v'];
     }
-    const tensor = toFloat32(key, parameter(seed, key, shape));
+    const tensor = toFloat32(key, parameter(key, shape));
     if (key.endsWith('.weight_orig') && !overrides.has(key.replace(/orig$/, 'u'))) {
       spectral.set(key.slice(0, -'.weight_orig'.length), spectralVectors(tensor));
     }

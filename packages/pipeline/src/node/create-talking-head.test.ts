@@ -105,6 +105,22 @@ describe('createTalkingHead stream() with the fixture bundle', () => {
     expect(m2).not.toEqual(m1);
   });
 
+  it('renders the same frames with renderBatch: 3 as one frame at a time', async () => {
+    const input = { image: texturedImage(160, 160, 3), audio: { pcm: chirp(0.2), sampleRate: 16000 } };
+    const single = framesOf(await collectEvents(fixture.head.stream(input, { seed: 3 })));
+    const batched = framesOf(await collectEvents(fixture.head.stream(input, { seed: 3, renderBatch: 3 })));
+    expect(batched.map((frame) => frame.index)).toEqual([0, 1, 2, 3, 4]);
+    expect(single).toHaveLength(5);
+    for (const [i, frame] of batched.entries()) {
+      // Batched convolutions may round differently in float32: at most one 8-bit level apart.
+      const other = single[i]!.image.data;
+      expect(frame.image.data.every((level, p) => Math.abs(level - other[p]!) <= 1)).toBe(true);
+    }
+    await expect(
+      rejectionOf(collectEvents(fixture.head.stream(input, { renderBatch: 0 }))),
+    ).resolves.toMatchObject({ name: 'InvalidInputError' });
+  });
+
   it('stops rendering on break, and the same head streams again afterwards', async () => {
     const renderer = countingRenderer();
     const counted = await openFixtureHead(fixture.workspace.bundle, { renderer });

@@ -1,11 +1,11 @@
-import type { GraphBuilder } from '../../onnx/graph-builder.js';
+import { type GraphBuilder, KEEP_BATCH } from '../../onnx/graph-builder.js';
 import type { WeightSource } from '../../weights/weight-source.js';
 import { batchNorm, conv } from '../layers.js';
 
 /**
  * The convolution blocks of LivePortrait's `util.py` (SameBlock2d, DownBlock2d/3d, UpBlock3d, ResBlock3d).
  * 5-D pooling and upsampling only touch the last two axes, so they run as 4-D ops on a
- * [1, C·D, H, W] view: the same numbers, and ops every execution provider (WebGPU included) supports.
+ * [N, C·D, H, W] view: the same numbers, and ops every execution provider (WebGPU included) supports.
  */
 
 /** `nn.LeakyReLU()`'s default slope. */
@@ -36,11 +36,11 @@ export function convNormAct(
   return options.activation === 'leakyRelu' ? g.leakyRelu(h, leakySlope) : g.relu(h);
 }
 
-/** Folds the leading spatial axes of [1, C, ...lead, H, W] into channels: [1, C·∏lead, H, W]. */
+/** Folds the leading spatial axes of [N, C, ...lead, H, W] into channels: [N, C·∏lead, H, W]. */
 function foldTo4d(g: GraphBuilder, x: string, channels: number, spatial: SpatialDims): string {
   if (spatial.length === 2) return x;
   const lead = spatial.slice(0, -2).reduce((a, b) => a * b, channels);
-  return g.reshape(x, [1, lead, spatial.at(-2)!, spatial.at(-1)!]);
+  return g.reshape(x, [KEEP_BATCH, lead, spatial.at(-2)!, spatial.at(-1)!]);
 }
 
 /** 2×2 average pooling of the last two axes (`AvgPool2d(2)` / `AvgPool3d((1, 2, 2))`). */
@@ -51,7 +51,7 @@ export function averagePoolHalf(g: GraphBuilder, x: string, channels: number, sp
   });
   if (spatial.length === 2) return pooled;
   const out = [...spatial.slice(0, -2), spatial.at(-2)! / 2, spatial.at(-1)! / 2];
-  return g.reshape(pooled, [1, channels, ...out]);
+  return g.reshape(pooled, [KEEP_BATCH, channels, ...out]);
 }
 
 /**
@@ -72,7 +72,7 @@ export function upsampleNearest(
   });
   if (spatial.length === 2) return resized;
   const out = [...spatial.slice(0, -2), spatial.at(-2)! * factor, spatial.at(-1)! * factor];
-  return g.reshape(resized, [1, channels, ...out]);
+  return g.reshape(resized, [KEEP_BATCH, channels, ...out]);
 }
 
 /** DownBlock2d / DownBlock3d: conv k3 → BN → ReLU → 2×2 average pool of the last two axes. */

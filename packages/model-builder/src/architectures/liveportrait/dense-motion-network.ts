@@ -1,5 +1,5 @@
 import { createTensor } from '@joyvasa/core';
-import type { GraphBuilder } from '../../onnx/graph-builder.js';
+import { type GraphBuilder, KEEP_BATCH } from '../../onnx/graph-builder.js';
 import type { WeightSource } from '../../weights/weight-source.js';
 import { batchNorm, conv } from '../layers.js';
 import { makeCoordinateGrid } from './coordinate-grid.js';
@@ -22,9 +22,9 @@ export interface DenseMotionConfig {
 
 /** What the dense-motion network adds to the graph. */
 export interface DenseMotion {
-  /** Backward flow in normalised (x, y, z) coordinates: [1, D, H, W, 3]. */
+  /** Backward flow in normalised (x, y, z) coordinates: [N, D, H, W, 3]. */
   readonly deformation: string;
-  /** Sigmoid occlusion map: [1, 1, H, W]. */
+  /** Sigmoid occlusion map: [N, 1, H, W]. */
   readonly occlusionMap: string;
 }
 
@@ -70,9 +70,13 @@ function motionRepresentation(
   const { numKp, compress } = config;
   const [depth, height, width] = spatial;
   const identity = makeCoordinateGrid(depth, height, width);
-  const grid = g.initializer(createTensor('float32', [1, 1, depth, height, width, 3], identity.data), 'grid');
-  const driving = g.reshape(kpDriving, [1, numKp, 1, 1, 1, 3]);
-  const source = g.reshape(kpSource, [1, numKp, 1, 1, 1, 3]);
+  const identityGrid = g.coordinate(
+    g.initializer(createTensor('float32', [1, 1, depth, height, width, 3], identity.data), 'grid'),
+  );
+  // The grid and the background heatmap are concatenated with per-frame values: give them the batch.
+  const grid = g.expandBatch(identityGrid, kpDriving, 6);
+  const driving = g.reshape(kpDriving, [KEEP_BATCH, numKp, 1, 1, 1, 3]);
+  const source = g.reshape(kpSource, [KEEP_BATCH, numKp, 1, 1, 1, 3]);
   const fromDriving = g.sub(grid, driving);
   // Motion k maps a driving-frame point to the source frame (k = 0: the identity, the background).
   const sparseMotion = g.concat([grid, g.add(fromDriving, source)], 1);
@@ -80,23 +84,27 @@ function motionRepresentation(
   const deformed = gridSample3d(
     g,
     compressed,
-    g.reshape(sparseMotion, [1, motions * depth, height, width, 3]),
+    g.reshape(sparseMotion, [KEEP_BATCH, motions * depth, height, width, 3]),
     { volume: [compress, depth, height, width], grid: [motions * depth, height, width] },
     gridSample,
   );
   const perMotion = g.transpose(
-    g.reshape(deformed, [1, compress, motions, depth, height, width]),
+    g.reshape(deformed, [KEEP_BATCH, compress, motions, depth, height, width]),
     [0, 2, 1, 3, 4, 5],
   );
   const heatmap = g.sub(gaussian(g, fromDriving), gaussian(g, g.sub(grid, source)));
-  const background = g.initializer(
-    createTensor('float32', [1, 1, depth, height, width], new Float32Array(depth * height * width)),
-    'heatmap_background',
+  const background = g.expandBatch(
+    g.initializer(
+      createTensor('float32', [1, 1, depth, height, width], new Float32Array(depth * height * width)),
+      'heatmap_background',
+    ),
+    kpDriving,
+    5,
   );
   const heatmaps = g.unsqueeze(g.concat([background, heatmap], 1), [2]);
   // Per motion k: channel 0 its heatmap, 1… its warped features; flattened as (compress + 1)·k + j.
   const input = g.reshape(g.concat([heatmaps, perMotion], 2), [
-    1,
+    KEEP_BATCH,
     motions * (compress + 1),
     depth,
     height,
@@ -106,8 +114,8 @@ function motionRepresentation(
 }
 
 /**
- * LivePortrait's dense-motion network on the appearance volume `feature` [1, C, D, H, W] and the keypoints
- * `kpDriving`, `kpSource` [1, K, 3]: compress → warp per keypoint → heatmaps → Hourglass → softmax mask
+ * LivePortrait's dense-motion network on the appearance volume `feature` [N, C, D, H, W] and the keypoints
+ * `kpDriving`, `kpSource` [N, K, 3]: compress → warp per keypoint → heatmaps → Hourglass → softmax mask
  * over 1 + K motions → deformation; occlusion from the Hourglass output viewed as 2-D (channel 16·c + d).
  */
 export function denseMotionNetwork(
@@ -126,7 +134,12 @@ export function denseMotionNetwork(
     outChannels: compress,
     kernel: [1, 1, 1],
   });
-  const compressed = g.relu(batchNorm(g, weights, `${prefix}.norm`, squeezed, compress));
+  // One source volume serves every frame of the batch: compress it once, then give it the frames' batch.
+  const compressed = g.expandBatch(
+    g.relu(batchNorm(g, weights, `${prefix}.norm`, squeezed, compress)),
+    inputs.kpDriving,
+    5,
+  );
   const { input, sparseMotion } = g.scope('motion_representation', () =>
     motionRepresentation(g, compressed, inputs.kpDriving, inputs.kpSource, config, spatial, gridSample),
   );
@@ -141,7 +154,7 @@ export function denseMotionNetwork(
   });
   const mask = g.unsqueeze(g.softmax(maskLogits, 1), [5]);
   const deformation = g.reduceSum(g.mul(sparseMotion, mask), [1], false);
-  const flat = g.reshape(prediction, [1, outFilters * depth, height, width]);
+  const flat = g.reshape(prediction, [KEEP_BATCH, outFilters * depth, height, width]);
   const occlusion = conv(g, weights, `${prefix}.occlusion`, flat, {
     inChannels: outFilters * depth,
     outChannels: 1,

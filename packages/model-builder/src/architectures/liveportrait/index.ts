@@ -13,6 +13,7 @@ export {
   motionExtractorStateDict,
 } from './motion-extractor.js';
 export { buildPasteBack } from './paste-back-graph.js';
+export { buildRendererGraph } from './renderer-graph.js';
 export { buildRetargetingMlp, type RetargetingMlpConfig, retargetingMlpConfigs } from './retargeting-mlp.js';
 export {
   buildSpadeGenerator,

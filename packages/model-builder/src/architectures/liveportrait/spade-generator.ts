@@ -1,4 +1,4 @@
-import { GraphBuilder } from '../../onnx/graph-builder.js';
+import { BATCH_DIM, GraphBuilder } from '../../onnx/graph-builder.js';
 import type { WeightSource } from '../../weights/weight-source.js';
 import { conv } from '../layers.js';
 import { upsampleNearest } from './conv-blocks.js';
@@ -70,8 +70,8 @@ export function spadeGeneratorStateDict(
 }
 
 /**
- * LivePortrait's SPADE generator G: warped features to the image. Graph: `feature` [1, 256, 64, 64] (also
- * the SPADE segmentation map) → `image` [1, 3, 512, 512], RGB in [0, 1]. Spectral norm is baked into the
+ * LivePortrait's SPADE generator G: warped features to the image. Graph: `feature` [N, 256, 64, 64] (also
+ * the SPADE segmentation map) → `image` [N, 3, 512, 512], RGB in [0, 1], for a batch of N frames. Spectral norm is baked into the
  * conv weights; PixelShuffle is DepthToSpace (CRD); the segmentation map is resized (nearest) once per
  * resolution and shared by the blocks there.
  */
@@ -82,7 +82,7 @@ export function buildSpadeGenerator(
   const { input, middle, blocks, imageChannels, imageKey } = blockPlan(config);
   const g = new GraphBuilder('spade_generator');
   let side = config.spatialSize;
-  const feature = g.input('feature', 'float32', [1, input, side, side]);
+  const feature = g.input('feature', 'float32', [BATCH_DIM, input, side, side]);
   const segmaps = new Map<number, string>([[side, feature]]);
   let x = conv(g, weights, 'fc', feature, {
     inChannels: input,
@@ -110,6 +110,6 @@ export function buildSpadeGenerator(
     x = g.op('DepthToSpace', [x], { blocksize: 2, mode: 'CRD' });
     side *= 2;
   }
-  g.output(g.sigmoid(x), 'image', 'float32', [1, 3, side, side]);
+  g.output(g.sigmoid(x), 'image', 'float32', [BATCH_DIM, 3, side, side]);
   return g;
 }

@@ -1,5 +1,5 @@
 import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
-import type { TensorLike } from '@joyvasa/core';
+import { createTensor, type TensorLike } from '@joyvasa/core';
 import { describe, expect, it } from 'vitest';
 import { tinyWarpingConfig } from '../../../test/tiny-warping-config.js';
 import { formulaInput } from '../../weights/formula.js';
@@ -27,6 +27,17 @@ function maxAbsDiff(a: TensorLike, b: TensorLike): number {
   for (let i = 0; i < a.data.length; i++)
     worst = Math.max(worst, Math.abs(Number(a.data[i]) - Number(b.data[i])));
   return worst;
+}
+
+/** Tensors of batch 1 stacked along axis 0. */
+function stack(tensors: readonly TensorLike[]): TensorLike {
+  const data = new Float32Array(tensors.reduce((sum, t) => sum + t.data.length, 0));
+  let offset = 0;
+  for (const t of tensors) {
+    data.set(t.data as Float32Array, offset);
+    offset += t.data.length;
+  }
+  return createTensor('float32', [tensors.length, ...tensors[0]!.dims.slice(1)], data);
 }
 
 function spread(t: TensorLike): number {
@@ -64,6 +75,25 @@ describe('buildWarpingModule', () => {
     expect(resizes).toHaveLength(2);
     for (const pool of pools) expect(pool.attributes.kernel_shape).toEqual({ ints: [2, 2] });
     for (const resize of resizes) expect(graph.initializers.get(resize.inputs[2]!)?.dims).toEqual([4]);
+  });
+
+  it('warps a batch of frames of one source as it warps each frame alone', async () => {
+    const graph = buildWarpingModule(createFormulaSource('tiny'), tinyWarpingConfig);
+    const session = await createOnnxNodeBackend().createSession(graph.encode(), { device: 'cpu' });
+    const second = formulaInput('tiny', 'kp_driving_2', [1, 3, 3], -0.9, 0.9);
+    const alone = [await session.run(feeds), await session.run({ ...feeds, kp_driving: second })];
+    const batched = await session.run({
+      feature_3d: feeds.feature_3d,
+      kp_driving: stack([feeds.kp_driving, second]),
+      kp_source: stack([feeds.kp_source, feeds.kp_source]),
+    });
+    await session.dispose();
+    expect(batched.out!.dims).toEqual([2, 8, 8, 8]);
+    expect(batched.deformation!.dims).toEqual([2, 3, 8, 8, 3]);
+    for (const name of ['out', 'occlusion_map', 'deformation']) {
+      expect(maxAbsDiff(batched[name]!, stack([alone[0]![name]!, alone[1]![name]!]))).toBeLessThan(1e-6);
+      expect(maxAbsDiff(alone[0]![name]!, alone[1]![name]!)).toBeGreaterThan(1e-4);
+    }
   });
 
   it('uses the official configuration by default', () => {

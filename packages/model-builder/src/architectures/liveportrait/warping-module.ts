@@ -1,4 +1,4 @@
-import { GraphBuilder } from '../../onnx/graph-builder.js';
+import { BATCH_DIM, GraphBuilder, KEEP_BATCH } from '../../onnx/graph-builder.js';
 import type { WeightSource } from '../../weights/weight-source.js';
 import { conv } from '../layers.js';
 import { convNormAct } from './conv-blocks.js';
@@ -62,9 +62,10 @@ export function warpingModuleStateDict(
 
 /**
  * LivePortrait's warping module W: warps the source appearance volume by the motion between two keypoint
- * sets. Graph inputs `feature_3d` [1, 32, 16, 64, 64], `kp_driving` and `kp_source` [1, 21, 3]
- * (transformed keypoints, normalised (x, y, z)); outputs `out` [1, 256, 64, 64] (the warped features
- * times the occlusion map), `occlusion_map` [1, 1, 64, 64] and `deformation` [1, 16, 64, 64, 3].
+ * sets, for a batch of N frames of one source. Graph inputs `feature_3d` [1, 32, 16, 64, 64] (the source,
+ * shared by the batch), `kp_driving` and `kp_source` [N, 21, 3] (transformed keypoints, normalised
+ * (x, y, z)); outputs `out` [N, 256, 64, 64] (the warped features times the occlusion map),
+ * `occlusion_map` [N, 1, 64, 64] and `deformation` [N, 16, 64, 64, 3]. N = 1 is the official module.
  */
 export function buildWarpingModule(
   weights: WeightSource,
@@ -81,8 +82,8 @@ export function buildWarpingModule(
   });
   const volumeDims = [1, config.reshapeChannel, depth, size, size];
   const feature = g.input('feature_3d', 'float32', volumeDims);
-  const kpDriving = g.input('kp_driving', 'float32', [1, config.numKp, 3]);
-  const kpSource = g.input('kp_source', 'float32', [1, config.numKp, 3]);
+  const kpDriving = g.coordinate(g.input('kp_driving', 'float32', [BATCH_DIM, config.numKp, 3]));
+  const kpSource = g.coordinate(g.input('kp_source', 'float32', [BATCH_DIM, config.numKp, 3]));
 
   const { deformation, occlusionMap } = g.scope('dense_motion_network', () =>
     denseMotionNetwork(
@@ -98,18 +99,18 @@ export function buildWarpingModule(
   const warped = g.scope('deform_input', () =>
     gridSample3d(
       g,
-      feature,
+      g.expandBatch(feature, kpDriving, 5),
       deformation,
       { volume: [config.reshapeChannel, depth, size, size], grid: spatial },
       config.gridSample,
     ),
   );
   const out = outChannels(config);
-  let h = g.reshape(warped, [1, config.maxFeatures, size, size]);
+  let h = g.reshape(warped, [KEEP_BATCH, config.maxFeatures, size, size]);
   h = convNormAct(g, weights, 'third', h, config.maxFeatures, out, { rank: 2, activation: 'leakyRelu' });
   h = conv(g, weights, 'fourth', h, { inChannels: out, outChannels: out, kernel: [1, 1] });
-  g.output(g.mul(h, occlusionMap), 'out', 'float32', [1, out, size, size]);
-  g.output(occlusionMap, 'occlusion_map', 'float32', [1, 1, size, size]);
-  g.output(deformation, 'deformation', 'float32', [1, depth, size, size, 3]);
+  g.output(g.mul(h, occlusionMap), 'out', 'float32', [BATCH_DIM, out, size, size]);
+  g.output(occlusionMap, 'occlusion_map', 'float32', [BATCH_DIM, 1, size, size]);
+  g.output(deformation, 'deformation', 'float32', [BATCH_DIM, depth, size, size, 3]);
   return g;
 }

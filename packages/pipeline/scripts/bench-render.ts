@@ -1,0 +1,205 @@
+/**
+ * The renderer's speed: W (warping module), G (SPADE generator) and W+G (W then G, the feature map passing
+ * through the host as the pipeline runs it), per frame, for each device, batch and precision.
+ *
+ *   pnpm bench:render [--device cpu,cuda,webgpu] [--threads N] [--runs N] [--batch 1,4,8]
+ *                     [--dtype fp32,fp16] [--bundle <folder>] [--bundle-fp16 <folder>] [--json]
+ *                     [--out <file.jsonl>] [--ort '<onnxruntime session options as JSON>'] [--clock cpu]
+ *                     [--fused] [--family default|webgpu|conv2d]
+ *
+ * Defaults: the devices onnxruntime-node finds; batches 1,4,8 and fp32,fp16 on GPUs, batch 1 and fp32 on
+ * the CPU (as `../shared/bench/official_renderer.py` does there). Graphs: a bundle's W and G when
+ * `--bundle` (fp32) or `--bundle-fp16` (`joyvasa convert --dtype fp16`) names one, or for fp32 the converted
+ * bundle in ~/.cache/joyvasa/bundles/joyvasa when it exists; else the official sizes built with PyTorch-default-like random weights and cached in the temp folder. Feeds follow
+ * the official script: a uniform [0, 1) volume, source keypoints in [0, 0.5), driving = source + 0.02·N(0, 1).
+ *
+ * Each configuration: warm-up runs (1 on the CPU, 3 on GPUs), then the median of `--runs`, per frame.
+ * `--json` prints one JSON object per line and stage, `{"stage","batch","dtype","device","ms_per_frame",
+ * "fps","min_ms","max_ms"}`; the default is a table. Load and graph notes go to stderr. Prints figures only.
+ */
+import { appendFileSync, existsSync } from 'node:fs';
+import { homedir, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
+import type { Device, SessionOptions } from '@joyvasa/core';
+import type { ModelDtype } from '@joyvasa/model-builder';
+import { machineBusySeconds } from './machine-load.js';
+import { officialStyleFeeds } from './render-feeds.js';
+import { type GraphFamily, renderGraphs } from './render-graphs.js';
+
+const { values } = parseArgs({
+  options: {
+    device: { type: 'string' },
+    threads: { type: 'string' },
+    runs: { type: 'string', default: '5' },
+    batch: { type: 'string' },
+    dtype: { type: 'string' },
+    bundle: { type: 'string' },
+    'bundle-fp16': { type: 'string' },
+    'cache-dir': { type: 'string', default: join(tmpdir(), 'joyvasa-bench-render') },
+    ort: { type: 'string' },
+    clock: { type: 'string', default: 'wall' },
+    fused: { type: 'boolean', default: false },
+    family: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    out: { type: 'string' },
+  },
+});
+const list = (text: string | undefined) => text?.split(',').filter(Boolean);
+const runs = Number(values.runs);
+const threads = values.threads ? Number(values.threads) : undefined;
+const convertedBundle = join(homedir(), '.cache', 'joyvasa', 'bundles', 'joyvasa');
+const bundles: Partial<Record<ModelDtype, string>> = {
+  ...(values.bundle || existsSync(join(convertedBundle, 'manifest.json'))
+    ? { fp32: values.bundle ?? convertedBundle }
+    : {}),
+  ...(values['bundle-fp16'] ? { fp16: values['bundle-fp16'] } : {}),
+};
+// Extra onnxruntime session options (JSON), for tuning runs: e.g. '{"enableCpuMemArena":false}'.
+const ortOptions = values.ort ? JSON.parse(values.ort) : {};
+const note = (line: string) => process.stderr.write(`${line}\n`);
+// `cpu`: this process's CPU time instead of wall time, for 1-thread runs on a shared machine (the wait for
+// a core is not counted; see docs/benchmarks.md).
+const now =
+  values.clock === 'cpu'
+    ? () => {
+        const { user, system } = process.cpuUsage();
+        return (user + system) / 1000;
+      }
+    : () => performance.now();
+
+/** One printed figure, in the issue's JSON shape (keys in this order). */
+interface StageResult {
+  /** `W+G fused`: W and G as one graph (`--fused`), the feature map staying on the device. */
+  stage: 'W' | 'G' | 'W+G' | 'W+G fused';
+  batch: number;
+  dtype: ModelDtype;
+  device: Device;
+  ms_per_frame: number;
+  fps: number;
+  min_ms: number;
+  max_ms: number;
+}
+
+const median = (times: readonly number[]) => [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
+
+function result(
+  stage: StageResult['stage'],
+  times: number[],
+  batch: number,
+  dtype: ModelDtype,
+  device: Device,
+) {
+  const round = (value: number, digits: number) => Number(value.toFixed(digits));
+  const perFrame = median(times) / batch;
+  return {
+    stage,
+    batch,
+    dtype,
+    device,
+    ms_per_frame: round(perFrame, 3),
+    fps: round(1000 / perFrame, 3),
+    min_ms: round(Math.min(...times) / batch, 3),
+    max_ms: round(Math.max(...times) / batch, 3),
+  } satisfies StageResult;
+}
+
+const backend = createOnnxNodeBackend({ preference: ['cuda', 'webgpu', 'cpu'] });
+
+/** Times W, G and W+G for one device, precision and batch: W then G in every run. */
+async function measure(device: Device, dtype: ModelDtype, batch: number): Promise<StageResult[]> {
+  const family = (values.family ?? (device === 'webgpu' ? 'webgpu' : 'default')) as GraphFamily;
+  const bundle = bundles[dtype];
+  const graphs = await renderGraphs({
+    dtype,
+    family,
+    cacheDir: values['cache-dir'],
+    fused: values.fused,
+    ...(bundle ? { bundle } : {}),
+  });
+  const options: SessionOptions = {
+    device,
+    ...(threads ? { threads } : {}),
+    ...(values.ort ? { backendOptions: { 'onnx-node': ortOptions } } : {}),
+  };
+  const warping = await backend.createSession(graphs.warping, { ...options, name: 'warping_module' });
+  const generator = await backend.createSession(graphs.generator, { ...options, name: 'spade_generator' });
+  const input = officialStyleFeeds(batch);
+  const times = { W: [] as number[], G: [] as number[], 'W+G': [] as number[] };
+  const warmups = device === 'cpu' ? 1 : 3;
+  const busyBefore = machineBusySeconds();
+  const cpuBefore = process.cpuUsage();
+  const wallBefore = performance.now();
+  for (let run = 0; run < warmups + runs; run++) {
+    const start = now();
+    const { out } = await warping.run(input);
+    const middle = now();
+    await generator.run({ feature: out! });
+    const end = now();
+    if (run < warmups) continue;
+    times.W.push(middle - start);
+    times.G.push(end - middle);
+    times['W+G'].push(end - start);
+  }
+  const wall = (performance.now() - wallBefore) / 1000;
+  const own = process.cpuUsage(cpuBefore);
+  const others = (machineBusySeconds() - busyBefore - (own.user + own.system) / 1e6) / wall;
+  note(
+    `${device} ${dtype} batch ${batch}: ${graphs.source}; family ${family}; threads ${threads ?? 'default'}; clock ${values.clock}; ` +
+      `other processes ${Math.max(0, others).toFixed(2)} cores; load ${loadavg()
+        .map((v) => v.toFixed(2))
+        .join(' ')}`,
+  );
+  await Promise.all([warping.dispose(), generator.dispose()]);
+  const results = (['W', 'G', 'W+G'] as const).map((stage) =>
+    result(stage, times[stage], batch, dtype, device),
+  );
+  if (graphs.fused) {
+    const fused = await backend.createSession(graphs.fused, { ...options, name: 'renderer' });
+    const fusedTimes: number[] = [];
+    for (let run = 0; run < warmups + runs; run++) {
+      const start = now();
+      await fused.run(input);
+      if (run >= warmups) fusedTimes.push(now() - start);
+    }
+    await fused.dispose();
+    results.push(result('W+G fused', fusedTimes, batch, dtype, device));
+  }
+  return results;
+}
+
+function print(results: readonly StageResult[]): void {
+  if (values.json) {
+    for (const line of results) console.log(JSON.stringify(line));
+    return;
+  }
+  for (const r of results) {
+    console.log(
+      `${r.device.padEnd(7)} ${r.dtype} batch ${String(r.batch).padStart(2)}  ${r.stage.padEnd(3)}  ` +
+        `${r.ms_per_frame.toFixed(2).padStart(10)} ms/frame  ${r.fps.toFixed(1).padStart(7)} frames/s  ` +
+        `(min ${r.min_ms.toFixed(2)}, max ${r.max_ms.toFixed(2)})`,
+    );
+  }
+}
+
+// Probing a device costs a session (and, for webgpu, driver noise): only when none is named.
+const devices = (list(values.device) as Device[] | undefined) ?? (await backend.supportedDevices());
+note(`devices: ${devices.join(', ')}; runs ${runs}`);
+if (!values.json) console.log('device  dtype batch   stage      median per frame (min, max per frame)');
+for (const device of devices) {
+  const gpu = device !== 'cpu';
+  const dtypes = (list(values.dtype) ?? (gpu ? ['fp32', 'fp16'] : ['fp32'])) as ModelDtype[];
+  const batches = (list(values.batch) ?? (gpu ? ['1', '4', '8'] : ['1'])).map(Number);
+  for (const dtype of dtypes) {
+    for (const batch of batches) {
+      if (device === 'webgpu' && batch > 1) {
+        note('webgpu: its W variant (Gather sampling, Conv3D as Conv2D) runs batch 1 only; skipped');
+        continue;
+      }
+      const results = await measure(device, dtype, batch);
+      print(results);
+      if (values.out) appendFileSync(values.out, results.map((r) => `${JSON.stringify(r)}\n`).join(''));
+    }
+  }
+}

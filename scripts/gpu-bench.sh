@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# The renderer side by side on the lent GPU: ours (onnxruntime-node 1.29 + CUDA EP) and the official PyTorch
+# modules (../shared/bench/official_renderer.py, eager and torch.compile), in one device call, one table.
+#
+#   bash scripts/gpu-bench.sh prepare    # here (npm registry needed): fills .device/ (git-ignored)
+#   bash scripts/gpu-bench.sh stage      # there, once per provider part: copies the carried part to /tmp
+#   bash scripts/gpu-bench.sh run        # there: unpacks, runs both, writes $OUT/*.jsonl and $OUT/renderer.md
+#
+# docs/guide/devices.md gives the exact device calls. Why the staging: the CUDA provider library is 165 MB
+# even compressed, more than one call may carry (64 MiB); a warm machine keeps /tmp between calls.
+set -uo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+device_dir="$here/.device"
+parts=/tmp/joyvasa-parts
+work=/tmp/joyvasa-gpu
+ort_version=1.29.0
+provider_package=com.github.asus4.onnxruntime.linux-x64-gpu@0.4.9
+
+# Each step is skipped when its output exists, so an interrupted prepare resumes.
+prepare() {
+  set -e
+  local scratch
+  scratch=$(mktemp -d)
+  trap 'rm -rf "$scratch"' EXIT
+  mkdir -p "$device_dir"/{parts,bench,shared}   # .device/ is in .gitignore
+  # Node 20 (the GPU machine has none).
+  [ -s "$device_dir/node.xz" ] || xz -T2 -6 -c "$(command -v node)" >"$device_dir/node.xz.part"
+  [ -s "$device_dir/node.xz" ] || mv "$device_dir/node.xz.part" "$device_dir/node.xz"
+  # onnxruntime-node and -common of the provider's version, linux-x64 part only.
+  if [ ! -s "$device_dir/ort-node.tar.xz" ]; then
+    (cd "$scratch" && npm pack --silent "onnxruntime-node@$ort_version" "onnxruntime-common@$ort_version" >/dev/null)
+    mkdir -p "$scratch/nm/onnxruntime-node" "$scratch/nm/onnxruntime-common"
+    tar xzf "$scratch/onnxruntime-node-$ort_version.tgz" -C "$scratch/nm/onnxruntime-node" --strip-components 1 \
+      package/package.json package/dist package/lib package/bin/napi-v6/linux/x64
+    tar xzf "$scratch/onnxruntime-common-$ort_version.tgz" -C "$scratch/nm/onnxruntime-common" --strip-components 1
+    tar cJf "$device_dir/ort-node.tar.xz" -C "$scratch" --transform 's,^nm,node_modules,' nm
+  fi
+  # The CUDA 13 provider of ORT 1.29 (npm: a Unity package), in parts that each fit one call.
+  if [ -z "$(ls "$device_dir/parts")" ]; then
+    (cd "$scratch" && npm pack --silent "$provider_package" >/dev/null)
+    tar xzf "$scratch"/com.github.asus4.onnxruntime.linux-x64-gpu-*.tgz -C "$scratch" --wildcards \
+      '*libonnxruntime_providers_cuda.so' '*libonnxruntime_providers_shared.so'
+    find "$scratch/package" -name 'libonnxruntime_providers_*.so' -exec cp {} "$scratch" \;
+    tar cf - -C "$scratch" libonnxruntime_providers_cuda.so libonnxruntime_providers_shared.so |
+      xz -T2 -6 | split -b 58m - "$device_dir/parts/provider.tar.xz."
+  fi
+  # Our benchmark scripts as plain ESM (the GPU machine has no tsx), and the official script with its modules.
+  local esbuild
+  esbuild=$(ls -d "$here"/node_modules/.pnpm/esbuild@*/node_modules/esbuild/bin/esbuild | tail -1)
+  for script in bench-render render-table accuracy-render bench-gpu; do
+    "$esbuild" "$here/packages/pipeline/scripts/$script.ts" --bundle --platform=node --format=esm \
+      --conditions=@joyvasa/source --external:onnxruntime-node --external:onnxruntime-web --external:webgpu \
+      --external:sharp --log-level=warning --outfile="$device_dir/bench/$script.mjs"
+  done
+  cp -r "$here/../shared/bench" "$here/../shared/reference" "$device_dir/shared/"
+  mkdir -p "$device_dir/shared/golden-w"
+  cp "$here"/../shared/golden/seed-a/{feature_3d,kp_driving,kp_source}.npy "$device_dir/shared/golden-w/"
+  du -sh "$device_dir"/* "$device_dir"/parts/*
+}
+
+stage() {
+  mkdir -p "$parts"
+  cp "$device_dir"/parts/provider.tar.xz.* "$parts/"
+  ls -l "$parts"
+}
+
+# Unpacks Node, onnxruntime-node and the reassembled provider under $work; sets the CUDA library path.
+install_runtime() {
+  mkdir -p "$work"
+  [ -x "$work/node" ] || { xz -dc "$device_dir/node.xz" >"$work/node" && chmod +x "$work/node"; }
+  tar xJf "$device_dir/ort-node.tar.xz" -C "$work"
+  cat "$parts"/provider.tar.xz.* | xz -dc | tar xf - -C "$work/node_modules/onnxruntime-node/bin/napi-v6/linux/x64"
+  cp "$device_dir"/bench/*.mjs "$work/"
+  local site
+  site=$(python3 -c 'import site; print(site.getsitepackages()[0])')
+  LD_LIBRARY_PATH=$(printf '%s:' "$site"/nvidia/*/lib)${LD_LIBRARY_PATH:-}
+  export LD_LIBRARY_PATH
+}
+
+run() {
+  local out=${OUT:-/tmp/joyvasa-out}
+  mkdir -p "$out"
+  exec > >(tee -a "$out/log.txt") 2>&1
+  nvidia-smi --query-gpu=name,driver_version,clocks.max.sm --format=csv,noheader
+  date -u +%FT%TZ
+  install_runtime
+  local official="$device_dir/shared/bench/official_renderer.py"
+  # Ours first: fp32 and fp16, batches 1/4/8 (the defaults on a GPU), W then G and W+G as one graph.
+  (cd "$work" && ./node bench-render.mjs --device cuda --runs 30 --fused --json --cache-dir "$work/graphs" \
+    --out "$out/ours.jsonl" >/dev/null)
+  (cd "$work" && ./node accuracy-render.mjs --device cuda --golden "$device_dir/shared/golden-w" \
+    --cache-dir "$work/graphs" >"$out/fp16-accuracy.md")
+  # The whole pipeline (crop, motion, W, G, paste-back; no encoding), frames of a window 8 at a time.
+  (cd "$work" && ./node bench-gpu.mjs --device cuda --bundle "$work/bundle" --runs 20 --seconds 16 \
+    --render-batch 8 --out "$out/pipeline.json" >/dev/null)
+  PYTHONUNBUFFERED=1 python3 "$official" --device cuda --reps 30 --batches 1,4,8 >"$out/official-eager.jsonl"
+  # torch.compile recompiles per batch and dtype (about 35 s each): batches 1 and 8, bounded.
+  PYTHONUNBUFFERED=1 timeout 240 python3 "$official" --device cuda --reps 30 --batches 1,8 --compile |
+    grep '"torch.compile"' >"$out/official-compile.jsonl"
+  "$work/node" "$work/render-table.mjs" --ours "$out/ours.jsonl" \
+    --official "$out/official-eager.jsonl,$out/official-compile.jsonl" \
+    --title "W, G and W+G on $(nvidia-smi --query-gpu=name --format=csv,noheader), $(date -u +%F)" \
+    >"$out/renderer.md"
+  cat "$out/renderer.md" "$out/fp16-accuracy.md"
+}
+
+case "${1:-}" in
+  prepare) prepare ;;
+  stage) stage ;;
+  run) run ;;
+  *) echo "usage: bash scripts/gpu-bench.sh prepare|stage|run" >&2; exit 2 ;;
+esac
