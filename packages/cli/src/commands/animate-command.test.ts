@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeWav } from '@joyvasa/audio-encoder';
@@ -104,6 +104,34 @@ describe.skipIf(!haveFfmpeg)('joyvasa animate', () => {
     expect(code, text).toBe(130);
     expect(text).toMatch(/^interrupted: stopped; no video was written/m);
     expect(await readdir(folder)).toEqual([]);
+  });
+
+  it('never writes over an input (even through a link) and replaces an existing --out only with -y', async () => {
+    const same = join(root, 'same.mp4');
+    await writeFile(same, await readFile(audio));
+    const link = join(root, 'same-link.mp4');
+    await symlink(same, link);
+    for (const out of [same, link]) {
+      const { code, text } = await run([...base(), '--audio', same, '--out', out, '--force']);
+      expect(code, text).toBe(2);
+      expect(text.split('\n')[0]).toContain(
+        `is the same file as --audio '${same}'; writing it would destroy the input`,
+      );
+    }
+    expect(await readFile(same)).toEqual(await readFile(audio));
+
+    const existing = join(root, 'existing.mp4');
+    await writeFile(existing, 'an older video');
+    const refused = await run([...base(), '--out', existing]);
+    expect(refused.code).toBe(2);
+    expect(refused.text.split('\n')[0]).toBe(
+      `error: --out '${existing}' exists; pass --force (-y) to replace it`,
+    );
+    expect(await readFile(existing, 'utf8')).toBe('an older video');
+    const replaced = await run([...base(), '--out', existing, '-y']);
+    expect(replaced.code, replaced.text).toBe(0);
+    expect((await probeMedia(existing)).video?.width).toBeGreaterThan(0);
+    expect((await run(['--help'])).text).toMatch(/-y, --force +replace --out if it exists/);
   });
 
   it('exits 1 with the way out when there is no bundle at the default place', async () => {
