@@ -55,6 +55,7 @@ export { inputLimits } from './limits.js';
 export {
   type BundleProvenance,
   checkSessionNames,
+  checkSessionSpecs,
   componentFile,
   MANIFEST_VERSION,
   type ModelComponent,
