@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeWav } from '@joyvasa/audio-encoder';
@@ -183,6 +183,45 @@ describe.skipIf(!haveFfmpeg)('joyvasa animate', () => {
     const { code, text } = await run(args);
     expect(code).toBe(2);
     expect(text.split('\n')[0]).toMatch(message);
+  });
+
+  it('says a bundle folder cannot be read instead of claiming it has no manifest.json', async () => {
+    const looped = join(root, 'looped-bundle');
+    await mkdir(looped);
+    await symlink('manifest.json', join(looped, 'manifest.json'));
+    const args = ['--image', image, '--audio', audio, '--out', join(root, 'never.mp4'), '--models'];
+    const loop = await run([...args, looped]);
+    expect(loop.code).toBe(2);
+    expect(loop.text.split('\n')[0]).toContain(`${join(looped, 'manifest.json')} cannot be read (ELOOP)`);
+    expect(loop.text).not.toContain('no manifest.json');
+    const empty = join(root, 'empty-bundle');
+    await mkdir(empty);
+    expect((await run([...args, empty])).text.split('\n')[0]).toContain(
+      `there is no model bundle in ${empty} (no manifest.json)`,
+    );
+  });
+
+  it.skipIf(process.getuid?.() === 0)('says a folder without read permission is unreadable', async () => {
+    const locked = join(root, 'locked-bundle');
+    await mkdir(locked);
+    await writeFile(join(locked, 'manifest.json'), '{}');
+    await chmod(locked, 0);
+    try {
+      const { code, text } = await run([
+        '--image',
+        image,
+        '--audio',
+        audio,
+        '--out',
+        join(root, 'n.mp4'),
+        '--models',
+        locked,
+      ]);
+      expect(code).toBe(2);
+      expect(text.split('\n')[0]).toContain(`${locked} cannot be read (permission denied)`);
+    } finally {
+      await chmod(locked, 0o755);
+    }
   });
 
   it('exits 2 when an input file does not exist, and 0 with --help', async () => {

@@ -12,7 +12,7 @@ import {
   usageError,
 } from '../cli-args.js';
 import { type CliOutput, processOutput } from '../cli-output.js';
-import { isBundleFolder, openModelsChoice } from './animate-models.js';
+import { bundleFolderProblem, openModelsChoice } from './animate-models.js';
 import { animateProgressPrinter } from './animate-progress.js';
 import { type AnimateRequest, parseAnimateRequest } from './animate-request.js';
 import { createAnimateSink } from './animate-sink.js';
@@ -182,10 +182,11 @@ export async function animateCommand(args: readonly string[], context: CommandCo
     });
   if (outputProblem) return usageError(output, outputProblem, animateUsage);
   const { models } = request;
-  if (models.kind === 'folder' && !models.isDefault && !isBundleFolder(models.folder)) {
+  const bundleProblem = models.kind === 'folder' && !models.isDefault && bundleFolderProblem(models.folder);
+  if (bundleProblem) {
     return usageError(
       output,
-      `--models '${models.folder}' is not a bundle folder (no manifest.json); pass the folder 'joyvasa convert --to' wrote, a URL, or fixture`,
+      `--models '${models.folder}' is not a bundle folder: ${bundleProblem}; pass the folder 'joyvasa convert --to' wrote, a URL, or fixture`,
       animateUsage,
     );
   }
