@@ -45,3 +45,5 @@ export async function runCase(request: CaseRequest): Promise<CaseOutcome> {
 parentPort?.on('message', (request: CaseRequest) => {
   void runCase(request).then((outcome) => parentPort?.postMessage(outcome));
 });
+// Loaded: the runner starts a case's deadline only now, so a slow start is never taken for a hang.
+parentPort?.postMessage('ready');

@@ -51,12 +51,23 @@ class CaseRunner {
   #worker: Worker | undefined;
   constructor(private readonly deadlineMs: number) {}
 
-  async run(request: CaseRequest): Promise<CaseOutcome | 'hang'> {
+  /** A started worker that has loaded every target. */
+  async #ready(): Promise<Worker> {
+    if (this.#worker) return this.#worker;
     // The boot file registers tsx; the source condition makes the packages resolve to their TypeScript.
-    this.#worker ??= new Worker(new URL('./fuzz-worker-boot.mjs', import.meta.url), {
+    const worker = new Worker(new URL('./fuzz-worker-boot.mjs', import.meta.url), {
       execArgv: ['--conditions=@joyvasa/source'],
     });
-    const worker = this.#worker;
+    await new Promise<void>((resolve, reject) => {
+      worker.once('message', () => resolve());
+      worker.once('error', reject);
+    });
+    this.#worker = worker;
+    return worker;
+  }
+
+  async run(request: CaseRequest): Promise<CaseOutcome | 'hang'> {
+    const worker = await this.#ready();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         cleanup();

@@ -4,6 +4,7 @@ import { open, rename, rm, stat } from 'node:fs/promises';
 import { type EventListener, IntegrityError, ModelLoadError, throwIfAborted } from '@joyvasa/core';
 import type { ListedFile } from './hub-listing.js';
 import { type HubRequestOptions, type HubResponse, hubRequest } from './hub-request.js';
+import { OutputWriteError } from './output-write-error.js';
 
 /** How a file came to be there. */
 export type DownloadStatus = 'downloaded' | 'resumed' | 'present';
@@ -77,7 +78,11 @@ async function writeBody(
           `the server sends more than the listed ${listed.size} bytes; the mirror is broken or hostile`,
         );
       }
-      await handle.write(chunk);
+      await handle.write(chunk).catch(async (error: unknown) => {
+        await response.cancel();
+        await rm(partial, { force: true });
+        throw new OutputWriteError(partial, error, 'Free some space and run fetch again.');
+      });
       loaded += chunk.length;
       onEvent?.({ type: 'model-file', status: 'progress', file: listed.path, loaded, total: listed.size });
     }
