@@ -1,13 +1,12 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeWav } from '@joyvasa/audio-encoder';
 import { writeFormulaCheckpoints } from '@joyvasa/model-builder/node';
 import { encodePng } from '@joyvasa/pipeline/node';
+import { type LocalServer, startLocalServer } from '@joyvasa/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stopSignals } from './cli-args.js';
 
@@ -17,7 +16,7 @@ const repoRoot = new URL('../../../', import.meta.url).pathname;
 const haveFfmpeg = spawnSync('ffmpeg', ['-version']).status === 0;
 
 let root: string;
-let server: Server;
+let server: LocalServer;
 let endpoint: string;
 
 /** Polls `test` every 100 ms for at most `seconds`; fails naming `what` if it never holds. */
@@ -87,7 +86,7 @@ beforeAll(async () => {
   await writeFile(join(root, 'speech.wav'), encodeWav(pcm, 16000));
   await writeFormulaCheckpoints(join(root, 'weights'), { sizes: 'fixture' });
   // A hub whose checkpoint download sends a first part and then stalls, so fetch is mid-download.
-  server = createServer((req, res) => {
+  server = await startLocalServer((req, res) => {
     if (req.url!.includes('/api/models/')) {
       const size = 1 << 20;
       const file = { type: 'file', size, oid: '0'.repeat(40), lfs: { oid: '0'.repeat(64), size } };
@@ -102,12 +101,10 @@ beforeAll(async () => {
       res.writeHead(200, { 'content-length': 1 << 20 }).end(new Uint8Array(1 << 20));
     else res.writeHead(200, { 'content-length': 1 << 20 }).write(new Uint8Array(4096));
   });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  endpoint = server.endpoint;
 });
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((done) => server.close(() => done()));
+  await server.close();
   await rm(root, { recursive: true, force: true });
 });
 

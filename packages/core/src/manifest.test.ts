@@ -1,27 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ManifestError } from './errors.js';
 import { checkSessionNames, checkSessionSpecs, componentFile, validateManifest } from './manifest.js';
+import { sampleManifest } from './testing/sample-manifest.js';
 
-const sha = 'ab'.repeat(32);
-
-function manifest(overrides: Record<string, unknown> = {}) {
-  return {
-    manifestVersion: 1,
-    name: 'test',
-    version: '1.0.0',
-    provenance: 'fixture',
-    components: {
-      warping_module: {
-        file: { path: 'warping.onnx', sha256: sha, bytes: 10 },
-        inputs: { feature_3d: { type: 'float32', dims: [1, 32, 16, 64, 64] } },
-        outputs: { out: { type: 'float32', dims: ['batch', 256, null, 64] } },
-        devices: { webgpu: { file: { path: 'warping.gather.onnx', sha256: sha, bytes: 12 } } },
-      },
-    },
-    data: { motionTemplate: {} },
-    ...overrides,
-  };
-}
+const manifest = sampleManifest;
 
 function errorOf(value: unknown): ManifestError {
   try {

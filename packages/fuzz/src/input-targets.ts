@@ -1,5 +1,6 @@
 import { decodeWav, encodeWav } from '@joyvasa/audio-encoder';
 import { createMemorySource, openModelBundle } from '@joyvasa/core';
+import { sampleManifest } from '@joyvasa/core/testing';
 import { readImage } from '@joyvasa/liveportrait/node';
 import sharp from 'sharp';
 import { parseHubListing } from '../../model-builder/src/node/hub-listing.js';
@@ -66,22 +67,7 @@ export const wavTarget = fuzzTarget<Uint8Array>({
   run: (bytes) => decodeWav(bytes),
 });
 
-const sha = 'ab'.repeat(32);
-const validManifest = {
-  manifestVersion: 1,
-  name: 'fuzz',
-  version: '1.0.0',
-  provenance: 'fixture',
-  components: {
-    warping_module: {
-      file: { path: 'warping.onnx', sha256: sha, bytes: 10 },
-      inputs: { feature_3d: { type: 'float32', dims: [1, 32, 16, 64, 64] } },
-      outputs: { out: { type: 'float32', dims: ['batch', 256, null, 64] } },
-      devices: { webgpu: { file: { path: 'warping.gather.onnx', sha256: sha, bytes: 12 } } },
-    },
-  },
-  data: { motionTemplate: {} },
-};
+const validManifest = sampleManifest();
 
 /** Bundle manifests, as `openModelBundle` reads them from a bundle's manifest.json. */
 export const manifestTarget = fuzzTarget<Uint8Array>({

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type LocalServer, startLocalServer } from '@joyvasa/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureOutput } from '../cli-output.js';
 import { fetchCommand } from './fetch-command.js';
@@ -21,13 +20,13 @@ function bytes(length: number, seed: number): Uint8Array {
 
 /** When set, the next full download of the checkpoint sends half the file, then calls this (and stalls). */
 let onHalfSent: (() => void) | undefined;
-let server: Server;
+let server: LocalServer;
 let endpoint: string;
 let root: string;
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'joyvasa-cli-fetch-'));
-  server = createServer((req, res) => {
+  server = await startLocalServer((req, res) => {
     const url = new URL(req.url!, 'http://x');
     if (url.pathname === '/api/models/jdh-algo/JoyVASA/tree/main') {
       const listing = Object.entries(files).map(([path, { body, lfs }]) => ({
@@ -58,12 +57,10 @@ beforeAll(async () => {
     }
     res.end(slice);
   });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  endpoint = server.endpoint;
 });
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((done) => server.close(() => done()));
+  await server.close();
   await rm(root, { recursive: true, force: true });
 });
 

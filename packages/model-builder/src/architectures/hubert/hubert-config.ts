@@ -61,7 +61,12 @@ function fail(field: string, message: string): never {
 const isSize = (value: unknown, max: number): value is number =>
   Number.isInteger(value) && (value as number) > 0 && (value as number) <= max;
 
-function integer(json: Json, field: string, fallback?: number, max: number = inputLimits.configMaxWidth): number {
+function integer(
+  json: Json,
+  field: string,
+  fallback?: number,
+  max: number = inputLimits.configMaxWidth,
+): number {
   const value = json[field] ?? fallback;
   if (!isSize(value, max)) fail(field, `must be a positive integer of at most ${max}, not ${String(value)}`);
   return value;
