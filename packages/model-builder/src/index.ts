@@ -54,6 +54,15 @@ export {
 } from './onnx/onnx-model.js';
 export { ProtobufWriter } from './onnx/protobuf-writer.js';
 export { readOnnxIo } from './onnx/read-onnx-io.js';
+export { type ConvertTfjsOptions, convertTfjsGraph, supportedTfjsOps } from './tfjs/convert-tfjs-graph.js';
+export {
+  readTfjsGraphModel,
+  type TfjsGraphModel,
+  type TfjsModelJson,
+  type TfjsNode,
+} from './tfjs/tfjs-graph-model.js';
+export { TfjsModelError } from './tfjs/tfjs-model-error.js';
+export type { TfjsTensor, TfjsWeightGroup } from './tfjs/tfjs-weights.js';
 export { version } from './version.js';
 export { fnv1a32, formulaInput, formulaParameter, formulaWave, randomParameter } from './weights/formula.js';
 export { spectralNormWeight, weightNormWeight } from './weights/reparametrizations.js';

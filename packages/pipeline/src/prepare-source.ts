@@ -1,5 +1,6 @@
 import {
   createTensor,
+  type FaceLocation,
   type Float32Tensor,
   InvalidInputError,
   type RgbImage,
@@ -7,6 +8,7 @@ import {
   throwIfAborted,
 } from '@joyvasa/core';
 import {
+  animalBoxCropOptions,
   computeLipDelta,
   createKeypointDriver,
   createSessionPasteBack,
@@ -19,6 +21,7 @@ import {
   type LivePortraitModels,
   loadMaskTemplate,
   locateAnimalFace,
+  locateFaceOrThrow,
   type PasteBackMask,
   parseKeypointInfo,
   pasteBack,
@@ -49,6 +52,29 @@ interface CropChoice {
   readonly landmarks203: Float32Array | null;
   readonly method: SourceReadyEvent['cropMethod'];
   readonly faces: number;
+  readonly located?: Pick<SourceReadyEvent, 'locator' | 'cropSquare'>;
+  /** The source's lip-open ratio from a locator's openness, where there are no 203 landmarks. */
+  readonly lipRatio?: number;
+}
+
+/** The crop of a face a `FaceLocatorV1` found, placed by its points or by a transform made from its box. */
+function locatedCrop(
+  image: RgbImage,
+  placement: Parameters<typeof cropSource>[1],
+  found: FaceLocation,
+  locator: string,
+): CropChoice {
+  const crop = cropSource(image, placement);
+  const { center, size, angle } = crop.transform;
+  return {
+    input: crop.input,
+    mC2o: crop.transform.mC2o,
+    landmarks203: null,
+    method: 'detected-face',
+    faces: 1 + found.others.length,
+    located: { locator, cropSquare: { center, size, angle } },
+    ...(found.face.openness ? { lipRatio: found.face.openness.lip } : {}),
+  };
 }
 
 async function chooseCrop(
@@ -65,6 +91,13 @@ async function chooseCrop(
       method: 'none',
       faces: 0,
     };
+  }
+  if (models.mode === 'animal' && !options.faceKeypoints && !options.faceBox && models.animalLocator) {
+    const found = await models.animalLocator.locate(image, options.signal ? { signal: options.signal } : {});
+    if (found) {
+      const transform = cropTransformFromBox(found.face.box, animalBoxCropOptions);
+      return locatedCrop(image, transform, found, models.animalLocator.name);
+    }
   }
   if (models.mode === 'animal') {
     const location = await locateAnimalFace(image, {
@@ -99,6 +132,14 @@ async function chooseCrop(
     }
     const crop = cropSource(image, cropTransformFromBox(options.faceBox));
     return { input: crop.input, mC2o: crop.transform.mC2o, landmarks203: null, method: 'face-box', faces: 0 };
+  }
+  if (!models.face && models.faceLocator) {
+    const found = await locateFaceOrThrow(
+      models.faceLocator,
+      image,
+      options.signal ? { signal: options.signal } : {},
+    );
+    return locatedCrop(image, found.face.cropLandmarks, found, models.faceLocator.name);
   }
   if (!models.face) {
     throw new InvalidInputError(
@@ -154,9 +195,10 @@ export async function prepareSource(
   const { feature_3d: features } = await models.appearance.run({ img }, run);
   const info = parseKeypointInfo(await models.motion.run({ img }, run));
   const sourceKeypoints = transformKeypoint(info);
+  const lipSource = crop.landmarks203 ?? crop.lipRatio;
   const lipDelta =
-    models.mode === 'human' && options.normalizeLip && options.relativeMotion && crop.landmarks203
-      ? await computeLipDelta(sourceKeypoints, crop.landmarks203, models.lip, run)
+    models.mode === 'human' && options.normalizeLip && options.relativeMotion && lipSource !== undefined
+      ? await computeLipDelta(sourceKeypoints, lipSource, models.lip, run)
       : null;
   const driver = createKeypointDriver(info, {
     mode: models.mode,
@@ -183,6 +225,7 @@ export async function prepareSource(
       height: image.height,
       cropMethod: crop.method,
       facesFound: crop.faces,
+      ...crop.located,
     },
   };
 }

@@ -14,6 +14,14 @@ export interface SourceReadyEvent {
   readonly cropMethod: 'detected-face' | 'face-box' | 'face-keypoints' | 'centered' | 'none';
   /** Faces the detector found (the largest is used). */
   readonly facesFound: number;
+  /** The locator that found the face, when a `FaceLocatorV1` did (`mediapipe` by default without InsightFace). */
+  readonly locator?: string;
+  /** The crop square in the (size-limited) image: centre and side in pixels, roll in radians. */
+  readonly cropSquare?: {
+    readonly center: readonly [number, number];
+    readonly size: number;
+    readonly angle: number;
+  };
 }
 
 /** Motion for a run of frames, sent as soon as a sampling window is done. */

@@ -6,7 +6,12 @@ import { ensureSyntheticBundle } from '@joyvasa/model-builder/node';
 
 /** What `--models` asked for. */
 export type ModelsChoice =
-  | { readonly kind: 'synthetic'; readonly name: 'fixture' | 'formula' }
+  | {
+      readonly kind: 'synthetic';
+      readonly name: 'fixture' | 'formula';
+      /** With the licence-clean locators instead of the stand-in detectors (the crop finds the real face). */
+      readonly locators?: boolean;
+    }
   | { readonly kind: 'url'; readonly url: string }
   | { readonly kind: 'folder'; readonly folder: string; readonly isDefault: boolean };
 
@@ -72,7 +77,10 @@ const keepNothing: ModelStore = {
  */
 export async function openModelsChoice(choice: ModelsChoice, onEvent?: EventListener): Promise<OpenedModels> {
   if (choice.kind === 'synthetic') {
-    const { directory } = await ensureSyntheticBundle(choice.name, onEvent ? { onEvent } : {});
+    const { directory } = await ensureSyntheticBundle(choice.name, {
+      ...(onEvent ? { onEvent } : {}),
+      ...(choice.locators ? { locators: true } : {}),
+    });
     return { models: directory, store: keepNothing, synthetic: choice.name };
   }
   if (choice.kind === 'url') return { models: choice.url };

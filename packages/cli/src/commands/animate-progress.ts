@@ -115,7 +115,11 @@ function onEvent(printer: Printer, event: JoyvasaEvent | TalkingHeadEvent): void
   } else if (event.type === 'source-ready') {
     reportModels(printer);
     const faces = event.cropMethod === 'detected-face' ? ` (${event.facesFound} found)` : '';
-    output.log(`source  ${event.width}x${event.height}, crop: ${event.cropMethod}${faces}`);
+    const square = event.cropSquare;
+    const where = square
+      ? ` by ${event.locator}, square ${square.size.toFixed(0)} px at (${square.center.map((v) => v.toFixed(0)).join(', ')})`
+      : '';
+    output.log(`source  ${event.width}x${event.height}, crop: ${event.cropMethod}${faces}${where}`);
   }
 }
 

@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { encodeWav } from '@joyvasa/audio-encoder';
 import { decodeAudio } from '@joyvasa/audio-encoder/node';
 import { isDeviceRequest } from '@joyvasa/core';
+import { hasHumanModels } from '@joyvasa/model-builder/node';
 import { probeMedia } from '@joyvasa/pipeline/node';
 import {
   type CommandContext,
@@ -18,7 +19,12 @@ import {
 } from '../cli-args.js';
 import { type CliOutput, processOutput } from '../cli-output.js';
 import { printSummary, runAnimation } from './animate-command.js';
-import { defaultBundleFolder, isBundleFolder, parseModelsOption } from './animate-models.js';
+import {
+  defaultBundleFolder,
+  isBundleFolder,
+  type ModelsChoice,
+  parseModelsOption,
+} from './animate-models.js';
 import type { AnimateRequest } from './animate-request.js';
 
 export const demoUsage = `joyvasa demo [--seconds <n>] [--models <bundle | fixture>] [--device <device>] [--out <file>]
@@ -110,12 +116,22 @@ function demoPlan(values: OptionValues, shared: string): DemoPlan | string {
     image: join(shared, 'data/images/human_01.jpg'),
     audio: join(shared, 'data/audio/en_speech_01.wav'),
     out: resolve(stringOption(values, 'out') ?? join(repositoryRoot(), 'out/demo.mp4')),
-    models: parseModelsOption(models),
+    models: withLocators(parseModelsOption(models)),
     mode: 'human',
     device,
     options: { seed: 0 },
   };
   return { request, seconds, fellBack };
+}
+
+/**
+ * The fixture bundle of the demo carries the licence-clean locators when their package is installed (it
+ * is in this workspace): the crop then lands on the portrait's real face instead of a stand-in's box.
+ */
+function withLocators(choice: ModelsChoice): ModelsChoice {
+  return choice.kind === 'synthetic' && choice.name === 'fixture' && hasHumanModels()
+    ? { ...choice, locators: true }
+    : choice;
 }
 
 /** Says loudly, before any work, that this demo will not show a face. */

@@ -3,12 +3,15 @@ import {
   bundleComponents,
   type DeviceRequest,
   type EventListener,
+  type FaceLocatorV1,
   livePortraitComponent,
   type ModelBundle,
   type RendererV1,
   type SessionV1,
 } from '@joyvasa/core';
 import type { FaceSessions } from '../detection/detect-face.js';
+import { createMediaPipeFaceLocator } from '../locators/mediapipe-face-locator.js';
+import { createNanoDetAnimalLocator } from '../locators/nanodet-animal-locator.js';
 import type { AnimationMode } from '../motion/combine-motion.js';
 import { createMlpRunner, type MlpRunner } from '../motion/mlp-runner.js';
 import { createLivePortraitRenderer } from './live-portrait-renderer.js';
@@ -26,6 +29,13 @@ export interface LivePortraitModels {
   readonly lip: MlpRunner;
   /** The face detector and landmark models, when the bundle has them. */
   readonly face?: FaceSessions;
+  /**
+   * The licence-clean locator (MediaPipe BlazeFace + FaceMesh), loaded when the bundle has its models and
+   * no InsightFace files: the default way to find the face then.
+   */
+  readonly faceLocator?: FaceLocatorV1;
+  /** The NanoDet cat and dog locator, loaded in animal mode when the bundle has it (X-Pose is not used). */
+  readonly animalLocator?: FaceLocatorV1;
   /**
    * The bundle's paste-back graph, loaded when the models run on a GPU (there the host's per-pixel work
    * would cap the frame rate); on CPU devices paste-back runs in TypeScript.
@@ -83,6 +93,34 @@ export async function loadLivePortrait(
             : {}),
         }
       : undefined;
+    // One place decides: InsightFace when the bundle has it, else the licence-clean locator if present.
+    const faceLocator =
+      mode === 'human' && !face && bundle.has(bundleComponents.mediapipeFaceDetector)
+        ? createMediaPipeFaceLocator({
+            detector: await open(bundleComponents.mediapipeFaceDetector),
+            mesh: await open(bundleComponents.mediapipeFaceMesh),
+          })
+        : undefined;
+    const animalLocator =
+      mode === 'animal' && bundle.has(bundleComponents.nanodetDetector)
+        ? createNanoDetAnimalLocator(await open(bundleComponents.nanodetDetector))
+        : undefined;
+    if (faceLocator) {
+      options.onEvent?.({
+        type: 'notice',
+        code: 'default-face-locator',
+        message:
+          'the bundle has no InsightFace files: faces are found by the licence-clean MediaPipe locator (BlazeFace + FaceMesh, Apache-2.0)',
+      });
+    }
+    if (animalLocator) {
+      options.onEvent?.({
+        type: 'notice',
+        code: 'default-animal-locator',
+        message:
+          'cats and dogs are found by NanoDet (Apache-2.0) and cropped by their box, not by X-Pose keypoints',
+      });
+    }
     const onGpu = appearance.device === 'cuda' || appearance.device === 'webgpu';
     const pasteBack =
       onGpu && bundle.has(bundleComponents.pasteBack) ? await open(bundleComponents.pasteBack) : undefined;
@@ -94,6 +132,8 @@ export async function loadLivePortrait(
       stitching,
       lip,
       ...(face ? { face } : {}),
+      ...(faceLocator ? { faceLocator } : {}),
+      ...(animalLocator ? { animalLocator } : {}),
       ...(pasteBack ? { pasteBack } : {}),
       async dispose() {
         await Promise.all(opened.map((session) => session.dispose()));

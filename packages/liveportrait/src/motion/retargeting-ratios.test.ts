@@ -53,6 +53,10 @@ describe('eye and lip ratios', () => {
     const closed = landmarks({ 48: [20, 30], 66: [25, 30], 90: [22, 29.9], 102: [22, 30] });
     expect(await computeLipDelta(xs, closed, lip)).toBeNull();
     expect(seen).toHaveLength(1);
+    // A locator's lip ratio stands for the 203 landmarks.
+    expect(await computeLipDelta(xs, 0.01, lip)).toBeNull();
+    expect(Array.from((await computeLipDelta(xs, 0.2, lip))!)).toEqual(Array.from(delta!));
+    expect(seen[1]!.data[63]).toBeCloseTo(0.2, 6);
     expect(Array.from(eyeRetargetingInput(xs, [0.3, 0.4], 0.5).subarray(63))).toEqual(
       [0.3, 0.4, 0.5].map(Math.fround),
     );

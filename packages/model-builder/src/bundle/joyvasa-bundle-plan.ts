@@ -3,6 +3,7 @@ import {
   type BundleProvenance,
   bundleComponents,
   encodeTensorJson,
+  type LocatorModelsData,
   type MotionGeneratorData,
   type TensorSpec,
 } from '@joyvasa/core';
@@ -97,6 +98,11 @@ export interface JoyvasaBundleSources {
     readonly landmarks203: ReadyModel;
   };
   readonly sizes?: LivePortraitSizes;
+  /** The licence-clean locator models (MediaPipe face, NanoDet animal) and their licence record. */
+  readonly locators?: {
+    readonly components: Readonly<Record<string, ReadyModel>>;
+    readonly data: LocatorModelsData;
+  };
 }
 
 function livePortraitComponents(weights: LivePortraitWeights, sizes: LivePortraitSizes, prefix: string) {
@@ -203,6 +209,9 @@ export function planJoyvasaBundle(
           [bundleComponents.faceLandmarks203]: ready(sources.detectors.landmarks203),
         }
       : {}),
+    ...Object.fromEntries(
+      Object.entries(sources.locators?.components ?? {}).map(([name, model]) => [name, ready(model)]),
+    ),
   };
   return {
     ...meta,
@@ -211,6 +220,7 @@ export function planJoyvasaBundle(
       motionGenerator: motionData,
       audioEncoder: audioData,
       liveportrait: { modes: sources.animal ? ['human', 'animal'] : ['human'] },
+      ...(sources.locators ? { locators: sources.locators.data } : {}),
     },
   };
 }

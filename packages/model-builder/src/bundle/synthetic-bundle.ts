@@ -126,6 +126,7 @@ export function syntheticBundleSources(
   kind: SyntheticBundleKind,
   seed = 'A',
   values: SyntheticValues = 'formula',
+  locators?: JoyvasaBundleSources['locators'],
 ): JoyvasaBundleSources {
   const retargeting: WeightSource = createFormulaSource(seed, new Map(), values);
   const fixture = kind === 'fixture';
@@ -141,23 +142,32 @@ export function syntheticBundleSources(
       audioConfig: fixture ? fixtureHubertConfig : chineseHubertBaseConfig,
       audioEncoderId: fixture ? 'fixture-hubert' : 'hubert-zh',
     },
-    detectors: {
-      faceDetector: fixtureFaceDetector(),
-      landmarks106: fixtureLandmarks106(),
-      landmarks203: fixtureLandmarks203(),
-    },
+    // With the locator models the stand-ins go: the crop then finds the photo's real face.
+    ...(locators
+      ? { locators }
+      : {
+          detectors: {
+            faceDetector: fixtureFaceDetector(),
+            landmarks106: fixtureLandmarks106(),
+            landmarks203: fixtureLandmarks203(),
+          },
+        }),
     sizes: fixture ? fixtureLivePortraitSizes : officialLivePortraitSizes,
   };
 }
 
-/** The plan of a synthetic bundle, ready for `writeBundle`. */
+/**
+ * The plan of a synthetic bundle, ready for `writeBundle`. With `locators` (from `convertLocatorModels`)
+ * the bundle carries the licence-clean locators instead of the stand-in InsightFace detectors.
+ */
 export function planSyntheticBundle(
   kind: SyntheticBundleKind,
   seed = 'A',
   values: SyntheticValues = 'formula',
+  locators?: JoyvasaBundleSources['locators'],
 ): BundlePlan {
-  return planJoyvasaBundle(syntheticBundleSources(kind, seed, values), {
-    name: `joyvasa-${kind}`,
+  return planJoyvasaBundle(syntheticBundleSources(kind, seed, values, locators), {
+    name: locators ? `joyvasa-${kind}-locators` : `joyvasa-${kind}`,
     version: '1.0.0',
     provenance: kind,
   });

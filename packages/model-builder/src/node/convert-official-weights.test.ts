@@ -59,6 +59,8 @@ function convert(from: string, onEvent?: (event: JoyvasaEvent) => void) {
     to: `${from}-bundle`,
     livePortraitSizes: fixtureLivePortraitSizes,
     denoiserHeads: 4,
+    // Compared with the fixture bundle, which has the stand-in detectors instead of the locators.
+    locators: false,
     ...(onEvent ? { onEvent } : {}),
   });
 }
@@ -166,6 +168,26 @@ describe('convertOfficialWeights', () => {
         expect(outputs[name]!.dims).toEqual(tensor.dims);
         expect(outputs[name]!.data, `${component}.${name}`).toEqual(tensor.data);
       }
+    }
+  });
+
+  it('adds the licence-clean locators, hashed like every component and with their licences', async () => {
+    const from = await variant(async () => {});
+    const { manifest } = await convertOfficialWeights({
+      from,
+      to: `${from}-bundle`,
+      livePortraitSizes: fixtureLivePortraitSizes,
+      denoiserHeads: 4,
+      locators: true,
+    });
+    const bundle = await openModelBundle(createDirectorySource(`${from}-bundle`));
+    for (const name of ['mediapipe_face_detector', 'mediapipe_face_mesh', 'nanodet_detector']) {
+      expect(manifest.components[name]!.file.sha256, name).toMatch(/^[0-9a-f]{64}$/);
+      expect((manifest.data.locators as Record<string, { licence: string }>)[name]!.licence).toBe(
+        'Apache-2.0',
+      );
+      // Opening the session checks the file's sha256 and its inputs and outputs against the manifest.
+      await (await bundle.createSession(createOnnxNodeBackend(), name, { device: 'cpu' })).dispose();
     }
   });
 

