@@ -1,4 +1,4 @@
-import { InvalidInputError, MissingDependencyError, throwIfAborted } from '@joyvasa/core';
+import { InvalidInputError, inputLimits, MissingDependencyError, throwIfAborted } from '@joyvasa/core';
 import type { AudioFileDecoderV1, PcmAudio } from './audio-file-decoder.js';
 import { decodeWav, isWav } from './decode-wav.js';
 import { mixToMono } from './mix-to-mono.js';
@@ -65,7 +65,7 @@ export async function decodeAudio(
 ): Promise<DecodedAudio> {
   const targetRate = options.sampleRate ?? 16000;
   checkSampleRate('options.sampleRate', targetRate);
-  const maxDurationSeconds = options.maxDurationSeconds ?? 600;
+  const maxDurationSeconds = options.maxDurationSeconds ?? inputLimits.audioMaxSeconds;
   if (!(maxDurationSeconds > 0)) {
     throw new InvalidInputError('options.maxDurationSeconds', `must be positive, got ${maxDurationSeconds}`);
   }

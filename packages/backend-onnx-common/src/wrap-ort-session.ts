@@ -4,6 +4,7 @@ import {
   SessionRunError,
   type SessionV1,
   type TensorLike,
+  type TensorSpec,
   throwIfAborted,
 } from '@joyvasa/core';
 import type { InferenceSession, Tensor } from 'onnxruntime-common';
@@ -32,6 +33,26 @@ function describe(feeds: Readonly<Record<string, TensorLike>>): string {
     .join(', ');
 }
 
+/**
+ * The tensor specs onnxruntime reports (`inputMetadata`, onnxruntime >= 1.22), keyed by name; negative
+ * sizes mean a free axis. Undefined when this runtime does not report them.
+ */
+const optionalSpecs = (key: string, specs: Record<string, TensorSpec> | undefined) =>
+  specs ? { [key]: specs } : {};
+
+function specsOf(
+  metadata: readonly InferenceSession.ValueMetadata[] | undefined,
+): Record<string, TensorSpec> | undefined {
+  if (!metadata) return undefined;
+  const specs: Record<string, TensorSpec> = {};
+  for (const value of metadata) {
+    if (!value.isTensor) continue;
+    const dims = value.shape.map((dim) => (typeof dim === 'number' && dim < 0 ? null : dim));
+    specs[value.name] = { type: value.type as TensorSpec['type'], dims };
+  }
+  return specs;
+}
+
 /** Adapts an onnxruntime session to {@link SessionV1}: plain tensors in and out, typed errors. */
 export function wrapOrtSession(ort: OrtRuntime, session: InferenceSession, options: WrapOptions): SessionV1 {
   let disposed = false;
@@ -40,6 +61,8 @@ export function wrapOrtSession(ort: OrtRuntime, session: InferenceSession, optio
     device: options.device,
     inputNames: [...session.inputNames],
     outputNames: [...session.outputNames],
+    ...optionalSpecs('inputSpecs', specsOf(session.inputMetadata)),
+    ...optionalSpecs('outputSpecs', specsOf(session.outputMetadata)),
     async run(feeds, runOptions: RunOptions = {}) {
       throwIfAborted(runOptions.signal);
       if (disposed) throw new SessionRunError(options.name, 'the session has been disposed');

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { JoyvasaError } from '@joyvasa/core';
+import { failureExit } from './cli-args.js';
+import { processOutput } from './cli-output.js';
 import { animateCommand, animateUsage } from './commands/animate-command.js';
 import { convertCommand, convertUsage } from './commands/convert-command.js';
 import { demoCommand, demoUsage } from './commands/demo-command.js';
@@ -36,11 +37,7 @@ async function main(argv: readonly string[]): Promise<number> {
   try {
     return await command.run(rest);
   } catch (error) {
-    if (JoyvasaError.isInstance(error)) {
-      console.error(`error: ${error.message}`);
-      return 1;
-    }
-    throw error;
+    return failureExit(processOutput(), error, 'stopped');
   }
 }
 

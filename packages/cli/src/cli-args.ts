@@ -64,38 +64,58 @@ export function listOption(values: OptionValues, name: string): string[] {
     .filter(Boolean);
 }
 
+/** The signals that stop a command the way Ctrl-C does: a terminal closing (SIGHUP), `kill` (SIGTERM). */
+export const stopSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
 /**
- * A signal that Ctrl-C (the first SIGINT) or `outer` aborts. A second Ctrl-C, after `dispose` or once the
- * handler has fired, gets Node's default: the process ends at once.
+ * A signal that Ctrl-C, SIGTERM or SIGHUP (the first of them) or `outer` aborts, so the command removes
+ * its partial output and stops its child processes before it exits. A second signal, after `dispose` or
+ * once the handler has fired, gets Node's default: the process ends at once.
  */
 export function interruptible(outer?: AbortSignal): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
-  const onSigint = () => controller.abort(new DOMException('Interrupted (Ctrl-C)', 'AbortError'));
-  process.once('SIGINT', onSigint);
+  const handlers = stopSignals.map((name) => {
+    const handler = () => {
+      for (const [other, listener] of handlers) process.off(other, listener);
+      controller.abort(
+        new DOMException(`Interrupted (${name === 'SIGINT' ? 'Ctrl-C' : name})`, 'AbortError'),
+      );
+    };
+    process.on(name, handler);
+    return [name, handler] as const;
+  });
   const onOuter = () => controller.abort(outer?.reason);
   if (outer?.aborted) onOuter();
   else outer?.addEventListener('abort', onOuter, { once: true });
   return {
     signal: controller.signal,
     dispose() {
-      process.off('SIGINT', onSigint);
+      for (const [name, handler] of handlers) process.off(name, handler);
       outer?.removeEventListener('abort', onOuter);
     },
   };
 }
 
 /**
- * Turns an error into an exit code: interrupted → 130 with `onInterrupt`'s hint, a JoyVASA error (bad
- * file, failed download) → 1 with its message, which says how to fix it. Anything else is a bug: rethrown.
+ * One line for any error: a JoyVASA error's message says how to fix it; anything else is a bug, named by
+ * its class and first line, never a stack (set `JOYVASA_DEBUG=1` for the stack).
+ */
+export function errorLine(error: unknown): string {
+  if (JoyvasaError.isInstance(error)) return `error: ${error.message}`;
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return `error: unexpected failure, ${text.split('\n')[0]} (please report it; JOYVASA_DEBUG=1 shows the stack)`;
+}
+
+/**
+ * Turns an error into an exit code: interrupted → 130 with `onInterrupt`'s hint, any other error → 1 with
+ * one line (see {@link errorLine}).
  */
 export function failureExit(output: CliOutput, error: unknown, onInterrupt: string): number {
   if (isAbortError(error)) {
     output.error(`interrupted: ${onInterrupt}`);
     return exitCodes.interrupted;
   }
-  if (JoyvasaError.isInstance(error)) {
-    output.error(`error: ${error.message}`);
-    return exitCodes.failed;
-  }
-  throw error;
+  output.error(errorLine(error));
+  if (process.env.JOYVASA_DEBUG && error instanceof Error && error.stack) output.error(error.stack);
+  return exitCodes.failed;
 }

@@ -1,6 +1,7 @@
 import type { Device, DeviceRequest } from './device.js';
 import { UnsupportedDeviceError } from './errors.js';
 import type { EventListener } from './events.js';
+import type { TensorSpec } from './manifest.js';
 import type { TensorLike } from './tensor.js';
 
 /** Options for one session. Everything is per session: there is no global configuration. */
@@ -29,6 +30,12 @@ export interface SessionV1 {
   readonly device: Device;
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
+  /**
+   * Type and dimensions of each input and output as the model declares them (strings or null for free
+   * axes), when the runtime reports them; bundles check them against their manifest.
+   */
+  readonly inputSpecs?: Readonly<Record<string, TensorSpec>>;
+  readonly outputSpecs?: Readonly<Record<string, TensorSpec>>;
   /** Runs the model. Feeds are keyed by input name; every output is returned on the CPU. */
   run(feeds: Readonly<Record<string, TensorLike>>, options?: RunOptions): Promise<Record<string, TensorLike>>;
   /** Frees the session's memory. Calling it twice is harmless. */

@@ -81,10 +81,11 @@ export class IntegrityError extends JoyvasaError {
   readonly file: string;
   readonly expected: string;
   readonly actual: string;
-  constructor(file: string, expected: string, actual: string) {
+  /** `hint` replaces the closing advice, which by default is about a cached bundle file. */
+  constructor(file: string, expected: string, actual: string, options: { hint?: string } = {}) {
     super(
-      `${file} is corrupt or was replaced: sha256 ${actual} does not match the manifest's ${expected}. ` +
-        'Delete the cached copy and fetch or convert it again.',
+      `${file} is corrupt or was replaced: its hash ${actual} does not match the expected ${expected}. ` +
+        (options.hint ?? 'Delete the cached copy and fetch or convert it again.'),
     );
     this.name = 'IntegrityError';
     this.file = file;

@@ -53,9 +53,11 @@ export type {
 } from './face-locator.js';
 export { sha256Hex } from './hash.js';
 export { assertImage, type ImageLike, type RgbImage, toRgbImage } from './image.js';
+export { inputLimits } from './limits.js';
 export {
   type BundleProvenance,
   checkSessionNames,
+  checkSessionSpecs,
   componentFile,
   MANIFEST_VERSION,
   type ModelComponent,

@@ -1,27 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ManifestError } from './errors.js';
-import { checkSessionNames, componentFile, validateManifest } from './manifest.js';
+import { checkSessionNames, checkSessionSpecs, componentFile, validateManifest } from './manifest.js';
+import { sampleManifest } from './testing/sample-manifest.js';
 
-const sha = 'ab'.repeat(32);
-
-function manifest(overrides: Record<string, unknown> = {}) {
-  return {
-    manifestVersion: 1,
-    name: 'test',
-    version: '1.0.0',
-    provenance: 'fixture',
-    components: {
-      warping_module: {
-        file: { path: 'warping.onnx', sha256: sha, bytes: 10 },
-        inputs: { feature_3d: { type: 'float32', dims: [1, 32, 16, 64, 64] } },
-        outputs: { out: { type: 'float32', dims: ['batch', 256, null, 64] } },
-        devices: { webgpu: { file: { path: 'warping.gather.onnx', sha256: sha, bytes: 12 } } },
-      },
-    },
-    data: { motionTemplate: {} },
-    ...overrides,
-  };
-}
+const manifest = sampleManifest;
 
 function errorOf(value: unknown): ManifestError {
   try {
@@ -71,6 +53,44 @@ describe('checkSessionNames', () => {
   it('explains a mismatch', () => {
     expect(() => checkSessionNames('w', component, { inputNames: ['x'], outputNames: ['out'] })).toThrow(
       /the model has inputs \[x\], the manifest declares \[feature_3d\]/,
+    );
+  });
+});
+
+describe('checkSessionSpecs', () => {
+  const component = validateManifest(manifest()).components.warping_module!;
+  const out = { type: 'float32', dims: ['n', 256, 64, 64] } as const;
+  const check = (feature3d: { type: 'float32' | 'float16'; dims: (number | string | null)[] }) => () =>
+    checkSessionSpecs('w', component, { inputSpecs: { feature_3d: feature3d }, outputSpecs: { out } });
+
+  it('passes what agrees on every axis fixed on both sides, and sessions that report nothing', () => {
+    expect(check({ type: 'float32', dims: [1, 32, null, 'h', 64] })).not.toThrow();
+    expect(check({ type: 'float32', dims: [] })).not.toThrow();
+    expect(() => checkSessionSpecs('w', component, {})).not.toThrow();
+  });
+
+  it.each([
+    [[1, 3, 128, 128], 'dims [1, 3, 128, 128], the manifest declares [1, 32, 16, 64, 64]'],
+    [[7, 7, 7, 7, 7], 'dims [7, 7, 7, 7, 7], the manifest declares [1, 32, 16, 64, 64]'],
+    [[1, 32, 16, 64, 65], 'dims [1, 32, 16, 64, 65]'],
+  ])('refuses a model whose dims are %j', (dims, message) => {
+    expect(check({ type: 'float32', dims })).toThrow(message);
+    expect(check({ type: 'float32', dims })).toThrow(/components\.w\.inputs\.feature_3d/);
+  });
+
+  it('refuses another element type', () => {
+    expect(check({ type: 'float16', dims: [1, 32, 16, 64, 64] })).toThrow(
+      'the model has type float16, the manifest declares float32',
+    );
+  });
+});
+
+describe('absurd dims', () => {
+  it('are refused when the manifest is read', () => {
+    const huge = manifest();
+    huge.components.warping_module.inputs.feature_3d.dims = [1, 1e12];
+    expect(errorOf(huge).message).toContain(
+      'dims[1]: 1000000000000 exceeds the largest dimension a bundle may declare (16777216)',
     );
   });
 });

@@ -1,6 +1,7 @@
 import type { Device } from './device.js';
 import { devices } from './device.js';
 import { ManifestError } from './errors.js';
+import { inputLimits } from './limits.js';
 import type { DimPattern, DType } from './tensor.js';
 
 /** The manifest format this version reads and writes. */
@@ -90,6 +91,12 @@ function validateSpecs(value: unknown, path: string): Record<string, TensorSpec>
     spec.dims.forEach((dim, axis) => {
       const ok = dim === null || typeof dim === 'string' || (Number.isInteger(dim) && dim >= 0);
       if (!ok) throw new ManifestError(`${path}.${name}.dims[${axis}]`, 'must be a size, a name or null');
+      if (typeof dim === 'number' && dim > inputLimits.manifestMaxDim) {
+        throw new ManifestError(
+          `${path}.${name}.dims[${axis}]`,
+          `${dim} exceeds the largest dimension a bundle may declare (${inputLimits.manifestMaxDim}); the manifest is corrupt`,
+        );
+      }
     });
     result[name] = { type: spec.type as DType, dims: spec.dims as DimPattern[] };
   }
@@ -180,4 +187,48 @@ export function checkSessionNames(
   };
   compare('inputs', session.inputNames);
   compare('outputs', session.outputNames);
+}
+
+/** Why a manifest spec and what the model declares disagree, or undefined when they are compatible. */
+function specMismatch(declared: TensorSpec, actual: TensorSpec): string | undefined {
+  if (declared.type !== actual.type) return `type ${actual.type}, the manifest declares ${declared.type}`;
+  // An empty shape is how runtimes report "unknown"; a scalar has nothing to compare either.
+  if (actual.dims.length === 0) return undefined;
+  const shape = (dims: readonly DimPattern[]) => `[${dims.map((dim) => dim ?? '?').join(', ')}]`;
+  if (declared.dims.length !== actual.dims.length) {
+    return `dims ${shape(actual.dims)}, the manifest declares ${shape(declared.dims)}`;
+  }
+  const clash = declared.dims.some((dim, axis) => {
+    const other = actual.dims[axis];
+    return typeof dim === 'number' && typeof other === 'number' && other >= 0 && dim !== other;
+  });
+  return clash ? `dims ${shape(actual.dims)}, the manifest declares ${shape(declared.dims)}` : undefined;
+}
+
+/**
+ * Checks the types and fixed dimensions a session reports (`inputSpecs`, `outputSpecs`) against the
+ * manifest: ranks must agree, and so must every axis fixed on both sides. Sessions that do not report
+ * specs pass; names are checked by {@link checkSessionNames}.
+ */
+export function checkSessionSpecs(
+  componentName: string,
+  component: ModelComponent,
+  session: {
+    readonly inputSpecs?: Readonly<Record<string, TensorSpec>>;
+    readonly outputSpecs?: Readonly<Record<string, TensorSpec>>;
+  },
+): void {
+  for (const kind of ['inputs', 'outputs'] as const) {
+    const actual = kind === 'inputs' ? session.inputSpecs : session.outputSpecs;
+    for (const [name, declared] of Object.entries(component[kind])) {
+      const reported = actual?.[name];
+      const problem = reported && specMismatch(declared, reported);
+      if (problem) {
+        throw new ManifestError(
+          `components.${componentName}.${kind}.${name}`,
+          `the model has ${problem} (the file does not belong to this manifest; convert the bundle again)`,
+        );
+      }
+    }
+  }
 }

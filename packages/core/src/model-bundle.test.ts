@@ -28,7 +28,10 @@ async function bundleFiles(content = model): Promise<Record<string, Uint8Array>>
   return { 'manifest.json': new TextEncoder().encode(JSON.stringify(manifest)), 'mlp.onnx': content };
 }
 
-function fakeBackend(inputNames = ['input']): BackendV1 & { created: Uint8Array[] } {
+function fakeBackend(
+  inputNames = ['input'],
+  specs: Pick<SessionV1, 'inputSpecs' | 'outputSpecs'> = {},
+): BackendV1 & { created: Uint8Array[] } {
   const created: Uint8Array[] = [];
   return {
     specificationVersion: 'v1',
@@ -43,6 +46,7 @@ function fakeBackend(inputNames = ['input']): BackendV1 & { created: Uint8Array[
         device: 'cpu',
         inputNames,
         outputNames: ['output'],
+        ...specs,
         run: async () => ({}),
         dispose: async () => undefined,
       };
@@ -77,6 +81,23 @@ describe('openModelBundle', () => {
     await expect(bundle.createSession(fakeBackend(['x']), 'mlp')).rejects.toSatisfy(ManifestError.isInstance);
     await expect(bundle.createSession(fakeBackend(), 'nope')).rejects.toThrow(
       /has no such component \(it has mlp\)/,
+    );
+  });
+
+  it('rejects a session whose dims do not match the manifest, and disposes it', async () => {
+    const bundle = await openModelBundle(createMemorySource(await bundleFiles()));
+    const output = { output: { type: 'float32', dims: [null, 2] } } as const;
+    const fits = fakeBackend(['input'], {
+      inputSpecs: { input: { type: 'float32', dims: ['n', 3] } },
+      outputSpecs: output,
+    });
+    await expect(bundle.createSession(fits, 'mlp')).resolves.toBeDefined();
+    const wrong = fakeBackend(['input'], {
+      inputSpecs: { input: { type: 'float32', dims: [1, 3, 128, 128] } },
+      outputSpecs: output,
+    });
+    await expect(bundle.createSession(wrong, 'mlp')).rejects.toThrow(
+      'Model manifest, components.mlp.inputs.input: the model has dims [1, 3, 128, 128], the manifest declares [batch, 3]',
     );
   });
 

@@ -5,6 +5,7 @@ import type { EventListener } from './events.js';
 import { sha256Hex } from './hash.js';
 import {
   checkSessionNames,
+  checkSessionSpecs,
   componentFile,
   type ModelFile,
   type ModelManifest,
@@ -115,6 +116,7 @@ export async function openModelBundle(
       const session = await backend.createSession(bytes, { ...sessionOptions, device, name });
       try {
         checkSessionNames(name, component, session);
+        checkSessionSpecs(name, component, session);
       } catch (error) {
         await session.dispose();
         throw error;

@@ -83,6 +83,7 @@ export interface AnimateOptions {
    * `AudioStreamError` (`stalled`). Default: wait for ever (a microphone may be quiet and still open).
    */
   readonly idleTimeoutMs?: number;
+  /**
    * Frames rendered per renderer call (W and G take a batch; a motion window is known before its frames
    * are rendered). GPUs render several frames at once faster per frame; on a CPU it gains nothing.
    * A whole number from 1 to 64. Default 1.

@@ -1,6 +1,6 @@
 import { open, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { InvalidInputError, throwIfAborted } from '@joyvasa/core';
+import { InvalidInputError, inputLimits, throwIfAborted } from '@joyvasa/core';
 import {
   type AudioInput,
   type DecodeAudioOptions,
@@ -37,7 +37,7 @@ export async function decodeAudio(
   throwIfAborted(options.signal);
   if (isWav(await readHead(path))) return decodeAudioInput(await readFile(path), { ...rest, decoder });
   if (options.decoder) return decodeAudioInput(await readFile(path), rest);
-  const maxDurationSeconds = options.maxDurationSeconds ?? 600;
+  const maxDurationSeconds = options.maxDurationSeconds ?? inputLimits.audioMaxSeconds;
   const signal = options.signal;
   const source = await createFfmpegAudioDecoder(ffmpegPath ? { ffmpegPath } : {}).decodeFile(path, {
     maxDurationSeconds,

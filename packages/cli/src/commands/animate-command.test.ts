@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeWav } from '@joyvasa/audio-encoder';
@@ -107,6 +107,34 @@ describe.skipIf(!haveFfmpeg)('joyvasa animate', () => {
     expect(await readdir(folder)).toEqual([]);
   });
 
+  it('never writes over an input (even through a link) and replaces an existing --out only with -y', async () => {
+    const same = join(root, 'same.mp4');
+    await writeFile(same, await readFile(audio));
+    const link = join(root, 'same-link.mp4');
+    await symlink(same, link);
+    for (const out of [same, link]) {
+      const { code, text } = await run([...base(), '--audio', same, '--out', out, '--force']);
+      expect(code, text).toBe(2);
+      expect(text.split('\n')[0]).toContain(
+        `is the same file as --audio '${same}'; writing it would destroy the input`,
+      );
+    }
+    expect(await readFile(same)).toEqual(await readFile(audio));
+
+    const existing = join(root, 'existing.mp4');
+    await writeFile(existing, 'an older video');
+    const refused = await run([...base(), '--out', existing]);
+    expect(refused.code).toBe(2);
+    expect(refused.text.split('\n')[0]).toBe(
+      `error: --out '${existing}' exists; pass --force (-y) to replace it`,
+    );
+    expect(await readFile(existing, 'utf8')).toBe('an older video');
+    const replaced = await run([...base(), '--out', existing, '-y']);
+    expect(replaced.code, replaced.text).toBe(0);
+    expect((await probeMedia(existing)).video?.width).toBeGreaterThan(0);
+    expect((await run(['--help'])).text).toMatch(/-y, --force +replace --out if it exists/);
+  });
+
   it('exits 1 with the way out when there is no bundle at the default place', async () => {
     const { code, text } = await run(['--image', image, '--audio', audio, '--out', join(root, 'no.mp4')]);
     expect(code).toBe(1);
@@ -162,6 +190,45 @@ describe.skipIf(!haveFfmpeg)('joyvasa animate', () => {
     const { code, text } = await run(args);
     expect(code).toBe(2);
     expect(text.split('\n')[0]).toMatch(message);
+  });
+
+  it('says a bundle folder cannot be read instead of claiming it has no manifest.json', async () => {
+    const looped = join(root, 'looped-bundle');
+    await mkdir(looped);
+    await symlink('manifest.json', join(looped, 'manifest.json'));
+    const args = ['--image', image, '--audio', audio, '--out', join(root, 'never.mp4'), '--models'];
+    const loop = await run([...args, looped]);
+    expect(loop.code).toBe(2);
+    expect(loop.text.split('\n')[0]).toContain(`${join(looped, 'manifest.json')} cannot be read (ELOOP)`);
+    expect(loop.text).not.toContain('no manifest.json');
+    const empty = join(root, 'empty-bundle');
+    await mkdir(empty);
+    expect((await run([...args, empty])).text.split('\n')[0]).toContain(
+      `there is no model bundle in ${empty} (no manifest.json)`,
+    );
+  });
+
+  it.skipIf(process.getuid?.() === 0)('says a folder without read permission is unreadable', async () => {
+    const locked = join(root, 'locked-bundle');
+    await mkdir(locked);
+    await writeFile(join(locked, 'manifest.json'), '{}');
+    await chmod(locked, 0);
+    try {
+      const { code, text } = await run([
+        '--image',
+        image,
+        '--audio',
+        audio,
+        '--out',
+        join(root, 'n.mp4'),
+        '--models',
+        locked,
+      ]);
+      expect(code).toBe(2);
+      expect(text.split('\n')[0]).toContain(`${locked} cannot be read (permission denied)`);
+    } finally {
+      await chmod(locked, 0o755);
+    }
   });
 
   it('exits 2 when an input file does not exist, and 0 with --help', async () => {

@@ -12,10 +12,11 @@ import {
   usageError,
 } from '../cli-args.js';
 import { type CliOutput, processOutput } from '../cli-output.js';
-import { isBundleFolder, openModelsChoice } from './animate-models.js';
+import { bundleFolderProblem, openModelsChoice } from './animate-models.js';
 import { animateProgressPrinter } from './animate-progress.js';
 import { type AnimateRequest, parseAnimateRequest } from './animate-request.js';
 import { createAnimateSink } from './animate-sink.js';
+import { checkOutputPath } from './output-path-check.js';
 
 export type { AnimateRequest } from './animate-request.js';
 
@@ -41,6 +42,8 @@ Options:
   --no-crop               use the whole picture stretched to 256x256 (the official CLI's way)
   --no-paste-back         write the 512x512 animated crop instead of the whole picture
   --no-stitching          leave out stitching (paste-back needs it, so it is off too)
+  -y, --force             replace --out if it exists (without it, an existing file is refused; the
+                          inputs are never overwritten)
   -h, --help              this text
 
 Exit codes: 0 written, 1 failed (the message says why), 2 bad arguments, 130 interrupted (no file left).`;
@@ -61,6 +64,7 @@ export const animateOptions = {
   'no-crop': { type: 'boolean' },
   'no-paste-back': { type: 'boolean' },
   'no-stitching': { type: 'boolean' },
+  force: { type: 'boolean', short: 'y' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -171,11 +175,23 @@ export async function animateCommand(args: readonly string[], context: CommandCo
   ] as const) {
     if (!existsSync(path)) return usageError(output, `${flag} '${path}' does not exist`, animateUsage);
   }
+  const outputProblem =
+    request.out &&
+    checkOutputPath({
+      output: ['--out', request.out],
+      inputs: [
+        ['--image', request.image],
+        ['--audio', request.audio],
+      ],
+      force: parsed.values.force === true,
+    });
+  if (outputProblem) return usageError(output, outputProblem, animateUsage);
   const { models } = request;
-  if (models.kind === 'folder' && !models.isDefault && !isBundleFolder(models.folder)) {
+  const bundleProblem = models.kind === 'folder' && !models.isDefault && bundleFolderProblem(models.folder);
+  if (bundleProblem) {
     return usageError(
       output,
-      `--models '${models.folder}' is not a bundle folder (no manifest.json); pass the folder 'joyvasa convert --to' wrote, a URL, or fixture`,
+      `--models '${models.folder}' is not a bundle folder: ${bundleProblem}; pass the folder 'joyvasa convert --to' wrote, a URL, or fixture`,
       animateUsage,
     );
   }

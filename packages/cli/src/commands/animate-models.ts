@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type EventListener, ModelLoadError, type ModelStore } from '@joyvasa/core';
 import { defaultCacheDirectory } from '@joyvasa/core/node';
@@ -28,9 +28,29 @@ export function parseModelsOption(value: string | undefined): ModelsChoice {
   return { kind: 'folder', folder: resolve(value), isDefault: false };
 }
 
-/** True when `folder` holds a bundle (its manifest is written last, so it marks a complete one). */
+/**
+ * Why `folder` is not a usable bundle folder, or undefined when it holds a manifest (written last, so it
+ * marks a complete bundle). A folder that cannot be read is said to be unreadable, not to lack a manifest.
+ */
+export function bundleFolderProblem(folder: string): string | undefined {
+  const manifest = join(folder, 'manifest.json');
+  try {
+    statSync(manifest);
+    return undefined;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM') {
+      return `${folder} cannot be read (permission denied); make it readable by this user`;
+    }
+    if (code === 'ENOTDIR') return `${folder} is a file, not a bundle folder`;
+    if (code !== 'ENOENT') return `${manifest} cannot be read (${code})`;
+    return `there is no model bundle in ${folder} (no manifest.json)`;
+  }
+}
+
+/** True when `folder` holds a bundle (see {@link bundleFolderProblem}). */
 export function isBundleFolder(folder: string): boolean {
-  return existsSync(join(folder, 'manifest.json'));
+  return bundleFolderProblem(folder) === undefined;
 }
 
 /** What `createTalkingHead` gets for the choice. */
@@ -64,11 +84,15 @@ export async function openModelsChoice(choice: ModelsChoice, onEvent?: EventList
     return { models: directory, store: keepNothing, synthetic: choice.name };
   }
   if (choice.kind === 'url') return { models: choice.url };
-  if (!isBundleFolder(choice.folder)) {
+  const problem = bundleFolderProblem(choice.folder);
+  if (problem) {
     const where = choice.isDefault ? `the default bundle folder ${choice.folder}` : choice.folder;
+    const reason = problem.startsWith('there is no model bundle')
+      ? 'there is no model bundle there (no manifest.json)'
+      : problem;
     throw new ModelLoadError(
       where,
-      'there is no model bundle there (no manifest.json). Make one with ' +
+      `${reason}. Make one with ` +
         `'joyvasa fetch --to weights' then 'joyvasa convert --from weights --to ${defaultBundleFolder()}', ` +
         "or try the pipeline with '--models fixture' (synthetic weights: not a face animation)",
     );

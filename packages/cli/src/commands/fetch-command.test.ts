@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type LocalServer, startLocalServer } from '@joyvasa/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureOutput } from '../cli-output.js';
 import { fetchCommand } from './fetch-command.js';
@@ -21,13 +20,13 @@ function bytes(length: number, seed: number): Uint8Array {
 
 /** When set, the next full download of the checkpoint sends half the file, then calls this (and stalls). */
 let onHalfSent: (() => void) | undefined;
-let server: Server;
+let server: LocalServer;
 let endpoint: string;
 let root: string;
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'joyvasa-cli-fetch-'));
-  server = createServer((req, res) => {
+  server = await startLocalServer((req, res) => {
     const url = new URL(req.url!, 'http://x');
     if (url.pathname === '/api/models/jdh-algo/JoyVASA/tree/main') {
       const listing = Object.entries(files).map(([path, { body, lfs }]) => ({
@@ -47,7 +46,9 @@ beforeAll(async () => {
     }
     const start = Number(/bytes=(\d+)-/.exec(req.headers.range ?? '')?.[1] ?? 0);
     const slice = file.body.subarray(start);
-    res.writeHead(start > 0 ? 206 : 200, { 'content-length': slice.length });
+    const range =
+      start > 0 ? { 'content-range': `bytes ${start}-${file.body.length - 1}/${file.body.length}` } : {};
+    res.writeHead(start > 0 ? 206 : 200, { 'content-length': slice.length, ...range });
     const interrupt = onHalfSent;
     if (interrupt && start === 0 && file.lfs) {
       onHalfSent = undefined;
@@ -56,12 +57,10 @@ beforeAll(async () => {
     }
     res.end(slice);
   });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  endpoint = server.endpoint;
 });
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((done) => server.close(() => done()));
+  await server.close();
   await rm(root, { recursive: true, force: true });
 });
 
@@ -112,8 +111,23 @@ describe('joyvasa fetch', () => {
     expect(stopped.text).toMatch(/interrupted: run the same command again to resume/);
     const resumed = await run(['--to', to, '--include', 'joyvasa', '--endpoint', endpoint]);
     expect(resumed.code).toBe(0);
-    const body = new Uint8Array(await readFile(join(to, checkpoint)));
-    expect(body).toEqual(files['motion_generator/motion_generator_hubert_chinese.pt']!.body);
+    // Buffer#equals, not toEqual: a deep compare of 400,000 elements blocks the loop past the server's keep-alive.
+    const body = await readFile(join(to, checkpoint));
+    expect(body.equals(files['motion_generator/motion_generator_hubert_chinese.pt']!.body)).toBe(true);
+  });
+
+  it('gives up on a stalled download after --idle-timeout seconds, and refuses a timeout that is no number', async () => {
+    onHalfSent = () => {};
+    const args = ['--to', join(root, 'stalled'), '--include', 'joyvasa', '--endpoint', endpoint];
+    const stalled = await run([...args, '--idle-timeout', '0.3']);
+    expect(stalled.code, stalled.text).toBe(1);
+    expect(stalled.text).toMatch(/^error: .*the server sent nothing for 0.3 s \(idleTimeoutMs\)/m);
+    const bad = await run([...args, '--timeout', 'soon']);
+    expect(bad.code).toBe(2);
+    expect(bad.text).toContain("--timeout is a number of seconds, not 'soon'");
+    expect((await run(['--help'])).text).toMatch(
+      /--idle-timeout <s> +give up on a file after .* \(default 60\)/,
+    );
   });
 
   it('exits 1 when the hub cannot be reached and 2 on bad arguments', async () => {

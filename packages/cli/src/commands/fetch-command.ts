@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { inputLimits } from '@joyvasa/core';
 import { type OfficialGroup, officialSources } from '@joyvasa/model-builder';
 import { type FetchedFile, fetchOfficialWeights } from '@joyvasa/model-builder/node';
 import {
@@ -7,6 +8,7 @@ import {
   failureExit,
   interruptible,
   listOption,
+  type OptionValues,
   parseCommandArgs,
   stringOption,
   usageError,
@@ -41,6 +43,8 @@ Options:
   --include <groups>   comma-separated groups, instead of the default ones (repeatable)
   --endpoint <url>     hub address (default https://huggingface.co), e.g. a mirror
   --token <token>      access token for gated or private mirrors
+  --idle-timeout <s>   give up on a file after this many seconds without a byte (default ${inputLimits.fetchIdleTimeoutMs / 1000})
+  --timeout <s>        give up on one file after this many seconds in all (default ${inputLimits.fetchTimeoutMs / 1000})
   -h, --help           this text
 
 Then: joyvasa convert --from <pretrained_weights> --to <bundle folder>
@@ -51,6 +55,8 @@ const options = {
   include: { type: 'string', multiple: true },
   endpoint: { type: 'string' },
   token: { type: 'string' },
+  'idle-timeout': { type: 'string' },
+  timeout: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -62,6 +68,22 @@ function summary(results: readonly FetchedFile[]): string {
     `${results.length} files, ${formatBytes(bytes)}: ${count('downloaded')} downloaded, ` +
     `${count('resumed')} resumed, ${count('present')} already there (verified)`
   );
+}
+
+/** `--idle-timeout` and `--timeout` in milliseconds, or a usage error's message. */
+function timeoutOptions(values: OptionValues): { idleTimeoutMs?: number; timeoutMs?: number } | string {
+  const result: { idleTimeoutMs?: number; timeoutMs?: number } = {};
+  for (const [flag, key] of [
+    ['idle-timeout', 'idleTimeoutMs'],
+    ['timeout', 'timeoutMs'],
+  ] as const) {
+    const text = stringOption(values, flag);
+    if (text === undefined) continue;
+    const seconds = Number(text);
+    if (!(seconds > 0 && seconds <= 2_000_000)) return `--${flag} is a number of seconds, not '${text}'`;
+    result[key] = seconds * 1000;
+  }
+  return result;
 }
 
 /** `joyvasa fetch`: downloads the official weights, resumable. Returns the exit code. */
@@ -87,6 +109,8 @@ export async function fetchCommand(args: readonly string[], context: CommandCont
     return usageError(output, `--endpoint '${endpoint}' is not a URL`, fetchUsage);
   }
   const token = stringOption(parsed.values, 'token');
+  const timeouts = timeoutOptions(parsed.values);
+  if (typeof timeouts === 'string') return usageError(output, timeouts, fetchUsage);
   const interrupt = interruptible(context.signal);
   const progress = fileProgressPrinter(output, 'fetched');
   output.log(`Fetching into ${resolve(to)}`);
@@ -96,6 +120,7 @@ export async function fetchCommand(args: readonly string[], context: CommandCont
       ...(include.length > 0 ? { groups: include as OfficialGroup[] } : {}),
       ...(endpoint ? { endpoint: endpoint.replace(/\/+$/, '') } : {}),
       ...(token ? { token } : {}),
+      ...timeouts,
       signal: interrupt.signal,
       onEvent: (event) => {
         if (event.type === 'model-file') progress(event);

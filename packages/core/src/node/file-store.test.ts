@@ -1,7 +1,8 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ModelLoadError } from '../errors.js';
 import { createDirectorySource } from './directory-source.js';
 import { createFileStore } from './file-store.js';
 
@@ -43,5 +44,19 @@ describe('createDirectorySource', () => {
     expect(Array.from(await source.read(key))).toEqual([9, 8]);
     await expect(source.read('../x')).rejects.toThrow(/leaves the bundle folder/);
     await expect(source.read('missing.onnx')).rejects.toThrow(/does not exist/);
+  });
+
+  it('names a folder where a bundle file should be, as a ModelLoadError', async () => {
+    const dir = await tempDir();
+    await mkdir(join(dir, 'stitching.onnx'));
+    await mkdir(join(dir, 'manifest.json'));
+    const source = createDirectorySource(dir);
+    for (const name of ['stitching.onnx', 'manifest.json']) {
+      const error = await source.read(name).catch((e: unknown) => e);
+      expect(ModelLoadError.isInstance(error)).toBe(true);
+      expect((error as Error).message).toContain(
+        `${join(dir, name)}: it is a folder, where the bundle needs a file`,
+      );
+    }
   });
 });

@@ -4,3 +4,4 @@ export {
   type ConformanceReport,
   checkAudioEncoder,
 } from './check-audio-encoder.js';
+export { sampleManifest } from './sample-manifest.js';

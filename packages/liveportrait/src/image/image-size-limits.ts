@@ -1,12 +1,12 @@
-import { InvalidInputError } from '@joyvasa/core';
+import { InvalidInputError, inputLimits } from '@joyvasa/core';
 
 /**
  * The image sizes the decoders accept, pixels a side: at least `min` (16; smaller images carry no usable
  * face) and at most `max` (16384; larger ones would take gigabytes once decoded).
  */
 export const imageSizeLimits = {
-  min: 16,
-  max: 16384,
+  min: inputLimits.imageMinSide,
+  max: inputLimits.imageMaxSide,
   /** Throws {@link InvalidInputError} when `width x height` is outside the limits. */
   check(width: number, height: number, what = 'image'): void {
     if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {

@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deflateSync } from 'node:zlib';
+import { crc32, deflateSync } from 'node:zlib';
 import { InvalidInputError } from '@joyvasa/core';
 import sharp, { type Sharp } from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -21,6 +21,25 @@ function quadrants(width = 40, height = 30): Buffer {
       data.set(colours[(y < height / 2 ? 0 : 2) + (x < width / 2 ? 0 : 1)]!, (y * width + x) * 3);
   }
   return data;
+}
+
+/** A PNG bomb: the header of a `width` x `height` gray image and a few rows of data, a few hundred bytes. */
+function pngHeaderOnly(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body) >>> 0);
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = 8;
+  const signature = Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]);
+  const rows = chunk('IDAT', deflateSync(Buffer.alloc(4 * (width + 1))));
+  return Buffer.concat([signature, chunk('IHDR', header), rows, chunk('IEND', Buffer.alloc(0))]);
 }
 
 /** A 16-bit grayscale PNG built by hand (sharp's writer is not used, so the reader is tested on its own). */
@@ -138,6 +157,10 @@ describe('readImage', async () => {
           .png()
           .toBuffer(),
         /16400x16 is too large/,
+      ],
+      [
+        pngHeaderOnly(20000, 20000),
+        /20000x20000 is too large; scale it to at most 16384 pixels a side first/,
       ],
       [42, /file path/],
     ];

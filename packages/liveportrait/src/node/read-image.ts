@@ -59,13 +59,16 @@ export async function readImage(source: string | URL | Uint8Array | ArrayBuffer)
   }
   const sharp = await loadSharp();
   const limit = imageSizeLimits.max * imageSizeLimits.max;
-  const open = () => sharp(bytes, { autoOrient: true, ignoreIcc: true, limitInputPixels: limit });
+  // The header is read without sharp's pixel limit, so an oversized image is named with its size and the
+  // limit (sharp would only say "exceeds pixel limit"); the decode itself keeps the limit.
+  const open = (limitInputPixels: number | false = limit) =>
+    sharp(bytes, { autoOrient: true, ignoreIcc: true, limitInputPixels });
   let decoded: {
     data: Uint8Array;
     info: { width: number; height: number; channels: number; depth?: string };
   };
   try {
-    const meta = await open().metadata();
+    const meta = await open(false).metadata();
     // autoOrient makes metadata report the displayed size; check it before paying for the decode.
     const width = meta.autoOrient?.width ?? meta.width;
     const height = meta.autoOrient?.height ?? meta.height;

@@ -1,3 +1,4 @@
+import { inputLimits } from '@joyvasa/core';
 import { latin1, type PickleMachine } from './pickle-machine.js';
 import { describePickleValue, isPickleTuple, type PickleValue, pickleTuple } from './pickle-value.js';
 
@@ -23,11 +24,23 @@ function integer(value: bigint): number | bigint {
     : value;
 }
 
-/** Little-endian two's-complement integer of any length (LONG1 / LONG4). */
-function longFromBytes(bytes: Uint8Array): number | bigint {
-  let value = 0n;
-  for (let i = bytes.length - 1; i >= 0; i--) value = (value << 8n) | BigInt(bytes[i]!);
-  if (bytes.length > 0 && bytes[bytes.length - 1]! & 0x80) value -= 1n << BigInt(bytes.length * 8);
+/**
+ * Little-endian two's-complement integer (LONG1 / LONG4), at most {@link inputLimits.pickleMaxLongBytes}:
+ * checkpoints hold small integers, and a megabyte-long one is a denial-of-service attempt.
+ */
+function longFromBytes(m: PickleMachine, bytes: Uint8Array): number | bigint {
+  if (bytes.length > inputLimits.pickleMaxLongBytes) {
+    m.fail(
+      `an integer of ${bytes.length} bytes exceeds the ${inputLimits.pickleMaxLongBytes}-byte limit; ` +
+        'the file is corrupt or hostile',
+    );
+  }
+  if (bytes.length === 0) return 0;
+  // One hex parse is linear; shifting a growing bigint byte by byte is quadratic in the length.
+  let hex = '';
+  for (let i = bytes.length - 1; i >= 0; i--) hex += bytes[i]!.toString(16).padStart(2, '0');
+  let value = BigInt(`0x${hex}`);
+  if (bytes[bytes.length - 1]! & 0x80) value -= 1n << BigInt(bytes.length * 8);
   return integer(value);
 }
 
@@ -133,8 +146,8 @@ def('J', 'BININT', (m) => m.push(m.i32()));
 def('K', 'BININT1', (m) => m.push(m.u8()));
 def('M', 'BININT2', (m) => m.push(m.u16()));
 def('L', 'LONG', (m) => m.push(textInteger(m, m.line())));
-def(0x8a, 'LONG1', (m) => m.push(longFromBytes(m.raw(m.u8()))));
-def(0x8b, 'LONG4', (m) => m.push(longFromBytes(m.raw(m.i32()))));
+def(0x8a, 'LONG1', (m) => m.push(longFromBytes(m, m.raw(m.u8()))));
+def(0x8b, 'LONG4', (m) => m.push(longFromBytes(m, m.raw(m.i32()))));
 def('F', 'FLOAT', (m) => {
   const value = Number(m.line());
   if (Number.isNaN(value)) m.fail('FLOAT argument is not a number');

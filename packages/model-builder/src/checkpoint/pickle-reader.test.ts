@@ -1,4 +1,4 @@
-import { isTensorLike, type TensorLike } from '@joyvasa/core';
+import { inputLimits, isTensorLike, type TensorLike } from '@joyvasa/core';
 import { describe, expect, it } from 'vitest';
 import { fixture, values } from '../../test/checkpoint-fixtures.js';
 import { CheckpointError } from './checkpoint-error.js';
@@ -186,6 +186,19 @@ describe('readPickle on broken input', () => {
     expect(tuple).toHaveLength(count);
     expect(isPickleTuple(tuple)).toBe(true);
     expect(read(bytes(`\x80\x02](${items}e.`))).toHaveLength(count);
+  });
+
+  it('refuses a 200 kB LONG4 integer and reads one at the limit exactly', () => {
+    const long4 = (length: number, fill: number) => {
+      const header = [0x80, 0x02, 0x8b, length & 0xff, (length >> 8) & 0xff, (length >> 16) & 0xff, 0];
+      return Uint8Array.from([...header, ...new Uint8Array(length).fill(fill), 0x2e]);
+    };
+    expect(readError(long4(200_000, 0x11)).message).toMatch(/integer of 200000 bytes exceeds the 4096-byte/);
+    expect(read(long4(inputLimits.pickleMaxLongBytes, 0x01))).toBe(
+      BigInt(`0x${'01'.repeat(inputLimits.pickleMaxLongBytes)}`),
+    );
+    expect(read(long4(inputLimits.pickleMaxLongBytes, 0xff))).toBe(-1);
+    expect(read(bytes('\x80\x02\x8a\x02\x00\x80.'))).toBe(-32768);
   });
 
   it('rejects a truncated Python-written pickle', () => {

@@ -1,6 +1,7 @@
 import { createTensor } from '@joyvasa/core';
 import { describe, expect, it } from 'vitest';
 import { entry, fixture, joyvasaLikeArgs, tensorAt, values } from '../../test/checkpoint-fixtures.js';
+import { writeDeflatedZip } from '../../test/deflated-zip.js';
 import { CheckpointError } from './checkpoint-error.js';
 import { PickleGlobal, pickleTuple } from './pickle-value.js';
 import {
@@ -154,6 +155,26 @@ describe('readTorchCheckpoint on broken or foreign files', () => {
       '0': float32Bytes([1]),
     });
     expect(await readError(bomb)).toContain('expand to more than');
+  });
+
+  it('refuses a storage entry that declares more bytes than its elements take (a zip bomb), before inflating', async () => {
+    const model = new Map([['w', tensorReduce('0', 12, 0, [12], [1])]]);
+    const entries = [
+      { name: 'archive/data.pkl', data: writePickle(model) },
+      { name: 'archive/data/0', data: new Uint8Array(8 << 20) },
+    ];
+    const bomb = writeDeflatedZip(entries, ['archive/data/0']);
+    expect(bomb.length).toBeLessThan(64 << 10);
+    expect(await readError(bomb)).toContain(
+      'storage archive/data/0 holds 8388608 bytes but declares 12 float32 elements (48 bytes); the file is corrupt or a zip bomb',
+    );
+    const honest = writeDeflatedZip(
+      [entries[0]!, { name: 'archive/data/0', data: new Uint8Array(48) }],
+      ['archive/data/0'],
+    );
+    expect([...tensorAt((await readTorchCheckpoint(honest, 'ok.pt')).value, 'w').data]).toEqual(
+      new Array(12).fill(0),
+    );
   });
 
   it('rebuilds parameters, _rebuild_tensor_v3 over untyped storages and tensor subclasses', async () => {

@@ -51,12 +51,39 @@ async function readByteOrder(archive: ZipArchive, prefix: string, file: string):
   return order === 'little';
 }
 
+/**
+ * A storage's bytes. torch writes exactly `numel` × element size; the zip entry's declared size is checked
+ * against that before it is inflated, so a 48-byte storage cannot inflate to gigabytes.
+ */
+async function readStorage(
+  archive: ZipArchive,
+  name: string,
+  storage: TorchStorage,
+  file: string,
+): Promise<Uint8Array> {
+  const entry = archive.get(name);
+  if (!entry) {
+    throw new CheckpointError(file, `storage ${name} is missing from the archive; the file is incomplete`);
+  }
+  const needed = storage.numel * storageElementSize[storage.dtype];
+  if (entry.size !== needed) {
+    throw new CheckpointError(
+      file,
+      `storage ${name} holds ${entry.size} bytes but declares ${storage.numel} ${storage.dtype} ` +
+        `elements (${needed} bytes); the file is ${entry.size < needed ? 'truncated or corrupt' : 'corrupt or a zip bomb'}`,
+    );
+  }
+  return archive.read(entry);
+}
+
 async function readZipCheckpoint(
   bytes: Uint8Array,
   file: string,
   options: TorchCheckpointOptions,
 ): Promise<TorchCheckpoint> {
-  const archive = readZipArchive(bytes, file, options);
+  // Nothing in a checkpoint inflates past what its tensors may take (see tensorBudget).
+  const maxEntryBytes = Math.min(options.maxEntryBytes ?? Number.POSITIVE_INFINITY, tensorBudget(bytes));
+  const archive = readZipArchive(bytes, file, { ...options, maxEntryBytes });
   const prefix = dataPickle(archive, file);
   const littleEndian = await readByteOrder(archive, prefix, file);
   const storages = new Map<string, TorchStorage>();
@@ -66,19 +93,7 @@ async function readZipCheckpoint(
   });
   for (const storage of storages.values()) {
     if (storage.view) continue;
-    const name = `${prefix}/data/${storage.key}`;
-    if (!archive.get(name)) {
-      throw new CheckpointError(file, `storage ${name} is missing from the archive; the file is incomplete`);
-    }
-    storage.bytes = await archive.read(name);
-    const needed = storage.numel * storageElementSize[storage.dtype];
-    if (storage.bytes.length < needed) {
-      throw new CheckpointError(
-        file,
-        `storage ${name} has ${storage.bytes.length} bytes but declares ${storage.numel} ${storage.dtype} ` +
-          `elements (${needed} bytes); the file is corrupt`,
-      );
-    }
+    storage.bytes = await readStorage(archive, `${prefix}/data/${storage.key}`, storage, file);
   }
   materializeTensors(pickle.pendingTensors, file, littleEndian, tensorBudget(bytes));
   return { format: 'zip', value: pickle.value, archiveName: prefix, littleEndian };

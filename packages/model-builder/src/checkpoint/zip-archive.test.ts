@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fixture } from '../../test/checkpoint-fixtures.js';
+import { writeDeflatedZip } from '../../test/deflated-zip.js';
 import { CheckpointError } from './checkpoint-error.js';
 import { readZipArchive } from './zip-archive.js';
 import { writeZip } from './zip-writer.js';
@@ -85,6 +86,15 @@ describe('deflated entries', () => {
     expect(await readError(bomb, 'iter_0020000/data.pkl')).toContain('which is impossible');
   });
 
+  it('refuses an entry that declares more than maxEntryBytes before inflating it', async () => {
+    const zip = writeDeflatedZip([{ name: 'big', data: new Uint8Array(1 << 20) }], ['big']);
+    const archive = readZipArchive(zip, 'bomb.zip', { maxEntryBytes: 1000 });
+    await expect(archive.read('big')).rejects.toThrow(
+      'zip entry big declares 1048576 bytes once inflated, above the limit of 1000; it is corrupt or a zip bomb',
+    );
+    expect(await readZipArchive(zip, 'ok.zip').read('big')).toEqual(new Uint8Array(1 << 20));
+  });
+
   it('rejects corrupt deflate data', async () => {
     const zip = fixture('joyvasa-like-deflated.pt');
     const archive = readZipArchive(zip, 'x');
@@ -140,6 +150,13 @@ describe('broken archives', () => {
     expect(await readError(corrupt, 'archive/data/0')).toContain('CRC-32');
     const unchecked = await readZipArchive(corrupt, 'x', { verifyCrc: false }).read('archive/data/0');
     expect(unchecked[10]).toBe(data[10]! ^ 0xff);
+  });
+
+  it('refuses two entries of one name instead of letting the last one win', () => {
+    const twice = writeZip([...entries, { name: 'archive/data/0', data: text('other') }]);
+    expect(() => readZipArchive(twice, 'twice.zip')).toThrow(
+      'the zip archive holds two entries named archive/data/0; it is corrupt or tampered with',
+    );
   });
 
   it('rejects encrypted entries, unknown methods and missing entries', async () => {

@@ -1,3 +1,4 @@
+import { inputLimits } from '@joyvasa/core';
 import { CheckpointError, toCheckpointError } from './checkpoint-error.js';
 import { crc32 } from './crc32.js';
 
@@ -19,6 +20,11 @@ export interface ZipEntry {
 export interface ZipArchiveOptions {
   /** Check each entry's CRC-32 when it is read (an entry whose recorded CRC is 0 is not checked). Default true. */
   readonly verifyCrc?: boolean;
+  /**
+   * Most bytes one entry may declare once inflated; a larger one is refused before anything is allocated.
+   * Default {@link inputLimits.zipEntryMaxBytes}.
+   */
+  readonly maxEntryBytes?: number;
 }
 
 /** A zip archive over bytes in memory. Stored entries are returned as views, not copies. */
@@ -138,7 +144,19 @@ function readEntries(view: DataView, bytes: Uint8Array, file: string): ZipEntry[
   return entries;
 }
 
-async function inflate(data: Uint8Array, size: number, what: string, file: string): Promise<Uint8Array> {
+async function inflate(
+  data: Uint8Array,
+  size: number,
+  limit: number,
+  what: string,
+  file: string,
+): Promise<Uint8Array> {
+  if (size > limit) {
+    throw new CheckpointError(
+      file,
+      `${what} declares ${size} bytes once inflated, above the limit of ${limit}; it is corrupt or a zip bomb`,
+    );
+  }
   if (typeof DecompressionStream === 'undefined') {
     throw new CheckpointError(
       file,
@@ -199,8 +217,8 @@ function rawData(bytes: Uint8Array, view: DataView, entry: ZipEntry, file: strin
   return bytes.subarray(start, start + entry.compressedSize);
 }
 
-async function entryData(raw: Uint8Array, entry: ZipEntry, file: string): Promise<Uint8Array> {
-  if (entry.method === 8) return inflate(raw, entry.size, `zip entry ${entry.name}`, file);
+async function entryData(raw: Uint8Array, entry: ZipEntry, limit: number, file: string): Promise<Uint8Array> {
+  if (entry.method === 8) return inflate(raw, entry.size, limit, `zip entry ${entry.name}`, file);
   if (entry.method !== 0) {
     throw new CheckpointError(
       file,
@@ -216,10 +234,26 @@ async function entryData(raw: Uint8Array, entry: ZipEntry, file: string): Promis
   return raw;
 }
 
+/** The entries by name; two with one name would let a reader see one and a checker the other, so refuse. */
+function entriesByName(entries: readonly ZipEntry[], file: string): Map<string, ZipEntry> {
+  const byName = new Map<string, ZipEntry>();
+  for (const entry of entries) {
+    if (byName.has(entry.name)) {
+      throw new CheckpointError(
+        file,
+        `the zip archive holds two entries named ${entry.name}; it is corrupt or tampered with`,
+      );
+    }
+    byName.set(entry.name, entry);
+  }
+  return byName;
+}
+
 /**
  * Opens a zip archive held in memory: central directory, zip64 sizes and offsets, stored and deflated
  * entries. Throws {@link CheckpointError} for truncated or corrupt archives (no central directory, an entry
- * past the end, a bad local header, a CRC mismatch).
+ * past the end, a bad local header, a CRC mismatch, two entries of one name, an entry declaring more than
+ * `maxEntryBytes`).
  */
 export function readZipArchive(input: Uint8Array, file: string, options: ZipArchiveOptions = {}): ZipArchive {
   const bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
@@ -232,14 +266,15 @@ export function readZipArchive(input: Uint8Array, file: string, options: ZipArch
   } catch (error) {
     throw toCheckpointError(file, error);
   }
-  const byName = new Map(entries.map((entry) => [entry.name, entry]));
+  const byName = entriesByName(entries, file);
+  const limit = options.maxEntryBytes ?? inputLimits.zipEntryMaxBytes;
   return {
     entries,
     get: (name) => byName.get(name),
     async read(entryOrName) {
       const entry = typeof entryOrName === 'string' ? byName.get(entryOrName) : entryOrName;
       if (!entry) throw new CheckpointError(file, `the zip archive has no entry ${String(entryOrName)}`);
-      const data = await entryData(rawData(bytes, view, entry, file), entry, file);
+      const data = await entryData(rawData(bytes, view, entry, file), entry, limit, file);
       if ((options.verifyCrc ?? true) && entry.crc32 !== 0 && crc32(data) !== entry.crc32) {
         throw new CheckpointError(
           file,

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
-import { createTensor, ModelLoadError, openModelBundle, type TensorLike } from '@joyvasa/core';
+import { createTensor, JoyvasaError, ModelLoadError, openModelBundle, type TensorLike } from '@joyvasa/core';
 import { createDirectorySource } from '@joyvasa/core/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureHubertConfig } from '../bundle/synthetic-bundle.js';
@@ -22,7 +22,11 @@ const zeros = (dims: number[]) =>
   createTensor('float32', dims, new Float32Array(dims.reduce((a, b) => a * b, 1)));
 
 /** A tiny Wav2Vec2ForCTC folder: `wav2vec2.`-prefixed encoder weights plus a CTC head. */
-async function wav2vec2Folder(name: string, edit: (weights: Map<string, TensorLike>) => void = () => {}) {
+async function wav2vec2Folder(
+  name: string,
+  edit: (weights: Map<string, TensorLike>) => void = () => {},
+  configChanges: Record<string, unknown> = {},
+) {
   const dir = join(root, name);
   await mkdir(dir, { recursive: true });
   const config = {
@@ -30,6 +34,7 @@ async function wav2vec2Folder(name: string, edit: (weights: Map<string, TensorLi
     _name_or_path: 'tiny-wav2vec2',
     model_type: 'wav2vec2',
     architectures: ['Wav2Vec2ForCTC'],
+    ...configChanges,
   };
   await writeFile(join(dir, 'config.json'), JSON.stringify(config));
   const weights = formulaAudioEncoderStateDict(fixtureHubertConfig, 'A', 'wav2vec2.');
@@ -83,6 +88,25 @@ describe('convertHuggingFaceAudioEncoder', () => {
     expect(error).toBeInstanceOf(CheckpointError);
     expect((error as Error).message).toContain('missing wav2vec2.encoder.layer_norm.bias [32]');
     expect((error as Error).message).toContain('wav2vec2.feature_projection.projection.weight is [32, 31]');
+  });
+
+  it('refuses a config whose layer count the weights do not have, in one line, before building', async () => {
+    const layers = fixtureHubertConfig.numHiddenLayers;
+    for (const [count, message] of [
+      [
+        layers + 1,
+        `declares ${layers + 1} layers but the weights hold ${layers} (wav2vec2.encoder.layers.*)`,
+      ],
+      [100_000_000, 'num_hidden_layers: must be a positive integer of at most 256, not 100000000'],
+    ] as const) {
+      const from = await wav2vec2Folder(`layers-${count}`, undefined, { num_hidden_layers: count });
+      const error = await convertHuggingFaceAudioEncoder({
+        from,
+        to: join(root, `layers-${count}-bundle`),
+      }).catch((e: unknown) => e);
+      expect(JoyvasaError.isInstance(error)).toBe(true);
+      expect((error as Error).message).toContain(message);
+    }
   });
 
   it('says which files a folder lacks', async () => {

@@ -8,7 +8,11 @@ import {
   type ModelManifest,
   throwIfAborted,
 } from '@joyvasa/core';
-import { type HubertConfig, hubertConfigFromJson } from '../architectures/hubert/hubert-config.js';
+import {
+  checkHubertLayerKeys,
+  type HubertConfig,
+  hubertConfigFromJson,
+} from '../architectures/hubert/hubert-config.js';
 import { buildHubertEncoder } from '../architectures/hubert/hubert-encoder.js';
 import type { BundlePlan } from '../bundle/bundle-plan.js';
 import { readStateDict } from '../checkpoint/read-state-dict.js';
@@ -138,6 +142,7 @@ export async function convertHuggingFaceAudioEncoder(
   const config = await readConfig(ctx);
   const stateDict = await readStateDict(await readInput(ctx, weightFile, 'audio_encoder'), weightFile);
   const keyPrefix = keyPrefixOf([...stateDict.keys()]);
+  checkHubertLayerKeys(config, stateDict.keys(), keyPrefix);
   const weights = createStateDictSource(stateDict);
   const audit = auditAudioEncoder(weights, config, keyPrefix);
   const hint = `The sizes come from config.json (${config.hiddenSize} wide, ${config.numHiddenLayers} layers); check that it belongs to these weights.`;

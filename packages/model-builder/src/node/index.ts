@@ -24,6 +24,7 @@ export {
   fetchOfficialWeights,
 } from './fetch-official-weights.js';
 export { isOfficialLayout } from './official-files.js';
+export { OutputWriteError } from './output-write-error.js';
 export { type GoldenReport, type RunGoldenOptions, runGolden } from './run-golden.js';
 export {
   type EnsureSyntheticBundleOptions,

@@ -1,5 +1,6 @@
 import { InvalidInputError, isTensorLike, ModelLoadError, type TensorLike } from '@joyvasa/core';
 import {
+  checkHubertLayerKeys,
   chineseHubertBaseConfig,
   type HubertConfig,
   hubertConfigFromJson,
@@ -103,6 +104,7 @@ export async function readMotionGenerator(
   const tree = (await readTorchCheckpoint(await readInput(ctx, file, 'motion_generator'), file)).value;
   const stateDict = extractStateDict(tree, { key: 'model', name: file });
   const rawArgs = argsOf(tree, file);
+  checkHubertLayerKeys(audioConfig, stateDict.keys(), 'audio_encoder.');
   const config = configOf(file, rawArgs, stateDict, audioConfig, heads);
   const weights = createStateDictSource(stateDict);
   let audit: ReturnType<typeof auditMotionGenerator>;

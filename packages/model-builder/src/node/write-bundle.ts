@@ -1,4 +1,4 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   type Device,
@@ -11,9 +11,23 @@ import {
   validateManifest,
 } from '@joyvasa/core';
 import { type BundlePlan, graphSpecs } from '../bundle/bundle-plan.js';
+import { isWriteFailure, OutputWriteError } from './output-write-error.js';
+
+/** Writes `bytes` to `path` through a `.partial` file, removed (and the failure typed) when the write fails. */
+async function writeAtomically(path: string, bytes: Uint8Array | string): Promise<void> {
+  const partial = `${path}.partial`;
+  try {
+    await writeFile(partial, bytes);
+    await rename(partial, path);
+  } catch (error) {
+    await rm(partial, { force: true });
+    if (!isWriteFailure(error)) throw error;
+    throw new OutputWriteError(path, error, 'Free some space (or fix the folder) and run convert again.');
+  }
+}
 
 async function writeModelFile(directory: string, path: string, bytes: Uint8Array): Promise<ModelFile> {
-  await writeFile(join(directory, path), bytes);
+  await writeAtomically(join(directory, path), bytes);
   return { path, sha256: await sha256Hex(bytes), bytes: bytes.length };
 }
 
@@ -21,7 +35,8 @@ async function writeModelFile(directory: string, path: string, bytes: Uint8Array
  * Writes a bundle folder: one `.onnx` per component (and per device variant) and `manifest.json` with each
  * file's sha256 and size and each component's input and output specs. Components are built and written one
  * at a time, so only one graph's weights are in memory at once. The manifest is written last: a folder
- * without it is an interrupted write, never a valid bundle.
+ * without it is an interrupted write, never a valid bundle. Each file goes through `<name>.partial`; a
+ * failed write (a full disk) removes it and throws {@link OutputWriteError}.
  */
 export async function writeBundle(
   directory: string,
@@ -57,6 +72,6 @@ export async function writeBundle(
     components,
     data: plan.data ?? {},
   });
-  await writeFile(join(directory, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  await writeAtomically(join(directory, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
 }

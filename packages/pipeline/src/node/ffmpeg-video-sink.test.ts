@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeWav } from '@joyvasa/audio-encoder';
@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FfmpegError } from './ffmpeg-error.js';
 import { createFfmpegVideoSink } from './ffmpeg-video-sink.js';
 import { probeMedia } from './probe-media.js';
+import { ffmpegVideoArgs, videoSinkSettings } from './video-sink-settings.js';
 
 const haveFfmpeg =
   spawnSync('ffprobe', ['-version']).status === 0 && spawnSync('ffmpeg', ['-version']).status === 0;
@@ -197,6 +198,41 @@ describe.skipIf(!haveFfmpeg)('createFfmpegVideoSink', () => {
     expect((error as FfmpegError).exitCode).toBe(3);
     expect(existsSync(output)).toBe(false);
     expect(readdirSync(dir).filter((name) => name.includes('partial'))).toEqual([]);
+  });
+
+  it('refuses an output that names a folder in start(), before any frame is rendered', async () => {
+    const folder = join(dir, 'a-folder.mp4');
+    mkdirSync(folder);
+    const sink = createFfmpegVideoSink({ output: folder });
+    const error = await rejectionOf(sink.start({ width: 8, height: 8, fps: 25 }));
+    expect(InvalidInputError.isInstance(error)).toBe(true);
+    expect(error.message).toContain(`${folder} is a folder; name the video file to write`);
+    expect(readdirSync(dir).filter((name) => name.includes('partial'))).toEqual([]);
+  });
+
+  it('a full disk (a file-size limit on ffmpeg) gives an FfmpegError and leaves no partial file', async () => {
+    const folder = join(dir, 'full');
+    mkdirSync(folder);
+    const limited = join(dir, 'limited-ffmpeg.sh');
+    // ulimit -f counts 512-byte blocks in dash: ffmpeg may write 16 KiB, then gets SIGXFSZ / EFBIG.
+    writeFileSync(limited, '#!/bin/sh\nulimit -f 32\nexec ffmpeg "$@"\n');
+    chmodSync(limited, 0o755);
+    const output = join(folder, 'full.mp4');
+    const sink = createFfmpegVideoSink({ output, ffmpegPath: limited, crf: 0, preset: 'ultrafast' });
+    const error = await rejectionOf(writeFrames(sink, 50, 320, 240));
+    expect(FfmpegError.isInstance(error)).toBe(true);
+    expect(error.message).toContain(`Writing ${output} failed`);
+    expect(readdirSync(folder)).toEqual([]);
+  });
+
+  it('names its temporary file without a video extension, so a leftover never passes for a result', () => {
+    const settings = videoSinkSettings({ output: join(dir, 'clip.mkv') });
+    expect(settings.partial).toMatch(/\/\.clip\.\d+-[0-9a-f]{8}\.partial$/);
+    expect(ffmpegVideoArgs(settings, { width: 8, height: 8, fps: 25 }, undefined).slice(-3)).toEqual([
+      '-f',
+      'matroska',
+      settings.partial,
+    ]);
   });
 
   it('rejects bad options, frames and call order with InvalidInputError', async () => {

@@ -1,4 +1,4 @@
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { InvalidInputError, type RgbImage } from '@joyvasa/core';
 import { AudioMatchedFrames } from '../audio-matched-frames.js';
@@ -68,6 +68,17 @@ export function createFfmpegVideoSink(options: FfmpegVideoSinkOptions): FfmpegVi
   return new FfmpegPipeSink(options);
 }
 
+/** Refuses an output that names a folder now, rather than failing to rename onto it after the render. */
+async function checkOutputPath(output: string): Promise<void> {
+  const info = await stat(output).catch(() => undefined);
+  if (info && !info.isFile()) {
+    throw new InvalidInputError(
+      'options.output',
+      `${output} is ${info.isDirectory() ? 'a folder' : 'not a regular file'}; name the video file to write`,
+    );
+  }
+}
+
 /** The sink {@link createFfmpegVideoSink} returns: a FrameSinkV1 whose `finish` says more. */
 export interface FfmpegVideoSink extends FrameSinkV1 {
   finish(): Promise<FfmpegVideoSinkResult>;
@@ -101,6 +112,7 @@ class FfmpegPipeSink implements FfmpegVideoSink {
     this.#state = 'starting';
     try {
       checkStartInfo(info);
+      await checkOutputPath(this.#settings.output);
       this.#info = info;
       const source = this.#options.audio ?? info.audio;
       const audio = source ? await prepareSinkAudio(source, this.#ffmpegPath) : undefined;

@@ -29,7 +29,14 @@ const presets = new Set([
   'slower',
   'veryslow',
 ]);
-const containers = new Set(['.mp4', '.mov', '.m4v', '.mkv']);
+/** ffmpeg's muxer per container extension, named explicitly because the temporary file has none. */
+const muxers: Readonly<Record<string, string>> = {
+  '.mp4': 'mp4',
+  '.mov': 'mov',
+  '.m4v': 'ipod',
+  '.mkv': 'matroska',
+};
+const containers = new Set(Object.keys(muxers));
 
 /** Checked options of a video sink, with the temporary file ffmpeg writes to. */
 export interface VideoSinkSettings {
@@ -70,7 +77,8 @@ export function videoSinkSettings(options: FfmpegVideoSinkOptions): VideoSinkSet
     );
   }
   const token = `${globalThis.process.pid}-${randomBytes(4).toString('hex')}`;
-  const partial = join(dirname(output), `.${basename(output, extension)}.${token}.partial${extension}`);
+  // No video extension: if ffmpeg outlives a killed process and finishes the file, it does not pass for a result.
+  const partial = join(dirname(output), `.${basename(output, extension)}.${token}.partial`);
   return { output, partial, crf, preset, audioBitrate };
 }
 
@@ -122,6 +130,6 @@ export function ffmpegVideoArgs(
   );
   if (audio) args.push('-c:a', 'aac', '-b:a', String(settings.audioBitrate));
   if (extname(settings.output).toLowerCase() !== '.mkv') args.push('-movflags', '+faststart');
-  args.push(settings.partial);
+  args.push('-f', muxers[extname(settings.output).toLowerCase()]!, settings.partial);
   return args;
 }

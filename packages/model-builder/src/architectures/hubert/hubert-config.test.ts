@@ -1,6 +1,7 @@
 import { InvalidInputError } from '@joyvasa/core';
 import { describe, expect, it } from 'vitest';
 import {
+  checkHubertLayerKeys,
   chineseHubertBaseConfig,
   hubertConfigFromJson,
   hubertFrameCount,
@@ -62,6 +63,10 @@ describe('hubertConfigFromJson', () => {
     ['num_attention_heads', { num_attention_heads: 10 }],
     ['num_conv_pos_embedding_groups', { num_conv_pos_embedding_groups: 7 }],
     ['hidden_size', { hidden_size: 0 }],
+    ['num_hidden_layers', { num_hidden_layers: 100_000_000 }],
+    ['hidden_size', { hidden_size: 1e9 }],
+    ['intermediate_size', { intermediate_size: 2 ** 40 }],
+    ['conv_dim', { conv_dim: new Array(1000).fill(512) }],
   ];
   for (const [field, change] of unsupported) {
     it(`rejects ${field} = ${JSON.stringify(Object.values(change)[0])} with InvalidInputError naming it`, () => {
@@ -75,6 +80,16 @@ describe('hubertConfigFromJson', () => {
       expect((caught as Error).message).toContain(field);
     });
   }
+
+  it('names a layer count the weights do not have, before any graph is built', () => {
+    const keys = ['x.encoder.layers.0.attention.k_proj.weight', 'x.encoder.layers.1.fc.bias', 'x.other'];
+    expect(() =>
+      checkHubertLayerKeys({ ...chineseHubertBaseConfig, numHiddenLayers: 2 }, keys, 'x.'),
+    ).not.toThrow();
+    expect(() => checkHubertLayerKeys(chineseHubertBaseConfig, keys, 'x.')).toThrow(
+      'the config declares 12 layers but the weights hold 2 (x.encoder.layers.*)',
+    );
+  });
 
   it('rejects something that is not a config object', () => {
     expect(() => hubertConfigFromJson([1, 2])).toThrow(/Hugging Face config.json/);

@@ -1,4 +1,4 @@
-import { InvalidInputError } from '@joyvasa/core';
+import { InvalidInputError, inputLimits } from '@joyvasa/core';
 
 /**
  * The sizes of a HuBERT / wav2vec2 encoder in the post-LN "base" layout (group-norm feature extractor,
@@ -57,16 +57,34 @@ function fail(field: string, message: string): never {
   throw new InvalidInputError(`config.json ${field}`, message);
 }
 
-function integer(json: Json, field: string, fallback?: number): number {
+/** Bounds keep a hostile config (10^8 layers) from making the builder allocate without end. */
+const isSize = (value: unknown, max: number): value is number =>
+  Number.isInteger(value) && (value as number) > 0 && (value as number) <= max;
+
+function integer(
+  json: Json,
+  field: string,
+  fallback?: number,
+  max: number = inputLimits.configMaxWidth,
+): number {
   const value = json[field] ?? fallback;
-  if (!Number.isInteger(value) || (value as number) <= 0) fail(field, 'must be a positive integer');
-  return value as number;
+  if (!isSize(value, max)) fail(field, `must be a positive integer of at most ${max}, not ${String(value)}`);
+  return value;
 }
+
+/** Feature-extractor convolutions: the base models have 7. */
+const maxConvLayers = 32;
 
 function integers(json: Json, field: string): number[] {
   const value = json[field];
-  if (!Array.isArray(value) || value.length === 0 || !value.every((v) => Number.isInteger(v) && v > 0)) {
-    fail(field, 'must be a non-empty list of positive integers');
+  const max = inputLimits.configMaxWidth;
+  if (
+    !Array.isArray(value) ||
+    value.length === 0 ||
+    value.length > maxConvLayers ||
+    !value.every((v) => isSize(v, max))
+  ) {
+    fail(field, `must be a list of 1 to ${maxConvLayers} positive integers of at most ${max}`);
   }
   return value as number[];
 }
@@ -113,7 +131,7 @@ export function hubertConfigFromJson(json: unknown, name?: string): HubertConfig
   const parsed: HubertConfig = {
     name: name ?? (nameOrPath || String(modelType ?? 'hubert')),
     hiddenSize: integer(config, 'hidden_size'),
-    numHiddenLayers: integer(config, 'num_hidden_layers'),
+    numHiddenLayers: integer(config, 'num_hidden_layers', undefined, inputLimits.configMaxLayers),
     numAttentionHeads: integer(config, 'num_attention_heads'),
     intermediateSize: integer(config, 'intermediate_size'),
     layerNormEps: typeof config.layer_norm_eps === 'number' ? config.layer_norm_eps : 1e-5,
@@ -159,4 +177,24 @@ export function hubertFrameCount(config: HubertConfig, samples: number): number 
     length = Math.floor((length - config.convKernel[i]!) / config.convStride[i]!) + 1;
   }
   return length;
+}
+
+/**
+ * Checks a config's layer count against the weights it is meant for (keys `<prefix>encoder.layers.<n>.…`),
+ * so a config that does not belong to the checkpoint fails in one line before any graph is built.
+ */
+export function checkHubertLayerKeys(config: HubertConfig, keys: Iterable<string>, prefix = ''): void {
+  const pattern = new RegExp(`^${prefix.replace(/\./g, '\\.')}encoder\\.layers\\.(\\d+)\\.`);
+  const layers = new Set<string>();
+  for (const key of keys) {
+    const match = pattern.exec(key);
+    if (match) layers.add(match[1]!);
+  }
+  if (layers.size !== config.numHiddenLayers) {
+    fail(
+      'num_hidden_layers',
+      `the config declares ${config.numHiddenLayers} layers but the weights hold ${layers.size} ` +
+        `(${prefix}encoder.layers.*); the config does not belong to these weights`,
+    );
+  }
 }

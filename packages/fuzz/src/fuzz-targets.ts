@@ -1,0 +1,14 @@
+import { pickleTarget, safetensorsTarget, torchZipTarget } from './checkpoint-targets.js';
+import type { FuzzTarget } from './fuzz-target.js';
+import { imageTarget, listingTarget, manifestTarget, wavTarget } from './input-targets.js';
+
+/** Every fuzzed entry point, by name. */
+export const fuzzTargets: readonly FuzzTarget<unknown>[] = [
+  pickleTarget,
+  torchZipTarget,
+  safetensorsTarget,
+  wavTarget,
+  manifestTarget,
+  imageTarget,
+  listingTarget,
+];
