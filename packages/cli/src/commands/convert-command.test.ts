@@ -42,7 +42,7 @@ describe('joyvasa convert', () => {
     );
     expect(text).toContain('Missing optional parts: none');
     expect(text).toContain('Unexpected keys (not used): none');
-    expect(text).toContain(`Bundle: ${to} (19 components,`);
+    expect(text).toContain(`Bundle: ${to} (22 components,`);
     const manifest = JSON.parse(await readFile(join(to, 'manifest.json'), 'utf8'));
     expect(manifest.provenance).toBe('converted');
   });
