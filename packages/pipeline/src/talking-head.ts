@@ -10,7 +10,12 @@ import {
   type RgbImage,
   throwIfAborted,
 } from '@joyvasa/core';
-import { frameMotionFromAngles, type LivePortraitModels, loadLivePortrait } from '@joyvasa/liveportrait';
+import {
+  frameMotionFromAngles,
+  type LivePortraitModels,
+  loadLivePortrait,
+  prepareSource,
+} from '@joyvasa/liveportrait';
 import {
   createDdimScheduler,
   createDdpmScheduler,
@@ -18,7 +23,6 @@ import {
   type MotionGenerator,
   sampleMotion,
 } from '@joyvasa/motion-diffusion';
-import { prepareSource } from './prepare-source.js';
 import type { TalkingHeadEvent } from './talking-head-events.js';
 import {
   type AnimateOptions,
@@ -119,13 +123,22 @@ export function createTalkingHeadWith<ImageInput, AudioInput>(
       motion(run.positionalEncoding),
     ]);
     throwIfAborted(signal);
-    const source = await prepareSource(image, models, run);
-    yield source.event;
-    if (source.event.facesFound > 1) {
+    const source = await prepareSource(image, models, {
+      ...run,
+      ...(options.faceLocator ? { faceLocator: options.faceLocator } : {}),
+    });
+    yield {
+      type: 'source-ready',
+      width: source.image.width,
+      height: source.image.height,
+      cropMethod: source.cropMethod,
+      facesFound: source.facesFound,
+    };
+    if (source.facesFound > 1) {
       yield {
         type: 'notice',
         code: 'several-faces',
-        message: `${source.event.facesFound} faces found; animating the largest`,
+        message: `${source.facesFound} faces found; animating the largest`,
       };
     }
     const fps = generator.config.fps;
@@ -145,6 +158,7 @@ export function createTalkingHeadWith<ImageInput, AudioInput>(
       template: generator.template,
       cfgScale: run.cfgScale,
       seed: run.seed,
+      ...(run.noise ? { noise: run.noise } : {}),
       smoothing: run.smoothing,
       fps,
       ...(signal ? { signal } : {}),
