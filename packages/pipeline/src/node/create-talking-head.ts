@@ -4,11 +4,12 @@ import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
 import { createUrlSource, type ImageLike, toRgbImage } from '@joyvasa/core';
 import { createDirectorySource, createFileStore } from '@joyvasa/core/node';
 import { readImage } from '@joyvasa/liveportrait/node';
-import type { FrameSinkResult, FrameSinkV1, SinkAudio } from '../frame-sink.js';
+import type { FrameSinkResult, FrameSinkV1 } from '../frame-sink.js';
 import { collectTalkingHead, type GenerateOptions, type GeneratingTalkingHead } from '../generate-video.js';
 import { openModels } from '../open-bundle.js';
 import { createTalkingHeadWith } from '../talking-head.js';
 import type { TalkingHeadOptions } from '../talking-head-options.js';
+import { callerAudioTrack } from './caller-audio-track.js';
 import { createFfmpegVideoSink } from './ffmpeg-video-sink.js';
 
 /** An image in Node: a file path or URL, encoded bytes (PNG, JPEG, WebP, …), or decoded pixels. */
@@ -32,8 +33,9 @@ export interface NodeGenerateOptions extends GenerateOptions {
 
 /**
  * The Node talking head: `stream()` plus `generate()`, which animates and collects into `output` (mp4 with
- * the audio muxed in), a `sink`, or memory (frames). With a file path as audio, the video carries that
- * original track; otherwise the 16 kHz mono audio the model heard.
+ * the audio muxed in), a `sink`, or memory (frames). The video carries the caller's own audio: a file as it
+ * is, PCM at its rate, WAV bytes with their channels and rate, other bytes as encoded (not the 16 kHz mono
+ * the model hears).
  */
 export type NodeTalkingHead = GeneratingTalkingHead<NodeImageInput, NodeAudioInput, NodeGenerateOptions>;
 
@@ -96,7 +98,6 @@ export async function createTalkingHead(options: TalkingHeadOptions): Promise<No
       input: Parameters<NodeTalkingHead['generate']>[0],
       generateOptions: NodeGenerateOptions & { readonly sink?: FrameSinkV1<SinkResult> } = {},
     ) {
-      const path = asPath(input.audio);
       // With `output` and no sink, SinkResult is the default FrameSinkResult, which FfmpegVideoSinkResult extends.
       const sink =
         generateOptions.sink ??
@@ -106,17 +107,21 @@ export async function createTalkingHead(options: TalkingHeadOptions): Promise<No
               ...(generateOptions.ffmpegPath ? { ffmpegPath: generateOptions.ffmpegPath } : {}),
             }) as FrameSinkV1 as FrameSinkV1<SinkResult>)
           : undefined);
-      // The sink needs the audio track too: a file is muxed as it is; anything else is decoded once, here.
-      const decoded = path
-        ? undefined
-        : await decodeAudio(input.audio, {
-            ...signalOf(generateOptions),
-            ...(generateOptions.ffmpegPath ? { ffmpegPath: generateOptions.ffmpegPath } : {}),
-          });
-      const pcm = decoded ? { pcm: decoded.pcm, sampleRate: decoded.sampleRate } : undefined;
-      const audio: SinkAudio = pcm ?? { path: path! };
-      const events = head.stream({ image: input.image, audio: pcm ?? input.audio }, generateOptions);
-      return collectTalkingHead(events, { sink, audio, onEvent: generateOptions.onEvent });
+      const track = sink
+        ? await callerAudioTrack(
+            (asPath(input.audio) ?? input.audio) as Parameters<typeof callerAudioTrack>[0],
+          )
+        : undefined;
+      try {
+        const events = head.stream(input, generateOptions);
+        return await collectTalkingHead(events, {
+          sink,
+          ...(track ? { audio: track.audio } : {}),
+          onEvent: generateOptions.onEvent,
+        });
+      } finally {
+        await track?.release();
+      }
     },
   };
 }
