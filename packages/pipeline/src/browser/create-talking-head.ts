@@ -1,11 +1,11 @@
 import { decodeAudio } from '@joyvasa/audio-encoder';
 import { createOnnxWebBackend } from '@joyvasa/backend-onnx-web';
 import { createCacheApiStore, createUrlSource, InvalidInputError } from '@joyvasa/core';
-import type { SinkAudio } from '../frame-sink.js';
 import { collectTalkingHead, type GenerateOptions, type GeneratingTalkingHead } from '../generate-video.js';
 import { openModels } from '../open-bundle.js';
 import { createTalkingHeadWith } from '../talking-head.js';
 import type { TalkingHeadOptions } from '../talking-head-options.js';
+import { browserAudioTrack } from './browser-audio-track.js';
 import { type BrowserImageInput, decodeBrowserImage } from './decode-browser-image.js';
 
 /**
@@ -75,13 +75,12 @@ export async function createTalkingHead(options: TalkingHeadOptions): Promise<Br
     ...head,
     async generate(input, generateOptions = {}) {
       const signal = generateOptions.signal;
-      // Decoded once here: the sink gets the same 16 kHz track the model hears.
-      const decoded = await decodeAudio(input.audio, signal ? { signal } : {});
-      const audio = { pcm: decoded.pcm, sampleRate: decoded.sampleRate } satisfies SinkAudio;
-      const events = head.stream({ image: input.image, audio }, generateOptions);
+      // The sink gets the caller's own track (rate, channels); the model hears it at 16 kHz mono.
+      const audio = generateOptions.sink ? await browserAudioTrack(input.audio, signal) : undefined;
+      const events = head.stream(input, generateOptions);
       return collectTalkingHead(events, {
         sink: generateOptions.sink,
-        audio,
+        ...(audio ? { audio } : {}),
         onEvent: generateOptions.onEvent,
       });
     },
