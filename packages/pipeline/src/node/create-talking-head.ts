@@ -47,10 +47,6 @@ function isRemote(models: TalkingHeadOptions['models']): boolean {
   return (typeof models === 'string' || models instanceof URL) && /^https?:/.test(String(models));
 }
 
-function signalOf(options: { readonly signal?: AbortSignal }) {
-  return options.signal ? { signal: options.signal } : {};
-}
-
 function asPath(input: unknown): string | undefined {
   if (typeof input === 'string') return input;
   if (input instanceof URL && input.protocol === 'file:') return fileURLToPath(input);

@@ -132,40 +132,29 @@ export async function drivingStage(stage: StageContext): Promise<GoldenCompariso
     return out;
   };
   const golden = stage.variant.motion;
-  const actual = {
-    exp: float32(
-      [n, 21, 3],
-      gather((f) => f.exp, 63),
-    ),
-    scale: float32(
-      [n, 1],
-      gather((f) => [f.scale], 1),
-    ),
-    t: float32(
-      [n, 3],
-      gather((f) => f.t, 3),
-    ),
-    pitch: float32(
-      [n, 1],
-      gather((f) => [f.pitch], 1),
-    ),
-    yaw: float32(
-      [n, 1],
-      gather((f) => [f.yaw], 1),
-    ),
-    roll: float32(
-      [n, 1],
-      gather((f) => [f.roll], 1),
-    ),
-    R: float32(
-      [n, 3, 3],
-      gather((f) => rotationMatrix(f.pitch, f.yaw, f.roll), 9),
-    ),
+  // Each golden array: its per-frame values and its dims after the frame axis.
+  const fields: Record<
+    'exp' | 'scale' | 't' | 'pitch' | 'yaw' | 'roll' | 'R',
+    [(frame: MotionFrame) => ArrayLike<number>, number[]]
+  > = {
+    exp: [(f) => f.exp, [21, 3]],
+    scale: [(f) => [f.scale], [1]],
+    t: [(f) => f.t, [3]],
+    pitch: [(f) => [f.pitch], [1]],
+    yaw: [(f) => [f.yaw], [1]],
+    roll: [(f) => [f.roll], [1]],
+    R: [(f) => rotationMatrix(f.pitch, f.yaw, f.roll), [3, 3]],
   };
+  const actual = Object.fromEntries(
+    Object.entries(fields).map(([name, [pick, dims]]) => {
+      const width = dims.reduce((a, b) => a * b, 1);
+      return [name, float32([n, ...dims], gather(pick, width))];
+    }),
+  );
   const rows: GoldenComparison[] = [];
   for (const [name, tensor] of Object.entries(actual)) {
     rows.push(
-      compareToGolden(module, name, tensor, await readGolden(stage, golden[name as keyof typeof actual])),
+      compareToGolden(module, name, tensor, await readGolden(stage, golden[name as keyof typeof fields])),
     );
   }
   return rows;

@@ -1,35 +1,17 @@
 import { createTensor, type RgbImage, type TensorLike } from '@joyvasa/core';
 import {
   computeLipDelta,
-  createKeypointDriver,
   cropSource,
-  type FrameMotion,
   imageToTensor,
-  type LivePortraitModels,
   lipCloseRatio,
-  loadMaskTemplate,
   parseKeypointInfo,
-  pasteBack,
-  preparePasteBackMask,
   resizeToLimit,
-  rotationMatrix,
-  tensorToImage,
   transformKeypoint,
 } from '@joyvasa/liveportrait';
 import { compareToGolden, type GoldenComparison, type GoldenContext } from '@joyvasa/model-builder';
-import {
-  createDdpmScheduler,
-  createMotionDecoder,
-  keptFrames,
-  type MotionFrame,
-  type MotionTemplate,
-  planAudioWindows,
-  sampleWindows,
-  windowSamples,
-} from '@joyvasa/motion-diffusion';
-import { formulaNoise } from './golden-session.js';
+import type { MotionTemplate } from '@joyvasa/motion-diffusion';
 import { compareAbsolute, compareLevels, pipelineTolerances } from './pipeline-compare.js';
-import { type PipelineFile, type PipelineVariant, pipelinePath, savedFrames } from './pipeline-manifest.js';
+import { type PipelineFile, type PipelineVariant, pipelinePath } from './pipeline-manifest.js';
 import type { PipelineNetworks } from './pipeline-networks.js';
 
 /** The inputs of the whole pipeline, read once for every variant. */
@@ -88,37 +70,20 @@ export async function cropStage(stage: StageContext): Promise<GoldenComparison[]
   const image = resizeToLimit(inputs.image, variantSizeLimit(variant));
   const crop = cropSource(image, inputs.landmarks106, variantCropOptions(variant));
   const files = variant.crop;
-  const tolerance = pipelineTolerances.cropMatrix;
-  return [
-    compareAbsolute(
-      module,
-      'M_o2c',
-      float32([3, 3], crop.transform.mO2c),
-      await readGolden(stage, files.M_o2c),
-      tolerance,
-    ),
-    compareAbsolute(
-      module,
-      'M_c2o',
-      float32([3, 3], crop.transform.mC2o),
-      await readGolden(stage, files.M_c2o),
-      tolerance,
-    ),
-    ...compareLevels(
-      module,
-      'img_crop_512',
-      crop.image.data,
-      await readGolden(stage, files.img_crop_512),
-      pipelineTolerances.cropImage,
-    ),
-    ...compareLevels(
-      module,
-      'img_crop_256',
-      crop.input.data,
-      await readGolden(stage, files.img_crop_256),
-      pipelineTolerances.cropImage,
-    ),
-  ];
+  const rows: GoldenComparison[] = [];
+  for (const name of ['M_o2c', 'M_c2o'] as const) {
+    const matrix = float32([3, 3], name === 'M_o2c' ? crop.transform.mO2c : crop.transform.mC2o);
+    const golden = await readGolden(stage, files[name]);
+    rows.push(compareAbsolute(module, name, matrix, golden, pipelineTolerances.cropMatrix));
+  }
+  for (const [name, pixels] of [
+    ['img_crop_512', crop.image.data],
+    ['img_crop_256', crop.input.data],
+  ] as const) {
+    const golden = await readGolden(stage, files[name]);
+    rows.push(...compareLevels(module, name, pixels, golden, pipelineTolerances.cropImage));
+  }
+  return rows;
 }
 
 /** source: the golden 256 crop → I_s, M's keypoint info, x_s. */
