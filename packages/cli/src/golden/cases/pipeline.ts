@@ -3,7 +3,7 @@ import {
   type GoldenCase,
   type GoldenComparison,
   type GoldenContext,
-  readPlainPickle,
+  readMotionTemplateStats,
 } from '@joyvasa/model-builder';
 import { motionTemplateFromStats } from '@joyvasa/motion-diffusion';
 import { failedRow } from './pipeline-compare.js';
@@ -35,12 +35,7 @@ const stages: readonly [string, (stage: StageContext) => Promise<GoldenCompariso
 
 /** `motion_template.pkl` through the project's pickle reader, into the sampler's template. */
 export function templateFromPickle(bytes: Uint8Array, name: string) {
-  const tree = readPlainPickle(bytes, name);
-  if (!(tree instanceof Map)) throw new Error(`${name} is not a dict of arrays`);
-  const stats: Record<string, unknown> = {};
-  for (const [key, value] of tree)
-    if (typeof key === 'string') stats[key] = (value as { data?: unknown }).data;
-  return motionTemplateFromStats(stats);
+  return motionTemplateFromStats(readMotionTemplateStats(bytes, name).stats);
 }
 
 async function readInputs(context: GoldenContext, manifest: PipelineManifest): Promise<PipelineInputs> {
