@@ -2,6 +2,7 @@ import { decodeAudio } from '@joyvasa/audio-encoder';
 import { createTensor, type FaceLocatorV1 } from '@joyvasa/core';
 import {
   frameMotionFromAngles,
+  keypointCount,
   opennessFromLandmarks203,
   type PrepareSourceOptions,
   prepareSource,
@@ -10,7 +11,7 @@ import { compareToGolden, type GoldenComparison } from '@joyvasa/model-builder';
 import { collectMotion, sampleMotion } from '@joyvasa/motion-diffusion';
 import { compareLevels, pipelineTolerances } from './pipeline-compare.js';
 import { type PipelineVariant, pipelinePath, savedFrames } from './pipeline-manifest.js';
-import { readGolden, type StageContext, variantCropOptions } from './pipeline-stages.js';
+import { keypointValues, readGolden, type StageContext, variantCropOptions } from './pipeline-stages.js';
 import { variantSampler } from './pipeline-stages-motion.js';
 import { renderFrame } from './pipeline-stages-render.js';
 
@@ -95,22 +96,22 @@ export async function endToEndStage(stage: StageContext): Promise<GoldenComparis
       padMode: config.padMode,
     }),
   );
-  const xd = new Float32Array(motion.length * 63);
+  const xd = new Float32Array(motion.length * keypointValues);
   for (const [i, frame] of motion.entries())
-    xd.set(await source.driver.drive(frameMotionFromAngles(frame)), i * 63);
+    xd.set(await source.driver.drive(frameMotionFromAngles(frame)), i * keypointValues);
   const goldenXd = await readGolden(stage, variant.keypoints.x_d);
   const rows = [
     compareToGolden(
       module,
       'x_d',
-      createTensor('float32', [motion.length, 21, 3], xd),
+      createTensor('float32', [motion.length, keypointCount, 3], xd),
       goldenXd,
       pipelineTolerances.endToEndKeypoints,
     ),
   ];
   const bound = pipelineTolerances.endToEndFrame;
   for (const [index, file] of savedFrames(variant.frames)) {
-    const driving = xd.slice(index * 63, (index + 1) * 63);
+    const driving = xd.slice(index * keypointValues, (index + 1) * keypointValues);
     const { rendered, image } = await renderFrame(stage, source.features, source.sourceKeypoints, driving);
     rows.push(...compareLevels(module, `frame${index}`, image.data, await readGolden(stage, file), bound));
     const pastedFile = variant.pasted[String(index)];

@@ -59,10 +59,16 @@ export interface PipelineVariant {
 export interface PipelineManifest {
   readonly seed: string;
   readonly variants: Readonly<Record<string, PipelineVariant>>;
+  /** `legacy …` or `fixed …`: the DiT's positional encoding the run used. */
+  readonly positional_encoding?: string;
   readonly inputs: Readonly<
     Record<'source' | 'lmk106' | 'lmk203' | 'audio' | 'audio_wav' | 'motion_template', string>
   >;
 }
+
+/** The positional encoding a pipeline manifest names (legacy unless it says `fixed`). */
+export const manifestPositionalEncoding = (manifest: PipelineManifest): 'legacy' | 'fixed' =>
+  /^\s*fixed/i.test(manifest.positional_encoding ?? '') ? 'fixed' : 'legacy';
 
 /** Paths of the pipeline folder, relative to the seed folder. */
 export const pipelinePath = (file: string) => `${pipelineFolder}/${file}`;

@@ -43,9 +43,12 @@ const names = (inputs: readonly string[], outputs: readonly string[]) => ({ inpu
 
 /**
  * Builds the networks the way the module cases do (keys as in the module vectors; the audio encoder as in
- * `audio/`; the legacy positional encoding, as the pipeline vectors were made), each graph encoded once.
+ * `audio/`; the positional encoding the pipeline manifest names), each graph encoded once.
  */
-export async function buildPipelineNetworks(context: GoldenContext): Promise<PipelineNetworks> {
+export async function buildPipelineNetworks(
+  context: GoldenContext,
+  positionalEncoding: 'legacy' | 'fixed',
+): Promise<PipelineNetworks> {
   const top = 'manifest.json';
   const session = (model: Uint8Array, name: string, io: ReturnType<typeof names>): SessionV1 =>
     contextSession(context, model, `pipeline/${name}`, io);
@@ -100,10 +103,11 @@ export async function buildPipelineNetworks(context: GoldenContext): Promise<Pip
     id: 'hubert_zh',
   });
   const motionConfig = await goldenMotionConfig(context);
+  // Both encodings share the same state-dict keys, so the legacy module's formula weights serve either.
   const generatorWeights = await weights('motion_generator.denoising_net.pe_legacy');
   const denoiser = createOnnxDenoiser({
     session: session(
-      buildDenoiser(generatorWeights, motionConfig, { positionalEncoding: 'legacy' }).encode(),
+      buildDenoiser(generatorWeights, motionConfig, { positionalEncoding }).encode(),
       'denoiser',
       denoiserGraphNames,
     ),

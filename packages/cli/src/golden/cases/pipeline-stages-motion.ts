@@ -1,18 +1,19 @@
 import { createTensor, type Float32Tensor } from '@joyvasa/core';
-import { createKeypointDriver, type FrameMotion, rotationMatrix } from '@joyvasa/liveportrait';
+import { createKeypointDriver, type FrameMotion, keypointCount, rotationMatrix } from '@joyvasa/liveportrait';
 import { compareToGolden, type GoldenComparison } from '@joyvasa/model-builder';
 import {
   createDdpmScheduler,
   createMotionDecoder,
   keptFrames,
   type MotionFrame,
+  motionVectorLength,
   planAudioWindows,
   sampleWindows,
   windowSamples,
 } from '@joyvasa/motion-diffusion';
 import { formulaNoise } from './golden-session.js';
 import { pipelineTolerances } from './pipeline-compare.js';
-import { goldenKeypointInfo, readGolden, type StageContext } from './pipeline-stages.js';
+import { goldenKeypointInfo, keypointValues, readGolden, type StageContext } from './pipeline-stages.js';
 
 const float32 = (dims: readonly number[], data: ArrayLike<number>) =>
   createTensor('float32', dims, Float32Array.from(data));
@@ -116,7 +117,7 @@ export async function decodeGoldenWindows(stage: StageContext): Promise<MotionFr
   const frames: MotionFrame[] = [];
   for (const [index, files] of stage.variant.motion.windows.entries()) {
     const motion = (await readGolden(stage, files.motion)).data as Float32Array;
-    frames.push(...decoder.decode(motion.subarray(0, keptFrames(plan, index) * 70)));
+    frames.push(...decoder.decode(motion.subarray(0, keptFrames(plan, index) * motionVectorLength)));
   }
   return frames;
 }
@@ -137,7 +138,7 @@ export async function drivingStage(stage: StageContext): Promise<GoldenCompariso
     'exp' | 'scale' | 't' | 'pitch' | 'yaw' | 'roll' | 'R',
     [(frame: MotionFrame) => ArrayLike<number>, number[]]
   > = {
-    exp: [(f) => f.exp, [21, 3]],
+    exp: [(f) => f.exp, [keypointCount, 3]],
     scale: [(f) => [f.scale], [1]],
     t: [(f) => f.t, [3]],
     pitch: [(f) => [f.pitch], [1]],
@@ -170,7 +171,7 @@ async function goldenDrivingFrames(stage: StageContext): Promise<FrameMotion[]> 
   const rows = (tensor: typeof exp, width: number, i: number) =>
     (tensor!.data as Float32Array).subarray(i * width, (i + 1) * width);
   return Array.from({ length: count }, (_, i) => ({
-    exp: rows(exp, 63, i),
+    exp: rows(exp, keypointValues, i),
     scale: scale!.data[i] as number,
     t: rows(t, 3, i),
     rotation: rows(rotation, 9, i),
@@ -202,13 +203,13 @@ export async function keypointStage(stage: StageContext): Promise<GoldenComparis
   const lipDelta = lipFile ? ((await readGolden(stage, lipFile)).data as Float32Array) : null;
   const driver = variantDriver(stage, info, lipDelta);
   const frames = await goldenDrivingFrames(stage);
-  const out = new Float32Array(frames.length * 63);
-  for (const [i, frame] of frames.entries()) out.set(await driver.drive(frame), i * 63);
+  const out = new Float32Array(frames.length * keypointValues);
+  for (const [i, frame] of frames.entries()) out.set(await driver.drive(frame), i * keypointValues);
   return [
     compareToGolden(
       module,
       'x_d',
-      float32([frames.length, 21, 3], out),
+      float32([frames.length, keypointCount, 3], out),
       await readGolden(stage, stage.variant.keypoints.x_d),
     ),
   ];

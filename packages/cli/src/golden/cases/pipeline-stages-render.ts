@@ -9,7 +9,7 @@ import {
 import type { GoldenComparison } from '@joyvasa/model-builder';
 import { compareLevels, pipelineTolerances } from './pipeline-compare.js';
 import { savedFrames } from './pipeline-manifest.js';
-import { readGolden, type StageContext, variantSizeLimit } from './pipeline-stages.js';
+import { keypointValues, readGolden, type StageContext, variantSizeLimit } from './pipeline-stages.js';
 
 /** Renders one frame: W and G of the formula networks, the output as the official code converts it. */
 export async function renderFrame(
@@ -40,7 +40,7 @@ export async function frameStage(stage: StageContext): Promise<GoldenComparison[
       stage,
       features as Float32Tensor,
       xs,
-      xd.slice(index * 63, (index + 1) * 63),
+      xd.slice(index * keypointValues, (index + 1) * keypointValues),
     );
     rows.push(
       ...compareLevels(

@@ -3,6 +3,7 @@ import {
   computeLipDelta,
   cropSource,
   imageToTensor,
+  keypointCount,
   lipCloseRatio,
   parseKeypointInfo,
   resizeToLimit,
@@ -13,6 +14,9 @@ import type { MotionTemplate } from '@joyvasa/motion-diffusion';
 import { compareAbsolute, compareLevels, pipelineTolerances } from './pipeline-compare.js';
 import { type PipelineFile, type PipelineVariant, pipelinePath } from './pipeline-manifest.js';
 import type { PipelineNetworks } from './pipeline-networks.js';
+
+/** Values of one frame's keypoints (21 × 3). */
+export const keypointValues = 3 * keypointCount;
 
 /** The inputs of the whole pipeline, read once for every variant. */
 export interface PipelineInputs {
@@ -99,10 +103,10 @@ export async function sourceStage(stage: StageContext): Promise<GoldenComparison
     kp_info_yaw: float32([1, 1], [info.yaw]),
     kp_info_roll: float32([1, 1], [info.roll]),
     kp_info_t: float32([1, 3], info.t),
-    kp_info_exp: float32([1, 21, 3], info.exp),
+    kp_info_exp: float32([1, keypointCount, 3], info.exp),
     kp_info_scale: float32([1, 1], [info.scale]),
-    kp_info_kp: float32([1, 21, 3], info.kp),
-    x_s: float32([1, 21, 3], transformKeypoint(info)),
+    kp_info_kp: float32([1, keypointCount, 3], info.kp),
+    x_s: float32([1, keypointCount, 3], transformKeypoint(info)),
   };
   const rows: GoldenComparison[] = [];
   for (const [name, file] of Object.entries(files)) {
@@ -139,7 +143,7 @@ export async function lipStage(stage: StageContext): Promise<GoldenComparison[]>
     compareToGolden(
       module,
       'lip_delta',
-      float32([1, 21, 3], delta ?? new Float32Array(63)),
+      float32([1, keypointCount, 3], delta ?? new Float32Array(keypointValues)),
       await readGolden(stage, files.lip_delta_before_animation),
     ),
   ];

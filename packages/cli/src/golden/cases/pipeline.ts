@@ -8,7 +8,12 @@ import {
 import { motionTemplateFromStats } from '@joyvasa/motion-diffusion';
 import { failedRow } from './pipeline-compare.js';
 import { endToEndStage } from './pipeline-end-to-end.js';
-import { type PipelineManifest, pipelinePath, readPipelineManifest } from './pipeline-manifest.js';
+import {
+  manifestPositionalEncoding,
+  type PipelineManifest,
+  pipelinePath,
+  readPipelineManifest,
+} from './pipeline-manifest.js';
 import { buildPipelineNetworks, type PipelineNetworks } from './pipeline-networks.js';
 import {
   cropStage,
@@ -69,7 +74,8 @@ function pipelineRun(context: GoldenContext): Promise<PipelineRun | null> {
       const manifest = await readPipelineManifest(context);
       if (!manifest) return null;
       const inputs = await readInputs(context, manifest);
-      return { manifest, inputs, networks: await buildPipelineNetworks(context) };
+      const networks = await buildPipelineNetworks(context, manifestPositionalEncoding(manifest));
+      return { manifest, inputs, networks };
     })();
     runs.set(context, run);
   }
