@@ -110,9 +110,11 @@ export async function chooseCrop(
   }
   const location = await locate(image, locator, options);
   if (!location) {
+    const threshold = options.detectionThreshold;
     throw new NoFaceFoundError(
-      `${locator.name} found no face in the ${image.width}x${image.height} image. ` +
-        'Use a photo with a clearly visible, roughly frontal face, lower the detection threshold, or pass a face box.',
+      `No face found in the ${image.width}x${image.height} image (${locator.name}` +
+        `${threshold !== undefined ? `, threshold ${threshold}` : ''}). Use a photo with a clearly visible, ` +
+        'roughly frontal face, lower options.detectionThreshold, or pass options.faceBox.',
     );
   }
   const crop = cropSource(image, location.face.cropLandmarks, cropOptions(options));

@@ -199,7 +199,7 @@ describe('prepareSource', () => {
       NoFaceFoundError,
     );
     await expect(prepareSource(image, fakeModels([]), { ...base, faceLocator: empty })).rejects.toThrow(
-      /empty found no face/,
+      /No face found in the 200x160 image \(empty\)/,
     );
     await expect(prepareSource(image, fakeModels([]), base)).rejects.toThrow(InvalidInputError);
   });
