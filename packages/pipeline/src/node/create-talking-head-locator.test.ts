@@ -1,21 +1,16 @@
 import type { FaceLocatorV1, LocateFaceOptions } from '@joyvasa/core';
 import { createSeededNoise } from '@joyvasa/motion-diffusion';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   collectEvents,
-  createFixtureWorkspace,
-  type FixtureWorkspace,
   frameHashes,
   motionOf,
   openFixtureHead,
+  useFixtureHead,
 } from '../../test/fixture-talking-head.js';
 import { chirpWav, texturedImage } from '../../test/synthetic-media.js';
 
-let workspace: FixtureWorkspace;
-beforeAll(async () => {
-  workspace = await createFixtureWorkspace();
-});
-afterAll(() => workspace?.cleanup());
+const fixture = useFixtureHead();
 
 const audio = chirpWav(0.12);
 const image = texturedImage(200, 160);
@@ -40,35 +35,30 @@ function fivePointLocator(calls: LocateFaceOptions[]): FaceLocatorV1 {
 describe('a caller’s face locator and injected noise', () => {
   it('places the crop by the caller’s locator, with the detection threshold passed on', async () => {
     const calls: LocateFaceOptions[] = [];
-    const head = await openFixtureHead(workspace.bundle, { faceLocator: fivePointLocator(calls) });
-    const bundled = await openFixtureHead(workspace.bundle);
+    const head = await openFixtureHead(fixture.workspace.bundle, { faceLocator: fivePointLocator(calls) });
     try {
       const events = await collectEvents(head.stream({ image, audio }, { detectionThreshold: 0.3, seed: 1 }));
       expect(events[0]).toMatchObject({ type: 'source-ready', cropMethod: 'detected-face', facesFound: 2 });
       expect(calls.map((call) => call.threshold)).toEqual([0.3]);
-      const fromBundle = await collectEvents(bundled.stream({ image, audio }, { seed: 1 }));
+      const fromBundle = await collectEvents(fixture.head.stream({ image, audio }, { seed: 1 }));
       expect(frameHashes(events)).not.toEqual(frameHashes(fromBundle));
     } finally {
-      await Promise.all([head.dispose(), bundled.dispose()]);
+      await head.dispose();
     }
   });
 
   it('samples with the injected noise instead of the seed', async () => {
-    const head = await openFixtureHead(workspace.bundle);
-    try {
-      const noise = createSeededNoise(7);
-      const [a, b, seeded] = await Promise.all([
-        collectEvents(head.stream({ image, audio }, { noise, seed: 1 })),
-        collectEvents(head.stream({ image, audio }, { noise, seed: 2 })),
-        collectEvents(head.stream({ image, audio }, { seed: 7 })),
-      ]);
-      expect(motionOf(a)).toEqual(motionOf(b));
-      // createSeededNoise(7) is what seed 7 draws.
-      expect(motionOf(a)).toEqual(motionOf(seeded));
-      const other = await collectEvents(head.stream({ image, audio }, { seed: 8 }));
-      expect(motionOf(other)).not.toEqual(motionOf(a));
-    } finally {
-      await head.dispose();
-    }
+    const { head } = fixture;
+    const noise = createSeededNoise(7);
+    const [a, b, seeded] = await Promise.all([
+      collectEvents(head.stream({ image, audio }, { noise, seed: 1 })),
+      collectEvents(head.stream({ image, audio }, { noise, seed: 2 })),
+      collectEvents(head.stream({ image, audio }, { seed: 7 })),
+    ]);
+    expect(motionOf(a)).toEqual(motionOf(b));
+    // createSeededNoise(7) is what seed 7 draws.
+    expect(motionOf(a)).toEqual(motionOf(seeded));
+    const other = await collectEvents(head.stream({ image, audio }, { seed: 8 }));
+    expect(motionOf(other)).not.toEqual(motionOf(a));
   });
 });
