@@ -16,6 +16,7 @@ import {
 import { countOnnxOps } from './count-onnx-ops.js';
 import type { AdapterReport, Harness, JsonTensor, PipelineRequest } from './harness-protocol.js';
 import { parseNodePlacement } from './parse-node-placement.js';
+import { translucentPicture } from './prepare-test-site.js';
 
 const seed = 7;
 /** The served fixture bundle on the served portrait and second of speech, on wasm. */
@@ -147,6 +148,17 @@ describe('the web build in headless Chromium', () => {
     expect(new Set(Object.values(report.results)).size).toBe(1);
     expect(report.results.blob).toMatch(/^320x320:/);
     expect(report.rejectsString).toBe(true);
+  });
+
+  it('keeps the colour under transparent pixels of a PNG, as OpenCV does (no premultiplication)', async (ctx) => {
+    if (session.skipReason) return ctx.skip(session.skipReason);
+    const decoded = Buffer.from(await call('decodeTranslucent', '/inputs/translucent.png'), 'base64');
+    const { width, height, data } = translucentPicture();
+    const expected = Uint8Array.from(
+      { length: width * height * 3 },
+      (_, i) => data[Math.floor(i / 3) * 4 + (i % 3)]!,
+    );
+    expect(new Uint8Array(decoded)).toEqual(expected);
   });
 
   // On wasm, and as the README and the example page call it: device 'auto', which is webgpu here.

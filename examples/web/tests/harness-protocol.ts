@@ -119,6 +119,8 @@ export interface Harness {
   loadComponent(request: LoadComponentRequest): Promise<LoadComponentReport>;
   runPipeline(request: PipelineRequest): Promise<PipelineReport>;
   decodeImages(url: string): Promise<DecodeReport>;
+  /** A PNG with alpha decoded from a File: its RGB bytes, base64. */
+  decodeTranslucent(url: string): Promise<string>;
   /** The pipeline into an MP4 made with WebCodecs, with a canvas preview beside it (a tee sink). */
   encodeVideo(request: PipelineRequest): Promise<VideoReport>;
 }

@@ -234,6 +234,10 @@ const harness: Harness = {
     }
   },
 
+  async decodeTranslucent(url) {
+    return base64((await decodeBrowserImage(await fetchBlob(url))).data);
+  },
+
   async decodeImages(url) {
     const blob = await fetchBlob(url);
     const bitmap = await createImageBitmap(blob, { premultiplyAlpha: 'none', colorSpaceConversion: 'none' });

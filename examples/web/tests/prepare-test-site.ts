@@ -40,6 +40,19 @@ function portrait(): { width: number; height: number; channels: 3; data: Uint8Ar
   return { width: side, height: side, channels: 3, data };
 }
 
+/**
+ * A 64x48 RGBA picture whose alpha runs 0, 85, 170, 255 with colours that are never black: decoders that
+ * premultiply lose the colour under transparent pixels, OpenCV keeps it.
+ */
+export function translucentPicture(): { width: number; height: number; channels: 4; data: Uint8Array } {
+  const [width, height] = [64, 48];
+  const data = new Uint8Array(width * height * 4);
+  for (let i = 0; i < width * height; i++) {
+    data.set([40 + ((i * 3) % 200), 60 + ((i * 7) % 180), 90 + ((i * 11) % 160), 85 * (i % 4)], i * 4);
+  }
+  return { width, height, channels: 4, data };
+}
+
 /** One second at 16 kHz: a 220 Hz tone under a slow envelope, so the audio encoder sees changing input. */
 function speech(): Float32Array {
   const rate = 16000;
@@ -68,6 +81,7 @@ export async function prepareTestSite(directory: string): Promise<TestSite> {
   await writeFile(join(folders.inputs, 'portrait.png'), portraitPng);
   await writeFile(join(folders.inputs, 'speech.wav'), speechWav);
   await writeFile(join(folders.inputs, 'speech-short.wav'), shortSpeechWav);
+  await writeFile(join(folders.inputs, 'translucent.png'), await encodePng(translucentPicture()));
   await build({
     configFile: join(exampleDirectory, 'vite.config.ts'),
     root: exampleDirectory,

@@ -5,4 +5,5 @@ export * from './image/index.js';
 export * from './locators/index.js';
 export * from './motion/index.js';
 export * from './paste-back/index.js';
+export * from './source/index.js';
 export { version } from './version.js';

@@ -24,6 +24,11 @@ export {
   type GuidanceState,
 } from './denoiser/classifier-free-guidance.js';
 export { createOnnxDenoiser, type OnnxDenoiserOptions } from './denoiser/onnx-denoiser.js';
+export {
+  createMotionDecoder,
+  type MotionDecoder,
+  type MotionDecoderOptions,
+} from './motion/motion-decoder.js';
 export { type MotionFrame, motionVectorLength } from './motion/motion-frame.js';
 export { type MotionTemplate, motionTemplateFromStats } from './motion/motion-template.js';
 export { createPoseSmoother, type PoseSmoother } from './motion/pose-smoother.js';

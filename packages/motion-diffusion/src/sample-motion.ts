@@ -9,14 +9,9 @@ import {
 import { type AudioPadMode, keptFrames, planAudioWindows } from './audio/audio-window-plan.js';
 import { assertPcm, encodeAudioWindows } from './audio/encode-audio-windows.js';
 import { streamAudioWindows } from './audio/stream-audio-windows.js';
-import {
-  denormaliseMotion,
-  type MotionFrame,
-  motionFrame,
-  motionVectorLength,
-} from './motion/motion-frame.js';
-import { type MotionTemplate, resolveMotionTemplate } from './motion/motion-template.js';
-import { createPoseSmoother } from './motion/pose-smoother.js';
+import { createMotionDecoder } from './motion/motion-decoder.js';
+import { type MotionFrame, motionVectorLength } from './motion/motion-frame.js';
+import type { MotionTemplate } from './motion/motion-template.js';
 import { type SampleWindowsOptions, sampleWindows } from './sample-windows.js';
 
 /** Options of {@link sampleMotion}: the audio (PCM + encoder, or precomputed features) and the sampler's. */
@@ -136,7 +131,7 @@ function audioSource(options: SampleMotionOptions): AudioSource {
  * between denoiser calls. Collect everything with {@link collectMotion}.
  */
 export async function* sampleMotion(options: SampleMotionOptions): AsyncGenerator<MotionChunk> {
-  const template = resolveMotionTemplate(options.template);
+  const decoder = createMotionDecoder(options.template, { smoothing: options.smoothing !== false });
   if (options.denoiser.config.motionDim !== motionVectorLength) {
     throw new InvalidInputError(
       'denoiser.config.motionDim',
@@ -144,7 +139,6 @@ export async function* sampleMotion(options: SampleMotionOptions): AsyncGenerato
     );
   }
   const source = audioSource(options);
-  const smoother = options.smoothing === false ? undefined : createPoseSmoother();
   let startFrame = 0;
   const windows = sampleWindows({
     ...options,
@@ -154,10 +148,7 @@ export async function* sampleMotion(options: SampleMotionOptions): AsyncGenerato
   for await (const window of windows) {
     const kept = source.keep(window.index);
     const normalised = window.motion.data.slice(0, kept * motionVectorLength);
-    const frames = denormaliseMotion(normalised, template).map(({ exp, pose }) => {
-      smoother?.apply(pose);
-      return motionFrame(exp, pose);
-    });
+    const frames = decoder.decode(normalised);
     yield {
       index: window.index,
       windowCount: source.windowCount(),

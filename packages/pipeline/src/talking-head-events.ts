@@ -1,4 +1,5 @@
 import type { JoyvasaEvent, RgbImage } from '@joyvasa/core';
+import type { CropMethod } from '@joyvasa/liveportrait';
 import type { MotionFrame } from '@joyvasa/motion-diffusion';
 
 /** How the source was prepared. */
@@ -11,7 +12,7 @@ export interface SourceReadyEvent {
    * How the crop was found: a detected face, a box or (animal) keypoints given by the caller, a centred crop
    * (animal mode when nothing else worked), or no crop.
    */
-  readonly cropMethod: 'detected-face' | 'face-box' | 'face-keypoints' | 'centered' | 'none';
+  readonly cropMethod: CropMethod;
   /** Faces the detector found (the largest is used). */
   readonly facesFound: number;
   /** The locator that found the face, when a `FaceLocatorV1` did (`mediapipe` by default without InsightFace). */

@@ -3,14 +3,16 @@ import {
   type BackendV1,
   type DeviceRequest,
   type EventListener,
+  type FaceLocatorV1,
   InvalidInputError,
   type ModelBundle,
   type ModelSourceV1,
   type ModelStore,
   type RendererV1,
 } from '@joyvasa/core';
-import type { AnimationMode, AnimationRegion, FaceBox } from '@joyvasa/liveportrait';
-import { defaultCfgScale } from '@joyvasa/motion-diffusion';
+import type { AnimationMode, AnimationRegion, DrivingOption, FaceBox } from '@joyvasa/liveportrait';
+import { defaultCfgScale, type NoiseSource } from '@joyvasa/motion-diffusion';
+import { checkSourceOptions, pickDefined } from './source-option-checks.js';
 
 /** Options of `createTalkingHead`: what stays fixed across many animations. */
 export interface TalkingHeadOptions {
@@ -29,6 +31,11 @@ export interface TalkingHeadOptions {
   readonly audioEncoder?: AudioEncoderV1;
   /** Your own renderer, used instead of LivePortrait's warping module and generator. */
   readonly renderer?: RendererV1;
+  /**
+   * Your own face locator (MediaPipe, a service, fixed landmarks), used instead of the bundle's InsightFace
+   * models: it places the crop and, with eye and lip openness, drives lip normalisation. Human mode.
+   */
+  readonly faceLocator?: FaceLocatorV1;
   /** Cache for model files fetched from a URL (Cache API in browsers, a folder in Node). */
   readonly store?: ModelStore;
   /** Model-loading and device events (`model-file`, `backend-fallback`, `notice`). */
@@ -42,6 +49,11 @@ export interface AnimateOptions {
   /** Seed of the motion sampler's noise. Default 0, so the same inputs give the same video. */
   readonly seed?: number;
   /**
+   * The sampler's noise instead of the seeded PRNG: the `drawIndex`-th standard normal draw (from 1, in the
+   * official order), e.g. to replay a reference run. Takes precedence over `seed`.
+   */
+  readonly noise?: NoiseSource;
+  /**
    * The sampler: `'ddpm'` (default, official: every one of the checkpoint's steps) or `{ ddim: steps }`
    * (faster, deterministic, not the official sampler).
    */
@@ -52,6 +64,18 @@ export interface AnimateOptions {
   readonly positionalEncoding?: 'legacy' | 'fixed';
   /** Crop around the face (true, default) or use the whole image stretched to 256x256 (the official CLI's way). */
   readonly crop?: boolean;
+  /** Crop side over the face landmarks' extent (`scale`). Default 2.3 (the official app; its CLI uses 3.0). */
+  readonly cropScale?: number;
+  /** Vertical shift of the crop centre, in crop sides, negative is up (`vy_ratio`). Default −0.125. */
+  readonly cropOffsetY?: number;
+  /** Align the crop with the eye-to-mouth axis (`flag_do_rot`). Default true. */
+  readonly cropRotation?: boolean;
+  /** Face detector score threshold, 0..1 (`det_thresh`). Default 0.15 for InsightFace. */
+  readonly detectionThreshold?: number;
+  /** The source image's longest side is shrunk to this before the crop (`source_max_dim`); 0 keeps it. Default 1280. */
+  readonly sourceMaxDim?: number;
+  /** Source sides are cut down to a multiple of this (`source_division`). Default 2. */
+  readonly sourceDivision?: number;
   /** A face box `[x1, y1, x2, y2]` (pixels of the input image) to crop around instead of detecting one. */
   readonly faceBox?: FaceBox;
   /**
@@ -63,8 +87,17 @@ export interface AnimateOptions {
   readonly stitching?: boolean;
   /** Paste the animated crop back into the original image. Default true. */
   readonly pasteBack?: boolean;
-  /** Motion relative to the first generated frame. Default true. */
+  /**
+   * `flag_relative_motion`. Motion is always applied relative to the first generated frame (in both
+   * codes); this flag gates what depends on it: the expression-friendly motion multiplier and lip
+   * normalisation. Default true.
+   */
   readonly relativeMotion?: boolean;
+  /**
+   * `driving_option`: `'expression-friendly'` (default, the app's and CLI's) rescales the motion so the
+   * first frame's keypoint spread matches the source's; `'pose-friendly'` keeps the generated motion as is.
+   */
+  readonly drivingOption?: DrivingOption;
   /** Normalise the source's lip opening (human mode). Default true. */
   readonly normalizeLip?: boolean;
   /** Scales the keypoint motion. Default 1.0 (the app's; the official CLI uses 1.1). */
@@ -93,15 +126,27 @@ export interface AnimateOptions {
   readonly signal?: AbortSignal;
 }
 
-/** Options that stay unset unless given. */
-type UnsetByDefault = 'faceBox' | 'faceKeypoints' | 'signal' | 'lookahead' | 'idleTimeoutMs';
+type OptionalAnimateOption =
+  | 'faceBox'
+  | 'faceKeypoints'
+  | 'signal'
+  | 'noise'
+  | 'cropScale'
+  | 'cropOffsetY'
+  | 'cropRotation'
+  | 'detectionThreshold'
+  | 'sourceMaxDim'
+  | 'sourceDivision'
+  | 'lookahead'
+  | 'idleTimeoutMs';
 
-/** The effective options of one run. */
-export type ResolvedAnimateOptions = Required<Omit<AnimateOptions, UnsetByDefault>> &
-  Pick<AnimateOptions, UnsetByDefault>;
+/** The effective options of one run; the optional ones take their defaults where they are used. */
+export type ResolvedAnimateOptions = Required<Omit<AnimateOptions, OptionalAnimateOption>> &
+  Pick<AnimateOptions, OptionalAnimateOption>;
 
 /** Fills in defaults and rejects values that cannot work, naming the option. */
 export function resolveAnimateOptions(options: AnimateOptions = {}): ResolvedAnimateOptions {
+  checkSourceOptions(options);
   const resolved: ResolvedAnimateOptions = {
     cfgScale: options.cfgScale ?? defaultCfgScale,
     seed: options.seed ?? 0,
@@ -116,6 +161,16 @@ export function resolveAnimateOptions(options: AnimateOptions = {}): ResolvedAni
     drivingMultiplier: options.drivingMultiplier ?? 1.0,
     region: options.region ?? 'all',
     renderBatch: options.renderBatch ?? 1,
+    drivingOption: options.drivingOption ?? 'expression-friendly',
+    ...pickDefined(options, [
+      'noise',
+      'cropScale',
+      'cropOffsetY',
+      'cropRotation',
+      'detectionThreshold',
+      'sourceMaxDim',
+      'sourceDivision',
+    ]),
     ...(options.faceBox ? { faceBox: options.faceBox } : {}),
     ...(options.faceKeypoints ? { faceKeypoints: options.faceKeypoints } : {}),
     ...(options.signal ? { signal: options.signal } : {}),

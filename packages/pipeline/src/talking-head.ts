@@ -11,7 +11,12 @@ import {
   type RgbImage,
   throwIfAborted,
 } from '@joyvasa/core';
-import { frameMotionFromAngles, type LivePortraitModels, loadLivePortrait } from '@joyvasa/liveportrait';
+import {
+  frameMotionFromAngles,
+  type LivePortraitModels,
+  loadLivePortrait,
+  prepareSource,
+} from '@joyvasa/liveportrait';
 import {
   createDdimScheduler,
   createDdpmScheduler,
@@ -23,7 +28,6 @@ import {
 import { checkAnimateInput } from './check-talking-head-options.js';
 import { type FrameBudget, fixedFrameBudget, liveFrameBudget } from './frame-budget.js';
 import { type LiveAudio, openLiveAudio } from './live-audio.js';
-import { prepareSource } from './prepare-source.js';
 import { renderFrames } from './render-frames.js';
 import type { TalkingHeadEvent } from './talking-head-events.js';
 import {
@@ -228,13 +232,23 @@ export function createTalkingHeadWith<ImageInput, AudioInput>(
         motion(run.positionalEncoding),
       ]);
       throwIfAborted(signal);
-      const source = await prepareSource(image, models, run);
-      yield source.event;
-      if (source.event.facesFound > 1) {
+      const source = await prepareSource(image, models, {
+        ...run,
+        ...(options.faceLocator ? { faceLocator: options.faceLocator } : {}),
+      });
+      yield {
+        type: 'source-ready',
+        width: source.image.width,
+        height: source.image.height,
+        cropMethod: source.cropMethod,
+        facesFound: source.facesFound,
+        ...source.located,
+      };
+      if (source.facesFound > 1) {
         yield {
           type: 'notice',
           code: 'several-faces',
-          message: `${source.event.facesFound} faces found; animating the largest`,
+          message: `${source.facesFound} faces found; animating the largest`,
         };
       }
       const fps = generator.config.fps;
@@ -249,6 +263,7 @@ export function createTalkingHeadWith<ImageInput, AudioInput>(
         template: generator.template,
         cfgScale: run.cfgScale,
         seed: run.seed,
+        ...(run.noise ? { noise: run.noise } : {}),
         smoothing: run.smoothing,
         fps,
         ...(signal ? { signal } : {}),

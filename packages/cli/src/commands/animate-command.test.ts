@@ -58,7 +58,9 @@ describe.skipIf(!haveFfmpeg)('joyvasa animate', () => {
     expect(text).toMatch(/^WARNING: --models fixture has synthetic .*the output is NOT a face animation/m);
     // Once: the pipeline's own synthetic-weights notice is not printed a second time.
     expect(text.match(/WARNING/g)).toHaveLength(1);
-    expect(text).toMatch(/^source {2}160x120, crop: detected-face \(1 found\)$/m);
+    expect(text).toMatch(
+      /^source {2}160x120, crop: detected-face \(1 found\) by insightface, square \d+ px at \(\d+, \d+\)$/m,
+    );
     expect(text).toMatch(/^motion {2}\[#+\] 1\/1 windows$/m);
     expect(text).toMatch(/^frames {2}\[#{24}\] 8\/8 {2}\d+\.\d\d s\/frame$/m);
     expect(text).toContain(`Wrote ${out}`);

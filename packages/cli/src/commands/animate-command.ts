@@ -44,6 +44,15 @@ Options:
   --no-stitching          leave out stitching (paste-back needs it, so it is off too)
   -y, --force             replace --out if it exists (without it, an existing file is refused; the
                           inputs are never overwritten)
+  --driving expression-friendly|pose-friendly
+                          expression-friendly (default) rescales the motion to the source's face
+  --multiplier <n>        scales the keypoint motion, 0 to 3 (default 1, the app's; the official CLI's 1.1)
+  --crop-scale <n>        crop side over the face's extent (default 2.3, the app's; the official CLI's 3.0)
+  --crop-vy=<n>           vertical shift of the crop centre in crop sides, negative is up (default -0.125)
+  --no-crop-rotation      keep the crop upright instead of aligning it with the eye-to-mouth axis
+  --det-thresh <n>        face detector score threshold, 0 to 1 (default 0.15)
+  --max-dim <px>          shrink the picture so its long side is at most this, 0 keeps it (default 1280)
+  --division <n>          cut the picture's sides down to multiples of this (default 2)
   -h, --help              this text
 
 Exit codes: 0 written, 1 failed (the message says why), 2 bad arguments, 130 interrupted (no file left).`;
@@ -64,6 +73,14 @@ export const animateOptions = {
   'no-crop': { type: 'boolean' },
   'no-paste-back': { type: 'boolean' },
   'no-stitching': { type: 'boolean' },
+  driving: { type: 'string' },
+  multiplier: { type: 'string' },
+  'crop-scale': { type: 'string' },
+  'crop-vy': { type: 'string' },
+  'no-crop-rotation': { type: 'boolean' },
+  'det-thresh': { type: 'string' },
+  'max-dim': { type: 'string' },
+  division: { type: 'string' },
   force: { type: 'boolean', short: 'y' },
   help: { type: 'boolean', short: 'h' },
 } as const;

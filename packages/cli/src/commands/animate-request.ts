@@ -21,7 +21,16 @@ const flagOf: Record<string, string> = {
   'options.seed': '--seed',
   'options.sampler': '--ddim',
   'options.faceBox': '--face-box',
+  'options.drivingMultiplier': '--multiplier',
+  'options.cropScale': '--crop-scale',
+  'options.cropOffsetY': '--crop-vy',
+  'options.detectionThreshold': '--det-thresh',
+  'options.sourceMaxDim': '--max-dim',
+  'options.sourceDivision': '--division',
 };
+
+const decimal = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+const whole = /^\d+$/;
 
 /** A usage error's message, thrown inside this module and returned by {@link parseAnimateRequest}. */
 class UsageProblem extends Error {}
@@ -51,10 +60,25 @@ function faceBox(values: OptionValues): AnimateOptions['faceBox'] {
   return parts as unknown as AnimateOptions['faceBox'];
 }
 
+/** The crop, detector, size-limit and driving flags; absent flags keep the pipeline's defaults. */
+function sourceOptions(values: OptionValues): AnimateOptions {
+  const entries: [keyof AnimateOptions, unknown][] = [
+    ['drivingOption', oneOf(values, 'driving', ['expression-friendly', 'pose-friendly'] as const)],
+    ['drivingMultiplier', number(values, 'multiplier', decimal, 'a number')],
+    ['cropScale', number(values, 'crop-scale', decimal, 'a number')],
+    ['cropOffsetY', number(values, 'crop-vy', decimal, 'a number')],
+    ['cropRotation', values['no-crop-rotation'] ? false : undefined],
+    ['detectionThreshold', number(values, 'det-thresh', decimal, 'a number')],
+    ['sourceMaxDim', number(values, 'max-dim', whole, 'a whole number of pixels')],
+    ['sourceDivision', number(values, 'division', whole, 'a whole number')],
+  ];
+  return Object.fromEntries(entries.filter(([, value]) => value !== undefined)) as AnimateOptions;
+}
+
 function animateOptions(values: OptionValues): AnimateOptions {
-  const cfgScale = number(values, 'cfg', /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i, 'a number');
-  const seed = number(values, 'seed', /^\d+$/, 'a whole number ≥ 0');
-  const ddim = number(values, 'ddim', /^\d+$/, 'a whole number of steps');
+  const cfgScale = number(values, 'cfg', decimal, 'a number');
+  const seed = number(values, 'seed', whole, 'a whole number ≥ 0');
+  const ddim = number(values, 'ddim', whole, 'a whole number of steps');
   const positionalEncoding = oneOf(values, 'pe', ['legacy', 'fixed'] as const);
   const box = faceBox(values);
   const options: AnimateOptions = {
@@ -66,6 +90,7 @@ function animateOptions(values: OptionValues): AnimateOptions {
     ...(values['no-crop'] ? { crop: false } : {}),
     ...(values['no-paste-back'] ? { pasteBack: false } : {}),
     ...(values['no-stitching'] ? { stitching: false } : {}),
+    ...sourceOptions(values),
   };
   try {
     resolveAnimateOptions(options);

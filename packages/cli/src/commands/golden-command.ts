@@ -9,7 +9,9 @@ export const goldenUsage = `joyvasa golden <golden folder> [--only <module subst
 
 Rebuilds every covered module with the folder's formula weights, runs the folder's inputs on
 onnxruntime-node (cpu) and prints, per output: module, output, max abs error, tolerance, PASS or FAIL.
-Exits 1 on any FAIL.`;
+When the folder has pipeline/, the whole official pipeline follows, stage by stage, as rows
+pipeline.<variant>.<stage> (crop, source, lip, motion, driving, keypoints, frames, pasted, end-to-end;
+images as mean and max level errors); --only pipeline runs just those. Exits 1 on any FAIL.`;
 
 function formatRow(c: GoldenComparison): string {
   const error = Number.isFinite(c.maxAbsError) ? c.maxAbsError.toExponential(2) : String(c.maxAbsError);

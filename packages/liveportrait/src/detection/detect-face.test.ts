@@ -2,7 +2,9 @@ import { NoFaceFoundError, type RgbImage, type SessionV1, type TensorLike } from
 import { describe, expect, it } from 'vitest';
 import { estimateCropTransform, landmarkCropOptions } from '../crop/crop-transform.js';
 import { transformPoints } from '../image/affine.js';
+import { eyeCloseRatios, lipCloseRatio } from '../motion/retargeting-ratios.js';
 import { detectFace, detectFaces } from './detect-face.js';
+import { createInsightFaceLocator } from './insightface-locator.js';
 import { locateAnimalFace } from './locate-animal-face.js';
 
 const image: RgbImage = {
@@ -157,5 +159,40 @@ describe('locateAnimalFace', () => {
     expect(none.transform.size).toBe(768);
     expect((await locateAnimalFace(image)).method).toBe('center');
     await expect(locateAnimalFace(image, { keypoints: nine.slice(2) })).rejects.toThrow(/9 \(x, y\) points/);
+  });
+});
+
+describe('createInsightFaceLocator', () => {
+  const small: Box = [700, 100, 800, 220];
+  const large: Box = [200, 250, 460, 560];
+
+  it('is detectFace as a FaceLocatorV1: crop landmarks, openness from the 203 points, the other faces', async () => {
+    const faces = [
+      { box: small, score: 0.95 },
+      { box: large, score: 0.7 },
+    ];
+    const expected = await detectFace(image, { detector: detector(faces), landmark106, landmark203 });
+    const locator = createInsightFaceLocator({ detector: detector(faces), landmark106, landmark203 });
+    expect([locator.specificationVersion, locator.name, locator.subject]).toEqual([
+      'v1',
+      'insightface',
+      'human',
+    ]);
+    const location = await locator.locate(image);
+    expect(location?.face.cropLandmarks).toEqual(expected.landmarks106);
+    expect(location?.face.openness).toEqual({
+      eyes: eyeCloseRatios(expected.landmarks203!),
+      lip: lipCloseRatio(expected.landmarks203!),
+    });
+    expect(location?.others.map((face) => face.score)).toEqual([expected.faces[1]!.score]);
+  });
+
+  it('has no openness without the 203-point model, honours the threshold and returns null for no face', async () => {
+    const locator = createInsightFaceLocator({
+      detector: detector([{ box: large, score: 0.2 }]),
+      landmark106,
+    });
+    expect((await locator.locate(image))?.face.openness).toBeNull();
+    expect(await locator.locate(image, { threshold: 0.5 })).toBeNull();
   });
 });

@@ -9,7 +9,12 @@ import {
 import { type FaceDetection, sortLargestFirst } from './face-detection.js';
 import { detectLandmarks106 } from './landmark-106.js';
 import { detectLandmarks203 } from './landmark-203.js';
-import { decodeScrfdOutputs, prepareScrfdInput, type ScrfdDecodeOptions } from './scrfd.js';
+import {
+  decodeScrfdOutputs,
+  prepareScrfdInput,
+  type ScrfdDecodeOptions,
+  scrfdDefaultThreshold,
+} from './scrfd.js';
 
 /**
  * The sessions of the human face models. InsightFace's `buffalo_l` models (detector and 106 points) are
@@ -77,7 +82,7 @@ export async function detectFace(
   const face = faces[0];
   if (!face) {
     throw new NoFaceFoundError(
-      `No face found in the ${image.width}x${image.height} image (detector threshold ${options.threshold ?? 0.15}). ` +
+      `No face found in the ${image.width}x${image.height} image (detector threshold ${options.threshold ?? scrfdDefaultThreshold}). ` +
         'Use a photo with a clearly visible, roughly frontal face, or lower options.threshold.',
     );
   }

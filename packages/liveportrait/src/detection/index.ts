@@ -6,6 +6,7 @@ export {
   type FaceSessions,
 } from './detect-face.js';
 export { boxArea, type FaceDetection, sortLargestFirst } from './face-detection.js';
+export { createInsightFaceLocator, opennessFromLandmarks203 } from './insightface-locator.js';
 export {
   decodeLandmark106,
   detectLandmarks106,
@@ -26,4 +27,10 @@ export {
   locateAnimalFace,
 } from './locate-animal-face.js';
 export { nonMaxSuppression } from './non-max-suppression.js';
-export { decodeScrfdOutputs, prepareScrfdInput, type ScrfdDecodeOptions, type ScrfdInput } from './scrfd.js';
+export {
+  decodeScrfdOutputs,
+  prepareScrfdInput,
+  type ScrfdDecodeOptions,
+  type ScrfdInput,
+  scrfdDefaultThreshold,
+} from './scrfd.js';

@@ -12,11 +12,14 @@ export interface ScrfdInput {
   readonly scale: number;
 }
 
+/** The official detector threshold (`det_thresh` of the JoyVASA CLI and app). */
+export const scrfdDefaultThreshold = 0.15;
+
 /** Options of {@link decodeScrfdOutputs}. */
 export interface ScrfdDecodeOptions {
   /** Side of the square detector input, pixels. Default 512. */
   readonly inputSize?: number;
-  /** Minimum score kept (`det_thresh`). Default 0.15 (the official CLI and app). */
+  /** Minimum score kept (`det_thresh`). Default {@link scrfdDefaultThreshold}. */
   readonly threshold?: number;
   /** IoU above which a lower-scored box is suppressed. Default 0.4. */
   readonly nmsThreshold?: number;
@@ -88,7 +91,7 @@ export function decodeScrfdOutputs(
   outputs: readonly TensorLike[],
   options: ScrfdDecodeOptions = {},
 ): FaceDetection[] {
-  const { inputSize = 512, threshold = 0.15, nmsThreshold = 0.4, scale = 1 } = options;
+  const { inputSize = 512, threshold = scrfdDefaultThreshold, nmsThreshold = 0.4, scale = 1 } = options;
   if (!(scale > 0)) throw new InvalidInputError('options.scale', `expected a positive number, got ${scale}`);
   const { strides, anchors, keypoints } = variant(outputs.length);
   const fmc = strides.length;

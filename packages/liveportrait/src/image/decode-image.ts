@@ -3,8 +3,9 @@ import { imageBitmapToRgb } from './image-bitmap-to-rgb.js';
 
 /**
  * Decodes an image file in a browser (or a worker) into an {@link RgbImage}, with the platform's decoders:
- * `createImageBitmap` (EXIF orientation honoured, no premultiplication, no colour-space conversion) drawn
- * onto an `OffscreenCanvas`. Alpha is dropped as OpenCV's `imread` drops it; grayscale comes out as RGB.
+ * `createImageBitmap` (EXIF orientation honoured, no premultiplication, no colour-space conversion), read
+ * by {@link imageBitmapToRgb} (WebGL 2, so the colour under transparent pixels survives). Alpha is dropped
+ * as OpenCV's `imread` drops it, keeping the stored colour; grayscale comes out as RGB.
  *
  * Formats are whatever the browser decodes (PNG, JPEG, WebP, GIF's first frame, AVIF, …). Sizes outside
  * `imageSizeLimits` and undecodable data throw {@link InvalidInputError}. In Node, where

@@ -25,6 +25,7 @@ export {
   eyeCloseRatios,
   eyeRetargetingInput,
   lipCloseRatio,
+  lipDeltaFromRatio,
   lipNormalizeThreshold,
   lipRetargetingInput,
 } from './retargeting-ratios.js';

@@ -71,10 +71,24 @@ export const lipNormalizeThreshold = 0.03;
 
 /**
  * The lip normalisation of the human pipeline ("let lip-open scalar be 0 at first"): with the source's lip
- * ratio `c` from its 203 landmarks (or `c` itself, as a locator's `openness.lip` gives it), if
- * `c ≥ threshold` the lip MLP's output for `[c, 0]` as 63 keypoint offsets, else null (the mouth is already
- * closed enough). The caller applies it only with relative motion.
+ * ratio `c` (its 203 landmarks' {@link lipCloseRatio}, or a locator's `openness.lip`), if `c ≥ threshold`
+ * the lip MLP's output for `[c, 0]` as 63 keypoint offsets, else null (the mouth is already closed
+ * enough). The caller applies it only with relative motion.
  */
+export async function lipDeltaFromRatio(
+  source: ArrayLike<number>,
+  ratio: number,
+  lip: MlpRunner,
+  options: RunOptions & { readonly threshold?: number } = {},
+): Promise<Float32Array | null> {
+  if (!Number.isFinite(ratio))
+    throw new InvalidInputError('lip ratio', `expected a finite number, got ${ratio}`);
+  if (!(ratio >= (options.threshold ?? lipNormalizeThreshold))) return null;
+  const input = lipRetargetingInput(source, ratio, 0);
+  return Float32Array.from(await runMlp(lip, 'lip retargeting', input, 3 * keypointCount, options));
+}
+
+/** {@link lipDeltaFromRatio} with the ratio measured on the source's 203 landmarks. */
 export async function computeLipDelta(
   source: ArrayLike<number>,
   landmarks203OrRatio: ArrayLike<number> | number,
@@ -83,7 +97,5 @@ export async function computeLipDelta(
 ): Promise<Float32Array | null> {
   const ratio =
     typeof landmarks203OrRatio === 'number' ? landmarks203OrRatio : lipCloseRatio(landmarks203OrRatio);
-  if (!(ratio >= (options.threshold ?? lipNormalizeThreshold))) return null;
-  const input = lipRetargetingInput(source, ratio, 0);
-  return Float32Array.from(await runMlp(lip, 'lip retargeting', input, 3 * keypointCount, options));
+  return lipDeltaFromRatio(source, ratio, lip, options);
 }

@@ -1,5 +1,10 @@
 export { CheckpointError } from './checkpoint-error.js';
 export { checkpointMetadata, toPlainValue } from './checkpoint-metadata.js';
+export {
+  type MotionTemplateStats,
+  motionTemplateSizes,
+  readMotionTemplateStats,
+} from './motion-template-stats.js';
 export { readNpy } from './npy.js';
 export { type PickleReadOptions, type PickleReadResult, readPickle } from './pickle-reader.js';
 export {

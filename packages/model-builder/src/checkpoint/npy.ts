@@ -10,6 +10,9 @@ const npyDtypes: Readonly<Record<string, DType>> = {
   '|b1': 'bool',
 };
 
+/** float64 arrays (e.g. crop matrices) are read into float32: core tensors have no float64 type. */
+const float64Descr = '<f8';
+
 /** Reads a NumPy `.npy` file (format 1.0–3.0, little-endian, C order). */
 export function readNpy(bytes: Uint8Array, name = 'array.npy'): TensorLike {
   const magic = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
@@ -26,7 +29,8 @@ export function readNpy(bytes: Uint8Array, name = 'array.npy'): TensorLike {
   const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
   if (!descr || !fortran || shapeText === undefined)
     throw new CheckpointError(name, `unreadable header ${header}`);
-  const type = npyDtypes[descr];
+  const wide = descr === float64Descr;
+  const type = wide ? 'float32' : npyDtypes[descr];
   if (!type) throw new CheckpointError(name, `dtype ${descr} is not supported`);
   const dims = shapeText
     .split(',')
@@ -35,14 +39,15 @@ export function readNpy(bytes: Uint8Array, name = 'array.npy'): TensorLike {
     .map(Number);
   const start = headerStart + headerLength;
   const count = dims.reduce((a, b) => a * b, 1);
-  const elementBytes = { float32: 4, float16: 2, int64: 8, int32: 4, uint8: 1, bool: 1 }[type];
+  const elementBytes = wide ? 8 : { float32: 4, float16: 2, int64: 8, int32: 4, uint8: 1, bool: 1 }[type];
   if (bytes.length - start < count * elementBytes) {
     throw new CheckpointError(name, `truncated: ${bytes.length - start} data bytes for ${count} elements`);
   }
   // Copy: Node Buffers may be views into a shared pool, and typed arrays need aligned offsets.
   const copy = new Uint8Array(bytes.subarray(start, start + count * elementBytes)).buffer;
-  const data =
-    type === 'float32'
+  const data = wide
+    ? Float32Array.from(new Float64Array(copy))
+    : type === 'float32'
       ? new Float32Array(copy)
       : type === 'float16'
         ? new Uint16Array(copy)

@@ -31,8 +31,10 @@ export interface GoldenContext {
   readonly seed: string;
   /** Reads a JSON file of the folder (e.g. `manifest.json`, `audio/manifest.json`). */
   readJson(path: string): Promise<unknown>;
-  /** Reads a `.npy` array of the folder. */
+  /** Reads a `.npy` array of the folder (float64 arrays come back as float32). */
   readArray(path: string): Promise<TensorLike>;
+  /** Reads any file of the folder as bytes (an image, a pickle, a WAV). */
+  readBytes(path: string): Promise<Uint8Array>;
   /**
    * Formula weights for a module of a manifest, with the buffers its state dict names (e.g. spectral-norm
    * vectors) served from their files.

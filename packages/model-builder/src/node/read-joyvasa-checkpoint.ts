@@ -12,8 +12,9 @@ import {
 } from '../architectures/joyvasa/motion-generator-config.js';
 import { CheckpointError } from '../checkpoint/checkpoint-error.js';
 import { checkpointMetadata } from '../checkpoint/checkpoint-metadata.js';
+import { readMotionTemplateStats } from '../checkpoint/motion-template-stats.js';
 import { PickleGlobal, type PickleValue } from '../checkpoint/pickle-value.js';
-import { extractStateDict, readPlainPickle } from '../checkpoint/state-dict.js';
+import { extractStateDict } from '../checkpoint/state-dict.js';
 import { readTorchCheckpoint } from '../checkpoint/torch-checkpoint.js';
 import { createStateDictSource, type WeightSource } from '../weights/weight-source.js';
 import { auditMotionGenerator, motionGeneratorIgnoredKeys } from './motion-generator-audit.js';
@@ -133,42 +134,10 @@ export async function readMotionGenerator(
   return { weights, config, args };
 }
 
-/** The entries inference reads from `motion_template.pkl` and their lengths (spec §1.8). */
-const templateSizes: Readonly<Record<string, number>> = {
-  mean_exp: 63,
-  std_exp: 63,
-  min_scale: 1,
-  max_scale: 1,
-  min_t: 3,
-  max_t: 3,
-  min_pitch: 1,
-  max_pitch: 1,
-  min_yaw: 1,
-  max_yaw: 1,
-  min_roll: 1,
-  max_roll: 1,
-};
-
 /** Reads `motion_template.pkl` (a plain pickle of numpy arrays) into float32-rounded number lists. */
 export async function readMotionTemplate(ctx: ReadContext, file: string): Promise<Record<string, number[]>> {
-  const tree = readPlainPickle(await readInput(ctx, file, 'motion_template'), file);
-  if (!(tree instanceof Map)) throw new CheckpointError(file, 'it is not a dict of numpy arrays');
-  const template: Record<string, number[]> = {};
-  for (const [key, value] of tree) {
-    if (typeof key !== 'string' || !isTensorLike(value) || value.type !== 'float32') continue;
-    template[key] = Array.from(value.data as Float32Array);
-  }
-  const problems = Object.entries(templateSizes)
-    .filter(([key, size]) => template[key]?.length !== size)
-    .map(([key, size]) => `${key} (${size} values) ${key in template ? 'has another length' : 'is missing'}`);
-  if (problems.length > 0) {
-    throw new CheckpointError(
-      file,
-      `it lacks statistics inference reads: ${problems.join('; ')}. Fetch it again with 'joyvasa fetch'`,
-    );
-  }
-  const skipped = [...tree.keys()].filter((key) => typeof key !== 'string' || !(key in template));
+  const { stats, skipped } = readMotionTemplateStats(await readInput(ctx, file, 'motion_template'), file);
   if (skipped.length > 0)
     ctx.notes.push(`${file}: entries that are not float arrays were skipped: ${skipped.join(', ')}`);
-  return template;
+  return stats;
 }

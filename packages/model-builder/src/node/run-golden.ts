@@ -47,6 +47,7 @@ export async function runGolden(folder: string, options: RunGoldenOptions): Prom
     seed: topManifest.seed,
     readJson,
     readArray,
+    readBytes: async (path) => new Uint8Array(await readFile(join(folder, path))),
     async weights(manifestPath, module) {
       const manifest = (await readJson(manifestPath)) as GoldenManifest;
       const entries = manifest.modules[module]?.state_dict ?? [];

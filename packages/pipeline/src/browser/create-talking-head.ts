@@ -6,7 +6,6 @@ import {
   checkExplicitDevice,
   checkTalkingHeadOptions,
 } from '../check-talking-head-options.js';
-import type { SinkAudio } from '../frame-sink.js';
 import {
   collectTalkingHead,
   type GenerateOptions,
@@ -16,6 +15,7 @@ import {
 import { openModels } from '../open-bundle.js';
 import { createTalkingHeadWith } from '../talking-head.js';
 import type { TalkingHeadOptions } from '../talking-head-options.js';
+import { browserAudioTrack } from './browser-audio-track.js';
 import { type BrowserImageInput, decodeBrowserImage } from './decode-browser-image.js';
 
 /**
@@ -89,13 +89,13 @@ export async function createTalkingHead(options: TalkingHeadOptions): Promise<Br
     async generate(input, generateOptions = {}) {
       checkAnimateInput(input);
       const signal = generateOptions.signal;
-      // Decoded once here: the sink gets the same 16 kHz track the model hears.
-      const decoded = await decodeAudio(wholeAudio(input.audio), signal ? { signal } : {});
-      const audio = { pcm: decoded.pcm, sampleRate: decoded.sampleRate } satisfies SinkAudio;
-      const events = head.stream({ image: input.image, audio }, generateOptions);
+      const whole = wholeAudio(input.audio);
+      // The sink gets the caller's own track (rate, channels); the model hears it at 16 kHz mono.
+      const audio = generateOptions.sink ? await browserAudioTrack(whole, signal) : undefined;
+      const events = head.stream({ image: input.image, audio: whole }, generateOptions);
       return collectTalkingHead(events, {
         sink: generateOptions.sink,
-        audio,
+        ...(audio ? { audio } : {}),
         onEvent: generateOptions.onEvent,
       });
     },

@@ -50,6 +50,13 @@ describe('createTalkingHead stream() with the fixture bundle', () => {
       height: 150,
       cropMethod: 'detected-face',
       facesFound: 1,
+      // The bundle's InsightFace models, as a FaceLocatorV1, and the square they cut.
+      locator: 'insightface',
+      cropSquare: {
+        center: [expect.any(Number), expect.any(Number)],
+        size: expect.any(Number),
+        angle: expect.any(Number),
+      },
     });
     const chunk = events[1]!;
     expect(chunk.type === 'motion-chunk' && [chunk.startFrame, chunk.totalFrames, chunk.fps]).toEqual([
@@ -154,7 +161,8 @@ describe('createTalkingHead stream() with the fixture bundle', () => {
     const events = await collectEvents(
       fixture.head.stream({ image: texturedImage(180, 120), audio: chirpWav(0.12) }, { crop: false }),
     );
-    expect(events[0]).toMatchObject({ type: 'source-ready', cropMethod: 'none', facesFound: 0 });
+    // As the official code, the face is still located without the crop, for lip normalisation.
+    expect(events[0]).toMatchObject({ type: 'source-ready', cropMethod: 'none', facesFound: 1 });
     const frames = framesOf(events);
     expect(frames).toHaveLength(3);
     expect(frames.every((f) => f.image.width === 512 && f.image.height === 512)).toBe(true);

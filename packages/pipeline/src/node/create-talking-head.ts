@@ -8,7 +8,7 @@ import {
   checkExplicitDevice,
   checkTalkingHeadOptions,
 } from '../check-talking-head-options.js';
-import type { FrameSinkResult, FrameSinkV1, SinkAudio } from '../frame-sink.js';
+import type { FrameSinkResult, FrameSinkV1 } from '../frame-sink.js';
 import {
   collectTalkingHead,
   type GenerateOptions,
@@ -18,6 +18,7 @@ import {
 import { openModels } from '../open-bundle.js';
 import { createTalkingHeadWith } from '../talking-head.js';
 import type { TalkingHeadOptions } from '../talking-head-options.js';
+import { callerAudioTrack } from './caller-audio-track.js';
 import { loadDefaultNodeBackend } from './default-node-backend.js';
 import { createFfmpegVideoSink } from './ffmpeg-video-sink.js';
 
@@ -42,8 +43,9 @@ export interface NodeGenerateOptions extends GenerateOptions {
 
 /**
  * The Node talking head: `stream()` plus `generate()`, which animates and collects into `output` (mp4 with
- * the audio muxed in), a `sink`, or memory (frames). With a file path as audio, the video carries that
- * original track; otherwise the 16 kHz mono audio the model heard.
+ * the audio muxed in), a `sink`, or memory (frames). The video carries the caller's own audio: a file as it
+ * is, PCM at its rate, WAV bytes with their channels and rate, other bytes as encoded (not the 16 kHz mono
+ * the model hears).
  */
 export type NodeTalkingHead = GeneratingTalkingHead<NodeImageInput, NodeAudioInput, NodeGenerateOptions>;
 
@@ -53,10 +55,6 @@ function isImageLike(value: unknown): value is ImageLike {
 
 function isRemote(models: TalkingHeadOptions['models']): boolean {
   return (typeof models === 'string' || models instanceof URL) && /^https?:/.test(String(models));
-}
-
-function signalOf(options: { readonly signal?: AbortSignal }) {
-  return options.signal ? { signal: options.signal } : {};
 }
 
 function asPath(input: unknown): string | undefined {
@@ -121,17 +119,19 @@ export async function createTalkingHead(options: TalkingHeadOptions): Promise<No
               ...(generateOptions.ffmpegPath ? { ffmpegPath: generateOptions.ffmpegPath } : {}),
             }) as FrameSinkV1 as FrameSinkV1<SinkResult>)
           : undefined);
-      // The sink needs the audio track too: a file is muxed as it is; anything else is decoded once, here.
-      const decoded = path
-        ? undefined
-        : await decodeAudio(whole, {
-            ...signalOf(generateOptions),
-            ...(generateOptions.ffmpegPath ? { ffmpegPath: generateOptions.ffmpegPath } : {}),
-          });
-      const pcm = decoded ? { pcm: decoded.pcm, sampleRate: decoded.sampleRate } : undefined;
-      const audio: SinkAudio = pcm ?? { path: path! };
-      const events = head.stream({ image: input.image, audio: pcm ?? whole }, generateOptions);
-      return collectTalkingHead(events, { sink, audio, onEvent: generateOptions.onEvent });
+      const track = sink
+        ? await callerAudioTrack((asPath(whole) ?? whole) as Parameters<typeof callerAudioTrack>[0])
+        : undefined;
+      try {
+        const events = head.stream({ image: input.image, audio: whole }, generateOptions);
+        return await collectTalkingHead(events, {
+          sink,
+          ...(track ? { audio: track.audio } : {}),
+          onEvent: generateOptions.onEvent,
+        });
+      } finally {
+        await track?.release();
+      }
     },
   };
 }

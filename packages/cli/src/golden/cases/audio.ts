@@ -14,7 +14,8 @@ import {
 
 const manifestPath = 'audio/manifest.json';
 
-async function moduleConfig(context: GoldenContext, module: string, fallback: HubertConfig) {
+/** The encoder configuration the audio manifest gives for `module`, or `fallback`. */
+export async function moduleConfig(context: GoldenContext, module: string, fallback: HubertConfig) {
   const manifest = (await context.readJson(manifestPath)) as GoldenManifest;
   const json = manifest.modules[module]?.config;
   return json ? hubertConfigFromJson(json, fallback.name) : fallback;

@@ -3,6 +3,7 @@ import { audioCases } from './audio.js';
 import { liveportraitCases } from './liveportrait.js';
 import { liveportraitRuntimeCases } from './liveportrait-runtime.js';
 import { motionCases } from './motion.js';
+import { pipelineCases } from './pipeline.js';
 
 /** Every golden parity case, in the order `pnpm golden` runs them. */
 export const goldenCases: readonly GoldenCase[] = [
@@ -10,4 +11,5 @@ export const goldenCases: readonly GoldenCase[] = [
   ...liveportraitRuntimeCases,
   ...motionCases,
   ...audioCases,
+  ...pipelineCases,
 ];

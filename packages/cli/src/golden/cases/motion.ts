@@ -1,10 +1,9 @@
-import { createTensor, type Float32Tensor, type SessionV1, type TensorLike } from '@joyvasa/core';
+import { createTensor, type Float32Tensor, type TensorLike } from '@joyvasa/core';
 import {
   buildAudioProjection,
   buildDenoiser,
   compareToGolden,
   denoiserGraphNames,
-  formulaInput,
   type GoldenCase,
   type GoldenComparison,
   type GoldenContext,
@@ -20,9 +19,9 @@ import {
   createAudioProjection,
   createDdpmScheduler,
   createOnnxDenoiser,
-  type NoiseSource,
   sampleWindows,
 } from '@joyvasa/motion-diffusion';
+import { contextSession, formulaNoise } from './golden-session.js';
 
 const manifestPath = 'manifest.json';
 const denoiserModule = (mode: PositionalEncodingMode) => `motion_generator.denoising_net.pe_${mode}`;
@@ -83,26 +82,6 @@ const scheduleCase: GoldenCase = {
   },
 };
 
-/**
- * A session over the golden context's reference runner. Each run creates a session of its own, which is
- * slow but keeps the case on the harness's reference backend.
- */
-function contextSession(
-  context: GoldenContext,
-  model: Uint8Array,
-  name: string,
-  names: { inputs: readonly string[]; outputs: readonly string[] },
-): SessionV1 {
-  return {
-    specificationVersion: 'v1',
-    device: 'cpu',
-    inputNames: [...names.inputs],
-    outputNames: [...names.outputs],
-    run: (feeds) => context.run(model, feeds, name),
-    dispose: async () => {},
-  };
-}
-
 /** 50 Hz hidden states [1, 2·frames·windows, 768] → per-window 25 fps features (mean of frame pairs). */
 function windowFeatures(hidden: TensorLike, windowFrames: number): Float32Tensor[] {
   const [, rows, width] = hidden.dims as [number, number, number];
@@ -117,14 +96,6 @@ function windowFeatures(hidden: TensorLike, windowFrames: number): Float32Tensor
     windows.push(createTensor('float32', [windowFrames, width], out));
   }
   return windows;
-}
-
-/** The golden README's formula noise: draw k = input("noise:k", dims) · sqrt(3). */
-function formulaNoise(seed: string): NoiseSource {
-  return (dims, drawIndex) => {
-    const values = formulaInput(seed, `noise:${drawIndex}`, dims).data;
-    return values.map((value) => value * Math.sqrt(3));
-  };
 }
 
 function motionSampleCase(mode: PositionalEncodingMode): GoldenCase {

@@ -1,0 +1,3 @@
+export { type CropChoice, chooseCrop, type LocatedCrop, pickFaceLocator } from './choose-crop.js';
+export { type PreparedSource, prepareSource } from './prepare-source.js';
+export type { CropMethod, PrepareSourceOptions } from './source-options.js';

@@ -1,0 +1,113 @@
+import {
+  createTensor,
+  type Float32Tensor,
+  type RgbImage,
+  type RunOptions,
+  throwIfAborted,
+} from '@joyvasa/core';
+import type { LivePortraitModels } from '../bundle/load-live-portrait.js';
+import { imageSizeLimits } from '../image/image-size-limits.js';
+import { imageToTensor, tensorToImage } from '../image/image-tensor.js';
+import { resizeToLimit } from '../image/resize-to-limit.js';
+import { createKeypointDriver, type KeypointDriver } from '../motion/keypoint-driver.js';
+import { parseKeypointInfo } from '../motion/keypoint-info.js';
+import { lipDeltaFromRatio } from '../motion/retargeting-ratios.js';
+import { transformKeypoint } from '../motion/transform-keypoint.js';
+import { loadMaskTemplate } from '../paste-back/mask-template.js';
+import { type PasteBackMask, pasteBack, preparePasteBackMask } from '../paste-back/paste-back.js';
+import { createSessionPasteBack } from '../paste-back/paste-back-session.js';
+import { chooseCrop, type LocatedCrop } from './choose-crop.js';
+import type { CropMethod, PrepareSourceOptions } from './source-options.js';
+
+/** Everything the frame loop needs about the source image. */
+export interface PreparedSource {
+  /** The size-limited image frames are pasted into. */
+  readonly image: RgbImage;
+  /** F's appearance features of the crop, `[1, 32, 16, 64, 64]`. */
+  readonly features: Float32Tensor;
+  /** `x_s`, `[1, 21, 3]`: the warping module's `kp_source`. */
+  readonly sourceKeypoints: Float32Tensor;
+  /** Generated motion → driving keypoints, frame after frame. */
+  readonly driver: KeypointDriver;
+  /** Turns the renderer's output into the video frame: paste-back into the image, or the 512x512 crop. */
+  readonly compose: (rendered: Float32Tensor, options?: RunOptions) => Promise<RgbImage>;
+  /** How the crop was placed. */
+  readonly cropMethod: CropMethod;
+  /** Faces the locator found (the largest is used). */
+  readonly facesFound: number;
+  /** The lip-normalisation offsets added to every frame, or null when it does not apply. */
+  readonly lipDelta: Float32Array | null;
+  /** The locator that placed the crop and the square it cut, when a `FaceLocatorV1` did. */
+  readonly located?: LocatedCrop;
+}
+
+function composer(image: RgbImage, mask: PasteBackMask | null, models: LivePortraitModels) {
+  if (!mask) return async (rendered: Float32Tensor) => tensorToImage(rendered);
+  if (models.pasteBack) return createSessionPasteBack(models.pasteBack, image, mask);
+  return async (rendered: Float32Tensor) => pasteBack(tensorToImage(rendered), image, mask);
+}
+
+/** Boxes and keypoints come in the caller's pixels; the official size limit may have shrunk the image. */
+function scaleToLimit(options: PrepareSourceOptions, factor: number): PrepareSourceOptions {
+  if (factor === 1) return options;
+  return {
+    ...options,
+    ...(options.faceBox
+      ? { faceBox: options.faceBox.map((v) => v * factor) as unknown as typeof options.faceBox }
+      : {}),
+    ...(options.faceKeypoints ? { faceKeypoints: Array.from(options.faceKeypoints, (v) => v * factor) } : {}),
+  };
+}
+
+/**
+ * The official source preparation (spec §1.3 steps 2, 4–6): size limit, crop (the face located by the
+ * caller's `faceLocator` or InsightFace), appearance features and keypoints, lip normalisation, the
+ * per-frame keypoint driver, and the paste-back mask.
+ */
+export async function prepareSource(
+  original: RgbImage,
+  models: LivePortraitModels,
+  options: PrepareSourceOptions,
+): Promise<PreparedSource> {
+  imageSizeLimits.check(original.width, original.height);
+  const image = resizeToLimit(original, {
+    ...(options.sourceMaxDim !== undefined ? { maxDim: options.sourceMaxDim } : {}),
+    ...(options.sourceDivision !== undefined ? { division: options.sourceDivision } : {}),
+  });
+  const crop = await chooseCrop(image, models, scaleToLimit(options, image.width / original.width));
+  throwIfAborted(options.signal);
+  const img = imageToTensor(crop.input);
+  const run = options.signal ? { signal: options.signal } : {};
+  const { feature_3d: features } = await models.appearance.run({ img }, run);
+  const info = parseKeypointInfo(await models.motion.run({ img }, run));
+  const sourceKeypoints = transformKeypoint(info);
+  const lipDelta =
+    models.mode === 'human' && options.normalizeLip && options.relativeMotion && crop.lipRatio !== null
+      ? await lipDeltaFromRatio(sourceKeypoints, crop.lipRatio, models.lip, run)
+      : null;
+  const driver = createKeypointDriver(info, {
+    mode: models.mode,
+    ...(models.mode === 'human' ? { region: options.region } : {}),
+    relativeMotion: options.relativeMotion,
+    ...(options.drivingOption ? { drivingOption: options.drivingOption } : {}),
+    drivingMultiplier: options.drivingMultiplier,
+    lipDelta,
+    ...(options.stitching ? { stitching: models.stitching } : {}),
+  });
+  // As the official pipeline: pasting back needs the crop and stitching (else the seams would show).
+  const mask =
+    options.pasteBack && options.stitching && crop.mC2o
+      ? preparePasteBackMask(await loadMaskTemplate(), crop.mC2o, image.width, image.height)
+      : null;
+  return {
+    image,
+    compose: composer(image, mask, models),
+    features: features as Float32Tensor,
+    sourceKeypoints: createTensor('float32', [1, sourceKeypoints.length / 3, 3], sourceKeypoints),
+    driver,
+    cropMethod: crop.method,
+    facesFound: crop.faces,
+    lipDelta,
+    ...(crop.located ? { located: crop.located } : {}),
+  };
+}
