@@ -1,12 +1,7 @@
-import {
-  AppendOnlyStreamTarget,
-  EncodedAudioPacketSource,
-  EncodedPacket,
-  EncodedVideoPacketSource,
-  Mp4OutputFormat,
-  Output,
-} from 'mediabunny';
+import type { EncodedAudioPacketSource, EncodedVideoPacketSource, Output } from 'mediabunny';
 import type { AudioTrackPlan, EncoderPlan } from './webcodecs-encoder-plan.js';
+
+type Mediabunny = typeof import('mediabunny');
 
 /**
  * An MP4 muxed as it is encoded: fragmented (a fragment a second), so every byte is written once, in order,
@@ -17,11 +12,33 @@ export class StreamingMp4 {
   readonly parts: Uint8Array[] = [];
   readonly #video: EncodedVideoPacketSource;
   readonly #audio: EncodedAudioPacketSource | undefined;
+  readonly #mediabunny: Mediabunny;
   // One chain per track: the muxer may hold one track's packets back until the other catches up.
   #videoPackets: Promise<void> = Promise.resolve();
   #audioPackets: Promise<void> = Promise.resolve();
 
-  constructor(plan: EncoderPlan, fps: number, audio: AudioTrackPlan | undefined) {
+  /**
+   * Loads the muxer when the first video is written: mediabunny stays out of the page's main chunk, which
+   * onnxruntime-web's WASM worker threads load again (its top-level code stopped their start there).
+   */
+  static async create(plan: EncoderPlan, fps: number, audio: AudioTrackPlan | undefined) {
+    return new StreamingMp4(await import('mediabunny'), plan, fps, audio);
+  }
+
+  private constructor(
+    mediabunny: Mediabunny,
+    plan: EncoderPlan,
+    fps: number,
+    audio: AudioTrackPlan | undefined,
+  ) {
+    const {
+      AppendOnlyStreamTarget,
+      EncodedAudioPacketSource,
+      EncodedVideoPacketSource,
+      Mp4OutputFormat,
+      Output,
+    } = mediabunny;
+    this.#mediabunny = mediabunny;
     const parts = this.parts;
     this.output = new Output({
       format: new Mp4OutputFormat({ fastStart: 'fragmented' }),
@@ -40,7 +57,7 @@ export class StreamingMp4 {
     meta: EncodedVideoChunkMetadata | undefined,
     fail: (e: unknown) => void,
   ) {
-    const packet = EncodedPacket.fromEncodedChunk(chunk);
+    const packet = this.#mediabunny.EncodedPacket.fromEncodedChunk(chunk);
     this.#videoPackets = this.#videoPackets.then(() => this.#video.add(packet, meta)).catch(fail);
   }
 
@@ -49,7 +66,7 @@ export class StreamingMp4 {
     meta: EncodedAudioChunkMetadata | undefined,
     fail: (e: unknown) => void,
   ) {
-    const packet = EncodedPacket.fromEncodedChunk(chunk);
+    const packet = this.#mediabunny.EncodedPacket.fromEncodedChunk(chunk);
     this.#audioPackets = this.#audioPackets.then(() => this.#audio!.add(packet, meta)).catch(fail);
   }
 

@@ -140,7 +140,7 @@ class Mp4Encoding {
     channels: Float32Array[] | undefined,
   ): Promise<Mp4Encoding> {
     const audioTrack = plan.audio && channels ? plan.audio : undefined;
-    const mp4 = new StreamingMp4(plan, info.fps, audioTrack);
+    const mp4 = await StreamingMp4.create(plan, info.fps, audioTrack);
     await mp4.output.start();
     return new Mp4Encoding(
       mp4,
