@@ -82,8 +82,12 @@ export function buildWarpingModule(
   });
   const volumeDims = [1, config.reshapeChannel, depth, size, size];
   const feature = g.input('feature_3d', 'float32', volumeDims);
-  const kpDriving = g.coordinate(g.input('kp_driving', 'float32', [BATCH_DIM, config.numKp, 3]));
-  const kpSource = g.coordinate(g.input('kp_source', 'float32', [BATCH_DIM, config.numKp, 3]));
+  // The Gather (WebGPU) variant renders one frame per call: a batch would add shape arithmetic that
+  // onnxruntime places on the CPU, and its sampling assumes one frame.
+  const batched = config.gridSample === 'native';
+  const batch = batched ? BATCH_DIM : 1;
+  const kpDriving = g.coordinate(g.input('kp_driving', 'float32', [batch, config.numKp, 3]));
+  const kpSource = g.coordinate(g.input('kp_source', 'float32', [batch, config.numKp, 3]));
 
   const { deformation, occlusionMap } = g.scope('dense_motion_network', () =>
     denseMotionNetwork(
@@ -99,7 +103,7 @@ export function buildWarpingModule(
   const warped = g.scope('deform_input', () =>
     gridSample3d(
       g,
-      g.expandBatch(feature, kpDriving, 5),
+      batched ? g.expandBatch(feature, kpDriving, 5) : feature,
       deformation,
       { volume: [config.reshapeChannel, depth, size, size], grid: spatial },
       config.gridSample,
@@ -109,8 +113,8 @@ export function buildWarpingModule(
   let h = g.reshape(warped, [KEEP_BATCH, config.maxFeatures, size, size]);
   h = convNormAct(g, weights, 'third', h, config.maxFeatures, out, { rank: 2, activation: 'leakyRelu' });
   h = conv(g, weights, 'fourth', h, { inChannels: out, outChannels: out, kernel: [1, 1] });
-  g.output(g.mul(h, occlusionMap), 'out', 'float32', [BATCH_DIM, out, size, size]);
-  g.output(occlusionMap, 'occlusion_map', 'float32', [BATCH_DIM, 1, size, size]);
-  g.output(deformation, 'deformation', 'float32', [BATCH_DIM, depth, size, size, 3]);
+  g.output(g.mul(h, occlusionMap), 'out', 'float32', [batch, out, size, size]);
+  g.output(occlusionMap, 'occlusion_map', 'float32', [batch, 1, size, size]);
+  g.output(deformation, 'deformation', 'float32', [batch, depth, size, size, 3]);
   return g;
 }
