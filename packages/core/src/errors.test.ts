@@ -1,16 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import {
+  errorMarker,
   IntegrityError,
   InvalidInputError,
   isAbortError,
   JoyvasaError,
   ManifestError,
+  MissingDependencyError,
   ModelLoadError,
   NoFaceFoundError,
   SessionRunError,
   throwIfAborted,
   UnsupportedDeviceError,
 } from './errors.js';
+import { checkErrorClasses } from './testing/check-error-classes.js';
 
 describe('errors', () => {
   it('are recognised by marker, also as plain objects from another copy of the package', () => {
@@ -25,6 +28,45 @@ describe('errors', () => {
     expect(NoFaceFoundError.isInstance(foreign)).toBe(true);
     expect(JoyvasaError.isInstance(new Error('plain'))).toBe(false);
     expect(JoyvasaError.isInstance(undefined)).toBe(false);
+  });
+
+  const cases = [
+    { errorClass: JoyvasaError, instance: new JoyvasaError('base') },
+    { errorClass: InvalidInputError, instance: new InvalidInputError('audio', 'it is empty') },
+    { errorClass: NoFaceFoundError, instance: new NoFaceFoundError('no face') },
+    { errorClass: ModelLoadError, instance: new ModelLoadError('f.pth', 'truncated') },
+    { errorClass: IntegrityError, instance: new IntegrityError('g.onnx', 'a', 'b') },
+    { errorClass: ManifestError, instance: new ManifestError('components', 'bad') },
+    { errorClass: UnsupportedDeviceError, instance: new UnsupportedDeviceError('cuda', ['cpu']) },
+    { errorClass: SessionRunError, instance: new SessionRunError('warping', 'boom') },
+    { errorClass: MissingDependencyError, instance: new MissingDependencyError('ffmpeg', 'missing') },
+  ];
+
+  it.each(cases)(
+    '$errorClass.name refuses its siblings and accepts itself, also from another copy',
+    (entry) => {
+      const problems = checkErrorClasses(cases).filter((line) =>
+        line.startsWith(`${entry.errorClass.name}.`),
+      );
+      expect(problems).toEqual([]);
+      expect(entry.errorClass.isInstance(entry.instance)).toBe(true);
+    },
+  );
+
+  it('recognise a subclass as its parents, and the parent not as the subclass', () => {
+    class RetryableLoadError extends ModelLoadError {
+      static override readonly marker = errorMarker('RetryableLoadError');
+    }
+    const error = new RetryableLoadError('f.pth', 'busy');
+    expect(ModelLoadError.isInstance(error)).toBe(true);
+    expect(JoyvasaError.isInstance(error)).toBe(true);
+    expect(RetryableLoadError.isInstance(new ModelLoadError('f.pth', 'busy'))).toBe(false);
+    expect(InvalidInputError.isInstance(error)).toBe(false);
+  });
+
+  it('refuse to answer for a subclass that declares no marker of its own', () => {
+    class UnmarkedError extends ModelLoadError {}
+    expect(() => UnmarkedError.isInstance(new ModelLoadError('f', 'x'))).toThrow(/UnmarkedError declares no/);
   });
 
   it('name the problem and carry its fields', () => {

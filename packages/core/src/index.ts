@@ -23,6 +23,7 @@ export {
 export type { DenoiseInput, DenoiserConfig, DenoiserV1 } from './denoiser.js';
 export { type Device, type DeviceRequest, devices, isDeviceRequest } from './device.js';
 export {
+  errorMarker,
   IntegrityError,
   InvalidInputError,
   isAbortError,

@@ -4,4 +4,5 @@ export {
   type ConformanceReport,
   checkAudioEncoder,
 } from './check-audio-encoder.js';
+export { type CheckedErrorClass, checkErrorClasses, type ErrorClassCase } from './check-error-classes.js';
 export { sampleManifest } from './sample-manifest.js';

@@ -1,5 +1,5 @@
 import { resample } from '@joyvasa/audio-encoder';
-import { InvalidInputError, JoyvasaError, type RgbImage } from '@joyvasa/core';
+import { errorMarker, InvalidInputError, JoyvasaError, type RgbImage } from '@joyvasa/core';
 import { AudioMatchedFrames } from '../audio-matched-frames.js';
 import { createFrameSink } from '../create-frame-sink.js';
 import type { FrameSinkResult, FrameSinkStartInfo, FrameSinkV1, SinkAudio } from '../frame-sink.js';
@@ -39,6 +39,7 @@ export interface WebCodecsVideoSinkResult extends FrameSinkResult {
 
 /** The browser's encoder reported an error while encoding (out of memory, a lost GPU process…). */
 export class VideoEncodingError extends JoyvasaError {
+  static override readonly marker = errorMarker('VideoEncodingError');
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'VideoEncodingError';

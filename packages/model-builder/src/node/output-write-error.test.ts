@@ -1,0 +1,21 @@
+import { InvalidInputError, JoyvasaError, ModelLoadError } from '@joyvasa/core';
+import { checkErrorClasses } from '@joyvasa/core/testing';
+import { describe, expect, it } from 'vitest';
+import { OutputWriteError } from './output-write-error.js';
+
+describe('OutputWriteError', () => {
+  it('is recognised only as itself and JoyvasaError, never as a sibling', () => {
+    const full = Object.assign(new Error('no space'), { code: 'ENOSPC' });
+    const problems = checkErrorClasses([
+      { errorClass: JoyvasaError, instance: new JoyvasaError('base') },
+      { errorClass: InvalidInputError, instance: new InvalidInputError('output', 'bad') },
+      { errorClass: ModelLoadError, instance: new ModelLoadError('f.onnx', 'unreadable') },
+      { errorClass: OutputWriteError, instance: new OutputWriteError('f.onnx', full, 'Free some space.') },
+    ]);
+    expect(problems).toEqual([]);
+    expect(OutputWriteError.isInstance(new ModelLoadError('f.onnx', 'unreadable'))).toBe(false);
+    expect(new OutputWriteError('f.onnx', full, 'Free some space.').message).toMatch(
+      /the disk is full \(ENOSPC\)/,
+    );
+  });
+});
