@@ -81,6 +81,7 @@ export {
   createMemoryStore,
   type ModelStore,
 } from './model-store.js';
+export type { MotionFrame } from './motion-frame.js';
 export type { RendererV1, RenderInput } from './renderer.js';
 export type { SchedulerStepInput, SchedulerV1 } from './scheduler.js';
 export {

@@ -29,7 +29,7 @@ export {
   type MotionDecoder,
   type MotionDecoderOptions,
 } from './motion/motion-decoder.js';
-export { type MotionFrame, motionVectorLength } from './motion/motion-frame.js';
+export { motionVectorLength } from './motion/motion-frame.js';
 export { type MotionTemplate, motionTemplateFromStats } from './motion/motion-template.js';
 export { createPoseSmoother, type PoseSmoother } from './motion/pose-smoother.js';
 export { createSeededNoise, type NoiseSource } from './random/noise-source.js';

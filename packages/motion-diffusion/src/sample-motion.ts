@@ -5,12 +5,13 @@ import {
   createTensor,
   type Float32Tensor,
   InvalidInputError,
+  type MotionFrame,
 } from '@joyvasa/core';
 import { type AudioPadMode, keptFrames, planAudioWindows } from './audio/audio-window-plan.js';
 import { assertPcm, encodeAudioWindows } from './audio/encode-audio-windows.js';
 import { streamAudioWindows } from './audio/stream-audio-windows.js';
 import { createMotionDecoder } from './motion/motion-decoder.js';
-import { type MotionFrame, motionVectorLength } from './motion/motion-frame.js';
+import { motionVectorLength } from './motion/motion-frame.js';
 import type { MotionTemplate } from './motion/motion-template.js';
 import { type SampleWindowsOptions, sampleWindows } from './sample-windows.js';
 

@@ -11,12 +11,7 @@ import {
   type RgbImage,
   throwIfAborted,
 } from '@joyvasa/core';
-import {
-  frameMotionFromAngles,
-  type LivePortraitModels,
-  loadLivePortrait,
-  prepareSource,
-} from '@joyvasa/liveportrait';
+import { type LivePortraitModels, loadLivePortrait, prepareSource } from '@joyvasa/liveportrait';
 import {
   createDdimScheduler,
   createDdpmScheduler,
@@ -118,7 +113,7 @@ async function renderFrameBatch(
   const runOptions = signal ? { signal } : {};
   const inputs: RenderInput[] = [];
   for (const frame of frames) {
-    const driving = await source.driver.drive(frameMotionFromAngles(frame), runOptions);
+    const driving = await source.driver.drive(frame, runOptions);
     inputs.push({
       features: source.features,
       sourceKeypoints: source.sourceKeypoints,

@@ -1,16 +1,14 @@
 export {
   type AnimationMode,
   type AnimationRegion,
-  assertFrameMotion,
+  assertMotionFrame,
   type CombineMotionOptions,
   type CombineScratch,
   combineMotion,
   createCombineScratch,
-  type FrameMotion,
   lipKeypoints,
 } from './combine-motion.js';
 export { convexHullMaxPoints, convexHullVolume, motionMultiplier } from './convex-hull-volume.js';
-export { type AngleMotion, frameMotionFromAngles } from './frame-motion-from-angles.js';
 export { headPoseBins, headPoseToDegrees } from './head-pose.js';
 export {
   createKeypointDriver,
@@ -29,6 +27,7 @@ export {
   lipNormalizeThreshold,
   lipRetargetingInput,
 } from './retargeting-ratios.js';
+export { type RotatedMotionFrame, rotateMotionFrame } from './rotated-motion-frame.js';
 export { rotationMatrix } from './rotation-matrix.js';
 export { applyStitchingDelta, stitchingInput, stitchKeypoints } from './stitching.js';
 export { applyKeypointTransform, transformKeypoint } from './transform-keypoint.js';

@@ -1,15 +1,15 @@
-import { InvalidInputError, type RunOptions } from '@joyvasa/core';
+import { InvalidInputError, type MotionFrame, type RunOptions } from '@joyvasa/core';
 import {
   type AnimationMode,
   type AnimationRegion,
-  assertFrameMotion,
+  assertMotionFrame,
   combineMotion,
   createCombineScratch,
-  type FrameMotion,
 } from './combine-motion.js';
 import { motionMultiplier } from './convex-hull-volume.js';
 import { type KeypointInfo, keypointCount } from './keypoint-info.js';
 import type { MlpRunner } from './mlp-runner.js';
+import { type RotatedMotionFrame, rotateMotionFrame } from './rotated-motion-frame.js';
 import { stitchKeypoints } from './stitching.js';
 import { transformKeypoint } from './transform-keypoint.js';
 
@@ -44,7 +44,7 @@ export interface KeypointDriver {
    * The driving keypoints `x_d` (63 values, a new array) of the next frame; the first call defines frame 0.
    * Awaits the stitching MLP when one was given.
    */
-  drive(frame: FrameMotion, options?: RunOptions): Promise<Float32Array>;
+  drive(frame: MotionFrame, options?: RunOptions): Promise<Float32Array>;
   /** Forgets frame 0, so that the next `drive` starts a new sequence. */
   reset(): void;
 }
@@ -92,7 +92,7 @@ export function createKeypointDriver(
   const sourceKeypoints = transformKeypoint(source);
   const scratch = createCombineScratch();
   const combined = new Float64Array(n);
-  let first: FrameMotion | null = null;
+  let first: RotatedMotionFrame | null = null;
   let firstKeypoints: Float64Array | null = null;
   let multiplier: number | null = null;
   const useMultiplier =
@@ -108,15 +108,16 @@ export function createKeypointDriver(
       firstKeypoints = null;
       multiplier = null;
     },
-    async drive(frame, runOptions) {
-      assertFrameMotion('frame', frame);
-      if (!first)
-        first = {
-          exp: Float64Array.from(frame.exp),
-          scale: frame.scale,
-          t: Float64Array.from(frame.t),
-          rotation: Float64Array.from(frame.rotation),
-        };
+    async drive(motion, runOptions) {
+      assertMotionFrame('frame', motion);
+      const frame = rotateMotionFrame(motion);
+      // Copies (all float32 already, so exact): the caller may reuse its arrays for later frames.
+      first ??= {
+        exp: Float32Array.from(frame.exp),
+        scale: frame.scale,
+        t: Float32Array.from(frame.t),
+        rotation: Float32Array.from(frame.rotation),
+      };
       combineMotion(source, frame, first, config, combined, scratch);
       if (useMultiplier) {
         if (!firstKeypoints) {

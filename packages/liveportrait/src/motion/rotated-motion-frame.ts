@@ -1,25 +1,23 @@
-import type { FrameMotion } from './combine-motion.js';
+import type { MotionFrame } from '@joyvasa/core';
 import { rotationMatrix } from './rotation-matrix.js';
 
-/** Generated motion with the head pose as angles, as `sampleMotion` of `@joyvasa/motion-diffusion` gives it. */
-export interface AngleMotion extends Omit<FrameMotion, 'rotation'> {
-  /** Head pose in degrees: pitch about x, yaw about y, roll about z. */
-  readonly pitch: number;
-  readonly yaw: number;
-  readonly roll: number;
+/** A {@link MotionFrame} with its head pose as a rotation matrix: the form the keypoint maths works on. */
+export interface RotatedMotionFrame extends Omit<MotionFrame, 'pitch' | 'yaw' | 'roll'> {
+  /** `rotationMatrix(pitch, yaw, roll)`, 9 values row-major. */
+  readonly rotation: ArrayLike<number>;
 }
 
 /**
- * The {@link FrameMotion} of motion whose head pose is given as angles: the rotation is
- * {@link rotationMatrix} of them (float32, like the source's). `exp` and `t` are shared, not copied.
+ * The {@link RotatedMotionFrame} of a frame: the rotation is {@link rotationMatrix} of its angles (float32,
+ * like the source's). `exp` and `t` are shared, not copied.
  *
  * @throws InvalidInputError when an angle is not finite.
  */
-export function frameMotionFromAngles(motion: AngleMotion): FrameMotion {
+export function rotateMotionFrame(frame: MotionFrame): RotatedMotionFrame {
   return {
-    exp: motion.exp,
-    scale: motion.scale,
-    t: motion.t,
-    rotation: rotationMatrix(motion.pitch, motion.yaw, motion.roll),
+    exp: frame.exp,
+    scale: frame.scale,
+    t: frame.t,
+    rotation: rotationMatrix(frame.pitch, frame.yaw, frame.roll),
   };
 }

@@ -1,7 +1,6 @@
 import { decodeAudio } from '@joyvasa/audio-encoder';
 import { createTensor, type FaceLocatorV1 } from '@joyvasa/core';
 import {
-  frameMotionFromAngles,
   keypointCount,
   opennessFromLandmarks203,
   type PrepareSourceOptions,
@@ -97,8 +96,7 @@ export async function endToEndStage(stage: StageContext): Promise<GoldenComparis
     }),
   );
   const xd = new Float32Array(motion.length * keypointValues);
-  for (const [i, frame] of motion.entries())
-    xd.set(await source.driver.drive(frameMotionFromAngles(frame)), i * keypointValues);
+  for (const [i, frame] of motion.entries()) xd.set(await source.driver.drive(frame), i * keypointValues);
   const goldenXd = await readGolden(stage, variant.keypoints.x_d);
   const rows = [
     compareToGolden(
