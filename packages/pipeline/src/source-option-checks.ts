@@ -1,4 +1,5 @@
 import { InvalidInputError } from '@joyvasa/core';
+import { assertDrivingOption } from '@joyvasa/liveportrait';
 import type { AnimateOptions } from './talking-head-options.js';
 
 /** The fields of `options` that are set, so that absent ones keep the defaults of the code that uses them. */
@@ -32,13 +33,8 @@ export function checkSourceOptions(options: AnimateOptions): void {
       `must be true or false, got ${String(options.cropRotation)}`,
     );
   }
-  const driving = options.drivingOption;
-  if (driving !== undefined && driving !== 'expression-friendly' && driving !== 'pose-friendly') {
-    throw new InvalidInputError(
-      'options.drivingOption',
-      `must be 'expression-friendly' or 'pose-friendly', got ${String(driving)}`,
-    );
-  }
+  if (options.drivingOption !== undefined)
+    assertDrivingOption('options.drivingOption', options.drivingOption);
   if (options.noise !== undefined && typeof options.noise !== 'function') {
     throw new InvalidInputError('options.noise', 'must be a function (dims, drawIndex) => Float32Array');
   }

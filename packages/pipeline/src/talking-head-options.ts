@@ -10,8 +10,23 @@ import {
   type ModelStore,
   type RendererV1,
 } from '@joyvasa/core';
-import type { AnimationMode, AnimationRegion, DrivingOption, FaceBox } from '@joyvasa/liveportrait';
-import { defaultCfgScale, type NoiseSource } from '@joyvasa/motion-diffusion';
+import {
+  type AnimationMode,
+  type AnimationRegion,
+  assertAnimationRegion,
+  assertDrivingMultiplier,
+  assertFaceBox,
+  assertFaceKeypoints,
+  type DrivingOption,
+  type FaceBox,
+} from '@joyvasa/liveportrait';
+import {
+  assertCfgScale,
+  assertDdimSteps,
+  assertSeed,
+  defaultCfgScale,
+  type NoiseSource,
+} from '@joyvasa/motion-diffusion';
 import { checkSourceOptions, pickDefined } from './source-option-checks.js';
 
 /** Options of `createTalkingHead`: what stays fixed across many animations. */
@@ -144,7 +159,10 @@ type OptionalAnimateOption =
 export type ResolvedAnimateOptions = Required<Omit<AnimateOptions, OptionalAnimateOption>> &
   Pick<AnimateOptions, OptionalAnimateOption>;
 
-/** Fills in defaults and rejects values that cannot work, naming the option. */
+/**
+ * Fills in defaults, then checks each option with the rule of the package that owns it (motion-diffusion
+ * for the sampler's, liveportrait for the face and keypoint options), before any work starts.
+ */
 export function resolveAnimateOptions(options: AnimateOptions = {}): ResolvedAnimateOptions {
   checkSourceOptions(options);
   const resolved: ResolvedAnimateOptions = {
@@ -178,61 +196,19 @@ export function resolveAnimateOptions(options: AnimateOptions = {}): ResolvedAni
     ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
   };
   checkLiveOptions(resolved);
-  if (!Number.isFinite(resolved.cfgScale) || resolved.cfgScale < 0 || resolved.cfgScale > 20) {
-    throw new InvalidInputError(
-      'options.cfgScale',
-      `must be a number from 0 to 20, got ${resolved.cfgScale}`,
-    );
-  }
+  assertCfgScale(resolved.cfgScale);
   if (!Number.isInteger(resolved.renderBatch) || resolved.renderBatch < 1 || resolved.renderBatch > 64) {
     throw new InvalidInputError(
       'options.renderBatch',
       `must be a whole number from 1 to 64, got ${resolved.renderBatch}`,
     );
   }
-  if (!Number.isSafeInteger(resolved.seed) || resolved.seed < 0) {
-    throw new InvalidInputError('options.seed', `must be a whole number >= 0, got ${resolved.seed}`);
-  }
-  if (resolved.sampler !== 'ddpm') {
-    const steps = resolved.sampler.ddim;
-    if (!Number.isInteger(steps) || steps < 1 || steps > 1000) {
-      throw new InvalidInputError(
-        'options.sampler',
-        `ddim steps must be a whole number from 1 to 1000, got ${steps}`,
-      );
-    }
-  }
-  if (
-    !Number.isFinite(resolved.drivingMultiplier) ||
-    resolved.drivingMultiplier < 0 ||
-    resolved.drivingMultiplier > 3
-  ) {
-    throw new InvalidInputError(
-      'options.drivingMultiplier',
-      `must be a number from 0 to 3, got ${resolved.drivingMultiplier}`,
-    );
-  }
-  if (!['all', 'exp', 'pose', 'lip', 'eyes'].includes(resolved.region)) {
-    throw new InvalidInputError(
-      'options.region',
-      `must be all, exp, pose, lip or eyes, got ${resolved.region}`,
-    );
-  }
-  if (resolved.faceBox) {
-    const [x1, y1, x2, y2] = resolved.faceBox;
-    if (![x1, y1, x2, y2].every(Number.isFinite) || x2 <= x1 || y2 <= y1) {
-      throw new InvalidInputError('options.faceBox', 'must be [x1, y1, x2, y2] with x2 > x1 and y2 > y1');
-    }
-  }
-  if (resolved.faceKeypoints) {
-    const points = Array.from(resolved.faceKeypoints);
-    if (points.length !== 18 || !points.every(Number.isFinite)) {
-      throw new InvalidInputError(
-        'options.faceKeypoints',
-        `must be 9 (x, y) points, 18 finite numbers, got ${points.length}`,
-      );
-    }
-  }
+  assertSeed('options.seed', resolved.seed);
+  if (resolved.sampler !== 'ddpm') assertDdimSteps('options.sampler', resolved.sampler.ddim);
+  assertDrivingMultiplier('options.drivingMultiplier', resolved.drivingMultiplier);
+  assertAnimationRegion('options.region', resolved.region);
+  if (resolved.faceBox) assertFaceBox('options.faceBox', resolved.faceBox);
+  if (resolved.faceKeypoints) assertFaceKeypoints('options.faceKeypoints', resolved.faceKeypoints);
   return resolved;
 }
 

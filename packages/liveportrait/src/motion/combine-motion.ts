@@ -6,6 +6,16 @@ import { applyKeypointTransform } from './transform-keypoint.js';
 /** Which part of the generated motion drives the source (`animation_region`). */
 export type AnimationRegion = 'all' | 'exp' | 'pose' | 'lip' | 'eyes';
 
+/** Every {@link AnimationRegion}. */
+export const animationRegions: readonly AnimationRegion[] = ['all', 'exp', 'pose', 'lip', 'eyes'];
+
+/** Checks an animation region; `what` names the option in the error. */
+export function assertAnimationRegion(what: string, region: AnimationRegion): void {
+  if (!animationRegions.includes(region)) {
+    throw new InvalidInputError(what, `must be ${animationRegions.join(', ')}, got ${region}`);
+  }
+}
+
 /** Human or animal pipeline: they combine motion differently (see {@link combineMotion}). */
 export type AnimationMode = 'human' | 'animal';
 

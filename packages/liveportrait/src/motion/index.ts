@@ -1,6 +1,8 @@
 export {
   type AnimationMode,
   type AnimationRegion,
+  animationRegions,
+  assertAnimationRegion,
   assertMotionFrame,
   type CombineMotionOptions,
   type CombineScratch,
@@ -11,10 +13,14 @@ export {
 export { convexHullMaxPoints, convexHullVolume, motionMultiplier } from './convex-hull-volume.js';
 export { headPoseBins, headPoseToDegrees } from './head-pose.js';
 export {
+  assertDrivingMultiplier,
+  assertDrivingOption,
   createKeypointDriver,
   type DrivingOption,
+  drivingOptions,
   type KeypointDriver,
   type KeypointDriverOptions,
+  maxDrivingMultiplier,
 } from './keypoint-driver.js';
 export { type KeypointInfo, keypointCount, parseKeypointInfo } from './keypoint-info.js';
 export { createMlpRunner, type MlpRunner, runMlp } from './mlp-runner.js';

@@ -94,6 +94,8 @@ describe('createKeypointDriver', () => {
   });
 
   it('rejects bad options and frames', async () => {
+    expect(() => createKeypointDriver(source, { drivingMultiplier: 3.5 })).toThrow(/from 0 to 3, got 3.5/);
+    expect(() => createKeypointDriver(source, { region: 'face' as 'all' })).toThrow(/must be all, exp, pose/);
     expect(() => createKeypointDriver(source, { drivingMultiplier: Number.NaN })).toThrow(
       /drivingMultiplier/,
     );

@@ -2,6 +2,7 @@ import { InvalidInputError, type MotionFrame, type RunOptions } from '@joyvasa/c
 import {
   type AnimationMode,
   type AnimationRegion,
+  assertAnimationRegion,
   assertMotionFrame,
   combineMotion,
   createCombineScratch,
@@ -15,6 +16,29 @@ import { transformKeypoint } from './transform-keypoint.js';
 
 /** `driving_option`: whether the first frame's keypoints are rescaled to the source's (expression-friendly). */
 export type DrivingOption = 'expression-friendly' | 'pose-friendly';
+
+/** Every {@link DrivingOption}. */
+export const drivingOptions: readonly DrivingOption[] = ['expression-friendly', 'pose-friendly'];
+
+/** Checks a driving option; `what` names the option in the error. */
+export function assertDrivingOption(what: string, value: DrivingOption): void {
+  if (!drivingOptions.includes(value)) {
+    throw new InvalidInputError(
+      what,
+      `must be 'expression-friendly' or 'pose-friendly', got ${String(value)}`,
+    );
+  }
+}
+
+/** The largest driving multiplier accepted (the official CLI's is 1.1). */
+export const maxDrivingMultiplier = 3;
+
+/** Checks a driving multiplier: a number from 0 to {@link maxDrivingMultiplier}; `what` names the option. */
+export function assertDrivingMultiplier(what: string, value: number): void {
+  if (!Number.isFinite(value) || value < 0 || value > maxDrivingMultiplier) {
+    throw new InvalidInputError(what, `must be a number from 0 to ${maxDrivingMultiplier}, got ${value}`);
+  }
+}
 
 /** Options of {@link createKeypointDriver}; defaults are the official Gradio app's. */
 export interface KeypointDriverOptions {
@@ -60,18 +84,12 @@ function resolve(options: KeypointDriverOptions) {
     drivingMultiplier: options.drivingMultiplier ?? 1,
     lipDelta: options.lipDelta ?? null,
   };
-  if (!Number.isFinite(resolved.drivingMultiplier)) {
-    throw new InvalidInputError(
-      'options.drivingMultiplier',
-      `expected a finite number, got ${resolved.drivingMultiplier}`,
-    );
-  }
+  assertDrivingMultiplier('options.drivingMultiplier', resolved.drivingMultiplier);
+  assertAnimationRegion('options.region', resolved.region);
   if (resolved.lipDelta && (resolved.mode === 'animal' || resolved.lipDelta.length !== n)) {
     throw new InvalidInputError('options.lipDelta', `expected ${n} values, and only in human mode`);
   }
-  if (resolved.drivingOption !== 'expression-friendly' && resolved.drivingOption !== 'pose-friendly') {
-    throw new InvalidInputError('options.drivingOption', `expected 'expression-friendly' or 'pose-friendly'`);
-  }
+  assertDrivingOption('options.drivingOption', resolved.drivingOption);
   return resolved;
 }
 

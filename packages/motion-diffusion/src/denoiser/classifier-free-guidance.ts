@@ -15,12 +15,15 @@ import {
  */
 export const defaultCfgScale = 4.0;
 
-/** Checks a classifier-free-guidance scale: finite and ≥ 0. */
+/** The largest guidance scale accepted: far past any useful value (the official ones are 2.8 and 4). */
+export const maxCfgScale = 20;
+
+/** Checks a classifier-free-guidance scale: a number from 0 to {@link maxCfgScale}. */
 export function assertCfgScale(scale: number): void {
-  if (!Number.isFinite(scale) || scale < 0) {
+  if (!Number.isFinite(scale) || scale < 0 || scale > maxCfgScale) {
     throw new InvalidInputError(
       'options.cfgScale',
-      `${scale} must be a finite number >= 0 (the official app uses 4.0, its CLI 2.8)`,
+      `must be a number from 0 to ${maxCfgScale}, got ${scale} (the official app uses 4.0, its CLI 2.8)`,
     );
   }
 }

@@ -14,7 +14,7 @@ const twoTo32 = 2 ** 32;
 /** Checks a seed: a whole number from 0 to 2^53 − 1. */
 export function assertSeed(name: string, seed: number): void {
   if (!Number.isSafeInteger(seed) || seed < 0) {
-    throw new InvalidInputError(name, `${seed} is not a whole number from 0 to 2^53 - 1`);
+    throw new InvalidInputError(name, `must be a whole number from 0 to 2^53 - 1, got ${seed}`);
   }
 }
 
