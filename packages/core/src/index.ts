@@ -8,16 +8,24 @@ export {
 } from './backend.js';
 export {
   type AudioEncoderData,
+  type AudioPadMode,
+  audioPadModes,
   bundleComponents,
   bundleData,
+  checkSessionIo,
   decodeTensorJson,
   encodeTensorJson,
+  type GraphIo,
+  graphIo,
   type LivePortraitNetwork,
   type LocatorModelRecord,
   type LocatorModelsData,
   livePortraitComponent,
   type MotionGeneratorData,
-  type MotionGeneratorLayout,
+  type MotionModelSizes,
+  motionGeneratorData,
+  motionModelSizeFields,
+  type SessionIoCheck,
   type TensorJson,
 } from './bundle-layout.js';
 export type { DenoiseInput, DenoiserConfig, DenoiserV1 } from './denoiser.js';

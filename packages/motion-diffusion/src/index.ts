@@ -6,7 +6,6 @@ export {
   createAudioWindowAssembler,
 } from './audio/audio-window-assembler.js';
 export {
-  type AudioPadMode,
   type AudioWindowOptions,
   type AudioWindowPlan,
   keptFrames,

@@ -7,6 +7,7 @@ import {
   JoyvasaError,
   type ModelBundle,
   type ModelManifest,
+  type MotionFrame,
   type RenderInput,
   type RgbImage,
   throwIfAborted,
@@ -101,13 +102,11 @@ function motionAudio(
   };
 }
 
-type MotionFrameOf = MotionChunk['frames'][number];
-
 /** Drives, renders (in one batch where the renderer takes one) and composes frames of motion. */
 async function renderFrameBatch(
   models: LivePortraitModels,
   source: PreparedSource,
-  frames: readonly MotionFrameOf[],
+  frames: readonly MotionFrame[],
   signal: AbortSignal | undefined,
 ): Promise<RgbImage[]> {
   const runOptions = signal ? { signal } : {};
@@ -136,7 +135,7 @@ async function* renderMotion(
   budget: FrameBudget,
   fps: number,
   batchSize: number,
-  render: (frames: readonly MotionFrameOf[]) => Promise<RgbImage[]>,
+  render: (frames: readonly MotionFrame[]) => Promise<RgbImage[]>,
 ): AsyncGenerator<TalkingHeadEvent, number> {
   let index = 0;
   for await (const chunk of chunks) {
@@ -145,7 +144,7 @@ async function* renderMotion(
     yield { type: 'progress', stage: 'sample-motion', completed: chunk.index + 1, total: chunk.windowCount };
     let next = 0;
     while (next < frames.length) {
-      const batch: MotionFrameOf[] = [];
+      const batch: MotionFrame[] = [];
       let ended = false;
       while (batch.length < batchSize && next + batch.length < frames.length) {
         if (!(await budget.keeps(index + batch.length))) {
@@ -261,9 +260,10 @@ export function createTalkingHeadWith<ImageInput, AudioInput>(
         ...(run.noise ? { noise: run.noise } : {}),
         smoothing: run.smoothing,
         fps,
+        padMode: generator.config.padMode,
         ...(signal ? { signal } : {}),
       });
-      const render = (frames: readonly MotionFrameOf[]) => renderFrameBatch(models, source, frames, signal);
+      const render = (frames: readonly MotionFrame[]) => renderFrameBatch(models, source, frames, signal);
       const frameCount = yield* renderMotion(motionStream, budget, fps, run.renderBatch, render);
       yield { type: 'stream-end', frameCount, fps, durationSeconds: budget.durationSeconds() };
     } finally {

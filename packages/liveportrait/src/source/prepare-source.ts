@@ -1,6 +1,7 @@
 import {
   createTensor,
   type Float32Tensor,
+  graphIo,
   type RgbImage,
   type RunOptions,
   throwIfAborted,
@@ -76,10 +77,12 @@ export async function prepareSource(
   });
   const crop = await chooseCrop(image, models, scaleToLimit(options, image.width / original.width));
   throwIfAborted(options.signal);
-  const img = imageToTensor(crop.input);
+  const input = imageToTensor(crop.input);
   const run = options.signal ? { signal: options.signal } : {};
-  const { feature_3d: features } = await models.appearance.run({ img }, run);
-  const info = parseKeypointInfo(await models.motion.run({ img }, run));
+  const { appearanceFeatureExtractor: appearance, motionExtractor: motion } = graphIo;
+  const outputs = await models.appearance.run({ [appearance.inputs.image]: input }, run);
+  const features = outputs[appearance.outputs.features];
+  const info = parseKeypointInfo(await models.motion.run({ [motion.inputs.image]: input }, run));
   const sourceKeypoints = transformKeypoint(info);
   const lipDelta =
     models.mode === 'human' && options.normalizeLip && options.relativeMotion && crop.lipRatio !== null

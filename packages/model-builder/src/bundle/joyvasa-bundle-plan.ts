@@ -5,13 +5,13 @@ import {
   encodeTensorJson,
   type LocatorModelsData,
   type MotionGeneratorData,
+  type MotionModelSizes,
   type TensorSpec,
 } from '@joyvasa/core';
 import { chineseHubertBaseConfig, type HubertConfig } from '../architectures/hubert/hubert-config.js';
 import { buildHubertEncoder } from '../architectures/hubert/hubert-encoder.js';
 import { buildAudioProjection } from '../architectures/joyvasa/build-audio-projection.js';
 import { buildDenoiser } from '../architectures/joyvasa/build-denoiser.js';
-import type { MotionGeneratorConfig } from '../architectures/joyvasa/motion-generator-config.js';
 import { readMotionStartTensors } from '../architectures/joyvasa/motion-start-features.js';
 import {
   type AppearanceFeatureExtractorConfig,
@@ -84,7 +84,7 @@ export interface JoyvasaBundleSources {
   readonly motionGenerator: {
     /** The whole JoyVASA checkpoint state dict (denoiser, projection, start features, `audio_encoder.*`). */
     readonly weights: WeightSource;
-    readonly config: MotionGeneratorConfig;
+    readonly config: MotionModelSizes;
     /** `motion_template.pkl`'s arrays by key. */
     readonly template: Readonly<Record<string, readonly number[]>>;
     readonly args?: Readonly<Record<string, unknown>>;
@@ -164,16 +164,7 @@ export function planJoyvasaBundle(
   });
   const start = readMotionStartTensors(motion.weights, motion.config);
   const motionData: MotionGeneratorData = {
-    config: {
-      featureDim: motion.config.featureDim,
-      windowFrames: motion.config.windowFrames,
-      contextFrames: motion.config.contextFrames,
-      motionDim: motion.config.motionDim,
-      diffusionSteps: motion.config.diffusionSteps,
-      fps: motion.config.fps,
-      padMode: motion.config.padMode,
-      layers: motion.config.layers,
-    },
+    config: motion.config,
     startFeatures: {
       startMotion: encodeTensorJson(start.startMotion),
       startAudio: encodeTensorJson(start.startAudio),

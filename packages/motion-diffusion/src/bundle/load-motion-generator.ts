@@ -1,14 +1,13 @@
 import {
   type BackendV1,
   bundleComponents,
-  bundleData,
   type DenoiserV1,
   type DeviceRequest,
   decodeTensorJson,
   type EventListener,
   type ModelBundle,
-  type MotionGeneratorData,
-  type MotionGeneratorLayout,
+  type MotionModelSizes,
+  motionGeneratorData,
   type SessionV1,
 } from '@joyvasa/core';
 import { type AudioProjection, createAudioProjection } from '../audio/audio-projection.js';
@@ -18,7 +17,7 @@ import type { MotionStartFeatures } from '../sampling-setup.js';
 
 /** The JoyVASA motion generator loaded from a bundle: what `sampleMotion` needs besides the audio. */
 export interface MotionGenerator {
-  readonly config: MotionGeneratorLayout;
+  readonly config: MotionModelSizes;
   readonly denoiser: DenoiserV1;
   readonly projection: AudioProjection;
   readonly startFeatures: MotionStartFeatures;
@@ -43,7 +42,7 @@ export async function loadMotionGenerator(
   backend: BackendV1,
   options: LoadMotionGeneratorOptions = {},
 ): Promise<MotionGenerator> {
-  const data = bundleData<MotionGeneratorData>(bundle.manifest, 'motionGenerator');
+  const data = motionGeneratorData(bundle.manifest);
   const startFeatures: MotionStartFeatures = {
     startMotion: decodeTensorJson(
       data.startFeatures?.startMotion,
@@ -80,16 +79,7 @@ export async function loadMotionGenerator(
     const config = data.config;
     return {
       config,
-      denoiser: createOnnxDenoiser({
-        session: denoiserSession,
-        config: {
-          motionDim: config.motionDim,
-          audioDim: config.featureDim,
-          windowFrames: config.windowFrames,
-          contextFrames: config.contextFrames,
-          trainSteps: config.diffusionSteps,
-        },
-      }),
+      denoiser: createOnnxDenoiser({ session: denoiserSession, config }),
       projection: createAudioProjection(projectionSession),
       startFeatures,
       template,

@@ -41,7 +41,7 @@ describe('applyGuidance', () => {
 });
 
 describe('createClassifierFreeGuidance', () => {
-  const config = { windowFrames: 2, contextFrames: 1, motionDim: 3, audioDim: 2 } as DenoiserConfig;
+  const config = { windowFrames: 2, contextFrames: 1, motionDim: 3, modelDim: 2 } as DenoiserConfig;
   const state = {
     sample: Float32Array.of(1, 2, 3, 4, 5, 6),
     timestep: 7,
