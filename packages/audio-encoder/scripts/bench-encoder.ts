@@ -10,7 +10,7 @@
 import { parseArgs } from 'node:util';
 import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
 import { buildHubertEncoder, chineseHubertBaseConfig, createFormulaSource } from '@joyvasa/model-builder';
-import { createOnnxAudioEncoder } from '../src/hubert-encoder.js';
+import { createOnnxAudioEncoder } from '../src/onnx-audio-encoder.js';
 
 const { values } = parseArgs({
   options: {

@@ -8,7 +8,7 @@ import {
   type EventListener,
   type ModelBundle,
 } from '@joyvasa/core';
-import { createOnnxAudioEncoder } from './hubert-encoder.js';
+import { createOnnxAudioEncoder } from './onnx-audio-encoder.js';
 
 /** Options of {@link loadAudioEncoder}. */
 export interface LoadAudioEncoderOptions {

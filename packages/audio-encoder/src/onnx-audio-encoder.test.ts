@@ -10,7 +10,7 @@ import {
 } from '@joyvasa/model-builder';
 import { rejectionOf } from '@joyvasa/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOnnxAudioEncoder } from './hubert-encoder.js';
+import { createOnnxAudioEncoder } from './onnx-audio-encoder.js';
 
 /** HuBERT-base's layout shrunk to run the conformance suite in seconds. */
 const tinyConfig: HubertConfig = {
