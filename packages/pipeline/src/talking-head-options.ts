@@ -189,11 +189,11 @@ export function resolveAnimateOptions(options: AnimateOptions = {}): ResolvedAni
       'sourceMaxDim',
       'sourceDivision',
     ]),
-    ...(options.faceBox ? { faceBox: options.faceBox } : {}),
-    ...(options.faceKeypoints ? { faceKeypoints: options.faceKeypoints } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.lookahead !== undefined ? { lookahead: options.lookahead } : {}),
-    ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
+    faceBox: options.faceBox,
+    faceKeypoints: options.faceKeypoints,
+    signal: options.signal,
+    lookahead: options.lookahead,
+    idleTimeoutMs: options.idleTimeoutMs,
   };
   checkLiveOptions(resolved);
   assertCfgScale(resolved.cfgScale);

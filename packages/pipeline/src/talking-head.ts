@@ -184,7 +184,7 @@ export function createTalkingHeadWith<ImageInput, AudioInput>(
     loaded.liveportrait ??= loadLivePortrait(bundle, backend, {
       ...shared,
       mode: options.mode ?? 'human',
-      ...(options.renderer ? { renderer: options.renderer } : {}),
+      renderer: options.renderer,
     });
     return loaded.liveportrait;
   };
@@ -228,7 +228,7 @@ export function createTalkingHeadWith<ImageInput, AudioInput>(
       throwIfAborted(signal);
       const source = await prepareSource(image, models, {
         ...run,
-        ...(options.faceLocator ? { faceLocator: options.faceLocator } : {}),
+        faceLocator: options.faceLocator,
       });
       yield {
         type: 'source-ready',
@@ -257,7 +257,7 @@ export function createTalkingHeadWith<ImageInput, AudioInput>(
         template: generator.template,
         cfgScale: run.cfgScale,
         seed: run.seed,
-        ...(run.noise ? { noise: run.noise } : {}),
+        noise: run.noise,
         smoothing: run.smoothing,
         fps,
         padMode: generator.config.padMode,

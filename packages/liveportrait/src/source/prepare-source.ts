@@ -92,7 +92,7 @@ export async function prepareSource(
     mode: models.mode,
     ...(models.mode === 'human' ? { region: options.region } : {}),
     relativeMotion: options.relativeMotion,
-    ...(options.drivingOption ? { drivingOption: options.drivingOption } : {}),
+    drivingOption: options.drivingOption,
     drivingMultiplier: options.drivingMultiplier,
     lipDelta,
     ...(options.stitching ? { stitching: models.stitching } : {}),

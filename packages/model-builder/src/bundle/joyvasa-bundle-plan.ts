@@ -171,7 +171,7 @@ export function planJoyvasaBundle(
       nullAudio: encodeTensorJson(start.nullAudio),
     },
     template: motion.template,
-    ...(motion.args ? { args: motion.args } : {}),
+    args: motion.args,
   };
   const audioData: AudioEncoderData = {
     id: motion.audioEncoderId ?? 'hubert-zh',

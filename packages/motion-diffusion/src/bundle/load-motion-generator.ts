@@ -60,7 +60,7 @@ export async function loadMotionGenerator(
   const template = motionTemplateFromStats(data.template ?? {});
   const sessionOptions = {
     device: options.device ?? 'auto',
-    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    onEvent: options.onEvent,
   };
   const component =
     options.positionalEncoding === 'fixed'
