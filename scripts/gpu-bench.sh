@@ -96,7 +96,8 @@ live() {
   nvidia-smi --query-gpu=name,driver_version --format=csv,noheader
   install_runtime
   local common=(--device cuda --bundle "$work/bundle" --real-renderer --realtime --render-batch "${RENDER_BATCH:-1}")
-  (cd "$work" && ./node bench-live.mjs "${common[@]}" --seconds 24 --out "$out/live-exact-24s.json" | grep -v '^ ')
+  (cd "$work" && ./node bench-live.mjs "${common[@]}" --seconds 24 --out "$out/live-exact-24s.json" | grep -v '^ ') ||
+    return 1
   (cd "$work" && ./node bench-live.mjs "${common[@]}" --seconds 24 --lookahead 1 \
     --out "$out/live-lookahead-24s.json" | grep -v '^ ')
   (cd "$work" && setsid nohup ./node bench-live.mjs "${common[@]}" --seconds "${LIVE_SECONDS:-600}" \
@@ -110,6 +111,7 @@ live_wait() {
   mkdir -p "$out"
   for ((waited = 0; waited < limit; waited += 10)); do
     [ -s "$live_dir/live-long.json" ] && break
+    pgrep -f live-long.json >/dev/null || break   # ended without figures: its log says why
     sleep 10
   done
   tail -n 3 "$live_dir/log.txt"
