@@ -1,5 +1,5 @@
-import { InvalidInputError, JoyvasaError } from '@joyvasa/core';
-import { checkErrorClasses } from '@joyvasa/core/testing';
+import { InvalidInputError } from '@joyvasa/core';
+import { checkErrorClasses, coreErrorClassCases } from '@joyvasa/core/testing';
 import { describe, expect, it } from 'vitest';
 import { AudioStreamError } from './audio-stream-error.js';
 import { UnsupportedWavCodecError } from './wav-format.js';
@@ -7,8 +7,7 @@ import { UnsupportedWavCodecError } from './wav-format.js';
 describe('AudioStreamError', () => {
   it('is recognised only as itself and JoyvasaError, never as a sibling', () => {
     const problems = checkErrorClasses([
-      { errorClass: JoyvasaError, instance: new JoyvasaError('base') },
-      { errorClass: InvalidInputError, instance: new InvalidInputError('audio', 'empty') },
+      ...coreErrorClassCases(),
       { errorClass: UnsupportedWavCodecError, instance: new UnsupportedWavCodecError(6) },
       { errorClass: AudioStreamError, instance: new AudioStreamError('stalled', 'no chunk for 5 s') },
     ]);

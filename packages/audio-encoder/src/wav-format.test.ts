@@ -1,14 +1,12 @@
-import { InvalidInputError, JoyvasaError, ModelLoadError } from '@joyvasa/core';
-import { checkErrorClasses } from '@joyvasa/core/testing';
+import { InvalidInputError } from '@joyvasa/core';
+import { checkErrorClasses, coreErrorClassCases } from '@joyvasa/core/testing';
 import { describe, expect, it } from 'vitest';
 import { UnsupportedWavCodecError } from './wav-format.js';
 
 describe('UnsupportedWavCodecError', () => {
   it('is an InvalidInputError, and a plain InvalidInputError or a sibling is not one', () => {
     const problems = checkErrorClasses([
-      { errorClass: JoyvasaError, instance: new JoyvasaError('base') },
-      { errorClass: InvalidInputError, instance: new InvalidInputError('audio', 'empty') },
-      { errorClass: ModelLoadError, instance: new ModelLoadError('f.wav', 'unreadable') },
+      ...coreErrorClassCases(),
       { errorClass: UnsupportedWavCodecError, instance: new UnsupportedWavCodecError(6) },
     ]);
     expect(problems).toEqual([]);

@@ -6,14 +6,13 @@ import {
   isAbortError,
   JoyvasaError,
   ManifestError,
-  MissingDependencyError,
   ModelLoadError,
   NoFaceFoundError,
   SessionRunError,
   throwIfAborted,
   UnsupportedDeviceError,
 } from './errors.js';
-import { checkErrorClasses } from './testing/check-error-classes.js';
+import { checkErrorClasses, coreErrorClassCases } from './testing/check-error-classes.js';
 
 describe('errors', () => {
   it('are recognised by marker, also as plain objects from another copy of the package', () => {
@@ -30,17 +29,7 @@ describe('errors', () => {
     expect(JoyvasaError.isInstance(undefined)).toBe(false);
   });
 
-  const cases = [
-    { errorClass: JoyvasaError, instance: new JoyvasaError('base') },
-    { errorClass: InvalidInputError, instance: new InvalidInputError('audio', 'it is empty') },
-    { errorClass: NoFaceFoundError, instance: new NoFaceFoundError('no face') },
-    { errorClass: ModelLoadError, instance: new ModelLoadError('f.pth', 'truncated') },
-    { errorClass: IntegrityError, instance: new IntegrityError('g.onnx', 'a', 'b') },
-    { errorClass: ManifestError, instance: new ManifestError('components', 'bad') },
-    { errorClass: UnsupportedDeviceError, instance: new UnsupportedDeviceError('cuda', ['cpu']) },
-    { errorClass: SessionRunError, instance: new SessionRunError('warping', 'boom') },
-    { errorClass: MissingDependencyError, instance: new MissingDependencyError('ffmpeg', 'missing') },
-  ];
+  const cases = coreErrorClassCases();
 
   it.each(cases)(
     '$errorClass.name refuses its siblings and accepts itself, also from another copy',

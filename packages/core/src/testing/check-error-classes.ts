@@ -1,4 +1,14 @@
-import type { JoyvasaError } from '../errors.js';
+import {
+  IntegrityError,
+  InvalidInputError,
+  JoyvasaError,
+  ManifestError,
+  MissingDependencyError,
+  ModelLoadError,
+  NoFaceFoundError,
+  SessionRunError,
+  UnsupportedDeviceError,
+} from '../errors.js';
 
 /** An error class as {@link checkErrorClasses} sees it: a subclass of `JoyvasaError`, with its `isInstance`. */
 export interface CheckedErrorClass {
@@ -55,4 +65,22 @@ function pickSymbols(value: object): Record<symbol, unknown> {
   for (const key of Object.getOwnPropertySymbols(value))
     picked[key] = (value as Record<symbol, unknown>)[key];
   return picked;
+}
+
+/**
+ * `JoyvasaError` and each of core's error classes with an instance: the siblings and parents a package's
+ * own error classes are checked against (`checkErrorClasses([...coreErrorClassCases(), ...mine])`).
+ */
+export function coreErrorClassCases(): ErrorClassCase[] {
+  return [
+    { errorClass: JoyvasaError, instance: new JoyvasaError('base') },
+    { errorClass: InvalidInputError, instance: new InvalidInputError('audio', 'it is empty') },
+    { errorClass: NoFaceFoundError, instance: new NoFaceFoundError('no face') },
+    { errorClass: ModelLoadError, instance: new ModelLoadError('f.pth', 'truncated') },
+    { errorClass: IntegrityError, instance: new IntegrityError('g.onnx', 'a', 'b') },
+    { errorClass: ManifestError, instance: new ManifestError('components', 'bad') },
+    { errorClass: UnsupportedDeviceError, instance: new UnsupportedDeviceError('cuda', ['cpu']) },
+    { errorClass: SessionRunError, instance: new SessionRunError('warping', 'boom') },
+    { errorClass: MissingDependencyError, instance: new MissingDependencyError('ffmpeg', 'missing') },
+  ];
 }

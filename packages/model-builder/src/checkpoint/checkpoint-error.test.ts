@@ -1,14 +1,12 @@
-import { InvalidInputError, JoyvasaError, ModelLoadError } from '@joyvasa/core';
-import { checkErrorClasses } from '@joyvasa/core/testing';
+import { ModelLoadError } from '@joyvasa/core';
+import { checkErrorClasses, coreErrorClassCases } from '@joyvasa/core/testing';
 import { describe, expect, it } from 'vitest';
 import { CheckpointError, toCheckpointError } from './checkpoint-error.js';
 
 describe('CheckpointError', () => {
   it('is a ModelLoadError, and neither a plain ModelLoadError nor a sibling is a CheckpointError', () => {
     const problems = checkErrorClasses([
-      { errorClass: JoyvasaError, instance: new JoyvasaError('base') },
-      { errorClass: ModelLoadError, instance: new ModelLoadError('f.pth', 'truncated') },
-      { errorClass: InvalidInputError, instance: new InvalidInputError('audio', 'empty') },
+      ...coreErrorClassCases(),
       { errorClass: CheckpointError, instance: new CheckpointError('f.pth', 'forbidden global') },
     ]);
     expect(problems).toEqual([]);

@@ -1,5 +1,5 @@
-import { InvalidInputError, JoyvasaError, ModelLoadError } from '@joyvasa/core';
-import { checkErrorClasses } from '@joyvasa/core/testing';
+import { ModelLoadError } from '@joyvasa/core';
+import { checkErrorClasses, coreErrorClassCases } from '@joyvasa/core/testing';
 import { describe, expect, it } from 'vitest';
 import { OutputWriteError } from './output-write-error.js';
 
@@ -7,9 +7,7 @@ describe('OutputWriteError', () => {
   it('is recognised only as itself and JoyvasaError, never as a sibling', () => {
     const full = Object.assign(new Error('no space'), { code: 'ENOSPC' });
     const problems = checkErrorClasses([
-      { errorClass: JoyvasaError, instance: new JoyvasaError('base') },
-      { errorClass: InvalidInputError, instance: new InvalidInputError('output', 'bad') },
-      { errorClass: ModelLoadError, instance: new ModelLoadError('f.onnx', 'unreadable') },
+      ...coreErrorClassCases(),
       { errorClass: OutputWriteError, instance: new OutputWriteError('f.onnx', full, 'Free some space.') },
     ]);
     expect(problems).toEqual([]);

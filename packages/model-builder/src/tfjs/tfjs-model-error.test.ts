@@ -1,5 +1,5 @@
-import { JoyvasaError, ModelLoadError } from '@joyvasa/core';
-import { checkErrorClasses } from '@joyvasa/core/testing';
+import { ModelLoadError } from '@joyvasa/core';
+import { checkErrorClasses, coreErrorClassCases } from '@joyvasa/core/testing';
 import { describe, expect, it } from 'vitest';
 import { CheckpointError } from '../checkpoint/checkpoint-error.js';
 import { TfjsModelError } from './tfjs-model-error.js';
@@ -7,8 +7,7 @@ import { TfjsModelError } from './tfjs-model-error.js';
 describe('TfjsModelError', () => {
   it('is a ModelLoadError, and neither a plain ModelLoadError nor its sibling CheckpointError is one', () => {
     const problems = checkErrorClasses([
-      { errorClass: JoyvasaError, instance: new JoyvasaError('base') },
-      { errorClass: ModelLoadError, instance: new ModelLoadError('model.json', 'unreadable') },
+      ...coreErrorClassCases(),
       { errorClass: CheckpointError, instance: new CheckpointError('f.pth', 'truncated') },
       { errorClass: TfjsModelError, instance: new TfjsModelError('model.json', 'short shard') },
     ]);

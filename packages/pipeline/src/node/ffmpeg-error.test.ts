@@ -1,5 +1,5 @@
-import { InvalidInputError, JoyvasaError, MissingDependencyError } from '@joyvasa/core';
-import { checkErrorClasses } from '@joyvasa/core/testing';
+import { InvalidInputError } from '@joyvasa/core';
+import { checkErrorClasses, coreErrorClassCases } from '@joyvasa/core/testing';
 import { describe, expect, it } from 'vitest';
 import { VideoEncodingError } from '../browser/webcodecs-video-sink.js';
 import { FfmpegError } from './ffmpeg-error.js';
@@ -7,9 +7,7 @@ import { FfmpegError } from './ffmpeg-error.js';
 describe('FfmpegError and VideoEncodingError', () => {
   it('are recognised only as themselves and JoyvasaError, never as each other or a sibling', () => {
     const problems = checkErrorClasses([
-      { errorClass: JoyvasaError, instance: new JoyvasaError('base') },
-      { errorClass: InvalidInputError, instance: new InvalidInputError('output', 'bad') },
-      { errorClass: MissingDependencyError, instance: new MissingDependencyError('ffmpeg', 'missing') },
+      ...coreErrorClassCases(),
       { errorClass: FfmpegError, instance: new FfmpegError('Encoding', 1, 'bad codec') },
       { errorClass: VideoEncodingError, instance: new VideoEncodingError('GPU process lost') },
     ]);
