@@ -1,7 +1,7 @@
 import { InvalidInputError } from '@joyvasa/core';
 import { checkErrorClasses, coreErrorClassCases } from '@joyvasa/core/testing';
 import { describe, expect, it } from 'vitest';
-import { VideoEncodingError } from '../browser/webcodecs-video-sink.js';
+import { VideoEncodingError } from '../browser/video-encoding-error.js';
 import { FfmpegError } from './ffmpeg-error.js';
 
 describe('FfmpegError and VideoEncodingError', () => {
