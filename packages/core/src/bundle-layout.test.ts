@@ -3,12 +3,14 @@ import {
   bundleData,
   checkSessionIo,
   decodeTensorJson,
+  denoiserComponent,
   encodeTensorJson,
   graphIo,
   livePortraitComponent,
   type MotionModelSizes,
   motionGeneratorData,
   motionModelSizeFields,
+  positionalEncodingModes,
 } from './bundle-layout.js';
 import { InvalidInputError, ManifestError } from './errors.js';
 import { validateManifest } from './manifest.js';
@@ -33,6 +35,7 @@ describe('bundle layout', () => {
   it('names animal components and reads data sections', () => {
     expect(livePortraitComponent('warpingModule', 'human')).toBe('warping_module');
     expect(livePortraitComponent('warpingModule', 'animal')).toBe('animal_warping_module');
+    expect(positionalEncodingModes.map(denoiserComponent)).toEqual(['denoiser', 'denoiser_pe_fixed']);
     const manifest = validateManifest({
       manifestVersion: 1,
       name: 'b',

@@ -51,8 +51,11 @@ export type LivePortraitNetwork =
   | 'warpingModule'
   | 'spadeGenerator';
 
+/** Human or animal: which LivePortrait weights a bundle component holds, and how motion drives them. */
+export type AnimationMode = 'human' | 'animal';
+
 /** The component name of a LivePortrait network for a mode (`animal_…` for animal weights). */
-export function livePortraitComponent(network: LivePortraitNetwork, mode: 'human' | 'animal'): string {
+export function livePortraitComponent(network: LivePortraitNetwork, mode: AnimationMode): string {
   const name = bundleComponents[network];
   return mode === 'animal' ? `animal_${name}` : name;
 }
@@ -178,6 +181,22 @@ export type AudioPadMode = 'zero' | 'replicate';
 
 /** Every {@link AudioPadMode}, for checks. */
 export const audioPadModes: readonly AudioPadMode[] = ['zero', 'replicate'];
+
+/**
+ * Which positional encoding the denoiser's token sequence gets, one bundle component each:
+ * - `legacy` (`denoiser`): the single row `PE[context + window]` (PE[125]) added to every token, as the
+ *   released weights were trained (JoyVASA before commit 74290f6, and FasterLivePortrait);
+ * - `fixed` (`denoiser_pe_fixed`): rows `PE[0 .. context + window - 1]`, as JoyVASA's code computes since 74290f6.
+ */
+export type PositionalEncodingMode = 'legacy' | 'fixed';
+
+/** Every {@link PositionalEncodingMode}, for checks. */
+export const positionalEncodingModes: readonly PositionalEncodingMode[] = ['legacy', 'fixed'];
+
+/** The component name of the denoiser graph with a positional encoding. */
+export function denoiserComponent(mode: PositionalEncodingMode): string {
+  return mode === 'fixed' ? bundleComponents.denoiserFixedPositionalEncoding : bundleComponents.denoiser;
+}
 
 /**
  * Sizes of the JoyVASA motion model (`DitTalkingHead` + `DenoisingNetwork`): read from a checkpoint by

@@ -7,6 +7,7 @@ export {
   type SessionV1,
 } from './backend.js';
 export {
+  type AnimationMode,
   type AudioEncoderData,
   type AudioPadMode,
   audioPadModes,
@@ -14,6 +15,7 @@ export {
   bundleData,
   checkSessionIo,
   decodeTensorJson,
+  denoiserComponent,
   encodeTensorJson,
   type GraphIo,
   graphIo,
@@ -25,6 +27,8 @@ export {
   type MotionModelSizes,
   motionGeneratorData,
   motionModelSizeFields,
+  type PositionalEncodingMode,
+  positionalEncodingModes,
   type SessionIoCheck,
   type TensorJson,
 } from './bundle-layout.js';

@@ -8,6 +8,7 @@ import {
   type ModelBundle,
   type ModelSourceV1,
   type ModelStore,
+  type PositionalEncodingMode,
   type RendererV1,
 } from '@joyvasa/core';
 import {
@@ -76,7 +77,7 @@ export interface AnimateOptions {
   /** EMA smoothing of head pose, scale and translation, as the official code does. Default true. */
   readonly smoothing?: boolean;
   /** The DiT's positional encoding: `'legacy'` (default; what the released weights were trained with) or `'fixed'`. */
-  readonly positionalEncoding?: 'legacy' | 'fixed';
+  readonly positionalEncoding?: PositionalEncodingMode;
   /** Crop around the face (true, default) or use the whole image stretched to 256x256 (the official CLI's way). */
   readonly crop?: boolean;
   /** Crop side over the face landmarks' extent (`scale`). Default 2.3 (the official app; its CLI uses 3.0). */

@@ -8,6 +8,7 @@ import {
   type ModelBundle,
   type ModelManifest,
   type MotionFrame,
+  type PositionalEncodingMode,
   type RenderInput,
   type RgbImage,
   throwIfAborted,
@@ -73,7 +74,7 @@ export interface TalkingHead<ImageInput, AudioInput> {
 interface LoadedModels {
   liveportrait?: Promise<LivePortraitModels>;
   audioEncoder?: Promise<AudioEncoderV1>;
-  motion: Map<'legacy' | 'fixed', Promise<MotionGenerator>>;
+  motion: Map<PositionalEncodingMode, Promise<MotionGenerator>>;
 }
 
 type PreparedSource = Awaited<ReturnType<typeof prepareSource>>;
@@ -194,7 +195,7 @@ export function createTalkingHeadWith<ImageInput, AudioInput>(
       : loadAudioEncoder(bundle, backend, shared);
     return loaded.audioEncoder;
   };
-  const motion = (positionalEncoding: 'legacy' | 'fixed') => {
+  const motion = (positionalEncoding: PositionalEncodingMode) => {
     let generator = loaded.motion.get(positionalEncoding);
     if (!generator) {
       generator = loadMotionGenerator(bundle, backend, { ...shared, positionalEncoding });

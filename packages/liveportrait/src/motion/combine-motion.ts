@@ -1,4 +1,4 @@
-import { InvalidInputError, type MotionFrame } from '@joyvasa/core';
+import { type AnimationMode, InvalidInputError, type MotionFrame } from '@joyvasa/core';
 import { type KeypointInfo, keypointCount } from './keypoint-info.js';
 import type { RotatedMotionFrame } from './rotated-motion-frame.js';
 import { applyKeypointTransform } from './transform-keypoint.js';
@@ -17,7 +17,7 @@ export function assertAnimationRegion(what: string, region: AnimationRegion): vo
 }
 
 /** Human or animal pipeline: they combine motion differently (see {@link combineMotion}). */
-export type AnimationMode = 'human' | 'animal';
+export type { AnimationMode };
 
 /** Options of {@link combineMotion}. */
 export interface CombineMotionOptions {

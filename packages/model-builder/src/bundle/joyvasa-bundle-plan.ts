@@ -2,6 +2,7 @@ import {
   type AudioEncoderData,
   type BundleProvenance,
   bundleComponents,
+  denoiserComponent,
   encodeTensorJson,
   type LocatorModelsData,
   type MotionGeneratorData,
@@ -189,10 +190,10 @@ export function planJoyvasaBundle(
     [bundleComponents.pasteBack]: { build: () => buildPasteBack() },
     [bundleComponents.audioEncoder]: { build: () => buildHubertEncoder(audioWeights, audioConfig) },
     [bundleComponents.audioProjection]: { build: () => buildAudioProjection(motion.weights, motion.config) },
-    [bundleComponents.denoiser]: {
+    [denoiserComponent('legacy')]: {
       build: () => buildDenoiser(motion.weights, motion.config, { positionalEncoding: 'legacy' }),
     },
-    [bundleComponents.denoiserFixedPositionalEncoding]: {
+    [denoiserComponent('fixed')]: {
       build: () => buildDenoiser(motion.weights, motion.config, { positionalEncoding: 'fixed' }),
     },
     ...(sources.detectors

@@ -4,10 +4,12 @@ import {
   type DenoiserV1,
   type DeviceRequest,
   decodeTensorJson,
+  denoiserComponent,
   type EventListener,
   type ModelBundle,
   type MotionModelSizes,
   motionGeneratorData,
+  type PositionalEncodingMode,
   type SessionV1,
 } from '@joyvasa/core';
 import { type AudioProjection, createAudioProjection } from '../audio/audio-projection.js';
@@ -32,7 +34,7 @@ export interface LoadMotionGeneratorOptions {
    * The denoiser's positional encoding: `'legacy'` (default; the form the released weights were trained
    * with) or `'fixed'` (the official repository's later change, which differs from training).
    */
-  readonly positionalEncoding?: 'legacy' | 'fixed';
+  readonly positionalEncoding?: PositionalEncodingMode;
   readonly onEvent?: EventListener;
 }
 
@@ -62,10 +64,7 @@ export async function loadMotionGenerator(
     device: options.device ?? 'auto',
     onEvent: options.onEvent,
   };
-  const component =
-    options.positionalEncoding === 'fixed'
-      ? bundleComponents.denoiserFixedPositionalEncoding
-      : bundleComponents.denoiser;
+  const component = denoiserComponent(options.positionalEncoding ?? 'legacy');
   const sessions: SessionV1[] = [];
   try {
     const denoiserSession = await bundle.createSession(backend, component, sessionOptions);

@@ -1,17 +1,17 @@
-import { graphIo, InvalidInputError, type MotionModelSizes } from '@joyvasa/core';
+import {
+  graphIo,
+  InvalidInputError,
+  type MotionModelSizes,
+  type PositionalEncodingMode,
+  positionalEncodingModes,
+} from '@joyvasa/core';
 import { GraphBuilder } from '../../onnx/graph-builder.js';
 import type { WeightSource } from '../../weights/weight-source.js';
 import { linear } from '../layers.js';
 import { decoderLayer } from './decoder-layer.js';
 import { sinusoidRows } from './sinusoid-table.js';
 
-/**
- * Which positional encoding the token sequence gets:
- * - `legacy`: the single row `PE[context + window]` (PE[125]) added to every token, as the released
- *   weights were trained (JoyVASA before commit 74290f6, and FasterLivePortrait);
- * - `fixed`: rows `PE[0 .. context + window - 1]`, as JoyVASA's code computes since 74290f6.
- */
-export type PositionalEncodingMode = 'legacy' | 'fixed';
+export type { PositionalEncodingMode };
 
 /** Options of {@link buildDenoiser}. */
 export interface BuildDenoiserOptions {
@@ -61,7 +61,7 @@ export function buildDenoiser(
   options: BuildDenoiserOptions = {},
 ): GraphBuilder {
   const mode = options.positionalEncoding ?? 'legacy';
-  if (mode !== 'legacy' && mode !== 'fixed') {
+  if (!positionalEncodingModes.includes(mode)) {
     throw new InvalidInputError('options.positionalEncoding', `'${mode}' is not 'legacy' or 'fixed'`);
   }
   const { modelDim: d, motionDim, windowFrames, contextFrames, diffusionSteps } = config;
