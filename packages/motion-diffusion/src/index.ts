@@ -33,7 +33,12 @@ export {
 export { motionVectorLength } from './motion/motion-frame.js';
 export { type MotionTemplate, motionTemplateFromStats } from './motion/motion-template.js';
 export { createPoseSmoother, type PoseSmoother } from './motion/pose-smoother.js';
-export { assertSeed, createSeededNoise, type NoiseSource } from './random/noise-source.js';
+export {
+  assertNoiseSource,
+  assertSeed,
+  createSeededNoise,
+  type NoiseSource,
+} from './random/noise-source.js';
 export { philox4x32 } from './random/philox.js';
 export {
   collectMotion,

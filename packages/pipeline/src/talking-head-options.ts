@@ -14,21 +14,18 @@ import {
 import {
   type AnimationMode,
   type AnimationRegion,
-  assertAnimationRegion,
-  assertDrivingMultiplier,
-  assertFaceBox,
-  assertFaceKeypoints,
+  assertSourceOptions,
   type DrivingOption,
   type FaceBox,
 } from '@joyvasa/liveportrait';
 import {
   assertCfgScale,
   assertDdimSteps,
+  assertNoiseSource,
   assertSeed,
   defaultCfgScale,
   type NoiseSource,
 } from '@joyvasa/motion-diffusion';
-import { checkSourceOptions, pickDefined } from './source-option-checks.js';
 
 /** Options of `createTalkingHead`: what stays fixed across many animations. */
 export interface TalkingHeadOptions {
@@ -142,6 +139,16 @@ export interface AnimateOptions {
   readonly signal?: AbortSignal;
 }
 
+/** The fields of `options` that are set, so that absent ones keep the defaults of the code that uses them. */
+function pickDefined<T extends object, K extends keyof T>(
+  options: T,
+  keys: readonly K[],
+): Partial<Pick<T, K>> {
+  const picked: Partial<Pick<T, K>> = {};
+  for (const key of keys) if (options[key] !== undefined) picked[key] = options[key];
+  return picked;
+}
+
 type OptionalAnimateOption =
   | 'faceBox'
   | 'faceKeypoints'
@@ -162,10 +169,10 @@ export type ResolvedAnimateOptions = Required<Omit<AnimateOptions, OptionalAnima
 
 /**
  * Fills in defaults, then checks each option with the rule of the package that owns it (motion-diffusion
- * for the sampler's, liveportrait for the face and keypoint options), before any work starts.
+ * for the sampler's, liveportrait's `assertSourceOptions` for the crop, face and driving options), before
+ * any work starts; the pipeline's own are the live-stream options and `renderBatch`.
  */
 export function resolveAnimateOptions(options: AnimateOptions = {}): ResolvedAnimateOptions {
-  checkSourceOptions(options);
   const resolved: ResolvedAnimateOptions = {
     cfgScale: options.cfgScale ?? defaultCfgScale,
     seed: options.seed ?? 0,
@@ -206,10 +213,8 @@ export function resolveAnimateOptions(options: AnimateOptions = {}): ResolvedAni
   }
   assertSeed('options.seed', resolved.seed);
   if (resolved.sampler !== 'ddpm') assertDdimSteps('options.sampler', resolved.sampler.ddim);
-  assertDrivingMultiplier('options.drivingMultiplier', resolved.drivingMultiplier);
-  assertAnimationRegion('options.region', resolved.region);
-  if (resolved.faceBox) assertFaceBox('options.faceBox', resolved.faceBox);
-  if (resolved.faceKeypoints) assertFaceKeypoints('options.faceKeypoints', resolved.faceKeypoints);
+  if (resolved.noise !== undefined) assertNoiseSource('options.noise', resolved.noise);
+  assertSourceOptions(resolved);
   return resolved;
 }
 

@@ -17,6 +17,7 @@ import { transformKeypoint } from '../motion/transform-keypoint.js';
 import { loadMaskTemplate } from '../paste-back/mask-template.js';
 import { type PasteBackMask, pasteBack, preparePasteBackMask } from '../paste-back/paste-back.js';
 import { createSessionPasteBack } from '../paste-back/paste-back-session.js';
+import { assertSourceOptions } from './check-source-options.js';
 import { chooseCrop, type LocatedCrop } from './choose-crop.js';
 import type { CropMethod, PrepareSourceOptions } from './source-options.js';
 
@@ -70,6 +71,7 @@ export async function prepareSource(
   models: LivePortraitModels,
   options: PrepareSourceOptions,
 ): Promise<PreparedSource> {
+  assertSourceOptions(options);
   imageSizeLimits.check(original.width, original.height);
   const image = resizeToLimit(original, {
     ...(options.sourceMaxDim !== undefined ? { maxDim: options.sourceMaxDim } : {}),
