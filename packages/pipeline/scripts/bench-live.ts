@@ -7,7 +7,7 @@
  *
  *   pnpm exec tsx --conditions=@joyvasa/source packages/pipeline/scripts/bench-live.ts \
  *     [--seconds 600] [--bundle fixture|formula|<folder>] [--device cpu|cuda] [--realtime] [--real-renderer]
- *     [--lookahead 1] [--ddim 5] [--render-batch 1] [--out result.json]
+ *     [--lookahead 1] [--ddim 5] [--render-batch 1] [--preload] [--out result.json]
  *
  * `--ddim 5` samples with 5 DDIM steps instead of the official 50 DDPM steps (cheaper, not official).
  *
@@ -34,6 +34,7 @@ const { values } = parseArgs({
     'real-renderer': { type: 'boolean', default: false },
     lookahead: { type: 'string' },
     ddim: { type: 'string' },
+    preload: { type: 'boolean', default: false },
     'render-batch': { type: 'string', default: '1' },
     out: { type: 'string' },
   },
@@ -71,6 +72,9 @@ const head = await createTalkingHead({
   store: keepNothing,
   ...(values['real-renderer'] ? {} : { renderer: cheapRenderer() }),
 });
+// --preload: what a live app does before it opens the microphone (the figures in docs/benchmarks.md were
+// taken with a 1-s offline run in its place, which loads and runs the same sessions).
+if (values.preload) await head.warmUp(texturedImage(256, 256));
 const busyBefore = machineBusySeconds();
 const windows: { window: number; latencyMs: number; madeAtMs: number; rssMiB: number }[] = [];
 const drift: number[] = [];
