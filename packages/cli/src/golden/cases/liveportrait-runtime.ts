@@ -1,5 +1,5 @@
 import type { TensorLike } from '@joyvasa/core';
-import { parseKeypointInfo, stitchKeypoints, transformKeypoint } from '@joyvasa/liveportrait';
+import { parseKeypointInfo, stitchKeypoints, transformKeypoint } from '@joyvasa/liveportrait/internal';
 import {
   buildRetargetingMlp,
   compareToGolden,

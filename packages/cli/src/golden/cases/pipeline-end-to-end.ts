@@ -1,12 +1,11 @@
 import { decodeAudio } from '@joyvasa/audio-encoder';
 import { createTensor, type FaceLocatorV1 } from '@joyvasa/core';
+import { type PrepareSourceOptions, prepareSource } from '@joyvasa/liveportrait';
 import {
   frameMotionFromAngles,
   keypointCount,
   opennessFromLandmarks203,
-  type PrepareSourceOptions,
-  prepareSource,
-} from '@joyvasa/liveportrait';
+} from '@joyvasa/liveportrait/internal';
 import { compareToGolden, type GoldenComparison } from '@joyvasa/model-builder';
 import { collectMotion, sampleMotion } from '@joyvasa/motion-diffusion';
 import { compareLevels, pipelineTolerances } from './pipeline-compare.js';

@@ -1,6 +1,7 @@
 import { createOnnxAudioEncoder } from '@joyvasa/audio-encoder';
 import type { AudioEncoderV1, DenoiserV1, SessionV1 } from '@joyvasa/core';
-import { createLivePortraitRenderer, createMlpRunner, type LivePortraitModels } from '@joyvasa/liveportrait';
+import { createLivePortraitRenderer, type LivePortraitModels } from '@joyvasa/liveportrait';
+import { createMlpRunner } from '@joyvasa/liveportrait/internal';
 import {
   buildAppearanceFeatureExtractor,
   buildAudioProjection,

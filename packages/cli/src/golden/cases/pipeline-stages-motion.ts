@@ -1,5 +1,10 @@
 import { createTensor, type Float32Tensor } from '@joyvasa/core';
-import { createKeypointDriver, type FrameMotion, keypointCount, rotationMatrix } from '@joyvasa/liveportrait';
+import {
+  createKeypointDriver,
+  type FrameMotion,
+  keypointCount,
+  rotationMatrix,
+} from '@joyvasa/liveportrait/internal';
 import { compareToGolden, type GoldenComparison } from '@joyvasa/model-builder';
 import {
   createDdpmScheduler,

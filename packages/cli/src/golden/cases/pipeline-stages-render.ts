@@ -1,11 +1,6 @@
 import { createTensor, type Float32Tensor, type RgbImage } from '@joyvasa/core';
-import {
-  loadMaskTemplate,
-  pasteBack,
-  preparePasteBackMask,
-  resizeToLimit,
-  tensorToImage,
-} from '@joyvasa/liveportrait';
+import { loadMaskTemplate, pasteBack, preparePasteBackMask, tensorToImage } from '@joyvasa/liveportrait';
+import { resizeToLimit } from '@joyvasa/liveportrait/internal';
 import type { GoldenComparison } from '@joyvasa/model-builder';
 import { compareLevels, pipelineTolerances } from './pipeline-compare.js';
 import { savedFrames } from './pipeline-manifest.js';

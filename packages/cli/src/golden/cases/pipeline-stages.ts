@@ -1,14 +1,14 @@
 import { createTensor, type RgbImage, type TensorLike } from '@joyvasa/core';
+import { imageToTensor } from '@joyvasa/liveportrait';
 import {
   computeLipDelta,
   cropSource,
-  imageToTensor,
   keypointCount,
   lipCloseRatio,
   parseKeypointInfo,
   resizeToLimit,
   transformKeypoint,
-} from '@joyvasa/liveportrait';
+} from '@joyvasa/liveportrait/internal';
 import { compareToGolden, type GoldenComparison, type GoldenContext } from '@joyvasa/model-builder';
 import type { MotionTemplate } from '@joyvasa/motion-diffusion';
 import { compareAbsolute, compareLevels, pipelineTolerances } from './pipeline-compare.js';
