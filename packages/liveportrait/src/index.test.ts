@@ -26,7 +26,8 @@ describe('@joyvasa/liveportrait entries', () => {
   });
 
   it('keeps the building blocks behind ./internal, the root values included', () => {
-    for (const name of publicValues) expect(internal).toHaveProperty(name, root[name as keyof typeof root]);
+    const rootValues: Record<string, unknown> = { ...root };
+    for (const name of publicValues) expect(internal).toHaveProperty(name, rootValues[name]);
     expect(internal).toHaveProperty('cropSource');
     expect(internal).toHaveProperty('parseKeypointInfo');
     expect(root).not.toHaveProperty('cropSource');

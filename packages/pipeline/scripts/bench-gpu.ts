@@ -20,8 +20,8 @@ import {
   type TensorLike,
 } from '@joyvasa/core';
 import { createDirectorySource } from '@joyvasa/core/node';
-import { planSyntheticBundle } from '@joyvasa/model-builder';
 import { writeBundle } from '@joyvasa/model-builder/node';
+import { planSyntheticBundle } from '@joyvasa/model-builder/synthetic';
 import { createTalkingHead } from '@joyvasa/pipeline';
 
 const { values } = parseArgs({

@@ -52,8 +52,8 @@ import {
   transformKeypoint,
 } from '@joyvasa/liveportrait/internal';
 import { readImage } from '@joyvasa/liveportrait/node';
-import { planSyntheticBundle, type SyntheticBundleKind } from '@joyvasa/model-builder';
 import { writeBundle } from '@joyvasa/model-builder/node';
+import { planSyntheticBundle, type SyntheticBundleKind } from '@joyvasa/model-builder/synthetic';
 import { createFfmpegVideoSink, type X264Preset } from '../src/node/index.js';
 import { childCpuSeconds, machineBusySeconds } from './machine-load.js';
 
