@@ -7,7 +7,7 @@
  *
  *   pnpm exec tsx --conditions=@joyvasa/source packages/pipeline/scripts/bench-live.ts \
  *     [--seconds 600] [--bundle fixture|formula|<folder>] [--device cpu|cuda] [--realtime] [--real-renderer]
- *     [--lookahead 1] [--ddim 5] [--out result.json]
+ *     [--lookahead 1] [--ddim 5] [--render-batch 1] [--out result.json]
  *
  * `--ddim 5` samples with 5 DDIM steps instead of the official 50 DDPM steps (cheaper, not official).
  *
@@ -18,11 +18,11 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Device } from '@joyvasa/core';
-import { ensureSyntheticBundle } from '@joyvasa/model-builder/node';
 import { createTalkingHead } from '../src/node/index.js';
 import { cheapRenderer } from '../test/cheap-renderer.js';
 import { keepNothing } from '../test/fixture-talking-head.js';
 import { chirp, texturedImage } from '../test/synthetic-media.js';
+import { ensureBenchBundle } from './bench-bundle.js';
 import { machineBusySeconds } from './machine-load.js';
 
 const { values } = parseArgs({
@@ -34,6 +34,7 @@ const { values } = parseArgs({
     'real-renderer': { type: 'boolean', default: false },
     lookahead: { type: 'string' },
     ddim: { type: 'string' },
+    'render-batch': { type: 'string', default: '1' },
     out: { type: 'string' },
   },
 });
@@ -59,8 +60,7 @@ async function* microphone(): AsyncGenerator<Float32Array> {
 /** Wall ms at which the producer had sent the audio up to `sample`. */
 const audioInAt = (sample: number) => sentAt[Math.min(sentAt.length - 1, Math.ceil(sample / chunk) - 1)]!;
 
-const bundle =
-  values.bundle === 'fixture' ? (await ensureSyntheticBundle('fixture')).directory : values.bundle;
+const bundle = await ensureBenchBundle(values.bundle, console.log);
 const head = await createTalkingHead({
   models: bundle,
   device: values.device as Device,
@@ -77,6 +77,7 @@ for await (const event of head.stream(
   {
     ...(values.lookahead ? { lookahead: Number(values.lookahead) } : {}),
     ...(values.ddim ? { sampler: { ddim: Number(values.ddim) } } : {}),
+    renderBatch: Number(values['render-batch']),
   },
 )) {
   if (event.type !== 'frame') continue;
@@ -111,6 +112,7 @@ const result = {
   renderer: values['real-renderer'] ? 'bundle' : 'cheap',
   lookahead: values.lookahead ?? null,
   sampler: values.ddim ? `ddim ${values.ddim}` : 'ddpm 50',
+  renderBatch: Number(values['render-batch']),
   frames,
   wallSeconds,
   realTimeFactor: rtf,
