@@ -44,17 +44,21 @@ const chunk = rate / 50;
 
 /** When (ms since start) the producer had sent `samples` samples: the first time it reached them. */
 const sentAt: number[] = [];
-const start = performance.now();
+/** Set when `stream()` first pulls audio: model loading and bundle building stay out of the figures. */
+let start = 0;
 const speech = chirp(10, rate);
 async function* microphone(): AsyncGenerator<Float32Array> {
+  start = performance.now();
   for (let at = 0; at < seconds * rate; at += chunk) {
     if (values.realtime) {
-      const due = (at / rate) * 1000 - (performance.now() - start);
+      // A microphone hands over a chunk once it has been recorded: at the end of its 20 ms.
+      const due = ((at + chunk) / rate) * 1000 - (performance.now() - start);
       if (due > 0) await new Promise((resolve) => setTimeout(resolve, due));
     }
     const offset = at % speech.length;
-    yield speech.slice(offset, Math.min(offset + chunk, speech.length));
+    // Stamped when handed over (before the consumer takes it), so a slow consumer cannot hide its delay.
     sentAt.push(performance.now() - start);
+    yield speech.slice(offset, Math.min(offset + chunk, speech.length));
   }
 }
 /** Wall ms at which the producer had sent the audio up to `sample`. */

@@ -32,6 +32,7 @@ import {
   resolveAnimateOptions,
   type TalkingHeadOptions,
 } from './talking-head-options.js';
+import { warmUpLive } from './warm-up-live.js';
 
 /** How a platform entry (Node or browser) turns user inputs into pixels and samples. */
 export interface PipelinePlatform<ImageInput, AudioInput> {
@@ -249,12 +250,10 @@ export function createTalkingHeadWith<ImageInput, AudioInput>(
       }
       const fps = generator.config.fps;
       const budget = live ? liveFrameBudget(live, fps) : fixedFrameBudget(audio!.durationSeconds, fps);
-      const motionStream = sampleMotion({
-        ...motionAudio(live, audio?.pcm, run.lookahead, fps, generator),
+      const sampling = {
         audioEncoder: encoder,
         projection: generator.projection,
         denoiser: generator.denoiser,
-        scheduler: createScheduler(run.sampler, generator),
         startFeatures: generator.startFeatures,
         template: generator.template,
         cfgScale: run.cfgScale,
@@ -263,8 +262,14 @@ export function createTalkingHeadWith<ImageInput, AudioInput>(
         smoothing: run.smoothing,
         fps,
         ...(signal ? { signal } : {}),
-      });
+      };
       const render = (frames: readonly MotionFrameOf[]) => renderFrameBatch(models, source, frames, signal);
+      if (live) await warmUpLive(sampling, generator, render, run.renderBatch);
+      const motionStream = sampleMotion({
+        ...sampling,
+        ...motionAudio(live, audio?.pcm, run.lookahead, fps, generator),
+        scheduler: createScheduler(run.sampler, generator),
+      });
       const frameCount = yield* renderMotion(motionStream, budget, fps, run.renderBatch, render);
       yield { type: 'stream-end', frameCount, fps, durationSeconds: budget.durationSeconds() };
     } finally {
