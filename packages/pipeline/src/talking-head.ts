@@ -11,12 +11,8 @@ import {
   type RgbImage,
   throwIfAborted,
 } from '@joyvasa/core';
-import {
-  frameMotionFromAngles,
-  type LivePortraitModels,
-  loadLivePortrait,
-  prepareSource,
-} from '@joyvasa/liveportrait';
+import { type LivePortraitModels, loadLivePortrait, prepareSource } from '@joyvasa/liveportrait';
+import { frameMotionFromAngles } from '@joyvasa/liveportrait/internal';
 import {
   createDdimScheduler,
   createDdpmScheduler,
