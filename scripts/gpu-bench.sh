@@ -95,7 +95,7 @@ live() {
   exec > >(tee -a "$out/live-log.txt") 2>&1
   nvidia-smi --query-gpu=name,driver_version --format=csv,noheader
   install_runtime
-  local common=(--device cuda --bundle "$work/bundle" --real-renderer --realtime --render-batch "${RENDER_BATCH:-1}")
+  local common=(--device cuda --bundle "$work/bundle" --real-renderer --realtime --preload --render-batch "${RENDER_BATCH:-1}")
   (cd "$work" && ./node bench-live.mjs "${common[@]}" --seconds 24 --out "$out/live-exact-24s.json" | grep -v '^ ') ||
     return 1
   (cd "$work" && ./node bench-live.mjs "${common[@]}" --seconds 24 --lookahead 1 \

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { planSyntheticBundle } from '@joyvasa/model-builder';
 import { writeBundle } from '@joyvasa/model-builder/node';
+import { planSyntheticBundle } from '@joyvasa/model-builder/synthetic';
 
 /**
  * Writes the fixture bundle (tiny networks with formula weights, ~11 MB) to `models/fixture/`, where the

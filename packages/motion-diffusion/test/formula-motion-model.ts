@@ -8,11 +8,11 @@ import type { DenoiserV1, MotionModelSizes } from '@joyvasa/core';
 import {
   buildAudioProjection,
   buildDenoiser,
-  createFormulaSource,
   motionGeneratorConfig,
   type PositionalEncodingMode,
   readMotionStartTensors,
 } from '@joyvasa/model-builder';
+import { createFormulaSource } from '@joyvasa/model-builder/synthetic';
 import {
   type AudioProjection,
   createAudioProjection,

@@ -6,8 +6,8 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { planSyntheticBundle } from '@joyvasa/model-builder';
 import { ensureSyntheticBundle, writeBundle } from '@joyvasa/model-builder/node';
+import { planSyntheticBundle } from '@joyvasa/model-builder/synthetic';
 
 /** Resolves `fixture`, `formula` or a folder to a bundle folder, building the folder's bundle if missing. */
 export async function ensureBenchBundle(bundle: string, log: (line: string) => void): Promise<string> {
