@@ -2,9 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   bundleData,
   checkSessionIo,
-  decodeTensorJson,
   denoiserComponent,
-  encodeTensorJson,
   graphIo,
   livePortraitComponent,
   type MotionModelSizes,
@@ -15,6 +13,7 @@ import {
 import { InvalidInputError, ManifestError } from './errors.js';
 import { validateManifest } from './manifest.js';
 import { createTensor } from './tensor.js';
+import { decodeTensorJson, encodeTensorJson } from './tensor-json.js';
 
 describe('bundle layout', () => {
   it('round-trips float32 tensors through JSON exactly', () => {

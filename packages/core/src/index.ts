@@ -14,9 +14,7 @@ export {
   bundleComponents,
   bundleData,
   checkSessionIo,
-  decodeTensorJson,
   denoiserComponent,
-  encodeTensorJson,
   type GraphIo,
   graphIo,
   type LivePortraitNetwork,
@@ -30,7 +28,6 @@ export {
   type PositionalEncodingMode,
   positionalEncodingModes,
   type SessionIoCheck,
-  type TensorJson,
 } from './bundle-layout.js';
 export type { DenoiseInput, DenoiserConfig, DenoiserV1 } from './denoiser.js';
 export { type Device, type DeviceRequest, devices, isDeviceRequest } from './device.js';
@@ -109,4 +106,5 @@ export {
   type TensorLike,
   tensorSize,
 } from './tensor.js';
+export { decodeTensorJson, encodeTensorJson, type TensorJson } from './tensor-json.js';
 export { version } from './version.js';
