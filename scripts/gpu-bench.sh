@@ -5,6 +5,8 @@
 #   bash scripts/gpu-bench.sh prepare    # here (npm registry needed): fills .device/ (git-ignored)
 #   bash scripts/gpu-bench.sh stage      # there, once per provider part: copies the carried part to /tmp
 #   bash scripts/gpu-bench.sh run        # there: unpacks, runs both, writes $OUT/*.jsonl and $OUT/renderer.md
+#   bash scripts/gpu-bench.sh live       # there: short live runs, then starts the 10-minute one (own session)
+#   bash scripts/gpu-bench.sh live-wait  # there, in the next call: waits for the 10-minute run, copies it out
 #
 # docs/guide/devices.md gives the exact device calls. Why the staging: the CUDA provider library is 165 MB
 # even compressed, more than one call may carry (64 MiB); a warm machine keeps /tmp between calls.
@@ -19,7 +21,7 @@ provider_package=com.github.asus4.onnxruntime.linux-x64-gpu@0.4.9
 # Each step is skipped when its output exists, so an interrupted prepare resumes.
 prepare() {
   set -e
-  local scratch
+  # global: the EXIT trap runs after this function has returned
   scratch=$(mktemp -d)
   trap 'rm -rf "$scratch"' EXIT
   mkdir -p "$device_dir"/{parts,bench,shared}   # .device/ is in .gitignore
@@ -47,7 +49,7 @@ prepare() {
   # Our benchmark scripts as plain ESM (the GPU machine has no tsx), and the official script with its modules.
   local esbuild
   esbuild=$(ls -d "$here"/node_modules/.pnpm/esbuild@*/node_modules/esbuild/bin/esbuild | tail -1)
-  for script in bench-render render-table accuracy-render bench-gpu; do
+  for script in bench-render render-table accuracy-render bench-gpu bench-live; do
     "$esbuild" "$here/packages/pipeline/scripts/$script.ts" --bundle --platform=node --format=esm \
       --conditions=@joyvasa/source --external:onnxruntime-node --external:onnxruntime-web --external:webgpu \
       --external:sharp --log-level=warning --outfile="$device_dir/bench/$script.mjs"
@@ -67,14 +69,55 @@ stage() {
 # Unpacks Node, onnxruntime-node and the reassembled provider under $work; sets the CUDA library path.
 install_runtime() {
   mkdir -p "$work"
+  if [ -f "$work/.installed" ]; then cp "$device_dir"/bench/*.mjs "$work/"; set_library_path; return; fi
   [ -x "$work/node" ] || { xz -dc "$device_dir/node.xz" >"$work/node" && chmod +x "$work/node"; }
   tar xJf "$device_dir/ort-node.tar.xz" -C "$work"
   cat "$parts"/provider.tar.xz.* | xz -dc | tar xf - -C "$work/node_modules/onnxruntime-node/bin/napi-v6/linux/x64"
   cp "$device_dir"/bench/*.mjs "$work/"
+  touch "$work/.installed"
+  set_library_path
+}
+
+set_library_path() {
   local site
   site=$(python3 -c 'import site; print(site.getsitepackages()[0])')
   LD_LIBRARY_PATH=$(printf '%s:' "$site"/nvidia/*/lib)${LD_LIBRARY_PATH:-}
   export LD_LIBRARY_PATH
+}
+
+# The live path (issue 13) on the full-size graphs with the renderer: two short runs at wall-clock speed
+# (exact windows, then a 1-s lookahead), then the 10-minute run, started in a session of its own so that
+# it outlives this call (a warm machine keeps it running; the next call must follow at once: live-wait).
+live_dir=/tmp/joyvasa-live
+live() {
+  local out=${OUT:-/tmp/joyvasa-out}
+  mkdir -p "$out" "$live_dir"
+  exec > >(tee -a "$out/live-log.txt") 2>&1
+  nvidia-smi --query-gpu=name,driver_version --format=csv,noheader
+  install_runtime
+  local common=(--device cuda --bundle "$work/bundle" --real-renderer --realtime --preload --render-batch "${RENDER_BATCH:-1}")
+  (cd "$work" && ./node bench-live.mjs "${common[@]}" --seconds 24 --out "$out/live-exact-24s.json" | grep -v '^ ') ||
+    return 1
+  (cd "$work" && ./node bench-live.mjs "${common[@]}" --seconds 24 --lookahead 1 \
+    --out "$out/live-lookahead-24s.json" | grep -v '^ ')
+  (cd "$work" && setsid nohup ./node bench-live.mjs "${common[@]}" --seconds "${LIVE_SECONDS:-600}" \
+    --out "$live_dir/live-long.json" >"$live_dir/log.txt" 2>&1 </dev/null &)
+  live_wait "${LIVE_WAIT:-300}"
+}
+
+# Waits (at most $1 seconds) for the long live run, then copies its figures and log to $OUT.
+live_wait() {
+  local out=${OUT:-/tmp/joyvasa-out} limit=${1:-560}
+  mkdir -p "$out"
+  for ((waited = 0; waited < limit; waited += 10)); do
+    [ -s "$live_dir/live-long.json" ] && break
+    pgrep -f live-long.json >/dev/null || break   # ended without figures: its log says why
+    sleep 10
+  done
+  tail -n 3 "$live_dir/log.txt"
+  cp "$live_dir"/log.txt "$out/live-long-log.txt"
+  [ -s "$live_dir/live-long.json" ] && cp "$live_dir/live-long.json" "$out/"
+  grep -A12 '"frames"' "$live_dir/log.txt" | head -30
 }
 
 run() {
@@ -108,5 +151,7 @@ case "${1:-}" in
   prepare) prepare ;;
   stage) stage ;;
   run) run ;;
-  *) echo "usage: bash scripts/gpu-bench.sh prepare|stage|run" >&2; exit 2 ;;
+  live) live ;;
+  live-wait) live_wait "${LIVE_WAIT:-560}" ;;
+  *) echo "usage: bash scripts/gpu-bench.sh prepare|stage|run|live|live-wait" >&2; exit 2 ;;
 esac

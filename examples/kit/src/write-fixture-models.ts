@@ -1,6 +1,6 @@
 import type { ModelManifest } from '@joyvasa/core';
-import { planSyntheticBundle } from '@joyvasa/model-builder';
 import { writeBundle } from '@joyvasa/model-builder/node';
+import { planSyntheticBundle } from '@joyvasa/model-builder/synthetic';
 
 /**
  * Writes the fixture bundle (tiny networks with formula weights) into `directory`: the examples run end to

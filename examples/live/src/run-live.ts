@@ -41,8 +41,10 @@ function openMicrophone(): Promise<MediaStream> {
  */
 export async function runLive(options: LiveRunOptions): Promise<void> {
   const { log, signal } = options;
-  // The models load before the microphone opens, so their load time is not latency.
+  const animateOptions = { sampler: { ddim: options.ddimSteps }, lookahead: options.lookahead, signal };
+  // The models load and run once before the microphone opens, so neither is latency.
   const head = await createTalkingHead({ models: options.models, device: options.device });
+  await head.warmUp(options.image, animateOptions);
   const microphoneStream = await openMicrophone();
   const context = new AudioContext();
   try {
@@ -54,10 +56,7 @@ export async function runLive(options: LiveRunOptions): Promise<void> {
     options.onGraph({ context, microphone, voice });
     const audio = await captureAudio(context, microphone);
     const sink = createCanvasSink(options.canvas);
-    const events = head.stream(
-      { image: options.image, audio },
-      { sampler: { ddim: options.ddimSteps }, lookahead: options.lookahead, signal },
-    );
+    const events = head.stream({ image: options.image, audio }, animateOptions);
     let drawn = 0;
     options.onStatus('Listening: the first frame comes once the first window is sampled.');
     // Ticks on the audio clock, which plays the voice: a wall clock would drift from it (the fake audio

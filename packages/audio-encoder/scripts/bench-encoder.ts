@@ -9,7 +9,8 @@
  */
 import { parseArgs } from 'node:util';
 import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
-import { buildHubertEncoder, chineseHubertBaseConfig, createFormulaSource } from '@joyvasa/model-builder';
+import { buildHubertEncoder, chineseHubertBaseConfig } from '@joyvasa/model-builder';
+import { createFormulaSource } from '@joyvasa/model-builder/synthetic';
 import { createOnnxAudioEncoder } from '../src/hubert-encoder.js';
 
 const { values } = parseArgs({

@@ -1,13 +1,9 @@
 import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
 import { createTensor, InvalidInputError, SessionRunError, type SessionV1 } from '@joyvasa/core';
 import { checkAudioEncoder } from '@joyvasa/core/testing';
-import {
-  buildHubertEncoder,
-  chineseHubertBaseConfig,
-  createFormulaSource,
-  GraphBuilder,
-  type HubertConfig,
-} from '@joyvasa/model-builder';
+import { buildHubertEncoder, chineseHubertBaseConfig, type HubertConfig } from '@joyvasa/model-builder';
+import { GraphBuilder } from '@joyvasa/model-builder/onnx';
+import { createFormulaSource } from '@joyvasa/model-builder/synthetic';
 import { rejectionOf } from '@joyvasa/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOnnxAudioEncoder } from './hubert-encoder.js';

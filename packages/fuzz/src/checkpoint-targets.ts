@@ -1,18 +1,20 @@
 import { createTensor, type TensorLike } from '@joyvasa/core';
 import {
   PickleGlobal,
-  type PickleWritable,
-  pickleFloat,
-  pickleOrderedDict,
-  pickleReduce,
   pickleTuple,
   readPickle,
   readSafetensors,
   readTorchCheckpoint,
+} from '@joyvasa/model-builder/checkpoint';
+import {
+  type PickleWritable,
+  pickleFloat,
+  pickleOrderedDict,
+  pickleReduce,
   writePickle,
   writeSafetensors,
   writeTorchCheckpoint,
-} from '@joyvasa/model-builder';
+} from '@joyvasa/model-builder/synthetic';
 import { writeDeflatedZip } from '../../model-builder/test/deflated-zip.js';
 import type { FuzzRng } from './fuzz-rng.js';
 import { fuzzTarget } from './fuzz-target.js';

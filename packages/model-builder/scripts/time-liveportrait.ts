@@ -13,11 +13,10 @@ import {
   buildMotionExtractor,
   buildSpadeGenerator,
   buildWarpingModule,
-  createFormulaSource,
-  formulaInput,
-  type GraphBuilder,
   warpingModuleDefaultConfig,
 } from '../src/index.js';
+import type { GraphBuilder } from '../src/onnx/index.js';
+import { createFormulaSource, formulaInput } from '../src/synthetic/index.js';
 
 interface Target {
   readonly name: string;

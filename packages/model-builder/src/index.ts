@@ -1,3 +1,9 @@
+/**
+ * `@joyvasa/model-builder`: building ONNX graphs from our own architecture definitions and planning the
+ * bundles that conversion writes. Other jobs have their own entries: `./checkpoint` (reading checkpoints),
+ * `./onnx` (the ONNX writer), `./synthetic` (formula weights, fixtures and test writers), `./node`
+ * (converting and fetching the official weights, writing bundles).
+ */
 export * from './architectures/hubert/index.js';
 export * from './architectures/joyvasa/index.js';
 export {
@@ -12,7 +18,6 @@ export {
 } from './architectures/layers.js';
 export * from './architectures/liveportrait/index.js';
 export { type BundlePlan, graphSpecs, type PlannedComponent } from './bundle/bundle-plan.js';
-export { fixtureFaceDetector, fixtureLandmarks106, fixtureLandmarks203 } from './bundle/fixture-detectors.js';
 export {
   type JoyvasaBundleSources,
   type LivePortraitSizes,
@@ -22,43 +27,6 @@ export {
   type ReadyModel,
 } from './bundle/joyvasa-bundle-plan.js';
 export { type OfficialGroup, type OfficialSource, officialSources } from './bundle/official-layout.js';
-export {
-  fixtureHubertConfig,
-  fixtureLivePortraitSizes,
-  fixtureMotionGeneratorConfig,
-  planSyntheticBundle,
-  type SyntheticBundleKind,
-  syntheticBundleSources,
-  syntheticMotionTemplate,
-} from './bundle/synthetic-bundle.js';
-export * from './checkpoint/index.js';
-export {
-  compareToGolden,
-  type GoldenCase,
-  type GoldenComparison,
-  type GoldenContext,
-  type GoldenManifest,
-  type GoldenModule,
-  type GoldenStateEntry,
-} from './golden/golden-case.js';
-export {
-  FLOAT32_OPS,
-  type Float16Options,
-  type ModelDtype,
-  toFloat16Graph,
-} from './onnx/float16-graph.js';
-export { type Attributes, BATCH_DIM, DEFAULT_OPSET, GraphBuilder, KEEP_BATCH } from './onnx/graph-builder.js';
-export {
-  type AttributeValue,
-  encodeOnnxModel,
-  type OnnxGraph,
-  type OnnxModelOptions,
-  type OnnxNode,
-  type OnnxValueInfo,
-  onnxDataType,
-} from './onnx/onnx-model.js';
-export { ProtobufWriter } from './onnx/protobuf-writer.js';
-export { readOnnxIo } from './onnx/read-onnx-io.js';
 export { type ConvertTfjsOptions, convertTfjsGraph, supportedTfjsOps } from './tfjs/convert-tfjs-graph.js';
 export {
   readTfjsGraphModel,
@@ -69,21 +37,11 @@ export {
 export { TfjsModelError } from './tfjs/tfjs-model-error.js';
 export type { TfjsTensor, TfjsWeightGroup } from './tfjs/tfjs-weights.js';
 export { version } from './version.js';
-export {
-  fnv1a32,
-  formulaInput,
-  formulaParameter,
-  formulaWave,
-  pytorchDefaultParameter,
-  randomParameter,
-} from './weights/formula.js';
 export { spectralNormWeight, weightNormWeight } from './weights/reparametrizations.js';
 export {
   auditWeights,
-  createFormulaSource,
   createStateDictSource,
   prefixedSource,
-  type SyntheticValues,
   type WeightAudit,
   type WeightProblem,
   type WeightSource,

@@ -1,6 +1,6 @@
 import { deflateRawSync } from 'node:zlib';
 import { crc32 } from '../src/checkpoint/crc32.js';
-import { writeZip, type ZipWriterEntry } from '../src/checkpoint/zip-writer.js';
+import { writeZip, type ZipWriterEntry } from '../src/synthetic/zip-writer.js';
 
 const centralSignature = 0x02014b50;
 

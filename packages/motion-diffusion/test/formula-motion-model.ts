@@ -8,13 +8,13 @@ import type { DenoiserV1 } from '@joyvasa/core';
 import {
   buildAudioProjection,
   buildDenoiser,
-  createFormulaSource,
   type MotionGeneratorConfig,
   motionGeneratorConfig,
   type PositionalEncodingMode,
   readMotionStartTensors,
   toDenoiserConfig,
 } from '@joyvasa/model-builder';
+import { createFormulaSource } from '@joyvasa/model-builder/synthetic';
 import {
   type AudioProjection,
   createAudioProjection,

@@ -17,7 +17,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
 import type { Device, SessionV1, TensorLike } from '@joyvasa/core';
-import { type ModelDtype, readNpy } from '@joyvasa/model-builder';
+import { readNpy } from '@joyvasa/model-builder/checkpoint';
+import type { ModelDtype } from '@joyvasa/model-builder/onnx';
 import { officialStyleFeeds } from './render-feeds.js';
 import { renderGraphs } from './render-graphs.js';
 

@@ -24,8 +24,8 @@ import { decodeAudio } from '@joyvasa/audio-encoder/node';
 import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
 import { type BackendV1, openModelBundle } from '@joyvasa/core';
 import { createDirectorySource } from '@joyvasa/core/node';
-import { planSyntheticBundle, type SyntheticBundleKind } from '@joyvasa/model-builder';
 import { writeBundle } from '@joyvasa/model-builder/node';
+import { planSyntheticBundle, type SyntheticBundleKind } from '@joyvasa/model-builder/synthetic';
 import { createTalkingHead, probeMedia, type TalkingHeadEvent } from '../src/node/index.js';
 import { childCpuSeconds, machineBusySeconds } from './machine-load.js';
 

@@ -8,8 +8,7 @@
  *
  * Prints figures only. Also runs on this repository's CPU machine (--device cpu) for a side-by-side.
  */
-import { existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
 import {
@@ -20,9 +19,8 @@ import {
   type TensorLike,
 } from '@joyvasa/core';
 import { createDirectorySource } from '@joyvasa/core/node';
-import { planSyntheticBundle } from '@joyvasa/model-builder';
-import { writeBundle } from '@joyvasa/model-builder/node';
 import { createTalkingHead } from '@joyvasa/pipeline';
+import { ensureBenchBundle } from './bench-bundle.js';
 
 const { values } = parseArgs({
   options: {
@@ -65,18 +63,7 @@ async function timed(run: () => Promise<unknown>, count: number): Promise<{ medi
   return { median: median(times), min: Math.min(...times) };
 }
 
-if (!existsSync(join(values.bundle, 'manifest.json'))) {
-  const start = performance.now();
-  const plan = planSyntheticBundle('formula', 'bench', 'random');
-  // The animal copies of the LivePortrait networks time the same: leave them out to save build time.
-  const components = Object.fromEntries(
-    Object.entries(plan.components).filter(([name]) => !name.startsWith('animal_')),
-  );
-  await writeBundle(values.bundle, { ...plan, components });
-  log(
-    `built the official-size bundle (random weights) in ${((performance.now() - start) / 1000).toFixed(1)} s`,
-  );
-}
+await ensureBenchBundle(values.bundle, log);
 const bundle = await openModelBundle(createDirectorySource(values.bundle));
 const backend = createOnnxNodeBackend({ preference: [device] });
 log(`device ${device}: supported ${(await backend.supportedDevices()).join(', ')}`);

@@ -7,7 +7,7 @@
  *
  *   pnpm exec tsx --conditions=@joyvasa/source packages/pipeline/scripts/bench-live.ts \
  *     [--seconds 600] [--bundle fixture|formula|<folder>] [--device cpu|cuda] [--realtime] [--real-renderer]
- *     [--lookahead 1] [--ddim 5] [--out result.json]
+ *     [--lookahead 1] [--ddim 5] [--render-batch 1] [--preload] [--out result.json]
  *
  * `--ddim 5` samples with 5 DDIM steps instead of the official 50 DDPM steps (cheaper, not official).
  *
@@ -18,11 +18,11 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Device } from '@joyvasa/core';
-import { ensureSyntheticBundle } from '@joyvasa/model-builder/node';
 import { createTalkingHead } from '../src/node/index.js';
 import { cheapRenderer } from '../test/cheap-renderer.js';
 import { keepNothing } from '../test/fixture-talking-head.js';
 import { chirp, texturedImage } from '../test/synthetic-media.js';
+import { ensureBenchBundle } from './bench-bundle.js';
 import { machineBusySeconds } from './machine-load.js';
 
 const { values } = parseArgs({
@@ -34,6 +34,8 @@ const { values } = parseArgs({
     'real-renderer': { type: 'boolean', default: false },
     lookahead: { type: 'string' },
     ddim: { type: 'string' },
+    preload: { type: 'boolean', default: false },
+    'render-batch': { type: 'string', default: '1' },
     out: { type: 'string' },
   },
 });
@@ -43,30 +45,36 @@ const chunk = rate / 50;
 
 /** When (ms since start) the producer had sent `samples` samples: the first time it reached them. */
 const sentAt: number[] = [];
-const start = performance.now();
+/** Set when `stream()` first pulls audio: model loading and bundle building stay out of the figures. */
+let start = 0;
 const speech = chirp(10, rate);
 async function* microphone(): AsyncGenerator<Float32Array> {
+  start = performance.now();
   for (let at = 0; at < seconds * rate; at += chunk) {
     if (values.realtime) {
-      const due = (at / rate) * 1000 - (performance.now() - start);
+      // A microphone hands over a chunk once it has been recorded: at the end of its 20 ms.
+      const due = ((at + chunk) / rate) * 1000 - (performance.now() - start);
       if (due > 0) await new Promise((resolve) => setTimeout(resolve, due));
     }
     const offset = at % speech.length;
-    yield speech.slice(offset, Math.min(offset + chunk, speech.length));
+    // Stamped when handed over (before the consumer takes it), so a slow consumer cannot hide its delay.
     sentAt.push(performance.now() - start);
+    yield speech.slice(offset, Math.min(offset + chunk, speech.length));
   }
 }
 /** Wall ms at which the producer had sent the audio up to `sample`. */
 const audioInAt = (sample: number) => sentAt[Math.min(sentAt.length - 1, Math.ceil(sample / chunk) - 1)]!;
 
-const bundle =
-  values.bundle === 'fixture' ? (await ensureSyntheticBundle('fixture')).directory : values.bundle;
+const bundle = await ensureBenchBundle(values.bundle, console.log);
 const head = await createTalkingHead({
   models: bundle,
   device: values.device as Device,
   store: keepNothing,
   ...(values['real-renderer'] ? {} : { renderer: cheapRenderer() }),
 });
+// --preload: what a live app does before it opens the microphone (the figures in docs/benchmarks.md were
+// taken with a 1-s offline run in its place, which loads and runs the same sessions).
+if (values.preload) await head.warmUp(texturedImage(256, 256));
 const busyBefore = machineBusySeconds();
 const windows: { window: number; latencyMs: number; madeAtMs: number; rssMiB: number }[] = [];
 const drift: number[] = [];
@@ -77,6 +85,7 @@ for await (const event of head.stream(
   {
     ...(values.lookahead ? { lookahead: Number(values.lookahead) } : {}),
     ...(values.ddim ? { sampler: { ddim: Number(values.ddim) } } : {}),
+    renderBatch: Number(values['render-batch']),
   },
 )) {
   if (event.type !== 'frame') continue;
@@ -111,6 +120,7 @@ const result = {
   renderer: values['real-renderer'] ? 'bundle' : 'cheap',
   lookahead: values.lookahead ?? null,
   sampler: values.ddim ? `ddim ${values.ddim}` : 'ddpm 50',
+  renderBatch: Number(values['render-batch']),
   frames,
   wallSeconds,
   realTimeFactor: rtf,

@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
 import type { Device, SessionOptions } from '@joyvasa/core';
-import type { ModelDtype } from '@joyvasa/model-builder';
+import type { ModelDtype } from '@joyvasa/model-builder/onnx';
 import { machineBusySeconds } from './machine-load.js';
 import { officialStyleFeeds } from './render-feeds.js';
 import { type GraphFamily, renderGraphs } from './render-graphs.js';

@@ -36,22 +36,24 @@ import {
 } from '@joyvasa/core';
 import { createDirectorySource } from '@joyvasa/core/node';
 import {
+  imageToTensor,
+  loadMaskTemplate,
+  pasteBack,
+  preparePasteBackMask,
+  tensorToImage,
+} from '@joyvasa/liveportrait';
+import {
   createKeypointDriver,
   createMlpRunner,
   cropSource,
   detectFace,
-  imageToTensor,
-  loadMaskTemplate,
   parseKeypointInfo,
-  pasteBack,
-  preparePasteBackMask,
   resizeToLimit,
-  tensorToImage,
   transformKeypoint,
-} from '@joyvasa/liveportrait';
+} from '@joyvasa/liveportrait/internal';
 import { readImage } from '@joyvasa/liveportrait/node';
-import { planSyntheticBundle, type SyntheticBundleKind } from '@joyvasa/model-builder';
 import { writeBundle } from '@joyvasa/model-builder/node';
+import { planSyntheticBundle, type SyntheticBundleKind } from '@joyvasa/model-builder/synthetic';
 import { createFfmpegVideoSink, type X264Preset } from '../src/node/index.js';
 import { childCpuSeconds, machineBusySeconds } from './machine-load.js';
 

@@ -9,13 +9,12 @@ import {
   buildRendererGraph,
   buildSpadeGenerator,
   buildWarpingModule,
-  createFormulaSource,
-  type GraphBuilder,
-  type ModelDtype,
   spadeGeneratorDefaultConfig,
   version,
   warpingModuleDefaultConfig,
 } from '@joyvasa/model-builder';
+import type { GraphBuilder, ModelDtype } from '@joyvasa/model-builder/onnx';
+import { createFormulaSource } from '@joyvasa/model-builder/synthetic';
 
 /** The two graphs of one precision and one device family, as ONNX bytes. */
 export interface RenderGraphs {

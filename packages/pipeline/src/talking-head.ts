@@ -11,12 +11,8 @@ import {
   type RgbImage,
   throwIfAborted,
 } from '@joyvasa/core';
-import {
-  frameMotionFromAngles,
-  type LivePortraitModels,
-  loadLivePortrait,
-  prepareSource,
-} from '@joyvasa/liveportrait';
+import { type LivePortraitModels, loadLivePortrait, prepareSource } from '@joyvasa/liveportrait';
+import { frameMotionFromAngles } from '@joyvasa/liveportrait/internal';
 import {
   createDdimScheduler,
   createDdpmScheduler,
@@ -26,9 +22,10 @@ import {
   sampleMotion,
 } from '@joyvasa/motion-diffusion';
 import { checkAnimateInput } from './check-talking-head-options.js';
-import { type FrameBudget, fixedFrameBudget, liveFrameBudget } from './frame-budget.js';
+import { fixedFrameBudget, liveFrameBudget } from './frame-budget.js';
 import { type LiveAudio, openLiveAudio } from './live-audio.js';
 import { renderFrames } from './render-frames.js';
+import { renderMotion } from './render-motion.js';
 import type { TalkingHeadEvent } from './talking-head-events.js';
 import {
   type AnimateOptions,
@@ -71,6 +68,14 @@ export interface TalkingHead<ImageInput, AudioInput> {
     input: AnimateInput<ImageInput, AudioInput>,
     options?: AnimateOptions,
   ): AsyncGenerator<TalkingHeadEvent, void>;
+  /**
+   * Loads every model and runs each network once on `image` (a few frames of silence, one sampler step,
+   * nothing kept), so that a later `stream()` starts at full speed. For live input, call it before opening
+   * the microphone: on a GPU, loading the sessions and their first runs (cuDNN's algorithm search) took
+   * 1.4–2.4 s, which the first window's frames otherwise wait for (docs/benchmarks.md). Takes the options
+   * the live run will use (`renderBatch`, `positionalEncoding`, `signal`…); throws what `stream()` would.
+   */
+  warmUp(image: ImageInput, options?: AnimateOptions): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -130,45 +135,6 @@ async function renderFrameBatch(
     images.push(await source.compose(rendered, runOptions));
   }
   return images;
-}
-
-/**
- * Turns motion chunks into events: each chunk, then its frames the budget keeps, rendered `batchSize` at
- * a time, each with its presentation time and a render progress event. Returns the number of frames made.
- */
-async function* renderMotion(
-  chunks: AsyncIterable<MotionChunk>,
-  budget: FrameBudget,
-  fps: number,
-  batchSize: number,
-  render: (frames: readonly MotionFrameOf[]) => Promise<RgbImage[]>,
-): AsyncGenerator<TalkingHeadEvent, number> {
-  let index = 0;
-  for await (const chunk of chunks) {
-    const { startFrame, frames } = chunk;
-    yield { type: 'motion-chunk', startFrame, frames, totalFrames: budget.totalFrames(), fps };
-    yield { type: 'progress', stage: 'sample-motion', completed: chunk.index + 1, total: chunk.windowCount };
-    let next = 0;
-    while (next < frames.length) {
-      const batch: MotionFrameOf[] = [];
-      let ended = false;
-      while (batch.length < batchSize && next + batch.length < frames.length) {
-        if (!(await budget.keeps(index + batch.length))) {
-          ended = true;
-          break;
-        }
-        batch.push(frames[next + batch.length]!);
-      }
-      for (const image of batch.length > 0 ? await render(batch) : []) {
-        yield { type: 'frame', index, time: index / fps, image };
-        index++;
-        yield { type: 'progress', stage: 'render', completed: index, total: budget.totalFrames() };
-      }
-      next += batch.length;
-      if (ended) return index;
-    }
-  }
-  return index;
 }
 
 /**
@@ -276,9 +242,20 @@ export function createTalkingHeadWith<ImageInput, AudioInput>(
     }
   }
 
+  async function warmUp(image: ImageInput, animateOptions: AnimateOptions = {}): Promise<void> {
+    const frames = resolveAnimateOptions(animateOptions).renderBatch;
+    const sampleRate = 16000;
+    // Enough silence for one render batch; every platform's audio input takes mono PCM.
+    const audio = { pcm: new Float32Array((frames * sampleRate) / 25), sampleRate } as AudioInput;
+    for await (const _ of stream({ image, audio }, { ...animateOptions, sampler: { ddim: 1 } })) {
+      // Each event is dropped: only the sessions' first runs matter.
+    }
+  }
+
   return {
     manifest: bundle.manifest,
     stream,
+    warmUp,
     async dispose() {
       if (disposed) return;
       disposed = true;

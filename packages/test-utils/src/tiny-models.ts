@@ -1,5 +1,5 @@
 import { createTensor, type Float32Tensor } from '@joyvasa/core';
-import { GraphBuilder } from '@joyvasa/model-builder';
+import { GraphBuilder } from '@joyvasa/model-builder/onnx';
 
 /** A small model with its reference function, for backend tests. */
 export interface TinyModel {

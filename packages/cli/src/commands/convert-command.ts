@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import type { JoyvasaEvent, ModelManifest } from '@joyvasa/core';
-import { fixtureLivePortraitSizes, fixtureMotionGeneratorConfig } from '@joyvasa/model-builder';
 import {
   type AudioEncoderConversionReport,
   type ConversionReport,
@@ -9,6 +8,7 @@ import {
   isHuggingFaceFolder,
   isOfficialLayout,
 } from '@joyvasa/model-builder/node';
+import { fixtureLivePortraitSizes, fixtureMotionGeneratorConfig } from '@joyvasa/model-builder/synthetic';
 import {
   type CommandContext,
   exitCodes,

@@ -1,47 +1,38 @@
-import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
-import type { GoldenComparison } from '@joyvasa/model-builder';
-import { runGolden } from '@joyvasa/model-builder/node';
-import { goldenCases } from '../golden/cases/index.js';
+import { MissingDependencyError } from '@joyvasa/core';
 
-export const goldenUsage = `joyvasa golden <golden folder> [--only <module substring> ...]
+/** The parity harness is a private package of the repository: only a checkout has it. */
+const harnessPackage = '@joyvasa/golden';
 
-Rebuilds every covered module with the folder's formula weights, runs the folder's inputs on
-onnxruntime-node (cpu) and prints, per output: module, output, max abs error, tolerance, PASS or FAIL.
-When the folder has pipeline/, the whole official pipeline follows, stage by stage, as rows
-pipeline.<variant>.<stage> (crop, source, lip, motion, driving, keypoints, frames, pasted, end-to-end;
-images as mean and max level errors); --only pipeline runs just those. Exits 1 on any FAIL.`;
+type Harness = typeof import('@joyvasa/golden');
 
-function formatRow(c: GoldenComparison): string {
-  const error = Number.isFinite(c.maxAbsError) ? c.maxAbsError.toExponential(2) : String(c.maxAbsError);
-  const verdict = c.passed ? 'PASS' : 'FAIL';
-  return `${c.module.padEnd(52)} ${c.output.padEnd(22)} ${error.padStart(9)} ${c.tolerance.toExponential(1).padStart(8)}  ${verdict}${c.note ? `  (${c.note})` : ''}`;
+/** The command list's line; the full help is the harness's own (`joyvasa golden --help` in a checkout). */
+export const goldenUsage =
+  'joyvasa golden <golden folder> [--only <module substring> ...]\n\nThe golden parity report; in a checkout of the repository only (the harness is not published).';
+
+/** Whether `error` is the harness package itself not being found (not an error inside it). */
+export function isHarnessMissing(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return code === 'ERR_MODULE_NOT_FOUND' && typeof message === 'string' && message.includes(harnessPackage);
 }
 
-/** `joyvasa golden`: the parity report against a golden folder. Returns the exit code. */
-export async function goldenCommand(args: readonly string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...args],
-    allowPositionals: true,
-    options: { only: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } },
-  });
-  if (values.help || positionals.length !== 1) {
-    console.log(goldenUsage);
-    return values.help ? 0 : 2;
+async function loadHarness(): Promise<Harness> {
+  try {
+    // A specifier in a variable, so that no bundler pulls the harness into the published CLI.
+    return (await import(harnessPackage)) as Harness;
+  } catch (error) {
+    // Only the harness itself missing means "not a checkout"; an error inside it is reported as it is.
+    if (!isHarnessMissing(error)) throw error;
+    throw new MissingDependencyError(
+      harnessPackage,
+      'the golden parity harness is a development tool of the JoyVASA repository: run `pnpm golden ' +
+        '<golden folder>` in a checkout of it',
+      { cause: error },
+    );
   }
-  const folder = resolve(positionals[0]!);
-  console.log(
-    `${'module'.padEnd(52)} ${'output'.padEnd(22)} ${'max |err|'.padStart(9)} ${'tol'.padStart(8)}  result`,
-  );
-  const report = await runGolden(folder, {
-    backend: createOnnxNodeBackend(),
-    cases: goldenCases,
-    ...(values.only ? { only: values.only } : {}),
-    onComparison: (comparison) => console.log(formatRow(comparison)),
-  });
-  const failed = report.comparisons.filter((c) => !c.passed).length;
-  console.log(`\n${report.comparisons.length - failed} passed, ${failed} failed`);
-  if (report.uncovered.length > 0) console.log(`not covered yet: ${report.uncovered.join(', ')}`);
-  return report.passed ? 0 : 1;
+}
+
+/** `joyvasa golden`: the parity report against a golden folder, by the harness. Returns the exit code. */
+export async function goldenCommand(args: readonly string[]): Promise<number> {
+  const harness = await loadHarness();
+  return harness.goldenCommand(args);
 }

@@ -1,12 +1,11 @@
 import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
 import { createTensor, type Float32Tensor, InvalidInputError } from '@joyvasa/core';
+import { buildSpadeGenerator, buildWarpingModule } from '@joyvasa/model-builder';
 import {
-  buildSpadeGenerator,
-  buildWarpingModule,
   createFormulaSource,
   fixtureLivePortraitSizes,
   formulaInput,
-} from '@joyvasa/model-builder';
+} from '@joyvasa/model-builder/synthetic';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLivePortraitRenderer } from './live-portrait-renderer.js';
 

@@ -1,3 +1,8 @@
+/**
+ * `@joyvasa/model-builder/checkpoint`: reading PyTorch checkpoints (`.pth`/`.pt` zip archives and legacy
+ * pickles, through an allow-list that never executes pickle code), safetensors and `.npy` files, and turning
+ * them into state dicts. The writers tests use live in `../synthetic/`.
+ */
 export { CheckpointError } from './checkpoint-error.js';
 export { checkpointMetadata, toPlainValue } from './checkpoint-metadata.js';
 export {
@@ -17,19 +22,8 @@ export {
   type PickleValue,
   pickleTuple,
 } from './pickle-value.js';
-export {
-  PickleInstruction,
-  type PickleWritable,
-  type PickleWriteOptions,
-  pickleFloat,
-  pickleOrderedDict,
-  picklePersistentId,
-  picklePosixPath,
-  pickleReduce,
-  writePickle,
-} from './pickle-writer.js';
 export { type ReadStateDictOptions, readStateDict } from './read-state-dict.js';
-export { readSafetensors, writeSafetensors } from './safetensors.js';
+export { readSafetensors } from './safetensors.js';
 export { extractStateDict, readPlainPickle, type StateDictOptions } from './state-dict.js';
 export type { StorageDType } from './storage-dtype.js';
 export {
@@ -45,11 +39,9 @@ export {
   type TorchCheckpoint,
   type TorchCheckpointOptions,
 } from './torch-checkpoint.js';
-export { type TorchCheckpointWriteOptions, writeTorchCheckpoint } from './torch-zip-writer.js';
 export {
   readZipArchive,
   type ZipArchive,
   type ZipArchiveOptions,
   type ZipEntry,
 } from './zip-archive.js';
-export { writeZip, type ZipWriterEntry, type ZipWriterOptions } from './zip-writer.js';

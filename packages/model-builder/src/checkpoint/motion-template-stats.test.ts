@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { fixture, values } from '../../test/checkpoint-fixtures.js';
+import { writePickle } from '../synthetic/pickle-writer.js';
 import { CheckpointError } from './checkpoint-error.js';
 import { motionTemplateSizes, readMotionTemplateStats } from './motion-template-stats.js';
-import { writePickle } from './pickle-writer.js';
 
 describe('readMotionTemplateStats', () => {
   it('reads every statistic inference needs from a motion-template-like pickle', () => {

@@ -1,16 +1,16 @@
 import { inputLimits, isTensorLike, type TensorLike } from '@joyvasa/core';
 import { describe, expect, it } from 'vitest';
 import { fixture, values } from '../../test/checkpoint-fixtures.js';
-import { CheckpointError } from './checkpoint-error.js';
-import { readPickle } from './pickle-reader.js';
-import { isPickleTuple, PickleGlobal, type PickleValue, pickleTuple } from './pickle-value.js';
 import {
   pickleFloat,
   pickleOrderedDict,
   picklePosixPath,
   pickleReduce,
   writePickle,
-} from './pickle-writer.js';
+} from '../synthetic/pickle-writer.js';
+import { CheckpointError } from './checkpoint-error.js';
+import { readPickle } from './pickle-reader.js';
+import { isPickleTuple, PickleGlobal, type PickleValue, pickleTuple } from './pickle-value.js';
 
 /** Bytes from latin1 text (pickle opcodes are mostly ASCII) and byte lists. */
 function bytes(...parts: (string | number[])[]): Uint8Array {

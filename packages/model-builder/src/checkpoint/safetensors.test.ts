@@ -1,7 +1,8 @@
 import { createTensor, type TensorLike } from '@joyvasa/core';
 import { describe, expect, it } from 'vitest';
+import { writeSafetensors } from '../synthetic/safetensors-writer.js';
 import { CheckpointError } from './checkpoint-error.js';
-import { readSafetensors, writeSafetensors } from './safetensors.js';
+import { readSafetensors } from './safetensors.js';
 
 /** A safetensors file from a header object and raw data bytes. */
 function file(header: unknown, data: Uint8Array, headerText = JSON.stringify(header)): Uint8Array {

@@ -1,15 +1,15 @@
 import { createTensor, isTensorLike, type TensorLike } from '@joyvasa/core';
 import { describe, expect, it } from 'vitest';
 import { fixture, joyvasaLikeArgs, values } from '../../test/checkpoint-fixtures.js';
+import { type PickleWritable, pickleOrderedDict, writePickle } from '../synthetic/pickle-writer.js';
+import { writeSafetensors } from '../synthetic/safetensors-writer.js';
+import { writeTorchCheckpoint } from '../synthetic/torch-zip-writer.js';
 import { CheckpointError } from './checkpoint-error.js';
 import { checkpointMetadata, toPlainValue } from './checkpoint-metadata.js';
 import type { PickleValue } from './pickle-value.js';
-import { type PickleWritable, pickleOrderedDict, writePickle } from './pickle-writer.js';
 import { readStateDict } from './read-state-dict.js';
-import { writeSafetensors } from './safetensors.js';
 import { extractStateDict, readPlainPickle } from './state-dict.js';
 import { readTorchCheckpoint } from './torch-checkpoint.js';
-import { writeTorchCheckpoint } from './torch-zip-writer.js';
 
 const tensor = (data: number[]) => createTensor('float32', [data.length], Float32Array.from(data));
 

@@ -2,18 +2,18 @@ import { createTensor } from '@joyvasa/core';
 import { describe, expect, it } from 'vitest';
 import { entry, fixture, joyvasaLikeArgs, tensorAt, values } from '../../test/checkpoint-fixtures.js';
 import { writeDeflatedZip } from '../../test/deflated-zip.js';
-import { CheckpointError } from './checkpoint-error.js';
-import { PickleGlobal, pickleTuple } from './pickle-value.js';
 import {
   type PickleWritable,
   pickleOrderedDict,
   picklePersistentId,
   pickleReduce,
   writePickle,
-} from './pickle-writer.js';
+} from '../synthetic/pickle-writer.js';
+import { writeTorchCheckpoint } from '../synthetic/torch-zip-writer.js';
+import { writeZip } from '../synthetic/zip-writer.js';
+import { CheckpointError } from './checkpoint-error.js';
+import { PickleGlobal, pickleTuple } from './pickle-value.js';
 import { readTorchCheckpoint } from './torch-checkpoint.js';
-import { writeTorchCheckpoint } from './torch-zip-writer.js';
-import { writeZip } from './zip-writer.js';
 
 async function readError(bytes: Uint8Array): Promise<string> {
   try {

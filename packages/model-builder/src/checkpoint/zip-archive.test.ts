@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { fixture } from '../../test/checkpoint-fixtures.js';
 import { writeDeflatedZip } from '../../test/deflated-zip.js';
+import { writeZip } from '../synthetic/zip-writer.js';
 import { CheckpointError } from './checkpoint-error.js';
 import { readZipArchive } from './zip-archive.js';
-import { writeZip } from './zip-writer.js';
 
 const text = (value: string) => new TextEncoder().encode(value);
 

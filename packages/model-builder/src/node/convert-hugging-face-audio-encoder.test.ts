@@ -5,12 +5,15 @@ import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
 import { createTensor, JoyvasaError, ModelLoadError, openModelBundle, type TensorLike } from '@joyvasa/core';
 import { createDirectorySource } from '@joyvasa/core/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixtureHubertConfig } from '../bundle/synthetic-bundle.js';
 import { CheckpointError } from '../checkpoint/checkpoint-error.js';
-import { writeSafetensors } from '../checkpoint/safetensors.js';
-import { formulaInput } from '../weights/formula.js';
+import { formulaInput } from '../synthetic/formula.js';
+import {
+  formulaAudioEncoderStateDict,
+  hubertConfigJson,
+} from '../synthetic/node/write-formula-checkpoints.js';
+import { writeSafetensors } from '../synthetic/safetensors-writer.js';
+import { fixtureHubertConfig } from '../synthetic/synthetic-bundle.js';
 import { convertHuggingFaceAudioEncoder } from './convert-hugging-face-audio-encoder.js';
-import { formulaAudioEncoderStateDict, hubertConfigJson } from './write-formula-checkpoints.js';
 
 let root: string;
 beforeAll(async () => {

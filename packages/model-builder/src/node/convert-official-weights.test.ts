@@ -15,26 +15,26 @@ import {
 } from '@joyvasa/core';
 import { createDirectorySource } from '@joyvasa/core/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  fixtureLivePortraitSizes,
-  planSyntheticBundle,
-  syntheticMotionTemplate,
-} from '../bundle/synthetic-bundle.js';
 import { CheckpointError } from '../checkpoint/checkpoint-error.js';
 import { PickleGlobal, type PickleValue } from '../checkpoint/pickle-value.js';
+import { readStateDict } from '../checkpoint/read-state-dict.js';
+import { readTorchCheckpoint } from '../checkpoint/torch-checkpoint.js';
+import { formulaInput } from '../synthetic/formula.js';
+import { writeFormulaCheckpoints } from '../synthetic/node/write-formula-checkpoints.js';
 import {
   type PickleWritable,
   pickleOrderedDict,
   pickleReduce,
   writePickle,
-} from '../checkpoint/pickle-writer.js';
-import { readStateDict } from '../checkpoint/read-state-dict.js';
-import { readTorchCheckpoint } from '../checkpoint/torch-checkpoint.js';
-import { writeTorchCheckpoint } from '../checkpoint/torch-zip-writer.js';
-import { formulaInput } from '../weights/formula.js';
+} from '../synthetic/pickle-writer.js';
+import {
+  fixtureLivePortraitSizes,
+  planSyntheticBundle,
+  syntheticMotionTemplate,
+} from '../synthetic/synthetic-bundle.js';
+import { writeTorchCheckpoint } from '../synthetic/torch-zip-writer.js';
 import { convertOfficialWeights } from './convert-official-weights.js';
 import { writeBundle } from './write-bundle.js';
-import { writeFormulaCheckpoints } from './write-formula-checkpoints.js';
 
 const motionFile = 'JoyVASA/motion_generator/motion_generator_hubert_chinese.pt';
 const warpingFile = 'liveportrait/base_models/warping_module.pth';

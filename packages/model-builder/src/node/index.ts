@@ -1,4 +1,15 @@
 export {
+  type EnsureSyntheticBundleOptions,
+  type EnsureSyntheticBundleResult,
+  ensureSyntheticBundle,
+} from '../synthetic/node/synthetic-bundle-cache.js';
+export {
+  formulaAudioEncoderStateDict,
+  hubertConfigJson,
+  type WriteFormulaCheckpointsOptions,
+  writeFormulaCheckpoints,
+} from '../synthetic/node/write-formula-checkpoints.js';
+export {
   convertLocatorModels,
   hasHumanModels,
   humanModelsDirectory,
@@ -25,16 +36,4 @@ export {
 } from './fetch-official-weights.js';
 export { isOfficialLayout } from './official-files.js';
 export { OutputWriteError } from './output-write-error.js';
-export { type GoldenReport, type RunGoldenOptions, runGolden } from './run-golden.js';
-export {
-  type EnsureSyntheticBundleOptions,
-  type EnsureSyntheticBundleResult,
-  ensureSyntheticBundle,
-} from './synthetic-bundle-cache.js';
 export { writeBundle } from './write-bundle.js';
-export {
-  formulaAudioEncoderStateDict,
-  hubertConfigJson,
-  type WriteFormulaCheckpointsOptions,
-  writeFormulaCheckpoints,
-} from './write-formula-checkpoints.js';

@@ -6,7 +6,7 @@ import { createTensor, IntegrityError, openModelBundle } from '@joyvasa/core';
 import { createDirectorySource } from '@joyvasa/core/node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildRetargetingMlp } from '../architectures/liveportrait/retargeting-mlp.js';
-import { createFormulaSource } from '../weights/weight-source.js';
+import { createFormulaSource } from '../synthetic/formula-source.js';
 import { writeBundle } from './write-bundle.js';
 
 const tiny = { inputSize: 6, hiddenSizes: [8], outputSize: 4 };

@@ -4,8 +4,8 @@ import type { TensorLike } from '@joyvasa/core';
 import { describe, expect, it } from 'vitest';
 import { tinyWarpingConfig } from '../../test/tiny-warping-config.js';
 import { buildWarpingModule } from '../architectures/liveportrait/warping-module.js';
-import { formulaInput } from '../weights/formula.js';
-import { createFormulaSource } from '../weights/weight-source.js';
+import { formulaInput } from '../synthetic/formula.js';
+import { createFormulaSource } from '../synthetic/formula-source.js';
 import { FLOAT32_OPS, toFloat16Graph } from './float16-graph.js';
 import { toHalfBits } from './half-float.js';
 

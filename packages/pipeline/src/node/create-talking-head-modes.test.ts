@@ -3,7 +3,7 @@ import { loadAudioEncoder } from '@joyvasa/audio-encoder';
 import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
 import { type AudioEncoderV1, InvalidInputError, openModelBundle } from '@joyvasa/core';
 import { createDirectorySource } from '@joyvasa/core/node';
-import { fixtureFaceDetector } from '@joyvasa/model-builder';
+import { fixtureFaceDetector } from '@joyvasa/model-builder/synthetic';
 import { rejectionOf } from '@joyvasa/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { encodeWav } from '@joyvasa/audio-encoder';
 import { decodeAudio } from '@joyvasa/audio-encoder/node';
 import type { RgbImage } from '@joyvasa/core';
-import { resizeToLimit } from '@joyvasa/liveportrait';
+import { resizeToLimit } from '@joyvasa/liveportrait/internal';
 import { readImage } from '@joyvasa/liveportrait/node';
 import { requireSharedData, sharedDirectory } from '@joyvasa/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,7 +1,7 @@
 import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
 import { createTensor, type Float32Tensor, type TensorLike } from '@joyvasa/core';
 import { describe, expect, it } from 'vitest';
-import { fnv1a32 } from '../../weights/formula.js';
+import { fnv1a32 } from '../../synthetic/formula.js';
 import type { WeightSource } from '../../weights/weight-source.js';
 import type { HubertConfig } from './hubert-config.js';
 import { buildHubertEncoder } from './hubert-encoder.js';

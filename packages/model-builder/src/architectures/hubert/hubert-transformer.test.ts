@@ -1,6 +1,6 @@
 import { createTensor, type TensorLike } from '@joyvasa/core';
 import { describe, expect, it } from 'vitest';
-import { formulaParameter } from '../../weights/formula.js';
+import { formulaParameter } from '../../synthetic/formula.js';
 import { createStateDictSource } from '../../weights/weight-source.js';
 import type { HubertConfig } from './hubert-config.js';
 import { positionalConvWeight } from './hubert-transformer.js';

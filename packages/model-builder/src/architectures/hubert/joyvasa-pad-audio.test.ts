@@ -1,8 +1,8 @@
 import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
 import { createTensor } from '@joyvasa/core';
 import { describe, expect, it } from 'vitest';
-import { formulaInput } from '../../weights/formula.js';
-import { createFormulaSource } from '../../weights/weight-source.js';
+import { formulaInput } from '../../synthetic/formula.js';
+import { createFormulaSource } from '../../synthetic/formula-source.js';
 import type { HubertConfig } from './hubert-config.js';
 import { buildHubertEncoder } from './hubert-encoder.js';
 import { joyvasaAudioPadding } from './joyvasa-pad-audio.js';

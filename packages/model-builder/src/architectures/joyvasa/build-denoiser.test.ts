@@ -9,12 +9,9 @@ import {
 } from '@joyvasa/core';
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../../onnx/graph-builder.js';
-import { formulaInput } from '../../weights/formula.js';
-import {
-  createFormulaSource,
-  createStateDictSource,
-  type WeightSource,
-} from '../../weights/weight-source.js';
+import { formulaInput } from '../../synthetic/formula.js';
+import { createFormulaSource } from '../../synthetic/formula-source.js';
+import { createStateDictSource, type WeightSource } from '../../weights/weight-source.js';
 import { buildAudioProjection } from './build-audio-projection.js';
 import { buildDenoiser, type PositionalEncodingMode } from './build-denoiser.js';
 import { alignedCrossAttention } from './decoder-layer.js';

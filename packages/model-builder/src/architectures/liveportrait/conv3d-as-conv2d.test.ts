@@ -3,8 +3,8 @@ import type { TensorLike } from '@joyvasa/core';
 import { describe, expect, it } from 'vitest';
 import { tinyWarpingConfig } from '../../../test/tiny-warping-config.js';
 import type { GraphBuilder } from '../../onnx/graph-builder.js';
-import { formulaInput } from '../../weights/formula.js';
-import { createFormulaSource } from '../../weights/weight-source.js';
+import { formulaInput } from '../../synthetic/formula.js';
+import { createFormulaSource } from '../../synthetic/formula-source.js';
 import { buildAppearanceFeatureExtractor } from './appearance-feature-extractor.js';
 import { buildWarpingModule, type WarpingModuleConfig } from './warping-module.js';
 

@@ -3,7 +3,7 @@ import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
 import { createTensor, type TensorLike } from '@joyvasa/core';
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../../onnx/graph-builder.js';
-import { formulaInput } from '../../weights/formula.js';
+import { formulaInput } from '../../synthetic/formula.js';
 import { makeCoordinateGrid } from './coordinate-grid.js';
 import { gridSample3d } from './grid-sample-3d.js';
 

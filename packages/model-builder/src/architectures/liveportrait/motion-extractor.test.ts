@@ -1,8 +1,8 @@
 // model-builder does not depend on a runtime; its tests borrow the node backend's source.
 import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
 import { describe, expect, it } from 'vitest';
-import { formulaInput } from '../../weights/formula.js';
-import { createFormulaSource } from '../../weights/weight-source.js';
+import { formulaInput } from '../../synthetic/formula.js';
+import { createFormulaSource } from '../../synthetic/formula-source.js';
 import { buildMotionExtractor, type MotionExtractorConfig } from './motion-extractor.js';
 
 const tiny: MotionExtractorConfig = {

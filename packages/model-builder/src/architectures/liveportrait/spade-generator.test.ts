@@ -3,8 +3,9 @@ import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
 import { createTensor, type TensorLike } from '@joyvasa/core';
 import { describe, expect, it } from 'vitest';
 import { tinySpadeConfig } from '../../../test/tiny-spade-config.js';
-import { formulaInput } from '../../weights/formula.js';
-import { createFormulaSource, type WeightSource } from '../../weights/weight-source.js';
+import { formulaInput } from '../../synthetic/formula.js';
+import { createFormulaSource } from '../../synthetic/formula-source.js';
+import type { WeightSource } from '../../weights/weight-source.js';
 import { buildSpadeGenerator } from './spade-generator.js';
 
 const tiny = tinySpadeConfig;

@@ -2,8 +2,8 @@ import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
 import { createTensor, type TensorLike } from '@joyvasa/core';
 import { describe, expect, it } from 'vitest';
 import { tinyWarpingConfig } from '../../../test/tiny-warping-config.js';
-import { formulaInput } from '../../weights/formula.js';
-import { createFormulaSource } from '../../weights/weight-source.js';
+import { formulaInput } from '../../synthetic/formula.js';
+import { createFormulaSource } from '../../synthetic/formula-source.js';
 import type { GridSampleMode } from './grid-sample-3d.js';
 import { buildWarpingModule, warpingModuleDefaultConfig } from './warping-module.js';
 
