@@ -40,7 +40,18 @@ type LiveWindow = { livePage: LivePage; taps?: { microphone: TapReading[]; voice
 
 /** Taps the page's microphone and voice: each 40 ms window's middle (context time) and amplitude. */
 async function tapPage(page: Page): Promise<void> {
-  await page.waitForFunction(() => (window as unknown as LiveWindow).livePage.graph !== undefined);
+  await page.waitForFunction(
+    () =>
+      (window as unknown as LiveWindow).livePage.graph !== undefined ||
+      document.body.dataset.state === 'error',
+    undefined,
+    { timeout: 120_000 },
+  );
+  // A page that failed before it built its graph says why in its status line.
+  expect(
+    await page.evaluate(() => document.body.dataset.state),
+    (await page.textContent('#status')) ?? '',
+  ).not.toBe('error');
   await page.evaluate(async (windowSeconds) => {
     const live = window as unknown as LiveWindow;
     const { context, microphone, voice } = live.livePage.graph!;
