@@ -1,5 +1,7 @@
 import type { DeviceRequest } from '@joyvasa/core';
 import {
+  type AnimateOptions,
+  type BrowserTalkingHead,
   captureAudio,
   createCanvasSink,
   createTalkingHead,
@@ -40,49 +42,67 @@ function openMicrophone(): Promise<MediaStream> {
  * `startTime + time`, so that audio is played when the frame is drawn.
  */
 export async function runLive(options: LiveRunOptions): Promise<void> {
-  const { log, signal } = options;
-  const animateOptions = { sampler: { ddim: options.ddimSteps }, lookahead: options.lookahead, signal };
-  // The models load and run once before the microphone opens, so neither is latency.
   const head = await createTalkingHead({ models: options.models, device: options.device });
-  await head.warmUp(options.image, animateOptions);
-  const microphoneStream = await openMicrophone();
-  const context = new AudioContext();
   try {
-    await context.resume();
-    const microphone = context.createMediaStreamSource(microphoneStream);
-    const delay = new DelayNode(context, { maxDelayTime: maxDelaySeconds });
-    const voice = new GainNode(context, { gain: 0 });
-    microphone.connect(delay).connect(voice).connect(context.destination);
-    options.onGraph({ context, microphone, voice });
-    const audio = await captureAudio(context, microphone);
-    const sink = createCanvasSink(options.canvas);
-    const events = head.stream({ image: options.image, audio }, animateOptions);
-    let drawn = 0;
-    options.onStatus('Listening: the first frame comes once the first window is sampled.');
-    // Ticks on the audio clock, which plays the voice: a wall clock would drift from it (the fake audio
-    // device of a loaded test machine runs measurably slow), and the lips with it.
-    const audioClock = () => context.currentTime * 1000;
-    for await (const event of paceFrames(events, { signal, now: audioClock })) {
-      if (event.type === 'frame-dropped') log.dropped++;
-      if (event.type !== 'paced-frame') continue;
-      const shownAt = context.currentTime;
-      if (log.latency === undefined) {
-        log.startTime = await audio.startTime;
-        log.latency = shownAt - log.startTime - event.frame.time;
-        delay.delayTime.value = Math.min(log.latency, maxDelaySeconds);
-        voice.gain.value = 1;
-        const { width, height } = event.frame.image;
-        await sink.start({ width, height, fps: 25 });
+    // The models load and run once before the microphone opens, so neither is latency.
+    await head.warmUp(options.image, animateOptions(options));
+    const microphone = await openMicrophone();
+    try {
+      const context = new AudioContext();
+      try {
+        await play(head, context, microphone, options);
+      } finally {
+        await context.close();
       }
-      if (event.repeated) log.repeated++;
-      else await sink.write(event.frame.image, drawn++);
-      logFrame(log, event, shownAt);
-      options.onStatus(statusLine(log, event));
+    } finally {
+      for (const track of microphone.getTracks()) track.stop();
     }
   } finally {
-    for (const track of microphoneStream.getTracks()) track.stop();
-    await context.close();
     await head.dispose();
+  }
+}
+
+function animateOptions(options: LiveRunOptions): AnimateOptions {
+  return { sampler: { ddim: options.ddimSteps }, lookahead: options.lookahead, signal: options.signal };
+}
+
+async function play(
+  head: BrowserTalkingHead,
+  context: AudioContext,
+  microphoneStream: MediaStream,
+  options: LiveRunOptions,
+): Promise<void> {
+  const { log, signal } = options;
+  await context.resume();
+  const microphone = context.createMediaStreamSource(microphoneStream);
+  const delay = new DelayNode(context, { maxDelayTime: maxDelaySeconds });
+  const voice = new GainNode(context, { gain: 0 });
+  microphone.connect(delay).connect(voice).connect(context.destination);
+  options.onGraph({ context, microphone, voice });
+  const audio = await captureAudio(context, microphone);
+  const sink = createCanvasSink(options.canvas);
+  const events = head.stream({ image: options.image, audio }, animateOptions(options));
+  let drawn = 0;
+  options.onStatus('Listening: the first frame comes once the first window is sampled.');
+  // Ticks on the audio clock, which plays the voice: the wall clock drifts from it (20 ms in 15 s on the
+  // loaded test machine), and the lips would drift with it.
+  const audioClock = () => context.currentTime * 1000;
+  for await (const event of paceFrames(events, { signal, now: audioClock })) {
+    if (event.type === 'frame-dropped') log.dropped++;
+    if (event.type !== 'paced-frame') continue;
+    const shownAt = context.currentTime;
+    if (log.latency === undefined) {
+      log.startTime = await audio.startTime;
+      log.latency = shownAt - log.startTime - event.frame.time;
+      delay.delayTime.value = Math.min(log.latency, maxDelaySeconds);
+      voice.gain.value = 1;
+      const { width, height } = event.frame.image;
+      await sink.start({ width, height, fps: 25 });
+    }
+    if (event.repeated) log.repeated++;
+    else await sink.write(event.frame.image, drawn++);
+    logFrame(log, event, shownAt);
+    options.onStatus(statusLine(log, event));
   }
 }
 
