@@ -87,7 +87,7 @@ export async function* paceFrames(
       if (next.value.type === 'frame') frames.push(next.value);
       else others.push(next.value);
       arrived();
-      // Once the producer has kept the thread for a quarter of a tick: a tick is then at most that late.
+      // Once the producer has kept the thread for a quarter of a tick (a single long step still delays it).
       if (now() - lastYield >= period / 4) {
         await yieldToEventLoop();
         lastYield = now();
