@@ -62,6 +62,18 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
+/** A capture of a fake source that a signal can stop. */
+async function captureWithSignal() {
+  const stop = new AbortController();
+  const source = new FakeNode();
+  const captured = await captureAudio(
+    fakeContext() as unknown as BaseAudioContext,
+    source as unknown as AudioNode,
+    { signal: stop.signal },
+  );
+  return { stop, source, captured };
+}
+
 describe('captureAudio', () => {
   it('streams the worklet chunks in order, at the context rate, with the first sample time', async () => {
     const context = fakeContext();
@@ -83,13 +95,7 @@ describe('captureAudio', () => {
   });
 
   it('ends the stream when the signal aborts, and disconnects the capture once', async () => {
-    const stop = new AbortController();
-    const source = new FakeNode();
-    const captured = await captureAudio(
-      fakeContext() as unknown as BaseAudioContext,
-      source as unknown as AudioNode,
-      { signal: stop.signal },
-    );
+    const { stop, source, captured } = await captureWithSignal();
     const reader = captured.stream.getReader();
     worklets[0]!.post(Float32Array.of(1), 0);
     stop.abort();
@@ -101,13 +107,7 @@ describe('captureAudio', () => {
   });
 
   it('disconnects when the consumer cancels (stream() aborted), and a later abort does not throw', async () => {
-    const stop = new AbortController();
-    const source = new FakeNode();
-    const captured = await captureAudio(
-      fakeContext() as unknown as BaseAudioContext,
-      source as unknown as AudioNode,
-      { signal: stop.signal },
-    );
+    const { stop, source, captured } = await captureWithSignal();
     await captured.stream.cancel();
     expect(source.connections.size).toBe(0);
     expect(() => stop.abort()).not.toThrow();
