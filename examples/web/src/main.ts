@@ -1,5 +1,6 @@
 import { createOnnxWebBackend } from '@joyvasa/backend-onnx-web';
 import { type Device, isAbortError, isDeviceRequest, type JoyvasaEvent } from '@joyvasa/core';
+import { element } from '@joyvasa/example-kit/dom';
 import {
   type AnimateOptions,
   type BrowserTalkingHead,
@@ -9,12 +10,6 @@ import {
   createWebCodecsVideoSink,
   type TalkingHeadEvent,
 } from '@joyvasa/pipeline/browser';
-
-function element<T extends HTMLElement>(id: string): T {
-  const found = document.getElementById(id);
-  if (!found) throw new Error(`the page has no #${id}`);
-  return found as T;
-}
 
 const form = element<HTMLFormElement>('form');
 const imageInput = element<HTMLInputElement>('image');

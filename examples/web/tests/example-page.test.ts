@@ -36,13 +36,11 @@ describe('the example page (index.html)', () => {
     });
     return opened;
   }
-  // WebGPU here is SwiftShader, the CPU: the two-frame run took 277–301 s on this 2-core machine; the
-  // wait stays inside the 600 s test timeout.
   const finished = (opened: TestPage) =>
     opened.page.waitForFunction(
       () => ['done', 'cancelled', 'error'].includes(document.body.dataset.state ?? ''),
       undefined,
-      { timeout: 570_000 },
+      { timeout: 240_000 },
     );
   const canvasRange = (opened: TestPage) =>
     opened.page.evaluate(() => {
@@ -57,11 +55,12 @@ describe('the example page (index.html)', () => {
       return { size: [canvas.width, canvas.height], low, high, opaque };
     });
 
-  // The page's default device is 'auto': webgpu where the browser has an adapter (SwiftShader here).
-  // SwiftShader runs WebGPU on the CPU: 0.08 s (2 frames) there.
+  // On wasm only. The page's default, 'auto', is webgpu here, which is SwiftShader (the CPU): a two-frame
+  // run takes about 300 s on this 2-core machine. That run is made once in CI, by browser.test.ts ("as the
+  // README calls it", checked frame for frame against Node), and the user's install runs it again in
+  // scripts/consumer-test.sh.
   for (const [choice, device, speech, status] of [
     ['wasm', 'wasm', 'speechWav', '25 frames, 1.00 s'],
-    ['auto', 'webgpu', 'shortSpeechWav', '2 frames, 0.08 s'],
   ] as const) {
     it(`plays a picked portrait and speech clip on the canvas (${choice}: ${device})`, async (ctx) => {
       if (session.skipReason) return ctx.skip(session.skipReason);

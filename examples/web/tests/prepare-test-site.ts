@@ -3,12 +3,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeWav } from '@joyvasa/audio-encoder';
 import type { ModelManifest } from '@joyvasa/core';
-import { writeBundle } from '@joyvasa/model-builder/node';
-import { planSyntheticBundle } from '@joyvasa/model-builder/synthetic';
+import { type StaticRoute, writeFixtureModels } from '@joyvasa/example-kit';
+import { buildExample, testPortraitPng } from '@joyvasa/example-kit/testing';
 import { encodePng } from '@joyvasa/pipeline/node';
 import { convModel, gatherModel, mlpModel } from '@joyvasa/test-utils';
-import { build } from 'vite';
-import type { StaticRoute } from '../scripts/create-static-handler.js';
 
 const exampleDirectory = fileURLToPath(new URL('..', import.meta.url));
 
@@ -22,22 +20,6 @@ export interface TestSite {
   readonly speechWav: Uint8Array;
   /** Its first 0.08 s (2 frames), for the slow WebGPU-on-SwiftShader pipeline runs. */
   readonly shortSpeechWav: Uint8Array;
-}
-
-/** A 320x320 texture: the fixture face detector needs variance to report a face. */
-function portrait(): { width: number; height: number; channels: 3; data: Uint8Array } {
-  const side = 320;
-  const data = new Uint8Array(side * side * 3);
-  for (let y = 0; y < side; y++) {
-    for (let x = 0; x < side; x++) {
-      for (let c = 0; c < 3; c++) {
-        data[(y * side + x) * 3 + c] = Math.round(
-          127.5 + 127.5 * Math.sin(x * 0.11 * (c + 1) + y * 0.07 + c),
-        );
-      }
-    }
-  }
-  return { width: side, height: side, channels: 3, data };
 }
 
 /**
@@ -71,31 +53,20 @@ export async function prepareTestSite(directory: string): Promise<TestSite> {
     ['dist', 'models/fixture', 'tiny', 'inputs'].map((name) => [name, join(directory, name)]),
   ) as Record<'dist' | 'models/fixture' | 'tiny' | 'inputs', string>;
   await Promise.all(Object.values(folders).map((folder) => mkdir(folder, { recursive: true })));
-  const manifest = await writeBundle(folders['models/fixture'], planSyntheticBundle('fixture'));
+  const manifest = await writeFixtureModels(folders['models/fixture']);
   for (const model of [mlpModel(), convModel(), gatherModel()]) {
     await writeFile(join(folders.tiny, `${model.name}.onnx`), model.bytes);
   }
-  const portraitPng = await encodePng(portrait());
+  const portraitPng = await testPortraitPng();
   const speechWav = encodeWav(speech(), 16000);
   const shortSpeechWav = encodeWav(speech().subarray(0, 1280), 16000);
   await writeFile(join(folders.inputs, 'portrait.png'), portraitPng);
   await writeFile(join(folders.inputs, 'speech.wav'), speechWav);
   await writeFile(join(folders.inputs, 'speech-short.wav'), shortSpeechWav);
   await writeFile(join(folders.inputs, 'translucent.png'), await encodePng(translucentPicture()));
-  await build({
-    configFile: join(exampleDirectory, 'vite.config.ts'),
-    root: exampleDirectory,
-    logLevel: 'warn',
-    build: {
-      outDir: folders.dist,
-      emptyOutDir: true,
-      rolldownOptions: {
-        input: {
-          main: join(exampleDirectory, 'index.html'),
-          harness: join(exampleDirectory, 'tests/harness.html'),
-        },
-      },
-    },
+  await buildExample(exampleDirectory, folders.dist, {
+    main: 'index.html',
+    harness: 'tests/harness.html',
   });
   return {
     routes: [

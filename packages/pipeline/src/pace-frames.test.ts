@@ -88,3 +88,29 @@ describe('paceFrames', () => {
     expect(closed).toBe(true);
   });
 });
+
+describe('paceFrames with a producer that never waits for a timer', () => {
+  it('keeps its clock ticking while the producer computes (onnxruntime-web WASM runs resolve at once)', async () => {
+    // Real timers: the point is that the clock's timers get to run between the producer's frames.
+    let made = 0;
+    async function* busy(): AsyncGenerator<TalkingHeadEvent> {
+      for (let index = 0; index < 5000; index++) {
+        // 1 ms of computing per frame, then a promise that is already resolved: no timer, no I/O.
+        const start = performance.now();
+        while (performance.now() - start < 1);
+        await Promise.resolve();
+        made++;
+        yield { type: 'frame', index, time: index / 25, image };
+      }
+    }
+    const madeAtTick: number[] = [];
+    for await (const event of paceFrames(busy())) {
+      if (event.type !== 'paced-frame') continue;
+      madeAtTick.push(made);
+      if (event.tick === 2) break;
+    }
+    // Without yielding, all 5000 frames would be made before the first tick's timer fired.
+    expect(madeAtTick).toHaveLength(3);
+    expect(madeAtTick[2]).toBeLessThan(5000);
+  });
+});

@@ -54,6 +54,14 @@ export type PacedEvent =
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
 /**
+ * Lets due timers run. onnxruntime-web's WASM runs compute on the calling thread and resolve at once, so
+ * a producer built on them is a chain of microtasks: without this, the clock's timers would not fire
+ * until the producer waits for something else (the microphone), and the picture would stall. A timer,
+ * because `scheduler.yield()` continuations run before other tasks, the tick's timer among them.
+ */
+const yieldToEventLoop = (): Promise<void> => sleep(0);
+
+/**
  * Real-time playback of a talking-head stream: reads the events as fast as they come and, from the first
  * frame on (plus `startDelayMs`), emits one `paced-frame` per tick of a wall clock at `fps`. A tick whose
  * frame has not arrived shows the last frame again (`repeated`); a frame that arrives after its tick is
@@ -73,11 +81,17 @@ export async function* paceFrames(
   let arrived: () => void = () => {};
   const source = events[Symbol.asyncIterator]();
   let stopped = false;
+  let lastYield = now();
   const pump = (async () => {
     for (let next = await source.next(); !next.done && !stopped; next = await source.next()) {
       if (next.value.type === 'frame') frames.push(next.value);
       else others.push(next.value);
       arrived();
+      // Once the producer has kept the thread for a quarter of a tick (a single long step still delays it).
+      if (now() - lastYield >= period / 4) {
+        await yieldToEventLoop();
+        lastYield = now();
+      }
     }
   })().then(
     () => {

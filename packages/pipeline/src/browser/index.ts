@@ -1,5 +1,6 @@
 export * from '../index.js';
 export { type CanvasSinkOptions, createCanvasSink } from './canvas-sink.js';
+export { type CaptureAudioOptions, type CapturedAudio, captureAudio } from './capture-audio.js';
 export {
   type BrowserAudioInput,
   type BrowserGenerateOptions,

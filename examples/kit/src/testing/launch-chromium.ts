@@ -18,8 +18,9 @@ export function browserUnavailableReason(): string | undefined {
  * Starts headless Chromium with the flags of shared/research/runtime-probe.md §3: WebGPU switched on
  * (`--enable-unsafe-webgpu`; on a machine without a GPU the adapter is SwiftShader, a CPU
  * implementation), and every background connection off, since the test machines have no network.
+ * `extraArgs` add to them (the live page's fake microphone).
  */
-export function launchChromium(): Promise<Browser> {
+export function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath,
     headless: true,
@@ -35,6 +36,7 @@ export function launchChromium(): Promise<Browser> {
       '--enable-unsafe-webgpu',
       // The same adapter on every machine, GPU or not: the WebGPU checks are sized for SwiftShader.
       '--use-webgpu-adapter=swiftshader',
+      ...extraArgs,
     ],
   });
 }

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createStaticHandler, type StaticRoute } from '../scripts/create-static-handler.js';
+import { createStaticHandler, type StaticRoute } from '../create-static-handler.js';
 
 /** A running test server. */
 export interface StaticServer {

@@ -1,0 +1,3 @@
+export { createStaticHandler, isolationHeaders, type StaticRoute } from './create-static-handler.js';
+export { exampleViteConfig } from './example-vite-config.js';
+export { writeFixtureModels } from './write-fixture-models.js';
