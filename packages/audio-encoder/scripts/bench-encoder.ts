@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
 import { buildHubertEncoder, chineseHubertBaseConfig } from '@joyvasa/model-builder';
 import { createFormulaSource } from '@joyvasa/model-builder/synthetic';
-import { createOnnxAudioEncoder } from '../src/hubert-encoder.js';
+import { createOnnxAudioEncoder } from '../src/onnx-audio-encoder.js';
 
 const { values } = parseArgs({
   options: {

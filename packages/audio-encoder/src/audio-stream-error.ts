@@ -1,6 +1,4 @@
-import { JoyvasaError } from '@joyvasa/core';
-
-const audioStreamMarker = Symbol.for('joyvasa.error.AudioStreamError');
+import { errorMarker, JoyvasaError } from '@joyvasa/core';
 
 /**
  * What went wrong with an audio stream: `stalled` (no chunk for longer than `idleTimeoutMs`) or
@@ -10,18 +8,11 @@ export type AudioStreamFailure = 'stalled' | 'producer-failed';
 
 /** An audio stream stopped delivering: it stalled past its idle timeout, or its producer failed. */
 export class AudioStreamError extends JoyvasaError {
-  readonly [audioStreamMarker] = true;
+  static override readonly marker = errorMarker('AudioStreamError');
   readonly failure: AudioStreamFailure;
   constructor(failure: AudioStreamFailure, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'AudioStreamError';
     this.failure = failure;
-  }
-  static override isInstance(error: unknown): error is AudioStreamError {
-    return (
-      typeof error === 'object' &&
-      error !== null &&
-      (error as Record<symbol, unknown>)[audioStreamMarker] === true
-    );
   }
 }

@@ -105,7 +105,7 @@ async function toPcm(
     try {
       return decodeWav(bytes);
     } catch (error) {
-      if (!(error instanceof UnsupportedWavCodecError) || !options.decoder) throw error;
+      if (!UnsupportedWavCodecError.isInstance(error) || !options.decoder) throw error;
     }
   }
   const decoder = options.decoder ?? defaultDecoder();

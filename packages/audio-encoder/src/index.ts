@@ -10,9 +10,9 @@ export {
 } from './decode-audio.js';
 export { type DecodedWav, decodeWav, isWav } from './decode-wav.js';
 export { type EncodeWavOptions, encodeWav, type WavSampleFormat } from './encode-wav.js';
-export { createOnnxAudioEncoder, type OnnxAudioEncoderOptions } from './hubert-encoder.js';
 export { type LoadAudioEncoderOptions, loadAudioEncoder } from './load-audio-encoder.js';
 export { mixToMono } from './mix-to-mono.js';
+export { createOnnxAudioEncoder, type OnnxAudioEncoderOptions } from './onnx-audio-encoder.js';
 export {
   type AudioStreamInput,
   type AudioStreamPiece,

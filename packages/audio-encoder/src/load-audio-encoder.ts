@@ -8,7 +8,7 @@ import {
   type EventListener,
   type ModelBundle,
 } from '@joyvasa/core';
-import { createOnnxAudioEncoder } from './hubert-encoder.js';
+import { createOnnxAudioEncoder } from './onnx-audio-encoder.js';
 
 /** Options of {@link loadAudioEncoder}. */
 export interface LoadAudioEncoderOptions {
@@ -25,7 +25,7 @@ export async function loadAudioEncoder(
   const data = bundleData<AudioEncoderData>(bundle.manifest, 'audioEncoder');
   const session = await bundle.createSession(backend, bundleComponents.audioEncoder, {
     device: options.device ?? 'auto',
-    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    onEvent: options.onEvent,
   });
   return createOnnxAudioEncoder({
     session,

@@ -1,4 +1,4 @@
-import { InvalidInputError } from '@joyvasa/core';
+import { errorMarker, InvalidInputError } from '@joyvasa/core';
 
 /** The sample layout a WAV file's `fmt ` chunk declares. */
 export interface WavFormat {
@@ -22,6 +22,7 @@ export interface WavFormat {
  * not decode; `decodeAudio` hands such files to the platform decoder instead.
  */
 export class UnsupportedWavCodecError extends InvalidInputError {
+  static override readonly marker = errorMarker('UnsupportedWavCodecError');
   /** The WAVE format tag, e.g. 0x0006 for A-law. */
   readonly formatTag: number;
   constructor(formatTag: number, description?: string) {

@@ -1,6 +1,6 @@
-import { type InvalidInputError, ManifestError } from './errors.js';
+import { InvalidInputError, ManifestError } from './errors.js';
 import type { ModelManifest } from './manifest.js';
-import { createTensor, type Float32Tensor } from './tensor.js';
+import type { TensorJson } from './tensor-json.js';
 
 /**
  * The JoyVASA bundle layout: the component names and `data` sections that `@joyvasa/model-builder` writes
@@ -51,60 +51,158 @@ export type LivePortraitNetwork =
   | 'warpingModule'
   | 'spadeGenerator';
 
+/** Human or animal: which LivePortrait weights a bundle component holds, and how motion drives them. */
+export type AnimationMode = 'human' | 'animal';
+
 /** The component name of a LivePortrait network for a mode (`animal_…` for animal weights). */
-export function livePortraitComponent(network: LivePortraitNetwork, mode: 'human' | 'animal'): string {
+export function livePortraitComponent(network: LivePortraitNetwork, mode: AnimationMode): string {
   const name = bundleComponents[network];
   return mode === 'animal' ? `animal_${name}` : name;
 }
 
-/** A float32 tensor stored in JSON: dims and little-endian bytes in base64. */
-export interface TensorJson {
-  readonly dtype: 'float32';
-  readonly dims: readonly number[];
-  readonly base64: string;
+/**
+ * Input and output names of each graph of the bundle, by role: the builders in `@joyvasa/model-builder`
+ * name the graph's tensors with these, the domain packages feed and read them with the same. The three
+ * retargeting MLPs (`stitching`, `retarget_lip`, `retarget_eye`) share `retargeting`.
+ */
+export const graphIo = {
+  appearanceFeatureExtractor: { inputs: { image: 'img' }, outputs: { features: 'feature_3d' } },
+  motionExtractor: {
+    inputs: { image: 'img' },
+    outputs: {
+      pitch: 'pitch',
+      yaw: 'yaw',
+      roll: 'roll',
+      translation: 't',
+      expression: 'exp',
+      scale: 'scale',
+      keypoints: 'kp',
+    },
+  },
+  warpingModule: {
+    inputs: { features: 'feature_3d', drivingKeypoints: 'kp_driving', sourceKeypoints: 'kp_source' },
+    outputs: { warped: 'out', occlusionMap: 'occlusion_map', deformation: 'deformation' },
+  },
+  spadeGenerator: { inputs: { warped: 'feature' }, outputs: { image: 'image' } },
+  retargeting: { inputs: { input: 'input' }, outputs: { output: 'output' } },
+  pasteBack: {
+    inputs: { image: 'image', original: 'original', weights: 'weights', inverse: 'inverse' },
+    outputs: { frame: 'frame' },
+  },
+  audioEncoder: { inputs: { audio: 'audio' }, outputs: { features: 'features' } },
+  audioProjection: { inputs: { features: 'features' }, outputs: { projected: 'audio_feat' } },
+  denoiser: {
+    inputs: {
+      sample: 'x_t',
+      audio: 'audio_feat',
+      previousMotion: 'prev_motion',
+      previousAudio: 'prev_audio',
+      timestep: 'step',
+    },
+    outputs: { x0: 'x0' },
+  },
+} as const;
+
+/** The input and output names of one graph, by role (an entry of {@link graphIo}). */
+export interface GraphIo {
+  readonly inputs: Readonly<Record<string, string>>;
+  readonly outputs: Readonly<Record<string, string>>;
 }
 
-/** Stores a float32 tensor in JSON, exactly. */
-export function encodeTensorJson(tensor: Float32Tensor): TensorJson {
-  const bytes = new Uint8Array(tensor.data.buffer, tensor.data.byteOffset, tensor.data.byteLength);
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000)
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return { dtype: 'float32', dims: [...tensor.dims], base64: btoa(binary) };
+/** How {@link checkSessionIo} names the graph and the fix in its message. */
+export interface SessionIoCheck {
+  /** The argument that holds the session, e.g. `options.session`. Default `session`. */
+  readonly input?: string;
+  /** The graph it should be, e.g. `the denoiser graph`. */
+  readonly graph: string;
+  /** How to get the right one, e.g. `load the denoiser component of the bundle`. */
+  readonly fix: string;
 }
 
-/** Reads a tensor stored by {@link encodeTensorJson}; `what` names it in errors. */
-export function decodeTensorJson(value: unknown, what: string): Float32Tensor {
-  const json = value as Partial<TensorJson> | null;
-  if (json?.dtype !== 'float32' || !Array.isArray(json.dims) || typeof json.base64 !== 'string') {
-    throw new ManifestError(what, 'expected { dtype: "float32", dims, base64 }');
-  }
-  const binary = atob(json.base64);
-  const bytes = Uint8Array.from(binary, (char) => char.charCodeAt(0));
-  if (bytes.length % 4 !== 0)
-    throw new ManifestError(what, 'the data is not a whole number of float32 values');
-  try {
-    return createTensor('float32', json.dims, new Float32Array(bytes.buffer));
-  } catch (error) {
-    throw new ManifestError(what, (error as InvalidInputError).message);
-  }
+/**
+ * Checks that a session has every input and output of `io`, so that a session of another model fails
+ * when it is wrapped, with a message that names both sets, rather than mid-run. Extra names are allowed
+ * (debug outputs). Throws {@link InvalidInputError}.
+ */
+export function checkSessionIo(
+  session: { readonly inputNames: readonly string[]; readonly outputNames: readonly string[] },
+  io: GraphIo,
+  check: SessionIoCheck,
+): void {
+  const inputs = Object.values(io.inputs);
+  const outputs = Object.values(io.outputs);
+  const complete =
+    inputs.every((name) => session.inputNames.includes(name)) &&
+    outputs.every((name) => session.outputNames.includes(name));
+  if (complete) return;
+  const quoted = (names: readonly string[]) => names.map((name) => `\`${name}\``).join(', ');
+  throw new InvalidInputError(
+    check.input ?? 'session',
+    `it has inputs [${session.inputNames.join(', ')}] and outputs [${session.outputNames.join(', ')}]; ` +
+      `${check.graph} takes ${quoted(inputs)} and returns ${quoted(outputs)}: ${check.fix}`,
+  );
 }
 
-/** Sizes of the motion generator, read from its checkpoint's `args` and keys. */
-export interface MotionGeneratorLayout {
-  readonly featureDim: number;
-  readonly windowFrames: number;
-  readonly contextFrames: number;
-  readonly motionDim: number;
-  readonly diffusionSteps: number;
-  readonly fps: number;
-  readonly padMode: 'zero' | 'replicate';
+/** How the last, partial audio window is padded (`args.pad_mode`). */
+export type AudioPadMode = 'zero' | 'replicate';
+
+/** Every {@link AudioPadMode}, for checks. */
+export const audioPadModes: readonly AudioPadMode[] = ['zero', 'replicate'];
+
+/**
+ * Which positional encoding the denoiser's token sequence gets, one bundle component each:
+ * - `legacy` (`denoiser`): the single row `PE[context + window]` (PE[125]) added to every token, as the
+ *   released weights were trained (JoyVASA before commit 74290f6, and FasterLivePortrait);
+ * - `fixed` (`denoiser_pe_fixed`): rows `PE[0 .. context + window - 1]`, as JoyVASA's code computes since 74290f6.
+ */
+export type PositionalEncodingMode = 'legacy' | 'fixed';
+
+/** Every {@link PositionalEncodingMode}, for checks. */
+export const positionalEncodingModes: readonly PositionalEncodingMode[] = ['legacy', 'fixed'];
+
+/** The component name of the denoiser graph with a positional encoding. */
+export function denoiserComponent(mode: PositionalEncodingMode): string {
+  return mode === 'fixed' ? bundleComponents.denoiserFixedPositionalEncoding : bundleComponents.denoiser;
+}
+
+/**
+ * Sizes of the JoyVASA motion model (`DitTalkingHead` + `DenoisingNetwork`): read from a checkpoint by
+ * `@joyvasa/model-builder`, stored in `data.motionGenerator.config`, read by the sampler. The one type for
+ * them: the denoiser's {@link DenoiserConfig} is a subset of it.
+ */
+export interface MotionModelSizes {
+  /** Transformer width d (`feature_dim`), which is also the width of the projected audio; 256 released. */
+  readonly modelDim: number;
+  /** Decoder layers, counted from the state-dict keys; 8 in the released checkpoint. */
   readonly layers: number;
+  /** Attention heads; the class default 8 (the constructor never reads `args.n_heads`). */
+  readonly heads: number;
+  /** Feed-forward width as a multiple of d; the class default 4. */
+  readonly mlpRatio: number;
+  /** Length of the normalised motion vector (`motion_feat_dim`), 70. */
+  readonly motionDim: number;
+  /** Frames generated per window (`n_motions`), 100. */
+  readonly windowFrames: number;
+  /** Frames of context from the previous window (`n_prev_motions`), 25. */
+  readonly contextFrames: number;
+  /** Diffusion steps T the model was trained with (`n_diff_steps`), 50. */
+  readonly diffusionSteps: number;
+  /** Motion frames per second (`fps`), 25. */
+  readonly fps: number;
+  /** Padding of the last audio window (`pad_mode`), `zero`; the sampler's default. */
+  readonly padMode: AudioPadMode;
+  /** The audio encoder the model was trained with (`audio_model`), `hubert_zh_ori`. */
+  readonly audioModel: string;
+  /**
+   * Width of the audio encoder's features that `audio_feature_map` projects to `modelDim`: the
+   * `featureDim` of the encoder it needs (768 for HuBERT / wav2vec2 base).
+   */
+  readonly audioFeatureDim: number;
 }
 
 /** `data.motionGenerator`: what the sampler needs besides the denoiser and projection graphs. */
 export interface MotionGeneratorData {
-  readonly config: MotionGeneratorLayout;
+  readonly config: MotionModelSizes;
   /** `start_motion_feat`, `start_audio_feat`, `null_audio_feat`. */
   readonly startFeatures: {
     readonly startMotion: TensorJson;
@@ -117,9 +215,47 @@ export interface MotionGeneratorData {
   readonly args?: Readonly<Record<string, unknown>>;
 }
 
+/** The fields of {@link MotionModelSizes} that are whole numbers >= 1. */
+export const motionModelSizeFields = [
+  'modelDim',
+  'layers',
+  'heads',
+  'mlpRatio',
+  'motionDim',
+  'windowFrames',
+  'contextFrames',
+  'diffusionSteps',
+  'fps',
+  'audioFeatureDim',
+] as const;
+
+/**
+ * Reads `data.motionGenerator` and checks its sizes, so that a bundle written by another version (with
+ * other field names) fails at load with a {@link ManifestError} rather than mid-run with NaN sizes.
+ */
+export function motionGeneratorData(manifest: ModelManifest): MotionGeneratorData {
+  const data = bundleData<MotionGeneratorData>(manifest, 'motionGenerator');
+  const config = (data.config ?? {}) as unknown as Partial<Record<string, unknown>>;
+  const path = 'data.motionGenerator.config';
+  for (const field of motionModelSizeFields) {
+    const value = config[field];
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+      throw new ManifestError(
+        `${path}.${field}`,
+        `expected a whole number >= 1, got ${String(value)} (convert the bundle again with this version)`,
+      );
+    }
+  }
+  if (!audioPadModes.includes(config.padMode as AudioPadMode)) {
+    throw new ManifestError(`${path}.padMode`, `expected one of ${audioPadModes.join(', ')}`);
+  }
+  return data;
+}
+
 /** `data.audioEncoder`: how the bundle's `audio_encoder` graph is to be called. */
 export interface AudioEncoderData {
   readonly id: string;
+  /** Width of one feature vector (768): the encoder's `featureDim`, the motion model's `audioFeatureDim`. */
   readonly featureDim: number;
   readonly sampleRate: number;
   readonly featuresPerSecond: number;

@@ -1,31 +1,27 @@
 import type { RunOptions } from './backend.js';
+import type { MotionModelSizes } from './bundle-layout.js';
 import type { Float32Tensor, TensorLike } from './tensor.js';
 
-/** The sizes a denoiser works with, read from its checkpoint. */
-export interface DenoiserConfig {
-  /** Length of the normalised motion vector per frame (70). */
-  readonly motionDim: number;
-  /** Width of the audio features the denoiser takes after projection (256 for the released model). */
-  readonly audioDim: number;
-  /** Frames generated per window (100). */
-  readonly windowFrames: number;
-  /** Frames of context carried over from the previous window (25). */
-  readonly contextFrames: number;
-  /** Diffusion steps the model was trained with (50). */
-  readonly trainSteps: number;
-}
+/**
+ * The sizes a denoiser works with: `motionDim`, `modelDim` (the projected audio width), `windowFrames`,
+ * `contextFrames` and `diffusionSteps` of {@link MotionModelSizes}.
+ */
+export type DenoiserConfig = Pick<
+  MotionModelSizes,
+  'motionDim' | 'modelDim' | 'windowFrames' | 'contextFrames' | 'diffusionSteps'
+>;
 
 /** One denoiser call. Batch B is 2 under classifier-free guidance (unconditional first). */
 export interface DenoiseInput {
   /** Noisy motion x_t, dims [B, windowFrames, motionDim]. */
   readonly sample: Float32Tensor;
-  /** Projected audio features of the window, dims [B, windowFrames, audioDim]. */
+  /** Projected audio features of the window, dims [B, windowFrames, modelDim]. */
   readonly audio: Float32Tensor;
   /** Clean motion of the context frames, dims [B, contextFrames, motionDim]. */
   readonly previousMotion: Float32Tensor;
-  /** Projected audio features of the context frames, dims [B, contextFrames, audioDim]. */
+  /** Projected audio features of the context frames, dims [B, contextFrames, modelDim]. */
   readonly previousAudio: Float32Tensor;
-  /** Diffusion step t in 1..trainSteps per batch entry, int64 dims [B]. */
+  /** Diffusion step t in 1..diffusionSteps per batch entry, int64 dims [B]. */
   readonly timestep: TensorLike<'int64'>;
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  errorMarker,
   IntegrityError,
   InvalidInputError,
   isAbortError,
@@ -11,6 +12,7 @@ import {
   throwIfAborted,
   UnsupportedDeviceError,
 } from './errors.js';
+import { checkErrorClasses, coreErrorClassCases } from './testing/check-error-classes.js';
 
 describe('errors', () => {
   it('are recognised by marker, also as plain objects from another copy of the package', () => {
@@ -25,6 +27,35 @@ describe('errors', () => {
     expect(NoFaceFoundError.isInstance(foreign)).toBe(true);
     expect(JoyvasaError.isInstance(new Error('plain'))).toBe(false);
     expect(JoyvasaError.isInstance(undefined)).toBe(false);
+  });
+
+  const cases = coreErrorClassCases();
+
+  it.each(cases)(
+    '$errorClass.name refuses its siblings and accepts itself, also from another copy',
+    (entry) => {
+      const problems = checkErrorClasses(cases).filter((line) =>
+        line.startsWith(`${entry.errorClass.name}.`),
+      );
+      expect(problems).toEqual([]);
+      expect(entry.errorClass.isInstance(entry.instance)).toBe(true);
+    },
+  );
+
+  it('recognise a subclass as its parents, and the parent not as the subclass', () => {
+    class RetryableLoadError extends ModelLoadError {
+      static override readonly marker = errorMarker('RetryableLoadError');
+    }
+    const error = new RetryableLoadError('f.pth', 'busy');
+    expect(ModelLoadError.isInstance(error)).toBe(true);
+    expect(JoyvasaError.isInstance(error)).toBe(true);
+    expect(RetryableLoadError.isInstance(new ModelLoadError('f.pth', 'busy'))).toBe(false);
+    expect(InvalidInputError.isInstance(error)).toBe(false);
+  });
+
+  it('refuse to answer for a subclass that declares no marker of its own', () => {
+    class UnmarkedError extends ModelLoadError {}
+    expect(() => UnmarkedError.isInstance(new ModelLoadError('f', 'x'))).toThrow(/UnmarkedError declares no/);
   });
 
   it('name the problem and carry its fields', () => {

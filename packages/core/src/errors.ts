@@ -1,38 +1,70 @@
-const baseMarker = Symbol.for('joyvasa.error');
-
 function hasMarker(value: unknown, marker: symbol): boolean {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[marker] === true;
+}
+
+/**
+ * The cross-copy marker of the error class `name`: a registered symbol, so two copies of a package agree
+ * on it. Every subclass of {@link JoyvasaError} declares one as `static override readonly marker`.
+ */
+export function errorMarker(name: string): symbol {
+  return Symbol.for(`joyvasa.error.${name}`);
+}
+
+/** What `isInstance` needs of an error class: its marker, and the instance type it narrows to. */
+interface MarkedErrorClass<T> {
+  readonly marker: symbol;
+  readonly prototype: T;
+  readonly name: string;
 }
 
 /**
  * Base class of every error the SDK throws on purpose.
  *
  * Recognise errors with the static `isInstance` checks rather than `instanceof`: they also work when
- * two copies of `@joyvasa/core` end up in one install.
+ * two copies of a package end up in one install. Each subclass declares its own `marker`
+ * ({@link errorMarker}); the constructor stamps the markers of the class and of all its ancestors, and
+ * the one `isInstance` here, which every subclass inherits, checks the marker of the class it is called on.
  */
 export class JoyvasaError extends Error {
-  readonly [baseMarker] = true;
+  /** This class's cross-copy marker; every subclass declares its own. */
+  static readonly marker: symbol = Symbol.for('joyvasa.error');
+
+  /**
+   * True when `error` is an instance of the class it is called on (`ModelLoadError.isInstance(e)`), from
+   * any copy of the package that defines it. Works detached too (`.filter(ModelLoadError.isInstance)`).
+   */
+  declare static readonly isInstance: <T>(this: MarkedErrorClass<T>, error: unknown) => error is T;
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'JoyvasaError';
+    const stamps = this as unknown as Record<symbol, boolean>;
+    for (let type: unknown = new.target; typeof type === 'function' && type !== Error; ) {
+      if (Object.hasOwn(type, 'marker')) stamps[(type as unknown as MarkedErrorClass<unknown>).marker] = true;
+      type = Object.getPrototypeOf(type);
+    }
   }
 
-  /** True for any JoyVASA error, from any copy of this package. */
-  static isInstance(error: unknown): error is JoyvasaError {
-    return hasMarker(error, baseMarker);
+  static {
+    // A getter rather than a method, so that a detached `SomeError.isInstance` still knows its class.
+    Object.defineProperty(JoyvasaError, 'isInstance', {
+      get(this: MarkedErrorClass<unknown>) {
+        if (!Object.hasOwn(this, 'marker')) {
+          // An inherited marker would make isInstance accept the parent class and its other subclasses.
+          throw new TypeError(
+            `${this.name} declares no static marker; add one with errorMarker('${this.name}')`,
+          );
+        }
+        const { marker } = this;
+        return (error: unknown) => hasMarker(error, marker);
+      },
+    });
   }
 }
 
-/** Defines a subclass with its own cross-copy marker and `isInstance`. */
-function markerFor(name: string): symbol {
-  return Symbol.for(`joyvasa.error.${name}`);
-}
-
-const invalidInputMarker = markerFor('InvalidInputError');
 /** The caller passed something the SDK cannot use: corrupt or empty media, NaN, absurd sizes, bad options. */
 export class InvalidInputError extends JoyvasaError {
-  readonly [invalidInputMarker] = true;
+  static override readonly marker = errorMarker('InvalidInputError');
   /** Which argument or input was wrong, e.g. `audio` or `options.cfgScale`. */
   readonly input: string;
   constructor(input: string, message: string, options?: { cause?: unknown }) {
@@ -40,28 +72,20 @@ export class InvalidInputError extends JoyvasaError {
     this.name = 'InvalidInputError';
     this.input = input;
   }
-  static override isInstance(error: unknown): error is InvalidInputError {
-    return hasMarker(error, invalidInputMarker);
-  }
 }
 
-const noFaceMarker = markerFor('NoFaceFoundError');
 /** No face (or animal face) was found in the source image. */
 export class NoFaceFoundError extends JoyvasaError {
-  readonly [noFaceMarker] = true;
+  static override readonly marker = errorMarker('NoFaceFoundError');
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'NoFaceFoundError';
   }
-  static override isInstance(error: unknown): error is NoFaceFoundError {
-    return hasMarker(error, noFaceMarker);
-  }
 }
 
-const modelLoadMarker = markerFor('ModelLoadError');
 /** A model file could not be read, fetched or parsed. */
 export class ModelLoadError extends JoyvasaError {
-  readonly [modelLoadMarker] = true;
+  static override readonly marker = errorMarker('ModelLoadError');
   /** The file, URL or component that failed. */
   readonly source: string;
   constructor(source: string, message: string, options?: { cause?: unknown }) {
@@ -69,15 +93,11 @@ export class ModelLoadError extends JoyvasaError {
     this.name = 'ModelLoadError';
     this.source = source;
   }
-  static override isInstance(error: unknown): error is ModelLoadError {
-    return hasMarker(error, modelLoadMarker);
-  }
 }
 
-const integrityMarker = markerFor('IntegrityError');
 /** A file's content does not match the sha256 its manifest records. */
 export class IntegrityError extends JoyvasaError {
-  readonly [integrityMarker] = true;
+  static override readonly marker = errorMarker('IntegrityError');
   readonly file: string;
   readonly expected: string;
   readonly actual: string;
@@ -92,15 +112,11 @@ export class IntegrityError extends JoyvasaError {
     this.expected = expected;
     this.actual = actual;
   }
-  static override isInstance(error: unknown): error is IntegrityError {
-    return hasMarker(error, integrityMarker);
-  }
 }
 
-const manifestMarker = markerFor('ManifestError');
 /** A model manifest is malformed, or a model does not match what its manifest declares. */
 export class ManifestError extends JoyvasaError {
-  readonly [manifestMarker] = true;
+  static override readonly marker = errorMarker('ManifestError');
   /** JSON path of the offending field, e.g. `components.denoiser.inputs.x_t`. */
   readonly path: string;
   constructor(path: string, message: string) {
@@ -108,15 +124,11 @@ export class ManifestError extends JoyvasaError {
     this.name = 'ManifestError';
     this.path = path;
   }
-  static override isInstance(error: unknown): error is ManifestError {
-    return hasMarker(error, manifestMarker);
-  }
 }
 
-const unsupportedDeviceMarker = markerFor('UnsupportedDeviceError');
 /** An explicitly requested device is not available in this runtime. */
 export class UnsupportedDeviceError extends JoyvasaError {
-  readonly [unsupportedDeviceMarker] = true;
+  static override readonly marker = errorMarker('UnsupportedDeviceError');
   readonly requested: string;
   readonly supported: readonly string[];
   constructor(requested: string, supported: readonly string[], hint = '') {
@@ -128,38 +140,27 @@ export class UnsupportedDeviceError extends JoyvasaError {
     this.requested = requested;
     this.supported = supported;
   }
-  static override isInstance(error: unknown): error is UnsupportedDeviceError {
-    return hasMarker(error, unsupportedDeviceMarker);
-  }
 }
 
-const sessionRunMarker = markerFor('SessionRunError');
 /** A model failed while running (wrong feeds, out of memory, a runtime kernel error). */
 export class SessionRunError extends JoyvasaError {
-  readonly [sessionRunMarker] = true;
+  static override readonly marker = errorMarker('SessionRunError');
   readonly component: string;
   constructor(component: string, message: string, options?: { cause?: unknown }) {
     super(`Running ${component} failed: ${message}`, options);
     this.name = 'SessionRunError';
     this.component = component;
   }
-  static override isInstance(error: unknown): error is SessionRunError {
-    return hasMarker(error, sessionRunMarker);
-  }
 }
 
-const dependencyMarker = markerFor('MissingDependencyError');
 /** An external program or optional package the requested work needs (ffmpeg, sharp) is missing. */
 export class MissingDependencyError extends JoyvasaError {
-  readonly [dependencyMarker] = true;
+  static override readonly marker = errorMarker('MissingDependencyError');
   readonly dependency: string;
   constructor(dependency: string, message: string, options?: { cause?: unknown }) {
     super(`${dependency} is required: ${message}`, options);
     this.name = 'MissingDependencyError';
     this.dependency = dependency;
-  }
-  static override isInstance(error: unknown): error is MissingDependencyError {
-    return hasMarker(error, dependencyMarker);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { RunOptions } from './backend.js';
+import type { AnimationMode } from './bundle-layout.js';
 import type { RgbImage } from './image.js';
 
 /** A face box `[x1, y1, x2, y2]` in original-image pixels. */
@@ -56,7 +57,7 @@ export interface FaceLocatorV1 {
   /** Names the locator in events and errors, e.g. `insightface`, `mediapipe`, `nanodet`. */
   readonly name: string;
   /** What it finds: human faces, or animal faces (cats, dogs). */
-  readonly subject: 'human' | 'animal';
+  readonly subject: AnimationMode;
   /** The largest face and the others, or null when there is none (the caller raises `NoFaceFoundError`). */
   locate(image: RgbImage, options?: LocateFaceOptions): Promise<FaceLocation | null>;
   /** Frees the locator's sessions, if it holds any. */

@@ -7,22 +7,32 @@ export {
   type SessionV1,
 } from './backend.js';
 export {
+  type AnimationMode,
   type AudioEncoderData,
+  type AudioPadMode,
+  audioPadModes,
   bundleComponents,
   bundleData,
-  decodeTensorJson,
-  encodeTensorJson,
+  checkSessionIo,
+  denoiserComponent,
+  type GraphIo,
+  graphIo,
   type LivePortraitNetwork,
   type LocatorModelRecord,
   type LocatorModelsData,
   livePortraitComponent,
   type MotionGeneratorData,
-  type MotionGeneratorLayout,
-  type TensorJson,
+  type MotionModelSizes,
+  motionGeneratorData,
+  motionModelSizeFields,
+  type PositionalEncodingMode,
+  positionalEncodingModes,
+  type SessionIoCheck,
 } from './bundle-layout.js';
 export type { DenoiseInput, DenoiserConfig, DenoiserV1 } from './denoiser.js';
 export { type Device, type DeviceRequest, devices, isDeviceRequest } from './device.js';
 export {
+  errorMarker,
   IntegrityError,
   InvalidInputError,
   isAbortError,
@@ -80,6 +90,7 @@ export {
   createMemoryStore,
   type ModelStore,
 } from './model-store.js';
+export type { MotionFrame } from './motion-frame.js';
 export type { RendererV1, RenderInput } from './renderer.js';
 export type { SchedulerStepInput, SchedulerV1 } from './scheduler.js';
 export {
@@ -95,4 +106,5 @@ export {
   type TensorLike,
   tensorSize,
 } from './tensor.js';
+export { decodeTensorJson, encodeTensorJson, type TensorJson } from './tensor-json.js';
 export { version } from './version.js';

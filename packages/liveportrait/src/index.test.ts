@@ -4,6 +4,7 @@ import * as internal from './internal.js';
 
 // The root entry is the stable surface listed in README.md: a name added or dropped here is a decision.
 const publicValues = [
+  'assertSourceOptions',
   'createInsightFaceLocator',
   'createLivePortraitRenderer',
   'createMediaPipeFaceLocator',

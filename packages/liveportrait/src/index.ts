@@ -17,6 +17,7 @@ export type { AnimationMode, AnimationRegion } from './motion/combine-motion.js'
 export type { DrivingOption, KeypointDriver } from './motion/keypoint-driver.js';
 export { loadMaskTemplate } from './paste-back/mask-template.js';
 export { type PasteBackMask, pasteBack, preparePasteBackMask } from './paste-back/paste-back.js';
+export { assertSourceOptions } from './source/check-source-options.js';
 export { type PreparedSource, prepareSource } from './source/prepare-source.js';
 export type { CropMethod, PrepareSourceOptions } from './source/source-options.js';
 export { version } from './version.js';

@@ -1,5 +1,6 @@
-import type { FrameMotion } from '../src/motion/combine-motion.js';
+import type { MotionFrame } from '@joyvasa/core';
 import type { KeypointInfo } from '../src/motion/keypoint-info.js';
+import { type RotatedMotionFrame, rotateMotionFrame } from '../src/motion/rotated-motion-frame.js';
 import { rotationMatrix } from '../src/motion/rotation-matrix.js';
 
 /**
@@ -19,12 +20,19 @@ export function motionFixtures(skew = 0) {
     exp: wave(1),
     kp: wave(2),
   };
-  /** A generated frame with a float64 rotation of `angles` (degrees). */
-  const frame = (seed: number, scale: number, angles: [number, number, number]): FrameMotion => ({
+  /** A generated frame with its head pose `angles` (degrees). */
+  const frame = (seed: number, scale: number, angles: [number, number, number]): MotionFrame => ({
     exp: wave(seed),
     scale,
-    t: [0.01 * seed, -0.02 * seed, 0.4],
+    t: Float32Array.of(0.01 * seed, -0.02 * seed, 0.4),
+    pitch: angles[0],
+    yaw: angles[1],
+    roll: angles[2],
+  });
+  /** The same frame with its rotation matrix, as the keypoint maths takes it; float64, so R·Rᵀ is I. */
+  const rotated = (seed: number, scale: number, angles: [number, number, number]): RotatedMotionFrame => ({
+    ...rotateMotionFrame(frame(seed, scale, angles)),
     rotation: rotationMatrix(...angles, new Float64Array(9)),
   });
-  return { source, frame };
+  return { source, frame, rotated };
 }

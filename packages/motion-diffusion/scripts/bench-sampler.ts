@@ -43,7 +43,7 @@ function filled(dims: number[], phase: number): Float32Tensor {
 }
 
 async function timeCalls(model: FormulaMotionModel): Promise<number[]> {
-  const { windowFrames: w, contextFrames: c, motionDim: m, featureDim: d } = config;
+  const { windowFrames: w, contextFrames: c, motionDim: m, modelDim: d } = config;
   const input = {
     sample: filled([2, w, m], 0),
     audio: filled([2, w, d], 1),
@@ -81,7 +81,7 @@ async function timeSampling(model: FormulaMotionModel, scheduler: SchedulerV1): 
 const buildStart = performance.now();
 const model = await createFormulaMotionModel(config, { threads, seed: 'bench' });
 console.log(
-  `denoiser d=${config.featureDim}, ${config.layers} layers, ${config.heads} heads; onnxruntime-node cpu, ${threads} threads`,
+  `denoiser d=${config.modelDim}, ${config.layers} layers, ${config.heads} heads; onnxruntime-node cpu, ${threads} threads`,
 );
 console.log(`build + session creation: ${((performance.now() - buildStart) / 1000).toFixed(2)} s`);
 console.log(`op inventory: ${JSON.stringify(model.opInventory)}`);

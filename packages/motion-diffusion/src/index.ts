@@ -6,7 +6,6 @@ export {
   createAudioWindowAssembler,
 } from './audio/audio-window-assembler.js';
 export {
-  type AudioPadMode,
   type AudioWindowOptions,
   type AudioWindowPlan,
   keptFrames,
@@ -18,10 +17,12 @@ export { type StreamedAudioWindows, streamAudioWindows } from './audio/stream-au
 export * from './bundle/index.js';
 export {
   applyGuidance,
+  assertCfgScale,
   type ClassifierFreeGuidance,
   createClassifierFreeGuidance,
   defaultCfgScale,
   type GuidanceState,
+  maxCfgScale,
 } from './denoiser/classifier-free-guidance.js';
 export { createOnnxDenoiser, type OnnxDenoiserOptions } from './denoiser/onnx-denoiser.js';
 export {
@@ -29,10 +30,15 @@ export {
   type MotionDecoder,
   type MotionDecoderOptions,
 } from './motion/motion-decoder.js';
-export { type MotionFrame, motionVectorLength } from './motion/motion-frame.js';
+export { motionVectorLength } from './motion/motion-frame.js';
 export { type MotionTemplate, motionTemplateFromStats } from './motion/motion-template.js';
 export { createPoseSmoother, type PoseSmoother } from './motion/pose-smoother.js';
-export { createSeededNoise, type NoiseSource } from './random/noise-source.js';
+export {
+  assertNoiseSource,
+  assertSeed,
+  createSeededNoise,
+  type NoiseSource,
+} from './random/noise-source.js';
 export { philox4x32 } from './random/philox.js';
 export {
   collectMotion,
@@ -43,7 +49,12 @@ export {
 export { type SampledWindow, type SampleWindowsOptions, sampleWindows } from './sample-windows.js';
 export type { MotionStartFeatures } from './sampling-setup.js';
 export { cosineSchedule, type DiffusionSchedule } from './schedulers/cosine-schedule.js';
-export { createDdimScheduler, type DdimSchedulerOptions } from './schedulers/ddim-scheduler.js';
+export {
+  assertDdimSteps,
+  createDdimScheduler,
+  type DdimSchedulerOptions,
+  maxDdimSteps,
+} from './schedulers/ddim-scheduler.js';
 export {
   createDdpmScheduler,
   type DdpmSchedulerConfig,

@@ -1,16 +1,18 @@
 import {
   type AudioEncoderV1,
+  type AudioPadMode,
   assertFinite,
   assertTensor,
   createTensor,
   type Float32Tensor,
   InvalidInputError,
+  type MotionFrame,
 } from '@joyvasa/core';
-import { type AudioPadMode, keptFrames, planAudioWindows } from './audio/audio-window-plan.js';
+import { keptFrames, planAudioWindows } from './audio/audio-window-plan.js';
 import { assertPcm, encodeAudioWindows } from './audio/encode-audio-windows.js';
 import { streamAudioWindows } from './audio/stream-audio-windows.js';
 import { createMotionDecoder } from './motion/motion-decoder.js';
-import { type MotionFrame, motionVectorLength } from './motion/motion-frame.js';
+import { motionVectorLength } from './motion/motion-frame.js';
 import type { MotionTemplate } from './motion/motion-template.js';
 import { type SampleWindowsOptions, sampleWindows } from './sample-windows.js';
 
@@ -43,7 +45,7 @@ export interface SampleMotionOptions extends Omit<SampleWindowsOptions, 'audioWi
   readonly template: MotionTemplate;
   /** The official EMA pose smoothing (weight 0.01 on scale, t, angles; expression untouched). Default true. */
   readonly smoothing?: boolean;
-  /** Padding of the last window with `pcm`. Default `zero` (the released `pad_mode`). */
+  /** Padding of the last window with `pcm`: the model's `padMode`. Default `zero` (the released `pad_mode`). */
   readonly padMode?: AudioPadMode;
   /** Motion frames per second. Default 25. */
   readonly fps?: number;

@@ -53,7 +53,7 @@ export interface SampledWindow {
   readonly index: number;
   /** The sampled clean motion x0, [windowFrames, motionDim] (all frames, padding included). */
   readonly motion: Float32Tensor;
-  /** The window's projected (conditional) audio features, [windowFrames, audioDim]. */
+  /** The window's projected (conditional) audio features, [windowFrames, modelDim]. */
   readonly audio: Float32Tensor;
   /** The PRNG seed used, unless noise was injected. */
   readonly seed?: number;
@@ -69,7 +69,7 @@ export interface SampledWindow {
 export async function* sampleWindows(options: SampleWindowsOptions): AsyncGenerator<SampledWindow> {
   const { denoiser, scheduler, signal } = options;
   const config = denoiser.config;
-  const { windowFrames, contextFrames, motionDim, audioDim } = config;
+  const { windowFrames, contextFrames, motionDim, modelDim } = config;
   checkSchedule(config, scheduler);
   const start = checkStartFeatures(options.startFeatures, config);
   const guidance = createClassifierFreeGuidance(config, start.nullAudio, options.cfgScale ?? defaultCfgScale);
@@ -105,7 +105,7 @@ export async function* sampleWindows(options: SampleWindowsOptions): AsyncGenera
     }
     // Copied before yielding, so a consumer that edits the window cannot change the next one's context.
     previousMotion = sample.slice((windowFrames - contextFrames) * motionDim);
-    previousAudio = audio.data.slice((windowFrames - contextFrames) * audioDim);
+    previousAudio = audio.data.slice((windowFrames - contextFrames) * modelDim);
     yield {
       index,
       motion: createTensor('float32', [windowFrames, motionDim], sample),

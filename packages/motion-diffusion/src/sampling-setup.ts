@@ -13,9 +13,9 @@ import type { AudioProjection } from './audio/audio-projection.js';
 export interface MotionStartFeatures {
   /** Motion context of window 0, [1, contextFrames, motionDim] (or without the leading 1). */
   readonly startMotion: Float32Tensor;
-  /** Audio context of window 0, [1, contextFrames, audioDim] (or without the leading 1). */
+  /** Audio context of window 0, [1, contextFrames, modelDim] (or without the leading 1). */
   readonly startAudio: Float32Tensor;
-  /** The guidance null token, [1, 1, audioDim] (or [audioDim]). */
+  /** The guidance null token, [1, 1, modelDim] (or [modelDim]). */
   readonly nullAudio: Float32Tensor;
 }
 
@@ -32,34 +32,34 @@ function startFeature(name: string, tensor: Float32Tensor, length: number): Floa
 
 /** Checks the learned features against the denoiser's sizes and returns their values. */
 export function checkStartFeatures(features: MotionStartFeatures, config: DenoiserConfig) {
-  const { contextFrames, motionDim, audioDim } = config;
+  const { contextFrames, motionDim, modelDim } = config;
   return {
     startMotion: startFeature('startMotion', features?.startMotion, contextFrames * motionDim),
-    startAudio: startFeature('startAudio', features?.startAudio, contextFrames * audioDim),
-    nullAudio: startFeature('nullAudio', features?.nullAudio, audioDim),
+    startAudio: startFeature('startAudio', features?.startAudio, contextFrames * modelDim),
+    nullAudio: startFeature('nullAudio', features?.nullAudio, modelDim),
   };
 }
 
 /** Checks that the window sizes and the scheduler's timesteps fit the denoiser. */
 export function checkSchedule(config: DenoiserConfig, scheduler: SchedulerV1): void {
-  const { windowFrames, contextFrames, trainSteps } = config;
+  const { windowFrames, contextFrames, diffusionSteps } = config;
   if (!(contextFrames >= 1 && contextFrames <= windowFrames)) {
     throw new InvalidInputError(
       'denoiser.config',
       `${contextFrames} context frames for ${windowFrames}-frame windows`,
     );
   }
-  const bad = scheduler.timesteps.find((t) => !Number.isInteger(t) || t < 1 || t > trainSteps);
+  const bad = scheduler.timesteps.find((t) => !Number.isInteger(t) || t < 1 || t > diffusionSteps);
   if (scheduler.timesteps.length === 0 || bad !== undefined) {
     throw new InvalidInputError(
       'scheduler',
-      `timesteps must be whole numbers in 1..${trainSteps}${bad !== undefined ? `, got ${bad}` : ', got none'}; ` +
-        'create the scheduler with the denoiser’s trainSteps',
+      `timesteps must be whole numbers in 1..${diffusionSteps}${bad !== undefined ? `, got ${bad}` : ', got none'}; ` +
+        'create the scheduler with trainSteps: denoiser.config.diffusionSteps',
     );
   }
 }
 
-/** Checks one window of encoder features and projects it: [windowFrames, featureDim] → [windowFrames, audioDim]. */
+/** Checks one window of encoder features and projects it: [windowFrames, featureDim] → [windowFrames, modelDim]. */
 export async function projectWindow(
   projection: AudioProjection,
   features: Float32Tensor,
@@ -71,6 +71,6 @@ export async function projectWindow(
   assertTensor(what, features, 'float32', [config.windowFrames, null]);
   assertFinite(what, features.data);
   const projected = await projection.project(features, signal ? { signal } : {});
-  assertTensor(`projected ${what}`, projected, 'float32', [config.windowFrames, config.audioDim]);
+  assertTensor(`projected ${what}`, projected, 'float32', [config.windowFrames, config.modelDim]);
   return projected;
 }

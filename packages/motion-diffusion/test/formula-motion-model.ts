@@ -4,15 +4,13 @@
  */
 
 import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
-import type { DenoiserV1 } from '@joyvasa/core';
+import type { DenoiserV1, MotionModelSizes } from '@joyvasa/core';
 import {
   buildAudioProjection,
   buildDenoiser,
-  type MotionGeneratorConfig,
   motionGeneratorConfig,
   type PositionalEncodingMode,
   readMotionStartTensors,
-  toDenoiserConfig,
 } from '@joyvasa/model-builder';
 import { createFormulaSource } from '@joyvasa/model-builder/synthetic';
 import {
@@ -24,7 +22,7 @@ import {
 
 /** A formula-weight motion model ready for `sampleWindows` / `sampleMotion`. */
 export interface FormulaMotionModel {
-  readonly config: MotionGeneratorConfig;
+  readonly config: MotionModelSizes;
   readonly denoiser: DenoiserV1;
   readonly projection: AudioProjection;
   readonly startFeatures: MotionStartFeatures;
@@ -35,7 +33,7 @@ export interface FormulaMotionModel {
 
 /** A tiny config: 70-d motion (so templates apply), 8-frame windows, 3 frames of context, 5 steps. */
 export const tinyMotionConfig = motionGeneratorConfig({
-  featureDim: 16,
+  modelDim: 16,
   layers: 1,
   heads: 2,
   mlpRatio: 2,
@@ -47,7 +45,7 @@ export const tinyMotionConfig = motionGeneratorConfig({
 
 /** Builds and loads the two graphs with formula weights of `seed`. */
 export async function createFormulaMotionModel(
-  config: MotionGeneratorConfig = tinyMotionConfig,
+  config: MotionModelSizes = tinyMotionConfig,
   options: { positionalEncoding?: PositionalEncodingMode; threads?: number; seed?: string } = {},
 ): Promise<FormulaMotionModel> {
   const weights = createFormulaSource(options.seed ?? 'tiny');
@@ -66,7 +64,7 @@ export async function createFormulaMotionModel(
   });
   return {
     config,
-    denoiser: createOnnxDenoiser({ session: denoiserSession, config: toDenoiserConfig(config) }),
+    denoiser: createOnnxDenoiser({ session: denoiserSession, config }),
     projection: createAudioProjection(projectionSession),
     startFeatures: readMotionStartTensors(weights, config),
     opInventory: graph.opInventory(),

@@ -329,7 +329,9 @@ const frameMotion = {
   exp: info.exp.map((v, i) => v + 0.01 * Math.sin(i)),
   scale: info.scale,
   t: info.t,
-  rotation: info.rotation,
+  pitch: info.pitch,
+  yaw: info.yaw,
+  roll: info.roll,
 };
 let driving: Float32Array = new Float32Array(0);
 await networkStage(

@@ -11,14 +11,13 @@
 import { parseArgs } from 'node:util';
 import { loadAudioEncoder } from '@joyvasa/audio-encoder';
 import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
-import { openModelBundle } from '@joyvasa/core';
+import { type MotionFrame, openModelBundle } from '@joyvasa/core';
 import { createDirectorySource } from '@joyvasa/core/node';
 import { ensureSyntheticBundle } from '@joyvasa/model-builder/node';
 import {
   createDdpmScheduler,
   loadMotionGenerator,
   type MotionChunk,
-  type MotionFrame,
   sampleMotion,
 } from '@joyvasa/motion-diffusion';
 import { chirp } from '../test/synthetic-media.js';

@@ -1,9 +1,7 @@
-import type { RgbImage } from '@joyvasa/core';
+import type { MotionFrame, RgbImage } from '@joyvasa/core';
 import type { MotionChunk } from '@joyvasa/motion-diffusion';
 import type { FrameBudget } from './frame-budget.js';
 import type { TalkingHeadEvent } from './talking-head-events.js';
-
-type MotionFrameOf = MotionChunk['frames'][number];
 
 /**
  * Turns motion chunks into events: each chunk, then its frames the budget keeps, rendered `batchSize` at
@@ -14,7 +12,7 @@ export async function* renderMotion(
   budget: FrameBudget,
   fps: number,
   batchSize: number,
-  render: (frames: readonly MotionFrameOf[]) => Promise<RgbImage[]>,
+  render: (frames: readonly MotionFrame[]) => Promise<RgbImage[]>,
 ): AsyncGenerator<TalkingHeadEvent, number> {
   let index = 0;
   for await (const chunk of chunks) {
@@ -23,7 +21,7 @@ export async function* renderMotion(
     yield { type: 'progress', stage: 'sample-motion', completed: chunk.index + 1, total: chunk.windowCount };
     let next = 0;
     while (next < frames.length) {
-      const batch: MotionFrameOf[] = [];
+      const batch: MotionFrame[] = [];
       let ended = false;
       while (batch.length < batchSize && next + batch.length < frames.length) {
         if (!(await budget.keeps(index + batch.length))) {

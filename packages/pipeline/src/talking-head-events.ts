@@ -1,6 +1,5 @@
-import type { JoyvasaEvent, RgbImage } from '@joyvasa/core';
+import type { JoyvasaEvent, MotionFrame, RgbImage } from '@joyvasa/core';
 import type { CropMethod } from '@joyvasa/liveportrait';
-import type { MotionFrame } from '@joyvasa/motion-diffusion';
 
 /** How the source was prepared. */
 export interface SourceReadyEvent {

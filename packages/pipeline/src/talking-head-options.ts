@@ -8,11 +8,24 @@ import {
   type ModelBundle,
   type ModelSourceV1,
   type ModelStore,
+  type PositionalEncodingMode,
   type RendererV1,
 } from '@joyvasa/core';
-import type { AnimationMode, AnimationRegion, DrivingOption, FaceBox } from '@joyvasa/liveportrait';
-import { defaultCfgScale, type NoiseSource } from '@joyvasa/motion-diffusion';
-import { checkSourceOptions, pickDefined } from './source-option-checks.js';
+import {
+  type AnimationMode,
+  type AnimationRegion,
+  assertSourceOptions,
+  type DrivingOption,
+  type FaceBox,
+} from '@joyvasa/liveportrait';
+import {
+  assertCfgScale,
+  assertDdimSteps,
+  assertNoiseSource,
+  assertSeed,
+  defaultCfgScale,
+  type NoiseSource,
+} from '@joyvasa/motion-diffusion';
 
 /** Options of `createTalkingHead`: what stays fixed across many animations. */
 export interface TalkingHeadOptions {
@@ -61,7 +74,7 @@ export interface AnimateOptions {
   /** EMA smoothing of head pose, scale and translation, as the official code does. Default true. */
   readonly smoothing?: boolean;
   /** The DiT's positional encoding: `'legacy'` (default; what the released weights were trained with) or `'fixed'`. */
-  readonly positionalEncoding?: 'legacy' | 'fixed';
+  readonly positionalEncoding?: PositionalEncodingMode;
   /** Crop around the face (true, default) or use the whole image stretched to 256x256 (the official CLI's way). */
   readonly crop?: boolean;
   /** Crop side over the face landmarks' extent (`scale`). Default 2.3 (the official app; its CLI uses 3.0). */
@@ -126,6 +139,16 @@ export interface AnimateOptions {
   readonly signal?: AbortSignal;
 }
 
+/** The fields of `options` that are set, so that absent ones keep the defaults of the code that uses them. */
+function pickDefined<T extends object, K extends keyof T>(
+  options: T,
+  keys: readonly K[],
+): Partial<Pick<T, K>> {
+  const picked: Partial<Pick<T, K>> = {};
+  for (const key of keys) if (options[key] !== undefined) picked[key] = options[key];
+  return picked;
+}
+
 type OptionalAnimateOption =
   | 'faceBox'
   | 'faceKeypoints'
@@ -144,9 +167,12 @@ type OptionalAnimateOption =
 export type ResolvedAnimateOptions = Required<Omit<AnimateOptions, OptionalAnimateOption>> &
   Pick<AnimateOptions, OptionalAnimateOption>;
 
-/** Fills in defaults and rejects values that cannot work, naming the option. */
+/**
+ * Fills in defaults, then checks each option with the rule of the package that owns it (motion-diffusion
+ * for the sampler's, liveportrait's `assertSourceOptions` for the crop, face and driving options), before
+ * any work starts; the pipeline's own are the live-stream options and `renderBatch`.
+ */
 export function resolveAnimateOptions(options: AnimateOptions = {}): ResolvedAnimateOptions {
-  checkSourceOptions(options);
   const resolved: ResolvedAnimateOptions = {
     cfgScale: options.cfgScale ?? defaultCfgScale,
     seed: options.seed ?? 0,
@@ -171,68 +197,24 @@ export function resolveAnimateOptions(options: AnimateOptions = {}): ResolvedAni
       'sourceMaxDim',
       'sourceDivision',
     ]),
-    ...(options.faceBox ? { faceBox: options.faceBox } : {}),
-    ...(options.faceKeypoints ? { faceKeypoints: options.faceKeypoints } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.lookahead !== undefined ? { lookahead: options.lookahead } : {}),
-    ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
+    faceBox: options.faceBox,
+    faceKeypoints: options.faceKeypoints,
+    signal: options.signal,
+    lookahead: options.lookahead,
+    idleTimeoutMs: options.idleTimeoutMs,
   };
   checkLiveOptions(resolved);
-  if (!Number.isFinite(resolved.cfgScale) || resolved.cfgScale < 0 || resolved.cfgScale > 20) {
-    throw new InvalidInputError(
-      'options.cfgScale',
-      `must be a number from 0 to 20, got ${resolved.cfgScale}`,
-    );
-  }
+  assertCfgScale(resolved.cfgScale);
   if (!Number.isInteger(resolved.renderBatch) || resolved.renderBatch < 1 || resolved.renderBatch > 64) {
     throw new InvalidInputError(
       'options.renderBatch',
       `must be a whole number from 1 to 64, got ${resolved.renderBatch}`,
     );
   }
-  if (!Number.isSafeInteger(resolved.seed) || resolved.seed < 0) {
-    throw new InvalidInputError('options.seed', `must be a whole number >= 0, got ${resolved.seed}`);
-  }
-  if (resolved.sampler !== 'ddpm') {
-    const steps = resolved.sampler.ddim;
-    if (!Number.isInteger(steps) || steps < 1 || steps > 1000) {
-      throw new InvalidInputError(
-        'options.sampler',
-        `ddim steps must be a whole number from 1 to 1000, got ${steps}`,
-      );
-    }
-  }
-  if (
-    !Number.isFinite(resolved.drivingMultiplier) ||
-    resolved.drivingMultiplier < 0 ||
-    resolved.drivingMultiplier > 3
-  ) {
-    throw new InvalidInputError(
-      'options.drivingMultiplier',
-      `must be a number from 0 to 3, got ${resolved.drivingMultiplier}`,
-    );
-  }
-  if (!['all', 'exp', 'pose', 'lip', 'eyes'].includes(resolved.region)) {
-    throw new InvalidInputError(
-      'options.region',
-      `must be all, exp, pose, lip or eyes, got ${resolved.region}`,
-    );
-  }
-  if (resolved.faceBox) {
-    const [x1, y1, x2, y2] = resolved.faceBox;
-    if (![x1, y1, x2, y2].every(Number.isFinite) || x2 <= x1 || y2 <= y1) {
-      throw new InvalidInputError('options.faceBox', 'must be [x1, y1, x2, y2] with x2 > x1 and y2 > y1');
-    }
-  }
-  if (resolved.faceKeypoints) {
-    const points = Array.from(resolved.faceKeypoints);
-    if (points.length !== 18 || !points.every(Number.isFinite)) {
-      throw new InvalidInputError(
-        'options.faceKeypoints',
-        `must be 9 (x, y) points, 18 finite numbers, got ${points.length}`,
-      );
-    }
-  }
+  assertSeed('options.seed', resolved.seed);
+  if (resolved.sampler !== 'ddpm') assertDdimSteps('options.sampler', resolved.sampler.ddim);
+  if (resolved.noise !== undefined) assertNoiseSource('options.noise', resolved.noise);
+  assertSourceOptions(resolved);
   return resolved;
 }
 

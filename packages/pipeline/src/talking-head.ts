@@ -7,17 +7,17 @@ import {
   JoyvasaError,
   type ModelBundle,
   type ModelManifest,
+  type MotionFrame,
+  type PositionalEncodingMode,
   type RenderInput,
   type RgbImage,
   throwIfAborted,
 } from '@joyvasa/core';
 import { type LivePortraitModels, loadLivePortrait, prepareSource } from '@joyvasa/liveportrait';
-import { frameMotionFromAngles } from '@joyvasa/liveportrait/internal';
 import {
   createDdimScheduler,
   createDdpmScheduler,
   loadMotionGenerator,
-  type MotionChunk,
   type MotionGenerator,
   sampleMotion,
 } from '@joyvasa/motion-diffusion';
@@ -82,7 +82,7 @@ export interface TalkingHead<ImageInput, AudioInput> {
 interface LoadedModels {
   liveportrait?: Promise<LivePortraitModels>;
   audioEncoder?: Promise<AudioEncoderV1>;
-  motion: Map<'legacy' | 'fixed', Promise<MotionGenerator>>;
+  motion: Map<PositionalEncodingMode, Promise<MotionGenerator>>;
 }
 
 type PreparedSource = Awaited<ReturnType<typeof prepareSource>>;
@@ -111,19 +111,17 @@ function motionAudio(
   };
 }
 
-type MotionFrameOf = MotionChunk['frames'][number];
-
 /** Drives, renders (in one batch where the renderer takes one) and composes frames of motion. */
 async function renderFrameBatch(
   models: LivePortraitModels,
   source: PreparedSource,
-  frames: readonly MotionFrameOf[],
+  frames: readonly MotionFrame[],
   signal: AbortSignal | undefined,
 ): Promise<RgbImage[]> {
   const runOptions = signal ? { signal } : {};
   const inputs: RenderInput[] = [];
   for (const frame of frames) {
-    const driving = await source.driver.drive(frameMotionFromAngles(frame), runOptions);
+    const driving = await source.driver.drive(frame, runOptions);
     inputs.push({
       features: source.features,
       sourceKeypoints: source.sourceKeypoints,
@@ -156,7 +154,7 @@ export function createTalkingHeadWith<ImageInput, AudioInput>(
     loaded.liveportrait ??= loadLivePortrait(bundle, backend, {
       ...shared,
       mode: options.mode ?? 'human',
-      ...(options.renderer ? { renderer: options.renderer } : {}),
+      renderer: options.renderer,
     });
     return loaded.liveportrait;
   };
@@ -166,7 +164,7 @@ export function createTalkingHeadWith<ImageInput, AudioInput>(
       : loadAudioEncoder(bundle, backend, shared);
     return loaded.audioEncoder;
   };
-  const motion = (positionalEncoding: 'legacy' | 'fixed') => {
+  const motion = (positionalEncoding: PositionalEncodingMode) => {
     let generator = loaded.motion.get(positionalEncoding);
     if (!generator) {
       generator = loadMotionGenerator(bundle, backend, { ...shared, positionalEncoding });
@@ -200,7 +198,7 @@ export function createTalkingHeadWith<ImageInput, AudioInput>(
       throwIfAborted(signal);
       const source = await prepareSource(image, models, {
         ...run,
-        ...(options.faceLocator ? { faceLocator: options.faceLocator } : {}),
+        faceLocator: options.faceLocator,
       });
       yield {
         type: 'source-ready',
@@ -229,12 +227,13 @@ export function createTalkingHeadWith<ImageInput, AudioInput>(
         template: generator.template,
         cfgScale: run.cfgScale,
         seed: run.seed,
-        ...(run.noise ? { noise: run.noise } : {}),
+        noise: run.noise,
         smoothing: run.smoothing,
         fps,
+        padMode: generator.config.padMode,
         ...(signal ? { signal } : {}),
       });
-      const render = (frames: readonly MotionFrameOf[]) => renderFrameBatch(models, source, frames, signal);
+      const render = (frames: readonly MotionFrame[]) => renderFrameBatch(models, source, frames, signal);
       const frameCount = yield* renderMotion(motionStream, budget, fps, run.renderBatch, render);
       yield { type: 'stream-end', frameCount, fps, durationSeconds: budget.durationSeconds() };
     } finally {

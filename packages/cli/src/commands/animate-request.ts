@@ -1,4 +1,4 @@
-import { type DeviceRequest, InvalidInputError, isDeviceRequest } from '@joyvasa/core';
+import { type AnimationMode, type DeviceRequest, InvalidInputError, isDeviceRequest } from '@joyvasa/core';
 import { type AnimateOptions, resolveAnimateOptions } from '@joyvasa/pipeline';
 import { type OptionValues, stringOption } from '../cli-args.js';
 import { type ModelsChoice, parseModelsOption } from './animate-models.js';
@@ -10,7 +10,7 @@ export interface AnimateRequest {
   readonly out?: string;
   readonly pngDir?: string;
   readonly models: ModelsChoice;
-  readonly mode: 'human' | 'animal';
+  readonly mode: AnimationMode;
   readonly device: DeviceRequest;
   readonly options: AnimateOptions;
 }

@@ -103,7 +103,7 @@ function printOfficialReport(output: CliOutput, report: ConversionReport, to: st
   output.log('');
   printInputs(output, report.inputs);
   output.log(
-    `Motion generator: ${arg('feature_dim', config.featureDim)}, ${arg('n_diff_steps', config.diffusionSteps)}, ` +
+    `Motion generator: ${arg('feature_dim', config.modelDim)}, ${arg('n_diff_steps', config.diffusionSteps)}, ` +
       `${arg('audio_model', config.audioModel)}, ${report.motionGenerator.layers} transformer layers counted ` +
       `(${arg('n_motions', config.windowFrames)}, ${arg('n_prev_motions', config.contextFrames)}, ` +
       `${arg('fps', config.fps)}, ${arg('pad_mode', config.padMode)}, ${config.heads} heads)`,

@@ -4,4 +4,10 @@ export {
   type ConformanceReport,
   checkAudioEncoder,
 } from './check-audio-encoder.js';
+export {
+  type CheckedErrorClass,
+  checkErrorClasses,
+  coreErrorClassCases,
+  type ErrorClassCase,
+} from './check-error-classes.js';
 export { sampleManifest } from './sample-manifest.js';

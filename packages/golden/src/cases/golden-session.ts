@@ -1,4 +1,4 @@
-import type { SessionV1 } from '@joyvasa/core';
+import type { GraphIo, SessionV1 } from '@joyvasa/core';
 import { formulaInput } from '@joyvasa/model-builder/synthetic';
 import type { NoiseSource } from '@joyvasa/motion-diffusion';
 import type { GoldenContext } from '../golden-case.js';
@@ -11,13 +11,13 @@ export function contextSession(
   context: GoldenContext,
   model: Uint8Array,
   name: string,
-  names: { inputs: readonly string[]; outputs: readonly string[] },
+  io: GraphIo,
 ): SessionV1 {
   return {
     specificationVersion: 'v1',
     device: 'cpu',
-    inputNames: [...names.inputs],
-    outputNames: [...names.outputs],
+    inputNames: Object.values(io.inputs),
+    outputNames: Object.values(io.outputs),
     run: (feeds) => context.run(model, feeds, name),
     dispose: async () => {},
   };

@@ -1,13 +1,16 @@
-import { createTensor, type Float32Tensor, type TensorLike } from '@joyvasa/core';
+import {
+  createTensor,
+  type Float32Tensor,
+  graphIo,
+  type MotionModelSizes,
+  type TensorLike,
+} from '@joyvasa/core';
 import {
   buildAudioProjection,
   buildDenoiser,
-  denoiserGraphNames,
-  type MotionGeneratorConfig,
   motionGeneratorConfigFromArgs,
   type PositionalEncodingMode,
   readMotionStartTensors,
-  toDenoiserConfig,
 } from '@joyvasa/model-builder';
 import {
   cosineSchedule,
@@ -29,7 +32,7 @@ const manifestPath = 'manifest.json';
 const denoiserModule = (mode: PositionalEncodingMode) => `motion_generator.denoising_net.pe_${mode}`;
 
 /** The motion generator's config as a checkpoint would give it: `args` + layer count from the keys. */
-export async function goldenMotionConfig(context: GoldenContext): Promise<MotionGeneratorConfig> {
+export async function goldenMotionConfig(context: GoldenContext): Promise<MotionModelSizes> {
   const manifest = (await context.readJson(manifestPath)) as GoldenManifest;
   const module = manifest.modules[denoiserModule('legacy')]!;
   const keys = (module.state_dict ?? []).map((entry) => entry.key);
@@ -111,14 +114,11 @@ function motionSampleCase(mode: PositionalEncodingMode): GoldenCase {
       const denoiserModel = buildDenoiser(weights, config, { positionalEncoding: mode }).encode();
       const projectionModel = buildAudioProjection(weights, config).encode();
       const denoiser = createOnnxDenoiser({
-        session: contextSession(context, denoiserModel, `${module}/denoiser`, denoiserGraphNames),
-        config: toDenoiserConfig(config),
+        session: contextSession(context, denoiserModel, `${module}/denoiser`, graphIo.denoiser),
+        config,
       });
       const projection = createAudioProjection(
-        contextSession(context, projectionModel, `${module}/projection`, {
-          inputs: ['features'],
-          outputs: ['audio_feat'],
-        }),
+        contextSession(context, projectionModel, `${module}/projection`, graphIo.audioProjection),
       );
       const windows = sampleWindows({
         audioWindows: windowFeatures(await context.readArray('hubert_hidden.npy'), config.windowFrames),

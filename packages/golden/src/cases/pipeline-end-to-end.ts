@@ -1,11 +1,7 @@
 import { decodeAudio } from '@joyvasa/audio-encoder';
 import { createTensor, type FaceLocatorV1 } from '@joyvasa/core';
 import { type PrepareSourceOptions, prepareSource } from '@joyvasa/liveportrait';
-import {
-  frameMotionFromAngles,
-  keypointCount,
-  opennessFromLandmarks203,
-} from '@joyvasa/liveportrait/internal';
+import { keypointCount, opennessFromLandmarks203 } from '@joyvasa/liveportrait/internal';
 import { collectMotion, sampleMotion } from '@joyvasa/motion-diffusion';
 import { compareToGolden, type GoldenComparison } from '../golden-case.js';
 import { compareLevels, pipelineTolerances } from './pipeline-compare.js';
@@ -96,8 +92,7 @@ export async function endToEndStage(stage: StageContext): Promise<GoldenComparis
     }),
   );
   const xd = new Float32Array(motion.length * keypointValues);
-  for (const [i, frame] of motion.entries())
-    xd.set(await source.driver.drive(frameMotionFromAngles(frame)), i * keypointValues);
+  for (const [i, frame] of motion.entries()) xd.set(await source.driver.drive(frame), i * keypointValues);
   const goldenXd = await readGolden(stage, variant.keypoints.x_d);
   const rows = [
     compareToGolden(

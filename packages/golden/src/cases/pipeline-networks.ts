@@ -1,5 +1,12 @@
 import { createOnnxAudioEncoder } from '@joyvasa/audio-encoder';
-import type { AudioEncoderV1, DenoiserV1, SessionV1 } from '@joyvasa/core';
+import {
+  type AudioEncoderV1,
+  type DenoiserV1,
+  type GraphIo,
+  graphIo,
+  type MotionModelSizes,
+  type SessionV1,
+} from '@joyvasa/core';
 import { createLivePortraitRenderer, type LivePortraitModels } from '@joyvasa/liveportrait';
 import { createMlpRunner } from '@joyvasa/liveportrait/internal';
 import {
@@ -12,11 +19,8 @@ import {
   buildSpadeGenerator,
   buildWarpingModule,
   chineseHubertBaseConfig,
-  denoiserGraphNames,
-  type MotionGeneratorConfig,
   readMotionStartTensors,
   retargetingMlpConfigs,
-  toDenoiserConfig,
 } from '@joyvasa/model-builder';
 import {
   type AudioProjection,
@@ -37,10 +41,8 @@ export interface PipelineNetworks {
   readonly projection: AudioProjection;
   readonly denoiser: DenoiserV1;
   readonly startFeatures: MotionStartFeatures;
-  readonly motionConfig: MotionGeneratorConfig;
+  readonly motionConfig: MotionModelSizes;
 }
-
-const names = (inputs: readonly string[], outputs: readonly string[]) => ({ inputs, outputs });
 
 /**
  * Builds the networks the way the module cases do (keys as in the module vectors; the audio encoder as in
@@ -51,7 +53,7 @@ export async function buildPipelineNetworks(
   positionalEncoding: 'legacy' | 'fixed',
 ): Promise<PipelineNetworks> {
   const top = 'manifest.json';
-  const session = (model: Uint8Array, name: string, io: ReturnType<typeof names>): SessionV1 =>
+  const session = (model: Uint8Array, name: string, io: GraphIo): SessionV1 =>
     contextSession(context, model, `pipeline/${name}`, io);
   const weights = (module: string) => context.weights(top, module);
   const mlp = async (role: keyof typeof retargetingMlpConfigs) => {
@@ -59,32 +61,28 @@ export async function buildPipelineNetworks(
       await weights(`stitching_retargeting_module.${role}`),
       retargetingMlpConfigs[role],
     ).encode();
-    return createMlpRunner(session(model, role, names(['input'], ['output'])));
+    return createMlpRunner(session(model, role, graphIo.retargeting));
   };
-  const image = names(['img'], []);
   const appearance = session(
     buildAppearanceFeatureExtractor(await weights('appearance_feature_extractor')).encode(),
     'appearance_feature_extractor',
-    { ...image, outputs: ['feature_3d'] },
+    graphIo.appearanceFeatureExtractor,
   );
   const motion = session(
     buildMotionExtractor(await weights('motion_extractor')).encode(),
     'motion_extractor',
-    {
-      ...image,
-      outputs: ['pitch', 'yaw', 'roll', 't', 'exp', 'scale', 'kp'],
-    },
+    graphIo.motionExtractor,
   );
   const renderer = createLivePortraitRenderer({
     warping: session(
       buildWarpingModule(await weights('warping_module')).encode(),
       'warping_module',
-      names(['feature_3d', 'kp_driving', 'kp_source'], ['out']),
+      graphIo.warpingModule,
     ),
     generator: session(
       buildSpadeGenerator(await weights('spade_generator')).encode(),
       'spade_generator',
-      names(['feature'], ['image']),
+      graphIo.spadeGenerator,
     ),
   });
   const liveportrait: LivePortraitModels = {
@@ -100,7 +98,7 @@ export async function buildPipelineNetworks(
   const hubertConfig = await moduleConfig(context, 'hubert_zh', chineseHubertBaseConfig);
   const hubert = buildHubertEncoder(await context.weights('audio/manifest.json', 'hubert_zh'), hubertConfig);
   const audioEncoder = createOnnxAudioEncoder({
-    session: session(hubert.encode(), 'hubert_zh', names(['audio'], ['features'])),
+    session: session(hubert.encode(), 'hubert_zh', graphIo.audioEncoder),
     id: 'hubert_zh',
   });
   const motionConfig = await goldenMotionConfig(context);
@@ -110,15 +108,15 @@ export async function buildPipelineNetworks(
     session: session(
       buildDenoiser(generatorWeights, motionConfig, { positionalEncoding }).encode(),
       'denoiser',
-      denoiserGraphNames,
+      graphIo.denoiser,
     ),
-    config: toDenoiserConfig(motionConfig),
+    config: motionConfig,
   });
   const projection = createAudioProjection(
     session(
       buildAudioProjection(generatorWeights, motionConfig).encode(),
       'audio_projection',
-      names(['features'], ['audio_feat']),
+      graphIo.audioProjection,
     ),
   );
   const startFeatures = readMotionStartTensors(generatorWeights, motionConfig);

@@ -1,15 +1,9 @@
-import { createTensor, type Float32Tensor } from '@joyvasa/core';
-import {
-  createKeypointDriver,
-  type FrameMotion,
-  keypointCount,
-  rotationMatrix,
-} from '@joyvasa/liveportrait/internal';
+import { createTensor, type Float32Tensor, type MotionFrame } from '@joyvasa/core';
+import { createKeypointDriver, keypointCount, rotationMatrix } from '@joyvasa/liveportrait/internal';
 import {
   createDdpmScheduler,
   createMotionDecoder,
   keptFrames,
-  type MotionFrame,
   motionVectorLength,
   planAudioWindows,
   sampleWindows,
@@ -166,11 +160,14 @@ export async function drivingStage(stage: StageContext): Promise<GoldenCompariso
   return rows;
 }
 
-/** The golden driving motion of every frame, as the keypoint driver takes it. */
-async function goldenDrivingFrames(stage: StageContext): Promise<FrameMotion[]> {
+/**
+ * The golden driving motion of every frame, as the keypoint driver takes it: the head pose as the golden
+ * angles (the driving stage checks our rotation of them against the golden R).
+ */
+async function goldenDrivingFrames(stage: StageContext): Promise<MotionFrame[]> {
   const m = stage.variant.motion;
-  const [exp, scale, t, rotation] = await Promise.all(
-    [m.exp, m.scale, m.t, m.R].map((file) => readGolden(stage, file)),
+  const [exp, scale, t, pitch, yaw, roll] = await Promise.all(
+    [m.exp, m.scale, m.t, m.pitch, m.yaw, m.roll].map((file) => readGolden(stage, file)),
   );
   const count = scale!.data.length;
   const rows = (tensor: typeof exp, width: number, i: number) =>
@@ -179,7 +176,9 @@ async function goldenDrivingFrames(stage: StageContext): Promise<FrameMotion[]> 
     exp: rows(exp, keypointValues, i),
     scale: scale!.data[i] as number,
     t: rows(t, 3, i),
-    rotation: rows(rotation, 9, i),
+    pitch: pitch!.data[i] as number,
+    yaw: yaw!.data[i] as number,
+    roll: roll!.data[i] as number,
   }));
 }
 

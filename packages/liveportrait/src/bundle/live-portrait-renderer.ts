@@ -2,6 +2,7 @@ import {
   assertTensor,
   createTensor,
   type Float32Tensor,
+  graphIo,
   InvalidInputError,
   type RendererV1,
   type RenderInput,
@@ -10,6 +11,8 @@ import {
   type SessionV1,
   throwIfAborted,
 } from '@joyvasa/core';
+
+const { warpingModule: warping, spadeGenerator: generator } = graphIo;
 
 /** Keypoint tensors [1, K, 3] of the frames stacked into [N, K, 3]. */
 function stackKeypoints(what: string, tensors: readonly Float32Tensor[]): Float32Tensor {
@@ -48,13 +51,19 @@ export function createLivePortraitRenderer(sessions: {
     options: RunOptions,
   ): Promise<Float32Tensor> {
     const warped = await sessions.warping.run(
-      { feature_3d: features, kp_driving: driving, kp_source: source },
+      {
+        [warping.inputs.features]: features,
+        [warping.inputs.drivingKeypoints]: driving,
+        [warping.inputs.sourceKeypoints]: source,
+      },
       options,
     );
     throwIfAborted(options.signal);
-    const feature = warped.out;
+    const feature = warped[warping.outputs.warped];
     if (feature?.type !== 'float32') throw new SessionRunError('warping_module', 'no float32 `out` output');
-    const { image } = await sessions.generator.run({ feature }, options);
+    const image = (await sessions.generator.run({ [generator.inputs.warped]: feature }, options))[
+      generator.outputs.image
+    ];
     if (image?.type !== 'float32') throw new SessionRunError('spade_generator', 'no float32 `image` output');
     return image as Float32Tensor;
   }

@@ -65,7 +65,7 @@ export async function loadLivePortrait(
   const mode = options.mode ?? 'human';
   const sessionOptions = {
     device: options.device ?? 'auto',
-    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    onEvent: options.onEvent,
   };
   const opened: SessionV1[] = [];
   const open = async (component: string) => {

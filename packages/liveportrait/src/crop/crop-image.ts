@@ -69,6 +69,17 @@ function isCropTransform(value: ArrayLike<number> | CropTransform): value is Cro
   return (value as CropTransform).mO2c instanceof Float64Array;
 }
 
+/** Checks a face box: finite `[x1, y1, x2, y2]` with x2 > x1 and y2 > y1; `what` names it in the error. */
+export function assertFaceBox(what: string, box: FaceBox): void {
+  const [x1, y1, x2, y2] = box ?? [];
+  if (![x1, y1, x2, y2].every(Number.isFinite) || !(x2! > x1!) || !(y2! > y1!)) {
+    throw new InvalidInputError(
+      what,
+      `must be [x1, y1, x2, y2] with x2 > x1 and y2 > y1, all finite, got [${Array.from(box ?? []).join(', ')}]`,
+    );
+  }
+}
+
 /**
  * An upright crop around a face box, for when no landmarks exist (e.g. an animal face given by the caller):
  * the box's longer side times `scale` (default 2.3) as the crop side, centred on the box and shifted by
@@ -76,13 +87,8 @@ function isCropTransform(value: ArrayLike<number> | CropTransform): value is Cro
  * official scale was tuned on, so the face sits slightly smaller in the crop; pass `scale` to adjust.
  */
 export function cropTransformFromBox(box: FaceBox, options: CropOptions = {}): CropTransform {
+  assertFaceBox('box', box);
   const [x1, y1, x2, y2] = box;
-  if (![x1, y1, x2, y2].every(Number.isFinite) || !(x2 > x1) || !(y2 > y1)) {
-    throw new InvalidInputError(
-      'box',
-      `expected finite [x1, y1, x2, y2] with x2 > x1 and y2 > y1, got [${box.join(', ')}]`,
-    );
-  }
   const dsize = options.dsize ?? 512;
   const size = Math.max(x2 - x1, y2 - y1) * (options.scale ?? 2.3);
   const center: [number, number] = [(x1 + x2) / 2, (y1 + y2) / 2 + (options.vyRatio ?? -0.125) * size];

@@ -1,5 +1,6 @@
 export {
   applyCrop,
+  assertFaceBox,
   type CropResult,
   centerCropTransform,
   cropImage,

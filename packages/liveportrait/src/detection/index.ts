@@ -23,6 +23,7 @@ export {
 export {
   type AnimalCropMethod,
   type AnimalFaceLocation,
+  assertFaceKeypoints,
   type LocateAnimalFaceOptions,
   locateAnimalFace,
 } from './locate-animal-face.js';

@@ -27,6 +27,14 @@ export interface AnimalFaceLocation {
   readonly transform: CropTransform;
 }
 
+/** Checks caller-given face keypoints: 9 (x, y) points, 18 finite numbers; `what` names them in the error. */
+export function assertFaceKeypoints(what: string, keypoints: ArrayLike<number>): void {
+  const points = Array.from(keypoints ?? []);
+  if (points.length !== 18 || !points.every(Number.isFinite)) {
+    throw new InvalidInputError(what, `must be 9 (x, y) points, 18 finite numbers, got ${points.length}`);
+  }
+}
+
 /**
  * Places the animal-mode source crop without X-Pose (not available in this SDK), trying in order:
  * 1. `keypoints` (9 points, the official animal layout) → the official landmark crop;
@@ -42,12 +50,7 @@ export async function locateAnimalFace(
   assertPixelImage('image', image);
   const crop = options.crop ?? {};
   if (options.keypoints !== undefined) {
-    if (options.keypoints.length !== 18) {
-      throw new InvalidInputError(
-        'options.keypoints',
-        `expected 9 (x, y) points (18 values), got ${options.keypoints.length}`,
-      );
-    }
+    assertFaceKeypoints('options.keypoints', options.keypoints);
     return { method: 'keypoints', transform: estimateCropTransform(options.keypoints, crop) };
   }
   if (options.box !== undefined) return { method: 'box', transform: cropTransformFromBox(options.box, crop) };

@@ -3,9 +3,9 @@ import { motionFixtures } from '../../test/motion-fixtures.js';
 import { combineMotion, lipKeypoints } from './combine-motion.js';
 import { applyKeypointTransform, transformKeypoint } from './transform-keypoint.js';
 
-const { source, frame } = motionFixtures();
-const first = frame(3, 0.9, [1, 2, 3]);
-const later = frame(4, 1.1, [4, -3, 8]);
+const { source, rotated } = motionFixtures();
+const first = rotated(3, 0.9, [1, 2, 3]);
+const later = rotated(4, 1.1, [4, -3, 8]);
 
 /** `a · bᵀ` then `· c`, written plainly. */
 function relative(a: ArrayLike<number>, b: ArrayLike<number>, c: ArrayLike<number>): number[] {

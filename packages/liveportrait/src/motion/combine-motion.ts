@@ -1,23 +1,23 @@
-import { InvalidInputError } from '@joyvasa/core';
+import { type AnimationMode, InvalidInputError, type MotionFrame } from '@joyvasa/core';
 import { type KeypointInfo, keypointCount } from './keypoint-info.js';
+import type { RotatedMotionFrame } from './rotated-motion-frame.js';
 import { applyKeypointTransform } from './transform-keypoint.js';
 
 /** Which part of the generated motion drives the source (`animation_region`). */
 export type AnimationRegion = 'all' | 'exp' | 'pose' | 'lip' | 'eyes';
 
-/** Human or animal pipeline: they combine motion differently (see {@link combineMotion}). */
-export type AnimationMode = 'human' | 'animal';
+/** Every {@link AnimationRegion}. */
+export const animationRegions: readonly AnimationRegion[] = ['all', 'exp', 'pose', 'lip', 'eyes'];
 
-/** One frame of generated (de-normalised) motion. */
-export interface FrameMotion {
-  /** Expression, 21 × 3 keypoint-major (63 values). */
-  readonly exp: ArrayLike<number>;
-  readonly scale: number;
-  /** Translation (tx, ty, tz); tz is zeroed when used. */
-  readonly t: ArrayLike<number>;
-  /** `rotationMatrix(pitch, yaw, roll)`, 9 values row-major (`frameMotionFromAngles` builds it from angles). */
-  readonly rotation: ArrayLike<number>;
+/** Checks an animation region; `what` names the option in the error. */
+export function assertAnimationRegion(what: string, region: AnimationRegion): void {
+  if (!animationRegions.includes(region)) {
+    throw new InvalidInputError(what, `must be ${animationRegions.join(', ')}, got ${region}`);
+  }
 }
+
+/** Human or animal pipeline: they combine motion differently (see {@link combineMotion}). */
+export type { AnimationMode };
 
 /** Options of {@link combineMotion}. */
 export interface CombineMotionOptions {
@@ -33,27 +33,28 @@ export const lipKeypoints: readonly number[] = [6, 12, 14, 17, 19, 20];
 const n = 3 * keypointCount;
 
 /** Checks a frame of motion; throws {@link InvalidInputError} naming `what`. */
-export function assertFrameMotion(what: string, frame: FrameMotion): void {
+export function assertMotionFrame(what: string, frame: MotionFrame): void {
   const ok =
     frame?.exp?.length === n &&
     (frame.t?.length ?? 0) >= 3 &&
-    frame.rotation?.length === 9 &&
     Number.isFinite(frame.scale) &&
     frame.scale !== 0;
   if (!ok) {
     throw new InvalidInputError(
       what,
-      `expected { exp: ${n} values, scale: non-zero number, t: 3 values, rotation: 9 values }`,
+      `expected { exp: ${n} values, scale: non-zero number, t: 3 values, pitch, yaw, roll: degrees }`,
     );
   }
   for (const [name, values] of [
     ['exp', frame.exp],
     ['t', frame.t],
-    ['rotation', frame.rotation],
   ] as const) {
     for (let i = 0; i < values.length; i++) {
       if (!Number.isFinite(values[i]!)) throw new InvalidInputError(what, `${name}[${i}] is ${values[i]}`);
     }
+  }
+  for (const angle of ['pitch', 'yaw', 'roll'] as const) {
+    if (!Number.isFinite(frame[angle])) throw new InvalidInputError(what, `${angle} is ${frame[angle]}`);
   }
 }
 
@@ -83,8 +84,8 @@ export function createCombineScratch(): CombineScratch {
  */
 export function combineMotion(
   source: KeypointInfo,
-  frame: FrameMotion,
-  first: FrameMotion,
+  frame: RotatedMotionFrame,
+  first: RotatedMotionFrame,
   options: CombineMotionOptions = {},
   out: Float64Array | Float32Array = new Float64Array(n),
   scratch: CombineScratch = createCombineScratch(),

@@ -1,22 +1,26 @@
 export {
   type AnimationMode,
   type AnimationRegion,
-  assertFrameMotion,
+  animationRegions,
+  assertAnimationRegion,
+  assertMotionFrame,
   type CombineMotionOptions,
   type CombineScratch,
   combineMotion,
   createCombineScratch,
-  type FrameMotion,
   lipKeypoints,
 } from './combine-motion.js';
 export { convexHullMaxPoints, convexHullVolume, motionMultiplier } from './convex-hull-volume.js';
-export { type AngleMotion, frameMotionFromAngles } from './frame-motion-from-angles.js';
 export { headPoseBins, headPoseToDegrees } from './head-pose.js';
 export {
+  assertDrivingMultiplier,
+  assertDrivingOption,
   createKeypointDriver,
   type DrivingOption,
+  drivingOptions,
   type KeypointDriver,
   type KeypointDriverOptions,
+  maxDrivingMultiplier,
 } from './keypoint-driver.js';
 export { type KeypointInfo, keypointCount, parseKeypointInfo } from './keypoint-info.js';
 export { createMlpRunner, type MlpRunner, runMlp } from './mlp-runner.js';
@@ -29,6 +33,7 @@ export {
   lipNormalizeThreshold,
   lipRetargetingInput,
 } from './retargeting-ratios.js';
+export { type RotatedMotionFrame, rotateMotionFrame } from './rotated-motion-frame.js';
 export { rotationMatrix } from './rotation-matrix.js';
 export { applyStitchingDelta, stitchingInput, stitchKeypoints } from './stitching.js';
 export { applyKeypointTransform, transformKeypoint } from './transform-keypoint.js';

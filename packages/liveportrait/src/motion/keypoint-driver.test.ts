@@ -4,6 +4,7 @@ import { motionFixtures } from '../../test/motion-fixtures.js';
 import { combineMotion } from './combine-motion.js';
 import { convexHullVolume } from './convex-hull-volume.js';
 import { createKeypointDriver } from './keypoint-driver.js';
+import { rotateMotionFrame } from './rotated-motion-frame.js';
 import { applyStitchingDelta } from './stitching.js';
 import { transformKeypoint } from './transform-keypoint.js';
 
@@ -29,11 +30,11 @@ describe('createKeypointDriver', () => {
     Array.from(d0).forEach((v, i) => {
       expect(v).toBeCloseTo(xs[i]!, 6);
     });
-    const x0 = combineMotion(source, frames[0]!, frames[0]!);
+    const x0 = combineMotion(source, rotateMotionFrame(frames[0]!), rotateMotionFrame(frames[0]!));
     const m = Math.sqrt(convexHullVolume(xs)) / Math.sqrt(convexHullVolume(x0));
     expect(driver.motionMultiplier).toBeCloseTo(m, 12);
     const d1 = await driver.drive(frames[1]!);
-    const x1 = combineMotion(source, frames[1]!, frames[0]!);
+    const x1 = combineMotion(source, rotateMotionFrame(frames[1]!), rotateMotionFrame(frames[0]!));
     Array.from(d1).forEach((v, i) => {
       expect(v).toBeCloseTo(xs[i]! + (x1[i]! - x0[i]!) * m, 6);
     });
@@ -45,7 +46,7 @@ describe('createKeypointDriver', () => {
       await driver.drive(frames[0]!);
       const d1 = await driver.drive(frames[1]!);
       expect(driver.motionMultiplier).toBeNull();
-      const x1 = combineMotion(source, frames[1]!, frames[0]!);
+      const x1 = combineMotion(source, rotateMotionFrame(frames[1]!), rotateMotionFrame(frames[0]!));
       Array.from(d1).forEach((v, i) => {
         expect(v).toBeCloseTo(x1[i]!, 6);
       });
@@ -62,7 +63,9 @@ describe('createKeypointDriver', () => {
     });
     await driver.drive(frames[0]!);
     const d2 = await driver.drive(frames[2]!);
-    const x2 = Float32Array.from(combineMotion(source, frames[2]!, frames[0]!));
+    const x2 = Float32Array.from(
+      combineMotion(source, rotateMotionFrame(frames[2]!), rotateMotionFrame(frames[0]!)),
+    );
     const input = new Float32Array(126);
     input.set(xs, 0);
     input.set(x2, 63);
@@ -91,6 +94,8 @@ describe('createKeypointDriver', () => {
   });
 
   it('rejects bad options and frames', async () => {
+    expect(() => createKeypointDriver(source, { drivingMultiplier: 3.5 })).toThrow(/from 0 to 3, got 3.5/);
+    expect(() => createKeypointDriver(source, { region: 'face' as 'all' })).toThrow(/must be all, exp, pose/);
     expect(() => createKeypointDriver(source, { drivingMultiplier: Number.NaN })).toThrow(
       /drivingMultiplier/,
     );
@@ -102,7 +107,10 @@ describe('createKeypointDriver', () => {
       /exp: 63 values/,
     );
     await expect(driver.drive({ ...frames[0]!, scale: 0 })).rejects.toThrow(/non-zero/);
-    await expect(driver.drive({ ...frames[0]!, t: [0, Number.NaN, 0] })).rejects.toThrow(/t\[1\] is NaN/);
+    await expect(driver.drive({ ...frames[0]!, t: Float32Array.of(0, Number.NaN, 0) })).rejects.toThrow(
+      /t\[1\] is NaN/,
+    );
+    await expect(driver.drive({ ...frames[0]!, yaw: Number.NaN })).rejects.toThrow(/yaw is NaN/);
     const broken = createKeypointDriver(source, {
       stitching: async () => ({ type: 'float32', dims: [1, 63], data: new Float32Array(63) }),
     });

@@ -1,20 +1,44 @@
-import { InvalidInputError, type RunOptions } from '@joyvasa/core';
+import { InvalidInputError, type MotionFrame, type RunOptions } from '@joyvasa/core';
 import {
   type AnimationMode,
   type AnimationRegion,
-  assertFrameMotion,
+  assertAnimationRegion,
+  assertMotionFrame,
   combineMotion,
   createCombineScratch,
-  type FrameMotion,
 } from './combine-motion.js';
 import { motionMultiplier } from './convex-hull-volume.js';
 import { type KeypointInfo, keypointCount } from './keypoint-info.js';
 import type { MlpRunner } from './mlp-runner.js';
+import { type RotatedMotionFrame, rotateMotionFrame } from './rotated-motion-frame.js';
 import { stitchKeypoints } from './stitching.js';
 import { transformKeypoint } from './transform-keypoint.js';
 
 /** `driving_option`: whether the first frame's keypoints are rescaled to the source's (expression-friendly). */
 export type DrivingOption = 'expression-friendly' | 'pose-friendly';
+
+/** Every {@link DrivingOption}. */
+export const drivingOptions: readonly DrivingOption[] = ['expression-friendly', 'pose-friendly'];
+
+/** Checks a driving option; `what` names the option in the error. */
+export function assertDrivingOption(what: string, value: DrivingOption): void {
+  if (!drivingOptions.includes(value)) {
+    throw new InvalidInputError(
+      what,
+      `must be 'expression-friendly' or 'pose-friendly', got ${String(value)}`,
+    );
+  }
+}
+
+/** The largest driving multiplier accepted (the official CLI's is 1.1). */
+export const maxDrivingMultiplier = 3;
+
+/** Checks a driving multiplier: a number from 0 to {@link maxDrivingMultiplier}; `what` names the option. */
+export function assertDrivingMultiplier(what: string, value: number): void {
+  if (!Number.isFinite(value) || value < 0 || value > maxDrivingMultiplier) {
+    throw new InvalidInputError(what, `must be a number from 0 to ${maxDrivingMultiplier}, got ${value}`);
+  }
+}
 
 /** Options of {@link createKeypointDriver}; defaults are the official Gradio app's. */
 export interface KeypointDriverOptions {
@@ -44,7 +68,7 @@ export interface KeypointDriver {
    * The driving keypoints `x_d` (63 values, a new array) of the next frame; the first call defines frame 0.
    * Awaits the stitching MLP when one was given.
    */
-  drive(frame: FrameMotion, options?: RunOptions): Promise<Float32Array>;
+  drive(frame: MotionFrame, options?: RunOptions): Promise<Float32Array>;
   /** Forgets frame 0, so that the next `drive` starts a new sequence. */
   reset(): void;
 }
@@ -60,18 +84,12 @@ function resolve(options: KeypointDriverOptions) {
     drivingMultiplier: options.drivingMultiplier ?? 1,
     lipDelta: options.lipDelta ?? null,
   };
-  if (!Number.isFinite(resolved.drivingMultiplier)) {
-    throw new InvalidInputError(
-      'options.drivingMultiplier',
-      `expected a finite number, got ${resolved.drivingMultiplier}`,
-    );
-  }
+  assertDrivingMultiplier('options.drivingMultiplier', resolved.drivingMultiplier);
+  assertAnimationRegion('options.region', resolved.region);
   if (resolved.lipDelta && (resolved.mode === 'animal' || resolved.lipDelta.length !== n)) {
     throw new InvalidInputError('options.lipDelta', `expected ${n} values, and only in human mode`);
   }
-  if (resolved.drivingOption !== 'expression-friendly' && resolved.drivingOption !== 'pose-friendly') {
-    throw new InvalidInputError('options.drivingOption', `expected 'expression-friendly' or 'pose-friendly'`);
-  }
+  assertDrivingOption('options.drivingOption', resolved.drivingOption);
   return resolved;
 }
 
@@ -92,7 +110,7 @@ export function createKeypointDriver(
   const sourceKeypoints = transformKeypoint(source);
   const scratch = createCombineScratch();
   const combined = new Float64Array(n);
-  let first: FrameMotion | null = null;
+  let first: RotatedMotionFrame | null = null;
   let firstKeypoints: Float64Array | null = null;
   let multiplier: number | null = null;
   const useMultiplier =
@@ -108,15 +126,16 @@ export function createKeypointDriver(
       firstKeypoints = null;
       multiplier = null;
     },
-    async drive(frame, runOptions) {
-      assertFrameMotion('frame', frame);
-      if (!first)
-        first = {
-          exp: Float64Array.from(frame.exp),
-          scale: frame.scale,
-          t: Float64Array.from(frame.t),
-          rotation: Float64Array.from(frame.rotation),
-        };
+    async drive(motion, runOptions) {
+      assertMotionFrame('frame', motion);
+      const frame = rotateMotionFrame(motion);
+      // Copies (all float32 already, so exact): the caller may reuse its arrays for later frames.
+      first ??= {
+        exp: Float32Array.from(frame.exp),
+        scale: frame.scale,
+        t: Float32Array.from(frame.t),
+        rotation: Float32Array.from(frame.rotation),
+      };
       combineMotion(source, frame, first, config, combined, scratch);
       if (useMultiplier) {
         if (!firstKeypoints) {

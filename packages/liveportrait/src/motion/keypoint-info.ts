@@ -1,4 +1,4 @@
-import { InvalidInputError, type TensorLike } from '@joyvasa/core';
+import { graphIo, InvalidInputError, type TensorLike } from '@joyvasa/core';
 import { headPoseBins, headPoseToDegrees } from './head-pose.js';
 import { rotationMatrix } from './rotation-matrix.js';
 
@@ -52,15 +52,16 @@ export function parseKeypointInfo(outputs: Readonly<Record<string, TensorLike>>)
       outputs[name]?.data.length === 1 ? values(outputs, name, 1) : values(outputs, name, headPoseBins);
     return logits.length === 1 ? logits[0]! : headPoseToDegrees(logits);
   };
-  const [pitch, yaw, roll] = [angle('pitch'), angle('yaw'), angle('roll')];
+  const names = graphIo.motionExtractor.outputs;
+  const [pitch, yaw, roll] = [angle(names.pitch), angle(names.yaw), angle(names.roll)];
   return {
     pitch,
     yaw,
     roll,
     rotation: rotationMatrix(pitch, yaw, roll) as Float32Array,
-    scale: values(outputs, 'scale', 1)[0]!,
-    t: Float32Array.from(values(outputs, 't', 3)),
-    exp: Float32Array.from(values(outputs, 'exp', 3 * keypointCount)),
-    kp: Float32Array.from(values(outputs, 'kp', 3 * keypointCount)),
+    scale: values(outputs, names.scale, 1)[0]!,
+    t: Float32Array.from(values(outputs, names.translation, 3)),
+    exp: Float32Array.from(values(outputs, names.expression, 3 * keypointCount)),
+    kp: Float32Array.from(values(outputs, names.keypoints, 3 * keypointCount)),
   };
 }

@@ -1,6 +1,7 @@
 import {
   createTensor,
   type Float32Tensor,
+  graphIo,
   type RgbImage,
   type RunOptions,
   SessionRunError,
@@ -23,17 +24,18 @@ export function createSessionPasteBack(
   mask: PasteBackMask,
 ): PasteBackRunner {
   const inverse = invertAffine('mC2o', mask.mC2o);
+  const { inputs, outputs } = graphIo.pasteBack;
   const feeds = {
-    original: createTensor('uint8', [original.height, original.width, 3], original.data),
-    weights: createTensor('float32', [mask.height, mask.width], mask.weights),
-    inverse: createTensor(
+    [inputs.original]: createTensor('uint8', [original.height, original.width, 3], original.data),
+    [inputs.weights]: createTensor('float32', [mask.height, mask.width], mask.weights),
+    [inputs.inverse]: createTensor(
       'float32',
       [6],
       Float32Array.from([inverse[0]!, inverse[1]!, inverse[2]!, inverse[3]!, inverse[4]!, inverse[5]!]),
     ),
   };
   return async (rendered, options) => {
-    const { frame } = await session.run({ ...feeds, image: rendered }, options);
+    const frame = (await session.run({ ...feeds, [inputs.image]: rendered }, options))[outputs.frame];
     if (frame?.type !== 'uint8') throw new SessionRunError('paste_back', 'no uint8 `frame` output');
     return { width: original.width, height: original.height, channels: 3, data: frame.data as Uint8Array };
   };

@@ -1,6 +1,7 @@
 import {
   createTensor,
   type Float32Tensor,
+  graphIo,
   type RgbImage,
   type RunOptions,
   throwIfAborted,
@@ -16,6 +17,7 @@ import { transformKeypoint } from '../motion/transform-keypoint.js';
 import { loadMaskTemplate } from '../paste-back/mask-template.js';
 import { type PasteBackMask, pasteBack, preparePasteBackMask } from '../paste-back/paste-back.js';
 import { createSessionPasteBack } from '../paste-back/paste-back-session.js';
+import { assertSourceOptions } from './check-source-options.js';
 import { chooseCrop, type LocatedCrop } from './choose-crop.js';
 import type { CropMethod, PrepareSourceOptions } from './source-options.js';
 
@@ -69,6 +71,7 @@ export async function prepareSource(
   models: LivePortraitModels,
   options: PrepareSourceOptions,
 ): Promise<PreparedSource> {
+  assertSourceOptions(options);
   imageSizeLimits.check(original.width, original.height);
   const image = resizeToLimit(original, {
     ...(options.sourceMaxDim !== undefined ? { maxDim: options.sourceMaxDim } : {}),
@@ -76,10 +79,12 @@ export async function prepareSource(
   });
   const crop = await chooseCrop(image, models, scaleToLimit(options, image.width / original.width));
   throwIfAborted(options.signal);
-  const img = imageToTensor(crop.input);
+  const input = imageToTensor(crop.input);
   const run = options.signal ? { signal: options.signal } : {};
-  const { feature_3d: features } = await models.appearance.run({ img }, run);
-  const info = parseKeypointInfo(await models.motion.run({ img }, run));
+  const { appearanceFeatureExtractor: appearance, motionExtractor: motion } = graphIo;
+  const outputs = await models.appearance.run({ [appearance.inputs.image]: input }, run);
+  const features = outputs[appearance.outputs.features];
+  const info = parseKeypointInfo(await models.motion.run({ [motion.inputs.image]: input }, run));
   const sourceKeypoints = transformKeypoint(info);
   const lipDelta =
     models.mode === 'human' && options.normalizeLip && options.relativeMotion && crop.lipRatio !== null
@@ -89,7 +94,7 @@ export async function prepareSource(
     mode: models.mode,
     ...(models.mode === 'human' ? { region: options.region } : {}),
     relativeMotion: options.relativeMotion,
-    ...(options.drivingOption ? { drivingOption: options.drivingOption } : {}),
+    drivingOption: options.drivingOption,
     drivingMultiplier: options.drivingMultiplier,
     lipDelta,
     ...(options.stitching ? { stitching: models.stitching } : {}),

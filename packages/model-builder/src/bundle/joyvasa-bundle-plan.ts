@@ -2,16 +2,17 @@ import {
   type AudioEncoderData,
   type BundleProvenance,
   bundleComponents,
+  denoiserComponent,
   encodeTensorJson,
   type LocatorModelsData,
   type MotionGeneratorData,
+  type MotionModelSizes,
   type TensorSpec,
 } from '@joyvasa/core';
 import { chineseHubertBaseConfig, type HubertConfig } from '../architectures/hubert/hubert-config.js';
 import { buildHubertEncoder } from '../architectures/hubert/hubert-encoder.js';
 import { buildAudioProjection } from '../architectures/joyvasa/build-audio-projection.js';
 import { buildDenoiser } from '../architectures/joyvasa/build-denoiser.js';
-import type { MotionGeneratorConfig } from '../architectures/joyvasa/motion-generator-config.js';
 import { readMotionStartTensors } from '../architectures/joyvasa/motion-start-features.js';
 import {
   type AppearanceFeatureExtractorConfig,
@@ -84,7 +85,7 @@ export interface JoyvasaBundleSources {
   readonly motionGenerator: {
     /** The whole JoyVASA checkpoint state dict (denoiser, projection, start features, `audio_encoder.*`). */
     readonly weights: WeightSource;
-    readonly config: MotionGeneratorConfig;
+    readonly config: MotionModelSizes;
     /** `motion_template.pkl`'s arrays by key. */
     readonly template: Readonly<Record<string, readonly number[]>>;
     readonly args?: Readonly<Record<string, unknown>>;
@@ -164,23 +165,14 @@ export function planJoyvasaBundle(
   });
   const start = readMotionStartTensors(motion.weights, motion.config);
   const motionData: MotionGeneratorData = {
-    config: {
-      featureDim: motion.config.featureDim,
-      windowFrames: motion.config.windowFrames,
-      contextFrames: motion.config.contextFrames,
-      motionDim: motion.config.motionDim,
-      diffusionSteps: motion.config.diffusionSteps,
-      fps: motion.config.fps,
-      padMode: motion.config.padMode,
-      layers: motion.config.layers,
-    },
+    config: motion.config,
     startFeatures: {
       startMotion: encodeTensorJson(start.startMotion),
       startAudio: encodeTensorJson(start.startAudio),
       nullAudio: encodeTensorJson(start.nullAudio),
     },
     template: motion.template,
-    ...(motion.args ? { args: motion.args } : {}),
+    args: motion.args,
   };
   const audioData: AudioEncoderData = {
     id: motion.audioEncoderId ?? 'hubert-zh',
@@ -198,10 +190,10 @@ export function planJoyvasaBundle(
     [bundleComponents.pasteBack]: { build: () => buildPasteBack() },
     [bundleComponents.audioEncoder]: { build: () => buildHubertEncoder(audioWeights, audioConfig) },
     [bundleComponents.audioProjection]: { build: () => buildAudioProjection(motion.weights, motion.config) },
-    [bundleComponents.denoiser]: {
+    [denoiserComponent('legacy')]: {
       build: () => buildDenoiser(motion.weights, motion.config, { positionalEncoding: 'legacy' }),
     },
-    [bundleComponents.denoiserFixedPositionalEncoding]: {
+    [denoiserComponent('fixed')]: {
       build: () => buildDenoiser(motion.weights, motion.config, { positionalEncoding: 'fixed' }),
     },
     ...(sources.detectors

@@ -277,7 +277,7 @@ describe('convertOfficialWeights', () => {
       ),
     );
     await expect(convert(fromTemplate)).rejects.toSatisfy(
-      (e: unknown) => e instanceof CheckpointError && /posix\.system/.test((e as Error).message),
+      (e: unknown) => CheckpointError.isInstance(e) && /posix\.system/.test((e as Error).message),
     );
   });
 

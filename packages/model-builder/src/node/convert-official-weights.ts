@@ -3,9 +3,9 @@ import {
   type EventListener,
   type JoyvasaEvent,
   type ModelManifest,
+  type MotionModelSizes,
   throwIfAborted,
 } from '@joyvasa/core';
-import type { MotionGeneratorConfig } from '../architectures/joyvasa/motion-generator-config.js';
 import type { BundlePlan, PlannedComponent } from '../bundle/bundle-plan.js';
 import {
   type JoyvasaBundleSources,
@@ -81,7 +81,7 @@ export interface ConversionReport {
   readonly unexpectedKeys: Readonly<Record<string, readonly string[]>>;
   /** The motion-generator checkpoint's `args`, JSON-safe. */
   readonly args: Readonly<Record<string, unknown>>;
-  readonly motionGenerator: { readonly config: MotionGeneratorConfig; readonly layers: number };
+  readonly motionGenerator: { readonly config: MotionModelSizes; readonly layers: number };
   /** Things a user should know about the result (no detector, defaults assumed, extra file content). */
   readonly notes: readonly string[];
 }

@@ -1,8 +1,8 @@
+import type { MotionModelSizes } from '@joyvasa/core';
 import type { HubertConfig } from '../architectures/hubert/hubert-config.js';
 import { buildHubertEncoder } from '../architectures/hubert/hubert-encoder.js';
 import { buildAudioProjection } from '../architectures/joyvasa/build-audio-projection.js';
 import { buildDenoiser } from '../architectures/joyvasa/build-denoiser.js';
-import type { MotionGeneratorConfig } from '../architectures/joyvasa/motion-generator-config.js';
 import { readMotionStartTensors } from '../architectures/joyvasa/motion-start-features.js';
 import {
   auditWeights,
@@ -32,7 +32,7 @@ export const motionGeneratorIgnoredKeys: readonly RegExp[] = [
  */
 export function auditMotionGenerator(
   weights: WeightSource,
-  config: MotionGeneratorConfig,
+  config: MotionModelSizes,
   audioConfig: HubertConfig,
 ): WeightAudit {
   const { source, audit } = auditWeights(weights);

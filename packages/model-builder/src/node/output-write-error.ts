@@ -1,6 +1,4 @@
-import { JoyvasaError } from '@joyvasa/core';
-
-const marker = Symbol.for('joyvasa.error.OutputWriteError');
+import { errorMarker, JoyvasaError } from '@joyvasa/core';
 
 const reasons: Readonly<Record<string, string>> = {
   ENOSPC: 'the disk is full',
@@ -13,7 +11,7 @@ const reasons: Readonly<Record<string, string>> = {
 
 /** A file the SDK writes (a bundle file, a download) could not be written; the partial file was removed. */
 export class OutputWriteError extends JoyvasaError {
-  readonly [marker] = true;
+  static override readonly marker = errorMarker('OutputWriteError');
   /** The file that could not be written. */
   readonly path: string;
   /** The system error code, e.g. `ENOSPC`. */
@@ -30,10 +28,6 @@ export class OutputWriteError extends JoyvasaError {
     this.name = 'OutputWriteError';
     this.path = path;
     this.code = code;
-  }
-  /** True for an OutputWriteError from any copy of this package. */
-  static override isInstance(error: unknown): error is OutputWriteError {
-    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[marker] === true;
   }
 }
 

@@ -1,4 +1,10 @@
-import { InvalidInputError, isTensorLike, ModelLoadError, type TensorLike } from '@joyvasa/core';
+import {
+  InvalidInputError,
+  isTensorLike,
+  ModelLoadError,
+  type MotionModelSizes,
+  type TensorLike,
+} from '@joyvasa/core';
 import {
   checkHubertLayerKeys,
   chineseHubertBaseConfig,
@@ -6,7 +12,6 @@ import {
   hubertConfigFromJson,
 } from '../architectures/hubert/hubert-config.js';
 import {
-  type MotionGeneratorConfig,
   motionGeneratorConfig,
   motionGeneratorConfigFromArgs,
 } from '../architectures/joyvasa/motion-generator-config.js';
@@ -24,7 +29,7 @@ import { assertNoProblems } from './state-dict-audit.js';
 /** The motion generator as read from its checkpoint. */
 export interface MotionGeneratorCheckpoint {
   readonly weights: WeightSource;
-  readonly config: MotionGeneratorConfig;
+  readonly config: MotionModelSizes;
   /** The checkpoint's `args`, JSON-safe. */
   readonly args: Record<string, unknown>;
 }
@@ -74,7 +79,7 @@ function configOf(
   stateDict: ReadonlyMap<string, TensorLike>,
   audioConfig: HubertConfig,
   heads: number | undefined,
-): MotionGeneratorConfig {
+): MotionModelSizes {
   try {
     const read = motionGeneratorConfigFromArgs(args, stateDict.keys());
     // The encoder's width fixes what audio_feature_map projects; the heads are no arg of the official
@@ -116,7 +121,7 @@ export async function readMotionGenerator(
     throw new CheckpointError(file, error.message, { cause: error });
   }
   const hint =
-    `The config read from it: d = ${config.featureDim}, ${config.layers} layers, audio features of ` +
+    `The config read from it: d = ${config.modelDim}, ${config.layers} layers, audio features of ` +
     `${config.audioFeatureDim} (from ${audioConfig.name}). Fetch the file again if it is damaged, or put the ` +
     "HuBERT config.json it was trained with in 'chinese-hubert-base/'.";
   assertNoProblems(file, 'the motion generator', audit.problems, hint);

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  type AnimationMode,
   type EventListener,
   type LivePortraitNetwork,
   livePortraitComponent,
@@ -95,7 +96,7 @@ export async function readLivePortrait(
   ctx: ReadContext,
   files: Readonly<Record<LivePortraitNetwork, string>>,
   sizes: LivePortraitSizes,
-  mode: 'human' | 'animal',
+  mode: AnimationMode,
 ): Promise<LivePortraitWeights> {
   const sources: Partial<Record<LivePortraitNetwork, WeightSource>> = {};
   for (const network of livePortraitNetworks) {

@@ -1,6 +1,6 @@
+import type { MotionModelSizes } from '@joyvasa/core';
 import { chineseHubertBaseConfig, type HubertConfig } from '../architectures/hubert/hubert-config.js';
 import {
-  type MotionGeneratorConfig,
   motionGeneratorConfig,
   releasedMotionGeneratorConfig,
 } from '../architectures/joyvasa/motion-generator-config.js';
@@ -81,8 +81,8 @@ export const fixtureHubertConfig: HubertConfig = {
 };
 
 /** The fixture bundle's motion generator: the released windows and steps, a narrow 2-layer denoiser. */
-export const fixtureMotionGeneratorConfig: MotionGeneratorConfig = motionGeneratorConfig({
-  featureDim: 32,
+export const fixtureMotionGeneratorConfig: MotionModelSizes = motionGeneratorConfig({
+  modelDim: 32,
   layers: 2,
   heads: 4,
   audioFeatureDim: fixtureHubertConfig.hiddenSize,

@@ -1,8 +1,9 @@
 import {
   assertTensor,
+  checkSessionIo,
   createTensor,
   type Float32Tensor,
-  InvalidInputError,
+  graphIo,
   type RunOptions,
   type SessionV1,
 } from '@joyvasa/core';
@@ -18,23 +19,16 @@ export interface AudioProjection {
  * (`features` [B, T, in] → `audio_feat` [B, T, d]).
  */
 export function createAudioProjection(session: SessionV1): AudioProjection {
-  for (const [kind, names, name] of [
-    ['input', session.inputNames, 'features'],
-    ['output', session.outputNames, 'audio_feat'],
-  ] as const) {
-    if (!names.includes(name)) {
-      throw new InvalidInputError(
-        'session',
-        `the audio projection model has no ${kind} '${name}' (it has ${names.join(', ')}); ` +
-          'load the audio_projection component of the bundle',
-      );
-    }
-  }
+  const { inputs, outputs } = graphIo.audioProjection;
+  checkSessionIo(session, graphIo.audioProjection, {
+    graph: 'the audio projection graph',
+    fix: 'load the audio_projection component of the bundle',
+  });
   return {
     async project(features, options) {
       const { frames, width } = assertTensor('features', features, 'float32', ['frames', 'width']);
-      const feeds = { features: createTensor('float32', [1, frames!, width!], features.data) };
-      const { audio_feat: output } = await session.run(feeds, options);
+      const feeds = { [inputs.features]: createTensor('float32', [1, frames!, width!], features.data) };
+      const output = (await session.run(feeds, options))[outputs.projected];
       const { out } = assertTensor('audio_feat', output, 'float32', [1, frames!, 'out']);
       return createTensor('float32', [frames!, out!], output!.data as Float32Array);
     },

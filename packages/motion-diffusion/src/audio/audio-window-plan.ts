@@ -1,7 +1,4 @@
-import { InvalidInputError } from '@joyvasa/core';
-
-/** How the last, partial window is padded: with zeros, or with the last sample (`pad_mode`). */
-export type AudioPadMode = 'zero' | 'replicate';
+import { type AudioPadMode, audioPadModes, InvalidInputError } from '@joyvasa/core';
 
 /** Options of {@link planAudioWindows}; the defaults are the released model's values. */
 export interface AudioWindowOptions {
@@ -72,7 +69,7 @@ export function planAudioWindows(inputSamples: number, options: AudioWindowOptio
   const leadingSilence = wholeNumber('options.leadingSilence', options.leadingSilence ?? 1280, 0);
   const trailingSilence = wholeNumber('options.trailingSilence', options.trailingSilence ?? 640, 0);
   const padMode = options.padMode ?? 'zero';
-  if (padMode !== 'zero' && padMode !== 'replicate') {
+  if (!audioPadModes.includes(padMode)) {
     throw new InvalidInputError('options.padMode', `'${padMode}' is not 'zero' or 'replicate'`);
   }
   const samplesPerFrame = sampleRate / fps;

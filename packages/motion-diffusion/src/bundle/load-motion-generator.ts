@@ -1,14 +1,15 @@
 import {
   type BackendV1,
   bundleComponents,
-  bundleData,
   type DenoiserV1,
   type DeviceRequest,
   decodeTensorJson,
+  denoiserComponent,
   type EventListener,
   type ModelBundle,
-  type MotionGeneratorData,
-  type MotionGeneratorLayout,
+  type MotionModelSizes,
+  motionGeneratorData,
+  type PositionalEncodingMode,
   type SessionV1,
 } from '@joyvasa/core';
 import { type AudioProjection, createAudioProjection } from '../audio/audio-projection.js';
@@ -18,7 +19,7 @@ import type { MotionStartFeatures } from '../sampling-setup.js';
 
 /** The JoyVASA motion generator loaded from a bundle: what `sampleMotion` needs besides the audio. */
 export interface MotionGenerator {
-  readonly config: MotionGeneratorLayout;
+  readonly config: MotionModelSizes;
   readonly denoiser: DenoiserV1;
   readonly projection: AudioProjection;
   readonly startFeatures: MotionStartFeatures;
@@ -33,7 +34,7 @@ export interface LoadMotionGeneratorOptions {
    * The denoiser's positional encoding: `'legacy'` (default; the form the released weights were trained
    * with) or `'fixed'` (the official repository's later change, which differs from training).
    */
-  readonly positionalEncoding?: 'legacy' | 'fixed';
+  readonly positionalEncoding?: PositionalEncodingMode;
   readonly onEvent?: EventListener;
 }
 
@@ -43,7 +44,7 @@ export async function loadMotionGenerator(
   backend: BackendV1,
   options: LoadMotionGeneratorOptions = {},
 ): Promise<MotionGenerator> {
-  const data = bundleData<MotionGeneratorData>(bundle.manifest, 'motionGenerator');
+  const data = motionGeneratorData(bundle.manifest);
   const startFeatures: MotionStartFeatures = {
     startMotion: decodeTensorJson(
       data.startFeatures?.startMotion,
@@ -61,12 +62,9 @@ export async function loadMotionGenerator(
   const template = motionTemplateFromStats(data.template ?? {});
   const sessionOptions = {
     device: options.device ?? 'auto',
-    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    onEvent: options.onEvent,
   };
-  const component =
-    options.positionalEncoding === 'fixed'
-      ? bundleComponents.denoiserFixedPositionalEncoding
-      : bundleComponents.denoiser;
+  const component = denoiserComponent(options.positionalEncoding ?? 'legacy');
   const sessions: SessionV1[] = [];
   try {
     const denoiserSession = await bundle.createSession(backend, component, sessionOptions);
@@ -80,16 +78,7 @@ export async function loadMotionGenerator(
     const config = data.config;
     return {
       config,
-      denoiser: createOnnxDenoiser({
-        session: denoiserSession,
-        config: {
-          motionDim: config.motionDim,
-          audioDim: config.featureDim,
-          windowFrames: config.windowFrames,
-          contextFrames: config.contextFrames,
-          trainSteps: config.diffusionSteps,
-        },
-      }),
+      denoiser: createOnnxDenoiser({ session: denoiserSession, config }),
       projection: createAudioProjection(projectionSession),
       startFeatures,
       template,

@@ -32,10 +32,16 @@ describe('applyGuidance', () => {
   it.each([Number.NaN, -0.5, Number.POSITIVE_INFINITY])('rejects scale %s', (scale) => {
     expect(() => assertCfgScale(scale)).toThrow(InvalidInputError);
   });
+
+  it('accepts 0 to 20, the one rule the pipeline and the CLI apply too', () => {
+    expect(() => assertCfgScale(0)).not.toThrow();
+    expect(() => assertCfgScale(20)).not.toThrow();
+    expect(() => assertCfgScale(20.5)).toThrow(/must be a number from 0 to 20, got 20.5/);
+  });
 });
 
 describe('createClassifierFreeGuidance', () => {
-  const config = { windowFrames: 2, contextFrames: 1, motionDim: 3, audioDim: 2 } as DenoiserConfig;
+  const config = { windowFrames: 2, contextFrames: 1, motionDim: 3, modelDim: 2 } as DenoiserConfig;
   const state = {
     sample: Float32Array.of(1, 2, 3, 4, 5, 6),
     timestep: 7,

@@ -15,12 +15,15 @@ import {
  */
 export const defaultCfgScale = 4.0;
 
-/** Checks a classifier-free-guidance scale: finite and ≥ 0. */
+/** The largest guidance scale accepted: far past any useful value (the official ones are 2.8 and 4). */
+export const maxCfgScale = 20;
+
+/** Checks a classifier-free-guidance scale: a number from 0 to {@link maxCfgScale}. */
 export function assertCfgScale(scale: number): void {
-  if (!Number.isFinite(scale) || scale < 0) {
+  if (!Number.isFinite(scale) || scale < 0 || scale > maxCfgScale) {
     throw new InvalidInputError(
       'options.cfgScale',
-      `${scale} must be a finite number >= 0 (the official app uses 4.0, its CLI 2.8)`,
+      `must be a number from 0 to ${maxCfgScale}, got ${scale} (the official app uses 4.0, its CLI 2.8)`,
     );
   }
 }
@@ -51,11 +54,11 @@ export interface GuidanceState {
   /** x_t, [windowFrames · motionDim]. */
   readonly sample: Float32Array;
   readonly timestep: number;
-  /** The window's projected audio features, [windowFrames · audioDim]. */
+  /** The window's projected audio features, [windowFrames · modelDim]. */
   readonly audio: Float32Array;
   /** Clean motion of the context frames, [contextFrames · motionDim]. */
   readonly previousMotion: Float32Array;
-  /** Projected audio of the context frames, [contextFrames · audioDim]. */
+  /** Projected audio of the context frames, [contextFrames · modelDim]. */
   readonly previousAudio: Float32Array;
 }
 
@@ -80,7 +83,7 @@ export function createClassifierFreeGuidance(
   scale: number,
 ): ClassifierFreeGuidance {
   assertCfgScale(scale);
-  const { windowFrames, contextFrames, motionDim, audioDim } = config;
+  const { windowFrames, contextFrames, motionDim, modelDim } = config;
   const entries = scale === 1 ? 1 : 2;
   const repeat = (values: Float32Array, dims: readonly number[]) => {
     const out = new Float32Array(values.length * entries);
@@ -90,17 +93,17 @@ export function createClassifierFreeGuidance(
   return {
     scale,
     batch(state) {
-      const audio = new Float32Array(entries * windowFrames * audioDim);
+      const audio = new Float32Array(entries * windowFrames * modelDim);
       if (entries === 2) {
-        for (let frame = 0; frame < windowFrames; frame++) audio.set(nullAudio, frame * audioDim);
+        for (let frame = 0; frame < windowFrames; frame++) audio.set(nullAudio, frame * modelDim);
       }
-      audio.set(state.audio, (entries - 1) * windowFrames * audioDim);
+      audio.set(state.audio, (entries - 1) * windowFrames * modelDim);
       return {
         sample: repeat(state.sample, [windowFrames, motionDim]),
         timestep: createTensor('int64', [entries], new BigInt64Array(entries).fill(BigInt(state.timestep))),
-        audio: createTensor('float32', [entries, windowFrames, audioDim], audio),
+        audio: createTensor('float32', [entries, windowFrames, modelDim], audio),
         previousMotion: repeat(state.previousMotion, [contextFrames, motionDim]),
-        previousAudio: repeat(state.previousAudio, [contextFrames, audioDim]),
+        previousAudio: repeat(state.previousAudio, [contextFrames, modelDim]),
       };
     },
     combine: (output) => applyGuidance(output, scale, windowFrames),

@@ -1,14 +1,14 @@
 import {
   assertTensor,
+  checkSessionIo,
   type DenoiserConfig,
   type DenoiserV1,
   type Float32Tensor,
-  InvalidInputError,
+  graphIo,
   type SessionV1,
 } from '@joyvasa/core';
 
-/** Input and output names of the denoiser graph (`buildDenoiser` in @joyvasa/model-builder). */
-const inputNames = ['x_t', 'audio_feat', 'prev_motion', 'prev_audio', 'step'] as const;
+const names = graphIo.denoiser;
 
 /** Options of {@link createOnnxDenoiser}. */
 export interface OnnxDenoiserOptions {
@@ -24,22 +24,15 @@ export interface OnnxDenoiserOptions {
  */
 export function createOnnxDenoiser(options: OnnxDenoiserOptions): DenoiserV1 {
   const { session, config } = options;
-  const missing = inputNames.filter((name) => !session.inputNames.includes(name));
-  if (missing.length > 0 || !session.outputNames.includes('x0')) {
-    throw new InvalidInputError(
-      'session',
-      `the denoiser model has inputs [${session.inputNames.join(', ')}] and outputs ` +
-        `[${session.outputNames.join(', ')}]; expected [${inputNames.join(', ')}] → [x0] (load the denoiser component)`,
-    );
-  }
-  const { motionDim, audioDim, windowFrames, contextFrames } = config;
+  checkSessionIo(session, names, { graph: 'the denoiser graph', fix: 'load the denoiser component' });
+  const { motionDim, modelDim, windowFrames, contextFrames } = config;
   return {
     specificationVersion: 'v1',
     config,
     async denoise(input, runOptions) {
       const bound: Record<string, number> = {};
       assertTensor('sample', input.sample, 'float32', ['batch', windowFrames, motionDim], bound);
-      assertTensor('audio', input.audio, 'float32', ['batch', windowFrames, audioDim], bound);
+      assertTensor('audio', input.audio, 'float32', ['batch', windowFrames, modelDim], bound);
       assertTensor(
         'previousMotion',
         input.previousMotion,
@@ -51,21 +44,21 @@ export function createOnnxDenoiser(options: OnnxDenoiserOptions): DenoiserV1 {
         'previousAudio',
         input.previousAudio,
         'float32',
-        ['batch', contextFrames, audioDim],
+        ['batch', contextFrames, modelDim],
         bound,
       );
       assertTensor('timestep', input.timestep, 'int64', ['batch'], bound);
       const outputs = await session.run(
         {
-          x_t: input.sample,
-          audio_feat: input.audio,
-          prev_motion: input.previousMotion,
-          prev_audio: input.previousAudio,
-          step: input.timestep,
+          [names.inputs.sample]: input.sample,
+          [names.inputs.audio]: input.audio,
+          [names.inputs.previousMotion]: input.previousMotion,
+          [names.inputs.previousAudio]: input.previousAudio,
+          [names.inputs.timestep]: input.timestep,
         },
         runOptions,
       );
-      const x0 = outputs.x0;
+      const x0 = outputs[names.outputs.x0];
       assertTensor('x0', x0, 'float32', [bound.batch!, contextFrames + windowFrames, motionDim]);
       return x0 as Float32Tensor;
     },

@@ -1,4 +1,5 @@
-import { denormaliseMotion, type MotionFrame, motionFrame } from './motion-frame.js';
+import type { MotionFrame } from '@joyvasa/core';
+import { denormaliseMotion, motionFrame } from './motion-frame.js';
 import { type MotionTemplate, resolveMotionTemplate } from './motion-template.js';
 import { createPoseSmoother } from './pose-smoother.js';
 

@@ -1,25 +1,13 @@
+import type { MotionFrame } from '@joyvasa/core';
 import type { ResolvedMotionTemplate } from './motion-template.js';
-
-/**
- * One frame of LivePortrait motion, de-normalised (spec §1.8). The head pose stays as angles: LivePortrait
- * builds its rotation matrix from them (`frameMotionFromAngles` of `@joyvasa/liveportrait`).
- */
-export interface MotionFrame {
-  /** Expression offsets δ, 21 keypoints × (x, y, z), keypoint-major. */
-  readonly exp: Float32Array;
-  readonly scale: number;
-  /** Translation (tx, ty, tz); LivePortrait ignores tz. */
-  readonly t: Float32Array;
-  /** Head pose in degrees, rounded to float32. */
-  readonly pitch: number;
-  readonly yaw: number;
-  readonly roll: number;
-}
 
 /** Length of the normalised motion vector: 63 expression + scale + 3 translation + 3 angles. */
 export const motionVectorLength = 70;
 
-/** Builds a frame from the 7 pose values [scale, tx, ty, tz, pitch, yaw, roll] and the expression. */
+/**
+ * Builds a frame from the 7 pose values [scale, tx, ty, tz, pitch, yaw, roll] and the expression: `exp` and
+ * `t` as Float32Array, the angles rounded to float32.
+ */
 export function motionFrame(exp: Float32Array, pose: ArrayLike<number>): MotionFrame {
   return {
     exp,

@@ -14,7 +14,7 @@ const twoTo32 = 2 ** 32;
 /** Checks a seed: a whole number from 0 to 2^53 − 1. */
 export function assertSeed(name: string, seed: number): void {
   if (!Number.isSafeInteger(seed) || seed < 0) {
-    throw new InvalidInputError(name, `${seed} is not a whole number from 0 to 2^53 - 1`);
+    throw new InvalidInputError(name, `must be a whole number from 0 to 2^53 - 1, got ${seed}`);
   }
 }
 
@@ -51,6 +51,13 @@ export function createSeededNoise(seed: number): NoiseSource {
   };
 }
 
+/** Checks an injected noise source: a function `(dims, drawIndex) => Float32Array`; `name` names it. */
+export function assertNoiseSource(name: string, noise: NoiseSource): void {
+  if (typeof noise !== 'function') {
+    throw new InvalidInputError(name, 'must be a function (dims, drawIndex) => Float32Array');
+  }
+}
+
 /**
  * The noise a run uses: `noise` when injected, otherwise seeded noise of `seed` (a random seed when none
  * is given, returned so the run can be repeated). Every draw is checked for its length and finiteness.
@@ -63,6 +70,7 @@ export function resolveNoise(options: { readonly seed?: number; readonly noise?:
     ? undefined
     : (options.seed ?? (globalThis.crypto.getRandomValues(new Uint32Array(1))[0] as number));
   if (seed !== undefined) assertSeed('options.seed', seed);
+  if (options.noise !== undefined) assertNoiseSource('options.noise', options.noise);
   const source = options.noise ?? createSeededNoise(seed!);
   const noise: NoiseSource = (dims, drawIndex) => {
     const values = source(dims, drawIndex);

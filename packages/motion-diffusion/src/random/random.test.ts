@@ -1,6 +1,6 @@
 import { InvalidInputError } from '@joyvasa/core';
 import { describe, expect, it } from 'vitest';
-import { createSeededNoise } from './noise-source.js';
+import { createSeededNoise, type NoiseSource, resolveNoise } from './noise-source.js';
 import { mulHigh32, philox4x32 } from './philox.js';
 import { portableLog } from './portable-log.js';
 
@@ -93,5 +93,11 @@ describe('createSeededNoise', () => {
 
   it('rejects draw indices below 1', () => {
     expect(() => createSeededNoise(1)([2], 0)).toThrow(InvalidInputError);
+  });
+
+  it('refuses injected noise that is not a function, naming options.noise', () => {
+    const notNoise = new Float32Array(4) as unknown as NoiseSource;
+    expect(() => resolveNoise({ noise: notNoise })).toThrow(/options\.noise: must be a function/);
+    expect(resolveNoise({ noise: () => new Float32Array(2) }).seed).toBeUndefined();
   });
 });

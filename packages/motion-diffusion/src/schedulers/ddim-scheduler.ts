@@ -1,6 +1,19 @@
 import { InvalidInputError, type SchedulerV1 } from '@joyvasa/core';
-import { assertStepCount, cosineSchedule } from './cosine-schedule.js';
+import { cosineSchedule } from './cosine-schedule.js';
 import { checkStepInput, type DdpmSchedulerConfig, type ScheduledSampler } from './ddpm-scheduler.js';
+
+/** The most DDIM steps accepted; more than the released model's 50 training steps are refused anyway. */
+export const maxDdimSteps = 1000;
+
+/** Checks a DDIM step count: a whole number from 1 to {@link maxDdimSteps}; `name` names the option. */
+export function assertDdimSteps(name: string, steps: number): void {
+  if (!Number.isInteger(steps) || steps < 1 || steps > maxDdimSteps) {
+    throw new InvalidInputError(
+      name,
+      `ddim steps must be a whole number from 1 to ${maxDdimSteps}, got ${steps}`,
+    );
+  }
+}
 
 /** Options of {@link createDdimScheduler}. */
 export interface DdimSchedulerOptions {
@@ -22,7 +35,7 @@ export function createDdimScheduler(
   options: DdimSchedulerOptions,
 ): ScheduledSampler {
   const schedule = cosineSchedule(config.trainSteps);
-  assertStepCount('options.steps', options.steps);
+  assertDdimSteps('options.steps', options.steps);
   const total = schedule.steps;
   if (options.steps > total) {
     throw new InvalidInputError(

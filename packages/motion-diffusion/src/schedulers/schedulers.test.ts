@@ -78,4 +78,11 @@ describe('createDdimScheduler (not the official sampler)', () => {
   it.each([0, 51, 1.5, Number.NaN])('rejects %s steps', (steps) => {
     expect(() => createDdimScheduler({ trainSteps: 50 }, { steps })).toThrow(InvalidInputError);
   });
+
+  it('caps DDIM at 1000 steps whatever the model was trained with', () => {
+    expect(createDdimScheduler({ trainSteps: 2000 }, { steps: 1000 }).timesteps).toHaveLength(1000);
+    expect(() => createDdimScheduler({ trainSteps: 2000 }, { steps: 1001 })).toThrow(
+      /from 1 to 1000, got 1001/,
+    );
+  });
 });

@@ -8,9 +8,9 @@ export {
   createTalkingHead,
 } from './create-talking-head.js';
 export { type BrowserImageInput, decodeBrowserImage } from './decode-browser-image.js';
+export { VideoEncodingError } from './video-encoding-error.js';
 export {
   createWebCodecsVideoSink,
-  VideoEncodingError,
   type WebCodecsAudioCodec,
   type WebCodecsVideoCodec,
   type WebCodecsVideoSink,

@@ -1,10 +1,11 @@
 import { resample } from '@joyvasa/audio-encoder';
-import { InvalidInputError, JoyvasaError, type RgbImage } from '@joyvasa/core';
+import { InvalidInputError, type RgbImage } from '@joyvasa/core';
 import { AudioMatchedFrames } from '../audio-matched-frames.js';
 import { createFrameSink } from '../create-frame-sink.js';
 import type { FrameSinkResult, FrameSinkStartInfo, FrameSinkV1, SinkAudio } from '../frame-sink.js';
 import { evenSize, toEvenFrame } from '../to-even-frame.js';
 import { StreamingMp4 } from './streaming-mp4.js';
+import { VideoEncodingError } from './video-encoding-error.js';
 import {
   type AudioTrackPlan,
   audioSampleRate,
@@ -35,14 +36,6 @@ export interface WebCodecsVideoSinkResult extends FrameSinkResult {
   readonly framesDropped: number;
   /** Duration of the muxed audio in seconds, when there is audio. */
   readonly audioDurationSeconds?: number;
-}
-
-/** The browser's encoder reported an error while encoding (out of memory, a lost GPU process…). */
-export class VideoEncodingError extends JoyvasaError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'VideoEncodingError';
-  }
 }
 
 /** Encoded chunks waiting in an encoder before `write` waits for it: bounds memory on slow encoders. */

@@ -1,10 +1,8 @@
-import { JoyvasaError } from '@joyvasa/core';
-
-const marker = Symbol.for('joyvasa.error.FfmpegError');
+import { errorMarker, JoyvasaError } from '@joyvasa/core';
 
 /** ffmpeg (or ffprobe) ran but failed: the message ends with the tail of its stderr, which says why. */
 export class FfmpegError extends JoyvasaError {
-  readonly [marker] = true;
+  static override readonly marker = errorMarker('FfmpegError');
   /** ffmpeg's exit code, or null when a signal ended it. */
   readonly exitCode: number | null;
   /** The last few kilobytes of ffmpeg's stderr. */
@@ -23,9 +21,5 @@ export class FfmpegError extends JoyvasaError {
     this.name = 'FfmpegError';
     this.exitCode = exitCode;
     this.stderr = stderr;
-  }
-  /** True for an FfmpegError from any copy of this package. */
-  static override isInstance(error: unknown): error is FfmpegError {
-    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[marker] === true;
   }
 }

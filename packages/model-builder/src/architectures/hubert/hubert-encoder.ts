@@ -1,3 +1,4 @@
+import { graphIo } from '@joyvasa/core';
 import { GraphBuilder } from '../../onnx/graph-builder.js';
 import type { WeightSource } from '../../weights/weight-source.js';
 import { chineseHubertBaseConfig, type HubertConfig, validateHubertConfig } from './hubert-config.js';
@@ -45,7 +46,7 @@ export function buildHubertEncoder(
   const debug = new Set(options.debugOutputs ?? []);
   const hidden = config.hiddenSize;
   const g = new GraphBuilder(config.name);
-  const audio = g.input('audio', 'float32', ['batch', 'samples']);
+  const audio = g.input(graphIo.audioEncoder.inputs.audio, 'float32', ['batch', 'samples']);
   const padded =
     (options.includePadding ?? true) ? g.scope('pad_audio', () => joyvasaPadAudio(g, audio)) : audio;
   const convFeatures = hubertFeatureExtractor(g, weights, config, padded);
@@ -55,7 +56,7 @@ export function buildHubertEncoder(
     g.reduceMean(g.reshape(lastHidden, [0, -1, 2, hidden]), [2], false),
   );
 
-  g.output(features, 'features', 'float32', ['batch', 'frames', hidden]);
+  g.output(features, graphIo.audioEncoder.outputs.features, 'float32', ['batch', 'frames', hidden]);
   if (debug.has('conv_features')) {
     g.output(convFeatures, 'conv_features', 'float32', ['batch', config.convDim.at(-1)!, 'frames50']);
   }

@@ -19,7 +19,7 @@ import { motionGeneratorConfig } from './motion-generator-config.js';
 
 const backend: BackendV1 = createOnnxNodeBackend();
 const config = motionGeneratorConfig({
-  featureDim: 16,
+  modelDim: 16,
   layers: 2,
   heads: 4,
   mlpRatio: 2,
@@ -162,7 +162,7 @@ function referenceDenoiser(
   steps: number[],
   mode: PositionalEncodingMode,
 ) {
-  const { featureDim: d, motionDim, windowFrames, contextFrames, heads, mlpRatio } = config;
+  const { modelDim: d, motionDim, windowFrames, contextFrames, heads, mlpRatio } = config;
   const tokens = contextFrames + windowFrames;
   const sinusoid = (p: number) =>
     Float64Array.from({ length: d }, (_, c) => {
@@ -227,7 +227,7 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 function denoiserInputs(batch: number, steps: number[]) {
-  const { featureDim: d, motionDim, windowFrames, contextFrames } = config;
+  const { modelDim: d, motionDim, windowFrames, contextFrames } = config;
   return {
     x_t: formulaInput('t', 'x_t', [batch, windowFrames, motionDim]),
     audio_feat: formulaInput('t', 'audio', [batch, windowFrames, d]),
@@ -298,7 +298,7 @@ describe('buildDenoiser', () => {
 
 describe('alignedCrossAttention', () => {
   it('equals multi-head attention under the diagonal mask, whatever the query', async () => {
-    const d = config.featureDim;
+    const d = config.modelDim;
     const g = new GraphBuilder('cross');
     const memory = g.input('memory', 'float32', [1, 9, d]);
     g.output(

@@ -1,30 +1,23 @@
-import { InvalidInputError } from '@joyvasa/core';
+import {
+  graphIo,
+  InvalidInputError,
+  type MotionModelSizes,
+  type PositionalEncodingMode,
+  positionalEncodingModes,
+} from '@joyvasa/core';
 import { GraphBuilder } from '../../onnx/graph-builder.js';
 import type { WeightSource } from '../../weights/weight-source.js';
 import { linear } from '../layers.js';
 import { decoderLayer } from './decoder-layer.js';
-import type { MotionGeneratorConfig } from './motion-generator-config.js';
 import { sinusoidRows } from './sinusoid-table.js';
 
-/**
- * Which positional encoding the token sequence gets:
- * - `legacy`: the single row `PE[context + window]` (PE[125]) added to every token, as the released
- *   weights were trained (JoyVASA before commit 74290f6, and FasterLivePortrait);
- * - `fixed`: rows `PE[0 .. context + window - 1]`, as JoyVASA's code computes since 74290f6.
- */
-export type PositionalEncodingMode = 'legacy' | 'fixed';
+export type { PositionalEncodingMode };
 
 /** Options of {@link buildDenoiser}. */
 export interface BuildDenoiserOptions {
   /** Default `legacy`, the behaviour the released weights were trained with. */
   readonly positionalEncoding?: PositionalEncodingMode;
 }
-
-/** Input and output names of the denoiser graph, in the order the graph declares them. */
-export const denoiserGraphNames = {
-  inputs: ['x_t', 'audio_feat', 'prev_motion', 'prev_audio', 'step'],
-  outputs: ['x0'],
-} as const;
 
 /** Keys of the motion-generator state dict that the graphs compute themselves or that belong to other graphs. */
 export const motionGeneratorComputedKeys: readonly RegExp[] = [
@@ -64,22 +57,23 @@ function checkAlignmentMask(weights: WeightSource, tokens: number): void {
  */
 export function buildDenoiser(
   weights: WeightSource,
-  config: MotionGeneratorConfig,
+  config: MotionModelSizes,
   options: BuildDenoiserOptions = {},
 ): GraphBuilder {
   const mode = options.positionalEncoding ?? 'legacy';
-  if (mode !== 'legacy' && mode !== 'fixed') {
+  if (!positionalEncodingModes.includes(mode)) {
     throw new InvalidInputError('options.positionalEncoding', `'${mode}' is not 'legacy' or 'fixed'`);
   }
-  const { featureDim: d, motionDim, windowFrames, contextFrames, diffusionSteps } = config;
+  const { modelDim: d, motionDim, windowFrames, contextFrames, diffusionSteps } = config;
   const tokens = contextFrames + windowFrames;
   checkAlignmentMask(weights, tokens);
   const g = new GraphBuilder('joyvasa_denoiser');
-  const xT = g.input('x_t', 'float32', ['batch', windowFrames, motionDim]);
-  const audio = g.input('audio_feat', 'float32', ['batch', windowFrames, d]);
-  const prevMotion = g.input('prev_motion', 'float32', ['batch', contextFrames, motionDim]);
-  const prevAudio = g.input('prev_audio', 'float32', ['batch', contextFrames, d]);
-  const step = g.input('step', 'int64', ['batch']);
+  const names = graphIo.denoiser.inputs;
+  const xT = g.input(names.sample, 'float32', ['batch', windowFrames, motionDim]);
+  const audio = g.input(names.audio, 'float32', ['batch', windowFrames, d]);
+  const prevMotion = g.input(names.previousMotion, 'float32', ['batch', contextFrames, motionDim]);
+  const prevAudio = g.input(names.previousAudio, 'float32', ['batch', contextFrames, d]);
+  const step = g.input(names.timestep, 'int64', ['batch']);
   const net = 'denoising_net';
 
   const timeTable = g.initializer(sinusoidRows(0, diffusionSteps + 1, d), `${net}.TE.pe`);
@@ -103,6 +97,6 @@ export function buildDenoiser(
 
   const hidden = g.gelu(linear(g, weights, `${net}.motion_dec.0`, h, d, d / 2));
   const x0 = linear(g, weights, `${net}.motion_dec.2`, hidden, d / 2, motionDim);
-  g.output(x0, 'x0', 'float32', ['batch', tokens, motionDim]);
+  g.output(x0, graphIo.denoiser.outputs.x0, 'float32', ['batch', tokens, motionDim]);
   return g;
 }

@@ -1,11 +1,10 @@
-import { InvalidInputError } from '@joyvasa/core';
+import { type DenoiserConfig, InvalidInputError } from '@joyvasa/core';
 import { describe, expect, it } from 'vitest';
 import {
   countDenoiserLayers,
   motionGeneratorConfig,
   motionGeneratorConfigFromArgs,
   releasedMotionGeneratorConfig,
-  toDenoiserConfig,
 } from './motion-generator-config.js';
 
 function layerKeys(layers: readonly number[]): string[] {
@@ -48,24 +47,26 @@ describe('motionGeneratorConfigFromArgs', () => {
       layerKeys([0, 1, 2, 3, 4, 5]),
     );
     expect(config).toMatchObject({
-      featureDim: 512,
+      modelDim: 512,
       contextFrames: 10,
       diffusionSteps: 500,
       padMode: 'replicate',
     });
     expect(config.windowFrames).toBe(100);
-    expect(toDenoiserConfig(config)).toEqual({
+    // The same object is the denoiser's config: its sizes under the same names.
+    const denoiserConfig: DenoiserConfig = config;
+    expect(denoiserConfig).toMatchObject({
       motionDim: 70,
-      audioDim: 512,
+      modelDim: 512,
       windowFrames: 100,
       contextFrames: 10,
-      trainSteps: 500,
+      diffusionSteps: 500,
     });
   });
 
   it.each([
-    [{ feature_dim: 250 }, 'config.featureDim'],
-    [{ feature_dim: Number.NaN }, 'config.featureDim'],
+    [{ feature_dim: 250 }, 'config.modelDim'],
+    [{ feature_dim: Number.NaN }, 'config.modelDim'],
     [{ n_motions: 0 }, 'config.windowFrames'],
     [{ n_motions: 580 }, 'config.windowFrames'],
     [{ n_diff_steps: 2.5 }, 'config.diffusionSteps'],
@@ -99,7 +100,7 @@ describe('countDenoiserLayers', () => {
 
 describe('motionGeneratorConfig', () => {
   it('builds tiny configs and rejects heads that do not divide the width', () => {
-    expect(motionGeneratorConfig({ featureDim: 16, heads: 2, layers: 1 }).featureDim).toBe(16);
-    expect(() => motionGeneratorConfig({ featureDim: 18, heads: 4 })).toThrow(InvalidInputError);
+    expect(motionGeneratorConfig({ modelDim: 16, heads: 2, layers: 1 }).modelDim).toBe(16);
+    expect(() => motionGeneratorConfig({ modelDim: 18, heads: 4 })).toThrow(InvalidInputError);
   });
 });

@@ -1,43 +1,14 @@
-import { type DenoiserConfig, InvalidInputError } from '@joyvasa/core';
-
-/** How the last, partial audio window is padded (`args.pad_mode`). */
-export type AudioPadMode = 'zero' | 'replicate';
-
-/**
- * Sizes of the JoyVASA motion generator (`DitTalkingHead` + `DenoisingNetwork`), in the project's names.
- * Read from a checkpoint with {@link motionGeneratorConfigFromArgs}; tests build tiny ones with
- * {@link motionGeneratorConfig}.
- */
-export interface MotionGeneratorConfig {
-  /** Transformer width d (`feature_dim`); 256 in the released checkpoint. */
-  readonly featureDim: number;
-  /** Decoder layers, counted from the state-dict keys; 8 in the released checkpoint. */
-  readonly layers: number;
-  /** Attention heads; the class default 8 (the constructor never reads `args.n_heads`). */
-  readonly heads: number;
-  /** Feed-forward width as a multiple of d; the class default 4. */
-  readonly mlpRatio: number;
-  /** Length of the normalised motion vector (`motion_feat_dim`), 70. */
-  readonly motionDim: number;
-  /** Frames generated per window (`n_motions`), 100. */
-  readonly windowFrames: number;
-  /** Frames of context from the previous window (`n_prev_motions`), 25. */
-  readonly contextFrames: number;
-  /** Diffusion steps T the model was trained with (`n_diff_steps`), 50. */
-  readonly diffusionSteps: number;
-  /** Motion frames per second (`fps`), 25. */
-  readonly fps: number;
-  /** Padding of the last audio window (`pad_mode`), `zero`. */
-  readonly padMode: AudioPadMode;
-  /** The audio encoder the model was trained with (`audio_model`), `hubert_zh_ori`. */
-  readonly audioModel: string;
-  /** Width of the audio encoder's features that `audio_feature_map` projects (768 for HuBERT/wav2vec2 base). */
-  readonly audioFeatureDim: number;
-}
+import {
+  type AudioPadMode,
+  audioPadModes,
+  InvalidInputError,
+  type MotionModelSizes,
+  motionModelSizeFields,
+} from '@joyvasa/core';
 
 /** The released `motion_generator_hubert_chinese.pt` values (spec §2.1, §2.3): the defaults. */
-export const releasedMotionGeneratorConfig: MotionGeneratorConfig = Object.freeze({
-  featureDim: 256,
+export const releasedMotionGeneratorConfig: MotionModelSizes = Object.freeze({
+  modelDim: 256,
   layers: 8,
   heads: 8,
   mlpRatio: 4,
@@ -95,26 +66,15 @@ function positiveInteger(name: string, value: number): number {
  * Throws {@link InvalidInputError} for sizes the network cannot have (d not divisible by the head count or
  * odd, a sequence longer than the positional table, an unknown pad mode).
  */
-export function motionGeneratorConfig(overrides: Partial<MotionGeneratorConfig> = {}): MotionGeneratorConfig {
-  const config: MotionGeneratorConfig = { ...releasedMotionGeneratorConfig, ...overrides };
-  for (const field of [
-    'featureDim',
-    'layers',
-    'heads',
-    'mlpRatio',
-    'motionDim',
-    'windowFrames',
-    'contextFrames',
-    'diffusionSteps',
-    'fps',
-    'audioFeatureDim',
-  ] as const) {
+export function motionGeneratorConfig(overrides: Partial<MotionModelSizes> = {}): MotionModelSizes {
+  const config: MotionModelSizes = { ...releasedMotionGeneratorConfig, ...overrides };
+  for (const field of motionModelSizeFields) {
     positiveInteger(`config.${field}`, config[field]);
   }
-  if (config.featureDim % config.heads !== 0 || config.featureDim % 2 !== 0) {
+  if (config.modelDim % config.heads !== 0 || config.modelDim % 2 !== 0) {
     throw new InvalidInputError(
-      'config.featureDim',
-      `${config.featureDim} must be even and divisible by the ${config.heads} heads`,
+      'config.modelDim',
+      `${config.modelDim} must be even and divisible by the ${config.heads} heads`,
     );
   }
   // The legacy positional encoding reads row `contextFrames + windowFrames` of the table.
@@ -124,7 +84,7 @@ export function motionGeneratorConfig(overrides: Partial<MotionGeneratorConfig> 
       `context + window = ${config.contextFrames + config.windowFrames} frames must stay below ${positionalTableLength}`,
     );
   }
-  if (config.padMode !== 'zero' && config.padMode !== 'replicate') {
+  if (!audioPadModes.includes(config.padMode)) {
     throw new InvalidInputError('config.padMode', `'${config.padMode}' is not 'zero' or 'replicate'`);
   }
   if (typeof config.audioModel !== 'string' || config.audioModel === '') {
@@ -167,12 +127,12 @@ function numberArg(args: MotionGeneratorArgs, name: string): number | undefined 
 export function motionGeneratorConfigFromArgs(
   args: MotionGeneratorArgs,
   stateDictKeys: Iterable<string>,
-): MotionGeneratorConfig {
+): MotionModelSizes {
   if (typeof args !== 'object' || args === null) {
     throw new InvalidInputError('args', "expected the checkpoint's args as a plain object");
   }
   const read = {
-    featureDim: numberArg(args, 'feature_dim'),
+    modelDim: numberArg(args, 'feature_dim'),
     windowFrames: numberArg(args, 'n_motions'),
     contextFrames: numberArg(args, 'n_prev_motions'),
     motionDim: numberArg(args, 'motion_feat_dim'),
@@ -183,15 +143,4 @@ export function motionGeneratorConfigFromArgs(
   };
   const defined = Object.fromEntries(Object.entries(read).filter(([, value]) => value !== undefined));
   return motionGeneratorConfig({ ...defined, layers: countDenoiserLayers(stateDictKeys) });
-}
-
-/** The sizes a {@link DenoiserConfig} (the runtime contract) needs, from a motion-generator config. */
-export function toDenoiserConfig(config: MotionGeneratorConfig): DenoiserConfig {
-  return {
-    motionDim: config.motionDim,
-    audioDim: config.featureDim,
-    windowFrames: config.windowFrames,
-    contextFrames: config.contextFrames,
-    trainSteps: config.diffusionSteps,
-  };
 }

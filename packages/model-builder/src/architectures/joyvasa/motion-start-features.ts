@@ -1,6 +1,5 @@
-import type { Float32Tensor } from '@joyvasa/core';
+import type { Float32Tensor, MotionModelSizes } from '@joyvasa/core';
 import type { WeightSource } from '../../weights/weight-source.js';
-import type { MotionGeneratorConfig } from './motion-generator-config.js';
 
 /** The learned tensors the sampler feeds instead of real context or real audio (shapes as stored). */
 export interface MotionStartTensors {
@@ -13,13 +12,10 @@ export interface MotionStartTensors {
 }
 
 /** Reads `start_motion_feat`, `start_audio_feat` and `null_audio_feat` of a motion-generator state dict. */
-export function readMotionStartTensors(
-  weights: WeightSource,
-  config: MotionGeneratorConfig,
-): MotionStartTensors {
+export function readMotionStartTensors(weights: WeightSource, config: MotionModelSizes): MotionStartTensors {
   return {
     startMotion: weights.get('start_motion_feat', [1, config.contextFrames, config.motionDim]),
-    startAudio: weights.get('start_audio_feat', [1, config.contextFrames, config.featureDim]),
-    nullAudio: weights.get('null_audio_feat', [1, 1, config.featureDim]),
+    startAudio: weights.get('start_audio_feat', [1, config.contextFrames, config.modelDim]),
+    nullAudio: weights.get('null_audio_feat', [1, 1, config.modelDim]),
   };
 }

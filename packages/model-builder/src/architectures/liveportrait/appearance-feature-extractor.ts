@@ -1,3 +1,4 @@
+import { graphIo } from '@joyvasa/core';
 import { GraphBuilder } from '../../onnx/graph-builder.js';
 import type { WeightSource } from '../../weights/weight-source.js';
 import { conv } from '../layers.js';
@@ -79,7 +80,12 @@ export function buildAppearanceFeatureExtractor(
     conv3dAsConv2d: config.conv3dAsConv2d ?? false,
   });
   const size = config.imageSize;
-  const img = g.input('img', 'float32', [1, config.imageChannel, size, size]);
+  const img = g.input(graphIo.appearanceFeatureExtractor.inputs.image, 'float32', [
+    1,
+    config.imageChannel,
+    size,
+    size,
+  ]);
   let h = convNormAct(g, weights, 'first', img, config.imageChannel, config.blockExpansion, { rank: 2 });
   let channels = config.blockExpansion;
   let side = size;
@@ -102,6 +108,6 @@ export function buildAppearanceFeatureExtractor(
     const prefix = `resblocks_3d.3dr${i}`;
     h = g.scope(prefix, () => resBlock3d(g, weights, prefix, h, config.reshapeChannel));
   }
-  g.output(h, 'feature_3d', 'float32', volume);
+  g.output(h, graphIo.appearanceFeatureExtractor.outputs.features, 'float32', volume);
   return g;
 }

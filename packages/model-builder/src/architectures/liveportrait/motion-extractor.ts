@@ -1,4 +1,4 @@
-import { createTensor } from '@joyvasa/core';
+import { createTensor, graphIo } from '@joyvasa/core';
 import { GraphBuilder } from '../../onnx/graph-builder.js';
 import { prefixedSource, type WeightSource } from '../../weights/weight-source.js';
 import { conv, layerNorm, linear } from '../layers.js';
@@ -36,14 +36,16 @@ const keyPrefix = 'detector.';
 function heads(config: MotionExtractorConfig): [string, number][] {
   const bins = config.numBins;
   const points = 3 * config.numKp;
+  // The official head modules are named `fc_<output>`.
+  const outputs = graphIo.motionExtractor.outputs;
   return [
-    ['pitch', bins],
-    ['yaw', bins],
-    ['roll', bins],
-    ['t', 3],
-    ['exp', points],
-    ['scale', 1],
-    ['kp', points],
+    [outputs.pitch, bins],
+    [outputs.yaw, bins],
+    [outputs.roll, bins],
+    [outputs.translation, 3],
+    [outputs.expression, points],
+    [outputs.scale, 1],
+    [outputs.keypoints, points],
   ];
 }
 
@@ -141,7 +143,7 @@ export function buildMotionExtractor(
   const { dims, depths } = config;
   const g = new GraphBuilder('motion_extractor');
   const size = config.imageSize;
-  let h = g.input('img', 'float32', [1, config.imageChannel, size, size]);
+  let h = g.input(graphIo.motionExtractor.inputs.image, 'float32', [1, config.imageChannel, size, size]);
   for (let stage = 0; stage < dims.length; stage++) {
     const dim = dims[stage]!;
     h = g.scope(`downsample_layers.${stage}`, () => {

@@ -1,3 +1,4 @@
+import { graphIo } from '@joyvasa/core';
 import { GraphBuilder } from '../../onnx/graph-builder.js';
 
 /**
@@ -13,10 +14,11 @@ import { GraphBuilder } from '../../onnx/graph-builder.js';
  */
 export function buildPasteBack(cropSize = 512): GraphBuilder {
   const g = new GraphBuilder('paste_back');
-  const image = g.input('image', 'float32', [1, 3, cropSize, cropSize]);
-  const original = g.input('original', 'uint8', ['height', 'width', 3]);
-  const weights = g.input('weights', 'float32', ['height', 'width']);
-  const inverse = g.input('inverse', 'float32', [6]);
+  const { inputs, outputs } = graphIo.pasteBack;
+  const image = g.input(inputs.image, 'float32', [1, 3, cropSize, cropSize]);
+  const original = g.input(inputs.original, 'uint8', ['height', 'width', 3]);
+  const weights = g.input(inputs.weights, 'float32', ['height', 'width']);
+  const inverse = g.input(inputs.inverse, 'float32', [6]);
 
   const clipped = g.op('Clip', [image, g.float(0), g.float(1)]);
   const crop = g.op('Floor', [g.mul(clipped, g.float(255))]);
@@ -63,6 +65,6 @@ export function buildPasteBack(cropSize = 512): GraphBuilder {
   const w = g.unsqueeze(weights, [2]);
   const blended = g.add(g.mul(w, warped8), g.mul(g.sub(g.float(1), w), g.op('Cast', [original], { to: 1 })));
   const frame = g.op('Cast', [g.op('Floor', [g.op('Clip', [blended, g.float(0), g.float(255)])])], { to: 2 });
-  g.output(frame, 'frame', 'uint8', ['height', 'width', 3]);
+  g.output(frame, outputs.frame, 'uint8', ['height', 'width', 3]);
   return g;
 }

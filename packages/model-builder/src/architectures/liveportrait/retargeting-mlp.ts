@@ -1,3 +1,4 @@
+import { graphIo } from '@joyvasa/core';
 import { GraphBuilder } from '../../onnx/graph-builder.js';
 import type { WeightSource } from '../../weights/weight-source.js';
 import { linear } from '../layers.js';
@@ -22,12 +23,12 @@ export const retargetingMlpConfigs = {
  */
 export function buildRetargetingMlp(weights: WeightSource, config: RetargetingMlpConfig): GraphBuilder {
   const g = new GraphBuilder('retargeting_mlp');
-  let h = g.input('input', 'float32', ['batch', config.inputSize]);
+  let h = g.input(graphIo.retargeting.inputs.input, 'float32', ['batch', config.inputSize]);
   const sizes = [config.inputSize, ...config.hiddenSizes, config.outputSize];
   for (let layer = 0; layer < sizes.length - 1; layer++) {
     h = linear(g, weights, `mlp.${layer * 2}`, h, sizes[layer]!, sizes[layer + 1]!);
     if (layer < sizes.length - 2) h = g.relu(h);
   }
-  g.output(h, 'output', 'float32', ['batch', config.outputSize]);
+  g.output(h, graphIo.retargeting.outputs.output, 'float32', ['batch', config.outputSize]);
   return g;
 }

@@ -1,3 +1,4 @@
+import { graphIo } from '@joyvasa/core';
 import { BATCH_DIM, GraphBuilder } from '../../onnx/graph-builder.js';
 import type { WeightSource } from '../../weights/weight-source.js';
 import { conv } from '../layers.js';
@@ -82,7 +83,7 @@ export function buildSpadeGenerator(
   const { input, middle, blocks, imageChannels, imageKey } = blockPlan(config);
   const g = new GraphBuilder('spade_generator');
   let side = config.spatialSize;
-  const feature = g.input('feature', 'float32', [BATCH_DIM, input, side, side]);
+  const feature = g.input(graphIo.spadeGenerator.inputs.warped, 'float32', [BATCH_DIM, input, side, side]);
   const segmaps = new Map<number, string>([[side, feature]]);
   let x = conv(g, weights, 'fc', feature, {
     inChannels: input,
@@ -110,6 +111,6 @@ export function buildSpadeGenerator(
     x = g.op('DepthToSpace', [x], { blocksize: 2, mode: 'CRD' });
     side *= 2;
   }
-  g.output(g.sigmoid(x), 'image', 'float32', [BATCH_DIM, 3, side, side]);
+  g.output(g.sigmoid(x), graphIo.spadeGenerator.outputs.image, 'float32', [BATCH_DIM, 3, side, side]);
   return g;
 }

@@ -1,3 +1,4 @@
+import { graphIo } from '@joyvasa/core';
 import { BATCH_DIM, GraphBuilder, KEEP_BATCH } from '../../onnx/graph-builder.js';
 import type { WeightSource } from '../../weights/weight-source.js';
 import { conv } from '../layers.js';
@@ -81,13 +82,14 @@ export function buildWarpingModule(
     conv3dAsConv2d: config.conv3dAsConv2d ?? false,
   });
   const volumeDims = [1, config.reshapeChannel, depth, size, size];
-  const feature = g.input('feature_3d', 'float32', volumeDims);
+  const { inputs, outputs } = graphIo.warpingModule;
+  const feature = g.input(inputs.features, 'float32', volumeDims);
   // The Gather (WebGPU) variant renders one frame per call: a batch would add shape arithmetic that
   // onnxruntime places on the CPU, and its sampling assumes one frame.
   const batched = config.gridSample === 'native';
   const batch = batched ? BATCH_DIM : 1;
-  const kpDriving = g.coordinate(g.input('kp_driving', 'float32', [batch, config.numKp, 3]));
-  const kpSource = g.coordinate(g.input('kp_source', 'float32', [batch, config.numKp, 3]));
+  const kpDriving = g.coordinate(g.input(inputs.drivingKeypoints, 'float32', [batch, config.numKp, 3]));
+  const kpSource = g.coordinate(g.input(inputs.sourceKeypoints, 'float32', [batch, config.numKp, 3]));
 
   const { deformation, occlusionMap } = g.scope('dense_motion_network', () =>
     denseMotionNetwork(
@@ -113,8 +115,8 @@ export function buildWarpingModule(
   let h = g.reshape(warped, [KEEP_BATCH, config.maxFeatures, size, size]);
   h = convNormAct(g, weights, 'third', h, config.maxFeatures, out, { rank: 2, activation: 'leakyRelu' });
   h = conv(g, weights, 'fourth', h, { inChannels: out, outChannels: out, kernel: [1, 1] });
-  g.output(g.mul(h, occlusionMap), 'out', 'float32', [batch, out, size, size]);
-  g.output(occlusionMap, 'occlusion_map', 'float32', [batch, 1, size, size]);
-  g.output(deformation, 'deformation', 'float32', [batch, depth, size, size, 3]);
+  g.output(g.mul(h, occlusionMap), outputs.warped, 'float32', [batch, out, size, size]);
+  g.output(occlusionMap, outputs.occlusionMap, 'float32', [batch, 1, size, size]);
+  g.output(deformation, outputs.deformation, 'float32', [batch, depth, size, size, 3]);
   return g;
 }

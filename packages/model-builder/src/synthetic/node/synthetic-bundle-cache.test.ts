@@ -89,6 +89,19 @@ describe('ensureSyntheticBundle', () => {
     expect(Object.keys(second.manifest.components)).toEqual(Object.keys(first.manifest.components));
   });
 
+  it('rebuilds a bundle whose motion sizes are stored under older names (featureDim, not modelDim)', async () => {
+    const cacheDirectory = join(cache, 'older-sizes');
+    const first = await ensureSyntheticBundle('fixture', { cacheDirectory });
+    const path = join(first.directory, 'manifest.json');
+    const manifest = JSON.parse(await readFile(path, 'utf8'));
+    const { modelDim, ...rest } = manifest.data.motionGenerator.config;
+    manifest.data.motionGenerator.config = { ...rest, featureDim: modelDim };
+    await writeFile(path, JSON.stringify(manifest));
+    const second = await ensureSyntheticBundle('fixture', { cacheDirectory });
+    expect(second.created).toBe(true);
+    expect(second.manifest.data.motionGenerator).toEqual(first.manifest.data.motionGenerator);
+  });
+
   it('shares one write between concurrent calls and keeps seeds apart', async () => {
     const cacheDirectory = join(cache, 'concurrent');
     const [a, b, other] = await Promise.all([

@@ -49,10 +49,14 @@ async function readManifest(directory: string, plan: BundlePlan): Promise<ModelM
     return undefined;
   }
   const names = (components: object) => Object.keys(components).sort().join();
+  // The motion sizes too: a folder written before their fields were renamed cannot be loaded.
+  const sizes = (data: object | undefined) =>
+    JSON.stringify((data as { motionGenerator?: { config?: unknown } } | undefined)?.motionGenerator?.config);
   const same =
     manifest.name === plan.name &&
     manifest.provenance === plan.provenance &&
-    names(manifest.components) === names(plan.components);
+    names(manifest.components) === names(plan.components) &&
+    sizes(manifest.data) === sizes(plan.data);
   return same ? manifest : undefined;
 }
 

@@ -1,9 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { bundleComponents, createTensor, type TensorLike } from '@joyvasa/core';
+import { bundleComponents, createTensor, type MotionModelSizes, type TensorLike } from '@joyvasa/core';
 import { chineseHubertBaseConfig, type HubertConfig } from '../../architectures/hubert/hubert-config.js';
 import {
-  type MotionGeneratorConfig,
   positionalTableLength,
   releasedMotionGeneratorConfig,
 } from '../../architectures/joyvasa/motion-generator-config.js';
@@ -88,8 +87,8 @@ export function formulaAudioEncoderStateDict(
 }
 
 /** Buffers the official module saves but no graph reads: masks, sinusoid tables and the diffusion schedule. */
-function motionGeneratorBuffers(config: MotionGeneratorConfig, audio: HubertConfig, seed: string) {
-  const { featureDim: d, diffusionSteps: steps } = config;
+function motionGeneratorBuffers(config: MotionModelSizes, audio: HubertConfig, seed: string) {
+  const { modelDim: d, diffusionSteps: steps } = config;
   const tokens = config.contextFrames + config.windowFrames;
   const mask = new Uint8Array(tokens * tokens).map((_, i) => (Math.floor(i / tokens) !== i % tokens ? 1 : 0));
   const table = (rows: number) => createTensor('float32', [1, rows, d], sinusoidRows(0, rows, d).data);
@@ -119,7 +118,7 @@ function motionGeneratorBuffers(config: MotionGeneratorConfig, audio: HubertConf
 
 /** The `{args, model, iter}` object of JoyVASA's train.py, with formula weights. */
 function motionGeneratorCheckpoint(
-  config: MotionGeneratorConfig,
+  config: MotionModelSizes,
   audio: HubertConfig,
   seed: string,
 ): Map<string, PickleWritable> {
@@ -130,7 +129,7 @@ function motionGeneratorCheckpoint(
   const args = {
     data_root: picklePosixPath('/data/joyvasa/train'),
     audio_model: config.audioModel,
-    feature_dim: config.featureDim,
+    feature_dim: config.modelDim,
     n_heads: config.heads,
     n_layers: config.layers,
     mlp_ratio: config.mlpRatio,

@@ -6,7 +6,7 @@ import { GraphBuilder } from '@joyvasa/model-builder/onnx';
 import { createFormulaSource } from '@joyvasa/model-builder/synthetic';
 import { rejectionOf } from '@joyvasa/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOnnxAudioEncoder } from './hubert-encoder.js';
+import { createOnnxAudioEncoder } from './onnx-audio-encoder.js';
 
 /** HuBERT-base's layout shrunk to run the conformance suite in seconds. */
 const tinyConfig: HubertConfig = {

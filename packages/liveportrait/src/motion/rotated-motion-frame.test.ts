@@ -1,9 +1,9 @@
 import { InvalidInputError } from '@joyvasa/core';
 import { describe, expect, it } from 'vitest';
-import { frameMotionFromAngles } from './frame-motion-from-angles.js';
+import { rotateMotionFrame } from './rotated-motion-frame.js';
 import { rotationMatrix } from './rotation-matrix.js';
 
-describe('frameMotionFromAngles', () => {
+describe('rotateMotionFrame', () => {
   const motion = {
     exp: new Float32Array(63).fill(0.25),
     scale: 1.1,
@@ -14,7 +14,7 @@ describe('frameMotionFromAngles', () => {
   };
 
   it('builds the float32 rotation from the angles and keeps the rest as it is', () => {
-    const frame = frameMotionFromAngles(motion);
+    const frame = rotateMotionFrame(motion);
     expect(frame.rotation).toBeInstanceOf(Float32Array);
     expect(frame.rotation).toEqual(rotationMatrix(10, 20, 30));
     expect(frame.exp).toBe(motion.exp);
@@ -23,6 +23,6 @@ describe('frameMotionFromAngles', () => {
   });
 
   it('rejects angles that are not finite', () => {
-    expect(() => frameMotionFromAngles({ ...motion, yaw: Number.NaN })).toThrow(InvalidInputError);
+    expect(() => rotateMotionFrame({ ...motion, yaw: Number.NaN })).toThrow(InvalidInputError);
   });
 });

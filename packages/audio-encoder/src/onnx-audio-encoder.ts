@@ -1,8 +1,10 @@
 import {
   type AudioEncoderV1,
+  checkSessionIo,
   createTensor,
   type EncodeOptions,
   type Float32Tensor,
+  graphIo,
   InvalidInputError,
   isAbortError,
   JoyvasaError,
@@ -10,6 +12,8 @@ import {
   type SessionV1,
   throwIfAborted,
 } from '@joyvasa/core';
+
+const names = { ...graphIo.audioEncoder.inputs, ...graphIo.audioEncoder.outputs };
 
 /** Options of {@link createOnnxAudioEncoder}. */
 export interface OnnxAudioEncoderOptions {
@@ -34,16 +38,6 @@ function positiveInteger(name: string, value: number): number {
     throw new InvalidInputError(`options.${name}`, `${value} is not a positive integer`);
   }
   return value;
-}
-
-function checkSession(session: SessionV1): void {
-  if (!session.inputNames.includes('audio') || !session.outputNames.includes('features')) {
-    throw new InvalidInputError(
-      'options.session',
-      `it has inputs [${session.inputNames.join(', ')}] and outputs [${session.outputNames.join(', ')}]; ` +
-        'an audio-encoder graph takes `audio` and returns `features`. Build it with buildHubertEncoder.',
-    );
-  }
 }
 
 function checkPcm(pcm: unknown, samplesPerFrame: number, sampleRate: number): Float32Array {
@@ -86,7 +80,11 @@ export function createOnnxAudioEncoder(options: OnnxAudioEncoderOptions): AudioE
       `${featuresPerSecond} does not divide the sample rate ${sampleRate}`,
     );
   }
-  checkSession(session);
+  checkSessionIo(session, graphIo.audioEncoder, {
+    input: 'options.session',
+    graph: 'an audio-encoder graph',
+    fix: 'build it with buildHubertEncoder',
+  });
   const samplesPerFrame = sampleRate / featuresPerSecond;
 
   return {
@@ -102,13 +100,13 @@ export function createOnnxAudioEncoder(options: OnnxAudioEncoderOptions): AudioE
       const audio = createTensor('float32', [1, samples.length], samples);
       let outputs: Awaited<ReturnType<SessionV1['run']>>;
       try {
-        outputs = await session.run({ audio }, { signal: encodeOptions.signal });
+        outputs = await session.run({ [names.audio]: audio }, { signal: encodeOptions.signal });
       } catch (error) {
         if (isAbortError(error) || JoyvasaError.isInstance(error)) throw error;
         throw new SessionRunError(id, (error as Error).message, { cause: error });
       }
       throwIfAborted(encodeOptions.signal);
-      const features = outputs.features;
+      const features = outputs[names.features];
       const expected = [1, frames, featureDim];
       if (
         features?.type !== 'float32' ||
