@@ -109,7 +109,6 @@ export async function createTalkingHead(options: TalkingHeadOptions): Promise<No
     ) {
       checkAnimateInput(input);
       const whole = wholeAudio(input.audio);
-      const path = asPath(whole);
       // With `output` and no sink, SinkResult is the default FrameSinkResult, which FfmpegVideoSinkResult extends.
       const sink =
         generateOptions.sink ??
