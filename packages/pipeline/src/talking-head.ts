@@ -149,6 +149,10 @@ export function createTalkingHeadWith<ImageInput, AudioInput>(
   const shared = { device: options.device ?? 'auto', ...(onEvent ? { onEvent } : {}) } as const;
   const loaded: LoadedModels = { motion: new Map() };
   let disposed = false;
+  const throwIfDisposed = () => {
+    if (disposed)
+      throw new JoyvasaError('this talking head has been disposed; create a new one with createTalkingHead');
+  };
 
   const liveportrait = () => {
     loaded.liveportrait ??= loadLivePortrait(bundle, backend, {
@@ -177,8 +181,7 @@ export function createTalkingHeadWith<ImageInput, AudioInput>(
     input: AnimateInput<ImageInput, AudioInput>,
     animateOptions: AnimateOptions = {},
   ): AsyncGenerator<TalkingHeadEvent, void> {
-    if (disposed)
-      throw new JoyvasaError('this talking head has been disposed; create a new one with createTalkingHead');
+    throwIfDisposed();
     checkAnimateInput(input);
     const run = resolveAnimateOptions(animateOptions);
     const signal = run.signal;
@@ -242,10 +245,14 @@ export function createTalkingHeadWith<ImageInput, AudioInput>(
   }
 
   async function warmUp(image: ImageInput, animateOptions: AnimateOptions = {}): Promise<void> {
-    const frames = resolveAnimateOptions(animateOptions).renderBatch;
-    const sampleRate = 16000;
-    // Enough silence for one render batch; every platform's audio input takes mono PCM.
-    const audio = { pcm: new Float32Array((frames * sampleRate) / 25), sampleRate } as AudioInput;
+    throwIfDisposed();
+    const run = resolveAnimateOptions(animateOptions);
+    // The same (memoised) models stream() uses: they give the length of one render batch of silence.
+    const [encoder, generator] = await Promise.all([audioEncoder(), motion(run.positionalEncoding)]);
+    const { sampleRate } = encoder;
+    const pcm = new Float32Array(Math.round((run.renderBatch * sampleRate) / generator.config.fps));
+    // Every platform's audio input takes mono PCM.
+    const audio = { pcm, sampleRate } as AudioInput;
     for await (const _ of stream({ image, audio }, { ...animateOptions, sampler: { ddim: 1 } })) {
       // Each event is dropped: only the sessions' first runs matter.
     }
