@@ -74,19 +74,21 @@ const head = await createTalkingHead({
 });
 // --preload: what a live app does before it opens the microphone (the figures in docs/benchmarks.md were
 // taken with a 1-s offline run in its place, which loads and runs the same sessions).
-if (values.preload) await head.warmUp(texturedImage(256, 256));
+const image = texturedImage(256, 256);
+const runOptions = {
+  ...(values.lookahead ? { lookahead: Number(values.lookahead) } : {}),
+  ...(values.ddim ? { sampler: { ddim: Number(values.ddim) } } : {}),
+  renderBatch: Number(values['render-batch']),
+};
+if (values.preload) await head.warmUp(image, runOptions);
 const busyBefore = machineBusySeconds();
 const windows: { window: number; latencyMs: number; madeAtMs: number; rssMiB: number }[] = [];
 const drift: number[] = [];
 let frames = 0;
 const windowFrames = 100;
 for await (const event of head.stream(
-  { image: texturedImage(256, 256), audio: { stream: microphone(), sampleRate: rate } },
-  {
-    ...(values.lookahead ? { lookahead: Number(values.lookahead) } : {}),
-    ...(values.ddim ? { sampler: { ddim: Number(values.ddim) } } : {}),
-    renderBatch: Number(values['render-batch']),
-  },
+  { image, audio: { stream: microphone(), sampleRate: rate } },
+  runOptions,
 )) {
   if (event.type !== 'frame') continue;
   const now = performance.now() - start;
