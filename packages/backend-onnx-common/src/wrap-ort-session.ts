@@ -1,6 +1,9 @@
 import {
   type Device,
+  type DeviceTensor,
+  isDeviceTensor,
   type RunOptions,
+  type SessionFeed,
   SessionRunError,
   type SessionV1,
   type TensorLike,
@@ -27,7 +30,7 @@ interface WrapOptions {
   readonly serialize: <T>(task: () => Promise<T>) => Promise<T>;
 }
 
-function describe(feeds: Readonly<Record<string, TensorLike>>): string {
+function describe(feeds: Readonly<Record<string, SessionFeed>>): string {
   return Object.entries(feeds)
     .map(([name, tensor]) => `${name} ${tensor.type}[${tensor.dims.join(', ')}]`)
     .join(', ');
@@ -53,9 +56,39 @@ function specsOf(
   return specs;
 }
 
-/** Adapts an onnxruntime session to {@link SessionV1}: plain tensors in and out, typed errors. */
+/** The fetch list of a run: every output, or the requested ones after checking their names. */
+function fetchNames(session: InferenceSession, runOptions: RunOptions, name: string): readonly string[] {
+  const requested = runOptions.outputs;
+  if (!requested) return session.outputNames;
+  const unknown = requested.filter((output) => !session.outputNames.includes(output));
+  if (unknown.length > 0) {
+    throw new SessionRunError(
+      name,
+      `no output named ${unknown.join(', ')} (outputs: ${session.outputNames.join(', ')})`,
+    );
+  }
+  return requested;
+}
+
+/**
+ * Adapts an onnxruntime session to {@link SessionV1}: plain tensors in and out, typed errors. `upload` keeps
+ * the runtime tensor it builds, so a tensor fed to many runs is wrapped once (onnxruntime-node and WASM copy
+ * it in each run all the same; their runtimes give no device tensors to hold).
+ */
 export function wrapOrtSession(ort: OrtRuntime, session: InferenceSession, options: WrapOptions): SessionV1 {
   let disposed = false;
+  const held = new WeakMap<DeviceTensor, Tensor>();
+  const runtimeTensor = (name: string, feed: SessionFeed): Tensor => {
+    if (!isDeviceTensor(feed)) return new ort.Tensor(feed.type, feed.data, feed.dims);
+    const tensor = held.get(feed);
+    if (!tensor) {
+      throw new SessionRunError(
+        options.name,
+        `input ${name} is a device tensor that was disposed or belongs to another session`,
+      );
+    }
+    return tensor;
+  };
   return {
     specificationVersion: 'v1',
     device: options.device,
@@ -73,13 +106,12 @@ export function wrapOrtSession(ort: OrtRuntime, session: InferenceSession, optio
           `missing inputs ${missing.join(', ')} (got ${describe(feeds)})`,
         );
       }
+      const fetches = fetchNames(session, runOptions, options.name);
       const ortFeeds: Record<string, Tensor> = {};
-      for (const [name, tensor] of Object.entries(feeds)) {
-        ortFeeds[name] = new ort.Tensor(tensor.type, tensor.data, tensor.dims);
-      }
+      for (const [name, feed] of Object.entries(feeds)) ortFeeds[name] = runtimeTensor(name, feed);
       let results: InferenceSession.OnnxValueMapType;
       try {
-        results = await options.serialize(() => session.run(ortFeeds));
+        results = await options.serialize(() => session.run(ortFeeds, [...fetches]));
       } catch (error) {
         throw new SessionRunError(options.name, `${(error as Error).message} (inputs: ${describe(feeds)})`, {
           cause: error,
@@ -87,11 +119,24 @@ export function wrapOrtSession(ort: OrtRuntime, session: InferenceSession, optio
       }
       throwIfAborted(runOptions.signal);
       const outputs: Record<string, TensorLike> = {};
-      for (const name of session.outputNames) {
+      for (const name of fetches) {
         const value = results[name] as Tensor;
         outputs[name] = { type: value.type, dims: [...value.dims], data: value.data } as TensorLike;
       }
       return outputs;
+    },
+    async upload(tensor) {
+      if (disposed) throw new SessionRunError(options.name, 'the session has been disposed');
+      const deviceTensor: DeviceTensor = {
+        kind: 'device-tensor',
+        type: tensor.type,
+        dims: [...tensor.dims],
+        async dispose() {
+          held.delete(deviceTensor);
+        },
+      };
+      held.set(deviceTensor, new ort.Tensor(tensor.type, tensor.data, tensor.dims));
+      return deviceTensor;
     },
     async dispose() {
       if (disposed) return;

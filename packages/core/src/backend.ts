@@ -2,7 +2,7 @@ import type { Device, DeviceRequest } from './device.js';
 import { UnsupportedDeviceError } from './errors.js';
 import type { EventListener } from './events.js';
 import type { TensorSpec } from './manifest.js';
-import type { TensorLike } from './tensor.js';
+import type { DType, TensorLike } from './tensor.js';
 
 /** Options for one session. Everything is per session: there is no global configuration. */
 export interface SessionOptions {
@@ -21,6 +21,37 @@ export interface SessionOptions {
 /** Options for one run of a session. */
 export interface RunOptions {
   readonly signal?: AbortSignal;
+  /**
+   * The outputs to return, by name; the others are not copied off the device. Default: every output.
+   * An unknown name is a `SessionRunError`.
+   */
+  readonly outputs?: readonly string[];
+}
+
+/**
+ * A tensor that a session holds on its device, made by {@link SessionV1.upload}: fed to many runs of that
+ * session without being copied again (a source's feature volume for a whole video). Only the session that
+ * made it may take it; a run given a disposed one, or one from another session, fails with `SessionRunError`.
+ */
+export interface DeviceTensor {
+  readonly kind: 'device-tensor';
+  readonly type: DType;
+  readonly dims: readonly number[];
+  /** Frees the device memory. Calling it twice is harmless. */
+  dispose(): Promise<void>;
+}
+
+/** What a run takes for one input: a plain tensor (copied up for this run) or one the session holds. */
+export type SessionFeed = TensorLike | DeviceTensor;
+
+/** True for a {@link DeviceTensor} (checked by shape, never `instanceof`). */
+export function isDeviceTensor(value: unknown): value is DeviceTensor {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { kind?: unknown }).kind === 'device-tensor' &&
+    typeof (value as { dispose?: unknown }).dispose === 'function'
+  );
 }
 
 /** A loaded model on one device. */
@@ -36,8 +67,19 @@ export interface SessionV1 {
    */
   readonly inputSpecs?: Readonly<Record<string, TensorSpec>>;
   readonly outputSpecs?: Readonly<Record<string, TensorSpec>>;
-  /** Runs the model. Feeds are keyed by input name; every output is returned on the CPU. */
-  run(feeds: Readonly<Record<string, TensorLike>>, options?: RunOptions): Promise<Record<string, TensorLike>>;
+  /**
+   * Runs the model. Feeds are keyed by input name; the outputs (every one, or those `options.outputs`
+   * names) are returned on the CPU.
+   */
+  run(
+    feeds: Readonly<Record<string, SessionFeed>>,
+    options?: RunOptions,
+  ): Promise<Record<string, TensorLike>>;
+  /**
+   * Optional: copies a tensor to the session's device once, for many runs. Backends without device memory
+   * of their own may keep it on the CPU; the result of a run is the same either way.
+   */
+  upload?(tensor: TensorLike): Promise<DeviceTensor>;
   /** Frees the session's memory. Calling it twice is harmless. */
   dispose(): Promise<void>;
 }

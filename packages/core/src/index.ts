@@ -1,8 +1,11 @@
 export type { AudioEncoderV1, EncodeOptions } from './audio-encoder.js';
 export {
   type BackendV1,
+  type DeviceTensor,
+  isDeviceTensor,
   type RunOptions,
   resolveDeviceRequest,
+  type SessionFeed,
   type SessionOptions,
   type SessionV1,
 } from './backend.js';

@@ -2,6 +2,7 @@ import {
   type BackendV1,
   createTensor,
   type Device,
+  isDeviceTensor,
   isTensorLike,
   ModelLoadError,
   SessionRunError,
@@ -89,6 +90,45 @@ export function describeBackendConformance(
       expect(SessionRunError.isInstance(error)).toBe(true);
       expect((error as SessionRunError).component).toBe('mlp');
       await session.dispose();
+    });
+
+    it('returns only the outputs a run asks for, and refuses an unknown name', async () => {
+      const model = mlpModel();
+      const session = await backend.createSession(model.bytes, { device, name: 'mlp' });
+      const x = testInput([3, 4]);
+      const outputs = await session.run({ x }, { outputs: ['z'] });
+      expect(Object.keys(outputs)).toEqual(['z']);
+      expect(maxAbsDiff(outputs.z!.data as Float32Array, model.reference(x).z)).toBeLessThan(1e-5);
+      const error = await session.run({ x }, { outputs: ['nope'] }).catch((e: unknown) => e);
+      expect(SessionRunError.isInstance(error)).toBe(true);
+      expect((error as Error).message).toMatch(/nope/);
+      await session.dispose();
+    });
+
+    it('runs an uploaded tensor as it runs the plain one, only for the session that holds it', async () => {
+      const model = mlpModel();
+      const session = await backend.createSession(model.bytes, { device, name: 'mlp' });
+      const other = await backend.createSession(model.bytes, { device, name: 'other' });
+      const x = testInput([2, 4]);
+      if (!session.upload) {
+        await Promise.all([session.dispose(), other.dispose()]);
+        return;
+      }
+      const held = await session.upload(x);
+      expect(isDeviceTensor(held)).toBe(true);
+      expect(held.dims).toEqual([2, 4]);
+      for (let run = 0; run < 2; run++) {
+        const { y } = await session.run({ x: held });
+        expect(maxAbsDiff(y!.data as Float32Array, model.reference(x).y)).toBeLessThan(1e-5);
+      }
+      const foreign = await other.run({ x: held }).catch((e: unknown) => e);
+      expect(SessionRunError.isInstance(foreign)).toBe(true);
+      await held.dispose();
+      await held.dispose();
+      const late = await session.run({ x: held }).catch((e: unknown) => e);
+      expect(SessionRunError.isInstance(late)).toBe(true);
+      expect((late as Error).message).toMatch(/disposed/);
+      await Promise.all([session.dispose(), other.dispose()]);
     });
 
     it('rejects bytes that are not a model with ModelLoadError', async () => {
