@@ -1,7 +1,11 @@
-import { UnsupportedDeviceError } from '@joyvasa/core';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ModelLoadError, UnsupportedDeviceError } from '@joyvasa/core';
 import { describeBackendConformance, mlpModel, testInput } from '@joyvasa/test-utils';
 import { describe, expect, it } from 'vitest';
 import { createOnnxCapiBackend } from './capi-backend.js';
+import { defaultLibraryPath } from './ort-library.js';
 
 describeBackendConformance('onnx-capi', () => createOnnxCapiBackend(), 'cpu', 'wasm');
 
@@ -27,6 +31,30 @@ describe('the onnx-capi backend', () => {
     const error = await backend.resolveDevice('cpu').catch((e: unknown) => e);
     expect(UnsupportedDeviceError.isInstance(error)).toBe(true);
     expect((error as Error).message).toMatch(/npm install onnxruntime-node koffi/);
+  });
+
+  it("words a rejected model with onnxruntime's own message", async () => {
+    const backend = createOnnxCapiBackend();
+    const error = await backend
+      .createSession(mlpModel().bytes.slice(0, 40), { device: 'cpu', name: 'broken' })
+      .catch((e: unknown) => e);
+    expect(ModelLoadError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(/broken.*onnxruntime rejected the model on cpu: .*protobuf/);
+  });
+
+  it("refuses cuda when the provider library does not load, with onnxruntime's message", async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'capi-provider-'));
+    try {
+      symlinkSync(defaultLibraryPath()!, join(folder, 'libonnxruntime.so.1'));
+      writeFileSync(join(folder, 'libonnxruntime_providers_cuda.so'), 'not a library');
+      const backend = createOnnxCapiBackend({ libraryPath: join(folder, 'libonnxruntime.so.1') });
+      expect(await backend.supportedDevices()).toEqual(['cpu']);
+      const error = await backend.resolveDevice('cuda').catch((e: unknown) => e);
+      expect(UnsupportedDeviceError.isInstance(error)).toBe(true);
+      expect((error as Error).message).toMatch(/onnxruntime: .*Failed to load library/);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('refuses cuda here with the reason, naming the provider to install', async () => {

@@ -59,8 +59,8 @@ export class OrtRuntime {
   /** Throws the status's error (and releases the status) unless it is OK. */
   check(status: unknown): void {
     if (status === null || status === 0n || status === undefined) return;
-    const { api, readString } = this.library;
-    const message = readString(api.GetErrorMessage(status) as bigint);
+    const { api } = this.library;
+    const message = (api.GetErrorMessage(status) as string).trim();
     const code = api.GetErrorCode(status) as number;
     api.ReleaseStatus(status);
     throw new OrtStatusError(code, message);
