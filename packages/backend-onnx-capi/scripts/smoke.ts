@@ -78,8 +78,14 @@ for (const [label, capi] of Object.entries(optionSets)) {
       const x = testInput([rows, 4]);
       const { y, z } = await mlp.run({ x });
       const reference = model.reference(x);
-      const diff = Math.max(maxDiff(y!.data as Float32Array, reference.y), maxDiff(z!.data as Float32Array, reference.z));
-      expect(diff < 1e-4 && y!.dims.join() === `${rows},3`, `rows ${rows}: max diff ${diff}, dims ${y!.dims}`);
+      const diff = Math.max(
+        maxDiff(y!.data as Float32Array, reference.y),
+        maxDiff(z!.data as Float32Array, reference.z),
+      );
+      expect(
+        diff < 1e-4 && y!.dims.join() === `${rows},3`,
+        `rows ${rows}: max diff ${diff}, dims ${y!.dims}`,
+      );
       results.push(diff.toExponential(1));
     }
     return `max diffs ${results.join(' ')}`;

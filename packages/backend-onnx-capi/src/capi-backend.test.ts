@@ -25,6 +25,24 @@ describe('the onnx-capi backend', () => {
     expect(await backend.aliveObjects()).toEqual({});
   });
 
+  it('leaves the event loop free while a model runs', async () => {
+    const backend = createOnnxCapiBackend();
+    const session = await backend.createSession(mlpModel().bytes, { device: 'cpu', threads: 1 });
+    let turns = 0;
+    let running = true;
+    const turn = () => {
+      turns++;
+      if (running) setImmediate(turn);
+    };
+    setImmediate(turn);
+    const x = testInput([50_000, 4]);
+    await Promise.all([session.run({ x }), session.run({ x })]);
+    running = false;
+    // A run on the JavaScript thread would hold every turn until it returned.
+    expect(turns).toBeGreaterThan(2);
+    await session.dispose();
+  });
+
   it('names what to install when the library is missing, without crashing', async () => {
     const backend = createOnnxCapiBackend({ libraryPath: '/nonexistent/libonnxruntime.so.1' });
     expect(await backend.supportedDevices()).toEqual([]);
