@@ -147,8 +147,9 @@ async function measure(device: Device, dtype: ModelDtype, batch: number): Promis
   };
   const warping = await backend.createSession(graphs.warping, { ...options, name: 'warping_module' });
   const generator = await backend.createSession(graphs.generator, { ...options, name: 'spade_generator' });
-  const input: Record<string, SessionFeed> = officialStyleFeeds(batch);
-  if (values['upload-volume'] && warping.upload) input.feature_3d = await warping.upload(input.feature_3d!);
+  const feeds = officialStyleFeeds(batch);
+  const input: Record<string, SessionFeed> = { ...feeds };
+  if (values['upload-volume'] && warping.upload) input.feature_3d = await warping.upload(feeds.feature_3d!);
   const times = { W: [] as number[], G: [] as number[], 'W+G': [] as number[] };
   const warmups = device === 'cpu' ? 1 : 3;
   const busyBefore = machineBusySeconds();
@@ -180,10 +181,9 @@ async function measure(device: Device, dtype: ModelDtype, batch: number): Promis
   );
   if (graphs.fused) {
     const fused = await backend.createSession(graphs.fused, { ...options, name: 'renderer' });
-    const fusedInput: Record<string, SessionFeed> = officialStyleFeeds(batch);
-    if (values['upload-volume'] && fused.upload) {
-      fusedInput.feature_3d = await fused.upload(fusedInput.feature_3d!);
-    }
+    const fusedInput: Record<string, SessionFeed> = { ...feeds };
+    if (values['upload-volume'] && fused.upload)
+      fusedInput.feature_3d = await fused.upload(feeds.feature_3d!);
     const fusedTimes: number[] = [];
     for (let run = 0; run < warmups + runs; run++) {
       const start = now();
