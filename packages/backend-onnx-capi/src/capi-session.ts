@@ -131,7 +131,7 @@ export function createCapiSession(parts: CapiSessionParts): SessionV1 {
     try {
       for (const [name, feed] of Object.entries(feeds)) {
         const target = bindings.input(buffers, name, feed.type, feed.dims);
-        await memory.copier.copyInto(feed.type, feedValue(name, feed, temporaries), target);
+        await memory.copier.copyInto(feed.type, feed.dims.length, feedValue(name, feed, temporaries), target);
         runtime.call('BindInput', binding, name, target);
       }
       for (const name of parts.outputs.names) {
@@ -147,7 +147,7 @@ export function createCapiSession(parts: CapiSessionParts): SessionV1 {
       const outputs: Outputs = {};
       for (const name of fetches) {
         const value = buffers.outputs.get(name)!;
-        outputs[name] = await memory.copier.download(runtime.shapeOf(value).type, value);
+        outputs[name] = await memory.copier.download(runtime.shapeOf(value), value);
       }
       return outputs;
     } finally {
@@ -244,7 +244,7 @@ async function uploadValue(runtime: OrtRuntime, tensor: TensorLike, gpu: DeviceM
   try {
     const value = runtime.allocateTensor(gpu.allocator, tensor.type, tensor.dims);
     try {
-      await gpu.copier.copyInto(tensor.type, host, value);
+      await gpu.copier.copyInto(tensor.type, tensor.dims.length, host, value);
       return value;
     } catch (error) {
       runtime.release('value', value);

@@ -1,14 +1,8 @@
 import type { DataTypeMap, DType } from '@joyvasa/core';
+import { onnxDataType } from '@joyvasa/model-builder/onnx';
 
 /** ONNX's element type numbers (TensorProto.DataType) of the SDK's tensor types. */
-export const onnxElementTypes: Readonly<Record<DType, number>> = {
-  float32: 1,
-  uint8: 2,
-  int32: 6,
-  int64: 7,
-  bool: 9,
-  float16: 10,
-};
+export const onnxElementTypes: Readonly<Record<DType, number>> = onnxDataType;
 
 /** Bytes per element of each tensor type. */
 export const elementBytes: Readonly<Record<DType, number>> = {
