@@ -5,7 +5,8 @@
 # onnxruntime-node and the official renderer (eager and torch.compile). Copied to .device/capi/run.sh by
 # prepare-gpu.sh.
 #
-#   bash .device/capi/run.sh [step ...]     steps: smoke ours more official compile table (default: all)
+#   bash .device/capi/run.sh [step ...]     steps: smoke ours more graph official compile table
+#                                           (default: smoke ours official compile table)
 #
 # Every step is bounded by `timeout` and a failing one is logged and skipped, so a CUDA error (its OrtStatus
 # message is in the log and in capi-smoke.json) never hides the figures of what works. Output under $OUT.
@@ -51,6 +52,7 @@ bench() {
 }
 
 tuned='{"cuda":{"preferNhwc":true,"fuseConvBias":true,"cudnnConvUseMaxWorkspace":true}}'
+pinned='{"pinnedHostMemory":true,"cuda":{"preferNhwc":true,"fuseConvBias":true,"cudnnConvUseMaxWorkspace":true}}'
 graph='{"cuda":{"preferNhwc":true,"fuseConvBias":true,"cudnnConvUseMaxWorkspace":true,"enableCudaGraph":true}}'
 
 step() {
@@ -58,15 +60,19 @@ step() {
   smoke) (cd "$work" && timeout 180 ./node capi-smoke.mjs --device cuda --out "$out/capi-smoke.json") ||
     echo "!! smoke exit $?" ;;
   ours)
-    bench onnx-node 240 --backend onnx-node # the first one may build the graphs
-    bench capi 150 --backend onnx-capi
-    bench capi-tuned-upload 150 --backend onnx-capi --upload-volume --capi "$tuned"
-    bench capi-graph-upload 150 --backend onnx-capi --upload-volume --capi "$graph" ;;
+    bench onnx-node 200 --backend onnx-node # the first one may build the graphs
+    bench capi 110 --backend onnx-capi
+    bench capi-tuned-upload 110 --backend onnx-capi --upload-volume --capi "$tuned"
+    bench capi-tuned-pinned-upload 110 --backend onnx-capi --upload-volume --capi "$pinned"
+    bench capi-graph-upload 110 --backend onnx-capi --upload-volume --capi "$graph" ;;
   more)
-    bench capi-upload 150 --backend onnx-capi --upload-volume
-    bench capi-nhwc 150 --backend onnx-capi --upload-volume --capi '{"cuda":{"preferNhwc":true}}'
-    bench capi-heuristic 150 --backend onnx-capi --upload-volume --capi '{"cuda":{"cudnnConvAlgoSearch":"HEURISTIC"}}'
-    bench capi-graph-only 150 --backend onnx-capi --upload-volume --capi '{"cuda":{"enableCudaGraph":true}}' ;;
+    bench capi-upload 90 --backend onnx-capi --upload-volume
+    bench capi-nhwc 90 --backend onnx-capi --upload-volume --capi '{"cuda":{"preferNhwc":true}}'
+    bench capi-heuristic 90 --backend onnx-capi --upload-volume --capi '{"cuda":{"cudnnConvAlgoSearch":"HEURISTIC"}}' ;;
+  graph)
+    bench capi-graph-only 110 --backend onnx-capi --upload-volume --capi '{"cuda":{"enableCudaGraph":true}}'
+    bench capi-graph-pinned 110 --backend onnx-capi --upload-volume \
+      --capi '{"pinnedHostMemory":true,"cuda":{"enableCudaGraph":true,"preferNhwc":true,"fuseConvBias":true}}' ;;
   official) PYTHONUNBUFFERED=1 timeout 200 python3 "$device_dir/shared/bench/official_renderer.py" --device cuda \
     --reps 30 --batches 1,4,8 >"$out/official-eager.jsonl" || echo "!! official exit $?" ;;
   compile) PYTHONUNBUFFERED=1 timeout 240 python3 "$device_dir/shared/bench/official_renderer.py" --device cuda \

@@ -28,7 +28,9 @@ const optionSets: Record<string, OnnxCapiSessionOptions> = {
   defaults: {},
   tuned: { cuda: { preferNhwc: true, fuseConvBias: true, cudnnConvUseMaxWorkspace: true, useTf32: false } },
   heuristic: { cuda: { cudnnConvAlgoSearch: 'HEURISTIC' } },
+  pinned: { pinnedHostMemory: true },
   'cuda-graph': { cuda: { enableCudaGraph: true } },
+  'cuda-graph-pinned': { pinnedHostMemory: true, cuda: { enableCudaGraph: true, preferNhwc: true } },
 };
 
 interface Check {

@@ -26,6 +26,8 @@ export interface DeviceMemory {
   readonly copier: DeviceCopier;
   /** The session replays CUDA graphs: every input and output at a fixed address per shape. */
   readonly cudaGraph: boolean;
+  /** Page-locked host memory for feeds and fetched outputs (`pinnedHostMemory`), when asked for. */
+  readonly pinned?: { readonly memory: bigint; readonly allocator: bigint };
 }
 
 /** What {@link createCapiSession} wraps. */
@@ -87,7 +89,7 @@ export function createCapiSession(parts: CapiSessionParts): SessionV1 {
   const feedValue = (name: string, feed: SessionFeed, temporaries: bigint[]): bigint => {
     if (isDeviceTensor(feed)) return heldValue(name, feed);
     checkFilled(name, component, feed);
-    const value = runtime.hostTensor(feed);
+    const value = runtime.hostTensor(feed, gpu?.pinned?.allocator);
     temporaries.push(value);
     return value;
   };
@@ -104,7 +106,8 @@ export function createCapiSession(parts: CapiSessionParts): SessionV1 {
       for (const [name, feed] of Object.entries(feeds)) {
         runtime.call('BindInput', binding, name, feedValue(name, feed, temporaries));
       }
-      for (const name of fetches) runtime.call('BindOutputToDevice', binding, name, runtime.cpuMemory);
+      const host = gpu?.pinned?.memory ?? runtime.cpuMemory;
+      for (const name of fetches) runtime.call('BindOutputToDevice', binding, name, host);
       await runtime.callAsync('RunWithBinding', session, null, binding);
       const values = takeBoundOutputs(runtime, binding);
       try {
@@ -231,6 +234,8 @@ export function createCapiSession(parts: CapiSessionParts): SessionV1 {
         if (gpu) {
           runtime.release('allocator', gpu.allocator);
           runtime.release('memory-info', gpu.memory);
+          runtime.release('allocator', gpu.pinned?.allocator ?? null);
+          runtime.release('memory-info', gpu.pinned?.memory ?? null);
         }
         runtime.release('session', session);
       }),
@@ -239,7 +244,7 @@ export function createCapiSession(parts: CapiSessionParts): SessionV1 {
 
 /** A tensor's copy in device memory (CUDA), or in host memory the runtime owns (CPU). */
 async function uploadValue(runtime: OrtRuntime, tensor: TensorLike, gpu: DeviceMemory | undefined) {
-  const host = runtime.hostTensor(tensor);
+  const host = runtime.hostTensor(tensor, gpu?.pinned?.allocator);
   if (!gpu) return host;
   try {
     const value = runtime.allocateTensor(gpu.allocator, tensor.type, tensor.dims);

@@ -44,20 +44,40 @@ export async function openSession(
   }
 }
 
-/** The CUDA session's memory info, allocator and copier (its copy sessions made on first use). */
-function deviceMemory(ort: OrtRuntime, session: bigint, config: NativeSessionConfig): DeviceMemory {
-  const memory = ort.create('memory-info', 'CreateMemoryInfo', 'Cuda', 1, config.deviceId, 0);
+/** `OrtMemType` values: the provider's default (device) memory, and host memory it hands out (pinned). */
+const memTypeDefault = 0;
+const memTypeCpuOutput = -1;
+
+/** A memory info and the session's allocator for it; nothing is left behind when either fails. */
+function sessionAllocator(ort: OrtRuntime, session: bigint, name: string, id: number, memType: number) {
+  const memory = ort.create('memory-info', 'CreateMemoryInfo', name, 1, id, memType);
   try {
-    const allocator = ort.create('allocator', 'CreateAllocator', session, memory);
-    const copyConfig: NativeSessionConfig = {
-      device: 'cuda',
-      deviceId: config.deviceId,
-      options: { cuda: { deviceId: config.deviceId } },
-    };
-    const copier = new DeviceCopier(ort, (bytes) => createNativeSession(ort, bytes, copyConfig));
-    return { memory, allocator, copier, cudaGraph: config.options.cuda?.enableCudaGraph === true };
+    return { memory, allocator: ort.create('allocator', 'CreateAllocator', session, memory) };
   } catch (error) {
     ort.release('memory-info', memory);
     throw error;
   }
+}
+
+/** The CUDA session's device (and, if asked for, pinned host) allocators and its copier. */
+function deviceMemory(ort: OrtRuntime, session: bigint, config: NativeSessionConfig): DeviceMemory {
+  const device = sessionAllocator(ort, session, 'Cuda', config.deviceId, memTypeDefault);
+  let pinned: DeviceMemory['pinned'];
+  try {
+    if (config.options.pinnedHostMemory) {
+      pinned = sessionAllocator(ort, session, 'CudaPinned', 0, memTypeCpuOutput);
+    }
+  } catch (error) {
+    ort.release('allocator', device.allocator);
+    ort.release('memory-info', device.memory);
+    throw error;
+  }
+  const copyConfig: NativeSessionConfig = {
+    device: 'cuda',
+    deviceId: config.deviceId,
+    options: { cuda: { deviceId: config.deviceId } },
+  };
+  const copier = new DeviceCopier(ort, (bytes) => createNativeSession(ort, bytes, copyConfig));
+  const cudaGraph = config.options.cuda?.enableCudaGraph === true;
+  return { ...device, copier, cudaGraph, ...(pinned ? { pinned } : {}) };
 }

@@ -148,9 +148,9 @@ export class OrtRuntime {
     );
   }
 
-  /** A CPU tensor value holding a copy of a tensor's data. */
-  hostTensor(tensor: TensorLike): bigint {
-    const value = this.allocateTensor(this.cpuAllocator, tensor.type, tensor.dims);
+  /** A host tensor value holding a copy of a tensor's data (default allocator, or a pinned one). */
+  hostTensor(tensor: TensorLike, allocator = this.cpuAllocator): bigint {
+    const value = this.allocateTensor(allocator, tensor.type, tensor.dims);
     const bytes = tensor.data.byteLength;
     if (bytes > 0) {
       const target = this.library.view(this.pointer('GetTensorMutableData', value), bytes);

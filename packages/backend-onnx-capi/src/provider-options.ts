@@ -47,6 +47,11 @@ export interface OnnxCapiSessionOptions {
   readonly tensorrt?: TensorRtProviderOptions;
   /** `SetSessionGraphOptimizationLevel`: 0 none, 1 basic, 2 extended, 99 all (the default). */
   readonly graphOptimizationLevel?: 0 | 1 | 2 | 99;
+  /**
+   * CUDA: stage feeds and fetched outputs in page-locked host memory (the provider's `CudaPinned` allocator),
+   * which the GPU copies to and from faster than pageable memory. Default false.
+   */
+  readonly pinnedHostMemory?: boolean;
   /** Session configuration entries (`AddSessionConfigEntry`), e.g. `session.intra_op.allow_spinning`. */
   readonly sessionConfig?: Readonly<Record<string, string>>;
 }
