@@ -14,10 +14,10 @@ set -uo pipefail
 root=$(pwd)
 device_dir="$root/.device"
 capi="$device_dir/capi"
-parts=/tmp/joyvasa-parts
-work=/tmp/joyvasa-gpu
+parts=${CAPI_PARTS:-/tmp/joyvasa-parts}
+work=${CAPI_WORK:-/tmp/joyvasa-gpu}
 # Results gather in /tmp (kept by a warm machine, so a second call adds to the first) and are copied to $OUT.
-out=/tmp/joyvasa-capi-results
+out=${CAPI_RESULTS:-/tmp/joyvasa-capi-results}
 runs=${RUNS:-20}
 mkdir -p "$out" "${OUT:-/tmp/joyvasa-out}"
 exec > >(tee -a "$out/capi-log.txt") 2>&1

@@ -11,6 +11,9 @@ export interface NativeSessionConfig {
   readonly options: OnnxCapiSessionOptions;
 }
 
+/** Model bytes being read by a session creation on another thread: held here so they cannot be collected. */
+const inFlight: Uint8Array[] = [];
+
 /** Session options for a config; the caller releases them. */
 function createSessionOptions(runtime: OrtRuntime, config: NativeSessionConfig): bigint {
   const options = runtime.create('session-options', 'CreateSessionOptions');
@@ -34,7 +37,7 @@ function createSessionOptions(runtime: OrtRuntime, config: NativeSessionConfig):
 
 /**
  * Creates a native session from model bytes, off the event loop (a large model takes seconds to load and
- * optimise). The bytes stay referenced until the call returns.
+ * optimise). The bytes stay referenced until the call returns (a caller may drop its own reference).
  */
 export async function createNativeSession(
   runtime: OrtRuntime,
@@ -42,6 +45,7 @@ export async function createNativeSession(
   config: NativeSessionConfig,
 ): Promise<bigint> {
   const options = createSessionOptions(runtime, config);
+  inFlight.push(model);
   try {
     const out = new BigUint64Array(1);
     const address = runtime.library.addressOf(model);
@@ -49,6 +53,7 @@ export async function createNativeSession(
     runtime.objects.created('session');
     return out[0]!;
   } finally {
+    inFlight.splice(inFlight.indexOf(model), 1);
     runtime.release('session-options', options);
   }
 }
