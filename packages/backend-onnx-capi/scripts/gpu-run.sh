@@ -5,7 +5,7 @@
 # onnxruntime-node and the official renderer (eager and torch.compile). Copied to .device/capi/run.sh by
 # prepare-gpu.sh.
 #
-#   bash .device/capi/run.sh [step ...]     steps: smoke ours more graph official compile table
+#   bash .device/capi/run.sh [step ...]     steps: smoke ours more graph pipeline official compile table
 #                                           (default: smoke ours official compile table)
 #
 # Every step is bounded by `timeout` and a failing one is logged and skipped, so a CUDA error (its OrtStatus
@@ -73,6 +73,14 @@ step() {
     bench capi-graph-only 110 --backend onnx-capi --upload-volume --capi '{"cuda":{"enableCudaGraph":true}}'
     bench capi-graph-pinned 110 --backend onnx-capi --upload-volume \
       --capi '{"pinnedHostMemory":true,"cuda":{"enableCudaGraph":true,"preferNhwc":true,"fuseConvBias":true}}' ;;
+  pipeline)
+    # The whole pipeline (crop, motion, W, G, paste-back; no encoding), 8 frames a render, both backends.
+    for backend in onnx-node onnx-capi; do
+      echo "== pipeline $backend"
+      (cd "$work" && timeout 240 ./node capi-bench-gpu.mjs --device cuda --bundle "$work/bundle" --runs 20 \
+        --seconds 16 --render-batch 8 --backend "$backend" --capi "$pinned" --out "$out/pipeline-$backend.json" |
+        tail -n 12) || echo "!! pipeline $backend exit $?"
+    done ;;
   official) PYTHONUNBUFFERED=1 timeout 200 python3 "$device_dir/shared/bench/official_renderer.py" --device cuda \
     --reps 30 --batches 1,4,8 >"$out/official-eager.jsonl" || echo "!! official exit $?" ;;
   compile) PYTHONUNBUFFERED=1 timeout 240 python3 "$device_dir/shared/bench/official_renderer.py" --device cuda \

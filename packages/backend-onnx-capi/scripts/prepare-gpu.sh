@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Here (no GPU needed): builds what the GPU run of the onnx-capi backend needs into one small folder,
 # by default /work/main/.device/capi (git-ignored), beside what `bash scripts/gpu-bench.sh prepare` stages:
-#   capi-smoke.mjs, capi-bench-render.mjs  esbuild bundles of scripts/smoke.ts and the pipeline's bench-render.ts
+#   capi-smoke.mjs, capi-bench-render.mjs, capi-bench-gpu.mjs  esbuild bundles of scripts/smoke.ts and the
+#                                          pipeline's bench-render.ts and bench-gpu.ts
 #   koffi.tar.xz                           koffi and its prebuilt linux-x64 binary package
 #   run.sh                                 the device-side runner (gpu-run.sh)
 #   bash packages/backend-onnx-capi/scripts/prepare-gpu.sh [destination]
@@ -17,6 +18,7 @@ bundle() {
 }
 bundle "$here/packages/backend-onnx-capi/scripts/smoke.ts" "$dest/capi-smoke.mjs"
 bundle "$here/packages/pipeline/scripts/bench-render.ts" "$dest/capi-bench-render.mjs"
+bundle "$here/packages/pipeline/scripts/bench-gpu.ts" "$dest/capi-bench-gpu.mjs"
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 mkdir -p "$scratch/node_modules/@koromix"
