@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ModelLoadError, UnsupportedDeviceError } from '@joyvasa/core';
-import { describeBackendConformance, mlpModel, testInput } from '@joyvasa/test-utils';
+import { describeBackendConformance, maxAbsDiff, mlpModel, testInput } from '@joyvasa/test-utils';
 import { describe, expect, it } from 'vitest';
 import { createOnnxCapiBackend } from './capi-backend.js';
 import { defaultLibraryPath } from './ort-library.js';
@@ -19,7 +19,7 @@ describe('the onnx-capi backend', () => {
     await session.run({ x: testInput([3, 4]) }, { outputs: ['y'] });
     await session.run({ x: testInput([2, 7]) }).catch(() => undefined);
     const during = await backend.aliveObjects();
-    expect(during).toEqual({ session: 1, 'io-binding': 1, value: 1 });
+    expect(during).toEqual({ session: 1, 'io-binding': 1, 'run-options': 1, value: 1 });
     await held.dispose();
     await session.dispose();
     expect(await backend.aliveObjects()).toEqual({});
@@ -40,6 +40,21 @@ describe('the onnx-capi backend', () => {
     running = false;
     // A run on the JavaScript thread would hold every turn until it returned.
     expect(turns).toBeGreaterThan(2);
+    await session.dispose();
+  });
+
+  it('stops a run when its signal aborts, and runs again afterwards', async () => {
+    const backend = createOnnxCapiBackend();
+    const model = mlpModel();
+    const session = await backend.createSession(model.bytes, { device: 'cpu', threads: 1 });
+    const controller = new AbortController();
+    const running = session.run({ x: testInput([50_000, 4]) }, { signal: controller.signal });
+    controller.abort();
+    const error = await running.catch((e: unknown) => e);
+    expect((error as Error).name).toBe('AbortError');
+    const x = testInput([3, 4]);
+    const { y } = await session.run({ x });
+    expect(maxAbsDiff(y!.data as Float32Array, model.reference(x).y)).toBeLessThan(1e-5);
     await session.dispose();
   });
 

@@ -16,6 +16,7 @@ import type { DeviceCopier } from './device-copier.js';
 import { FixedBindings } from './fixed-bindings.js';
 import type { SessionSignature } from './native-session.js';
 import type { OrtRuntime } from './ort-runtime.js';
+import { terminateOnAbort } from './terminate-on-abort.js';
 
 /** Device memory of a CUDA session: where uploads and fixed buffers live, and how data gets there. */
 export interface DeviceMemory {
@@ -65,6 +66,7 @@ function checkFilled(name: string, component: string, tensor: TensorLike): void 
 export function createCapiSession(parts: CapiSessionParts): SessionV1 {
   const { runtime, session, name: component, gpu } = parts;
   const binding = runtime.create('io-binding', 'CreateIoBinding', session);
+  const plainRunOptions = runtime.create('run-options', 'CreateRunOptions');
   const fixed = gpu?.cudaGraph ? new FixedBindings(runtime, gpu.allocator) : undefined;
   const held = new Map<DeviceTensor, bigint>();
   let disposed = false;
@@ -100,7 +102,11 @@ export function createCapiSession(parts: CapiSessionParts): SessionV1 {
   };
 
   /** A run with host outputs bound to the CPU: the runtime copies feeds up and the fetched outputs down. */
-  const runBound = async (feeds: Readonly<Record<string, SessionFeed>>, fetches: readonly string[]) => {
+  const runBound = async (
+    feeds: Readonly<Record<string, SessionFeed>>,
+    fetches: readonly string[],
+    signal: AbortSignal | undefined,
+  ) => {
     const temporaries: bigint[] = [];
     try {
       for (const [name, feed] of Object.entries(feeds)) {
@@ -108,7 +114,9 @@ export function createCapiSession(parts: CapiSessionParts): SessionV1 {
       }
       const host = gpu?.pinned?.memory ?? runtime.cpuMemory;
       for (const name of fetches) runtime.call('BindOutputToDevice', binding, name, host);
-      await runtime.callAsync('RunWithBinding', session, null, binding);
+      await terminateOnAbort(runtime, plainRunOptions, signal, () =>
+        runtime.callAsync('RunWithBinding', session, plainRunOptions, binding),
+      );
       const values = takeBoundOutputs(runtime, binding);
       try {
         return Object.fromEntries(
@@ -128,6 +136,7 @@ export function createCapiSession(parts: CapiSessionParts): SessionV1 {
     fetches: readonly string[],
     memory: DeviceMemory,
     bindings: FixedBindings,
+    signal: AbortSignal | undefined,
   ) => {
     const buffers = bindings.forShapes(feeds);
     const temporaries: bigint[] = [];
@@ -142,7 +151,9 @@ export function createCapiSession(parts: CapiSessionParts): SessionV1 {
         if (value === undefined) runtime.call('BindOutputToDevice', binding, name, memory.memory);
         else runtime.call('BindOutput', binding, name, value);
       }
-      await runtime.callAsync('RunWithBinding', session, buffers.runOptions, binding);
+      await terminateOnAbort(runtime, buffers.runOptions, signal, () =>
+        runtime.callAsync('RunWithBinding', session, buffers.runOptions, binding),
+      );
       if (!buffers.outputs) {
         const values = takeBoundOutputs(runtime, binding);
         buffers.outputs = new Map(parts.outputs.names.map((name, i) => [name, values[i]!]));
@@ -192,8 +203,12 @@ export function createCapiSession(parts: CapiSessionParts): SessionV1 {
       const outputs = await inTurn(async () => {
         checkRunnable(feeds);
         try {
-          return gpu && fixed ? await runFixed(feeds, fetches, gpu, fixed) : await runBound(feeds, fetches);
+          const { signal } = runOptions;
+          return gpu && fixed
+            ? await runFixed(feeds, fetches, gpu, fixed, signal)
+            : await runBound(feeds, fetches, signal);
         } catch (error) {
+          throwIfAborted(runOptions.signal);
           if (JoyvasaError.isInstance(error)) throw error;
           throw new SessionRunError(component, `${(error as Error).message} (inputs: ${describe(feeds)})`, {
             cause: error,
@@ -231,6 +246,7 @@ export function createCapiSession(parts: CapiSessionParts): SessionV1 {
         fixed?.dispose();
         await gpu?.copier.dispose();
         runtime.release('io-binding', binding);
+        runtime.release('run-options', plainRunOptions);
         if (gpu) {
           runtime.release('allocator', gpu.allocator);
           runtime.release('memory-info', gpu.memory);

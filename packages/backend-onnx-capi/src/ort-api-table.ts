@@ -29,6 +29,7 @@ export const ortApiFunctions = {
   SessionGetOutputName: [37, status, ['void *', 'size_t', 'void *', 'void *']],
   CreateRunOptions: [39, status, ['void *']],
   RunOptionsSetTerminate: [46, status, ['void *']],
+  RunOptionsUnsetTerminate: [47, status, ['void *']],
   CreateTensorAsOrtValue: [48, status, ['void *', 'void *', 'size_t', 'int', 'void *']],
   GetTensorMutableData: [51, status, ['void *', 'void *']],
   CastTypeInfoToTensorInfo: [55, status, ['void *', 'void *']],
