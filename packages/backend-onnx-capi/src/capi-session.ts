@@ -91,7 +91,8 @@ export function createCapiSession(parts: CapiSessionParts): SessionV1 {
   const feedValue = (name: string, feed: SessionFeed, temporaries: bigint[]): bigint => {
     if (isDeviceTensor(feed)) return heldValue(name, feed);
     checkFilled(name, component, feed);
-    const value = runtime.hostTensor(feed, gpu?.pinned?.allocator);
+    // Pinned memory is worth a copy on the host (the copy up is then faster); otherwise wrap the feed's bytes.
+    const value = gpu?.pinned ? runtime.hostTensor(feed, gpu.pinned.allocator) : runtime.wrapHost(feed);
     temporaries.push(value);
     return value;
   };
@@ -110,7 +111,10 @@ export function createCapiSession(parts: CapiSessionParts): SessionV1 {
     const temporaries: bigint[] = [];
     try {
       for (const [name, feed] of Object.entries(feeds)) {
-        runtime.call('BindInput', binding, name, feedValue(name, feed, temporaries));
+        // On CUDA, binding a host value copies it up: off the event loop.
+        const value = feedValue(name, feed, temporaries);
+        if (gpu) await runtime.callAsync('BindInput', binding, name, value);
+        else runtime.call('BindInput', binding, name, value);
       }
       const host = gpu?.pinned?.memory ?? runtime.cpuMemory;
       for (const name of fetches) runtime.call('BindOutputToDevice', binding, name, host);

@@ -37,7 +37,7 @@ export class DeviceCopier {
     const { session, binding } = await this.#session(type, rank);
     const { runtime } = this;
     try {
-      runtime.call('BindInput', binding, 'x', source);
+      await runtime.callAsync('BindInput', binding, 'x', source); // a host source is copied up here
       runtime.call('BindOutput', binding, 'y', target);
       await runtime.callAsync('RunWithBinding', session, null, binding);
     } finally {

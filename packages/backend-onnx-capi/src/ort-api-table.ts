@@ -31,6 +31,11 @@ export const ortApiFunctions = {
   RunOptionsSetTerminate: [46, status, ['void *']],
   RunOptionsUnsetTerminate: [47, status, ['void *']],
   CreateTensorAsOrtValue: [48, status, ['void *', 'void *', 'size_t', 'int', 'void *']],
+  CreateTensorWithDataAsOrtValue: [
+    49,
+    status,
+    ['void *', 'void *', 'size_t', 'void *', 'size_t', 'int', 'void *'],
+  ],
   GetTensorMutableData: [51, status, ['void *', 'void *']],
   CastTypeInfoToTensorInfo: [55, status, ['void *', 'void *']],
   GetOnnxTypeFromTypeInfo: [56, status, ['void *', 'void *']],

@@ -159,6 +159,20 @@ export class OrtRuntime {
     return value;
   }
 
+  /**
+   * A CPU tensor value over the tensor's own bytes (no copy): valid only while the caller keeps the tensor
+   * alive and unchanged, which a run does for its feeds. An empty tensor gets a value of its own.
+   */
+  wrapHost(tensor: TensorLike): bigint {
+    const bytes = tensor.data.byteLength;
+    if (bytes === 0) return this.hostTensor(tensor);
+    const shape = BigInt64Array.from(tensor.dims.map(BigInt));
+    const address = this.library.addressOf(tensor.data);
+    const type = onnxElementTypes[tensor.type];
+    const args = [this.cpuMemory, address, bytes, shape, tensor.dims.length, type] as const;
+    return this.create('value', 'CreateTensorWithDataAsOrtValue', ...args);
+  }
+
   /** A copy of a CPU tensor value as a plain tensor. */
   readTensor(value: bigint): TensorLike {
     const { type, dims } = this.shapeOf(value);
