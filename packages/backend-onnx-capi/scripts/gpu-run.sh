@@ -68,7 +68,9 @@ step() {
   more)
     bench capi-upload 90 --backend onnx-capi --upload-volume
     bench capi-nhwc 90 --backend onnx-capi --upload-volume --capi '{"cuda":{"preferNhwc":true}}'
-    bench capi-heuristic 90 --backend onnx-capi --upload-volume --capi '{"cuda":{"cudnnConvAlgoSearch":"HEURISTIC"}}' ;;
+    bench capi-heuristic 90 --backend onnx-capi --upload-volume --capi '{"cuda":{"cudnnConvAlgoSearch":"HEURISTIC"}}'
+    bench capi-fuse-workspace 90 --backend onnx-capi --upload-volume \
+      --capi '{"cuda":{"fuseConvBias":true,"cudnnConvUseMaxWorkspace":true}}' ;;
   graph)
     bench capi-graph-only 110 --backend onnx-capi --upload-volume --capi '{"cuda":{"enableCudaGraph":true}}'
     bench capi-graph-pinned 110 --backend onnx-capi --upload-volume \
