@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ModelLoadError, UnsupportedDeviceError } from '@joyvasa/core';
+import { createTensor, ModelLoadError, UnsupportedDeviceError } from '@joyvasa/core';
+import { GraphBuilder } from '@joyvasa/model-builder/onnx';
 import { describeBackendConformance, maxAbsDiff, mlpModel, testInput } from '@joyvasa/test-utils';
 import { describe, expect, it } from 'vitest';
 import { createOnnxCapiBackend } from './capi-backend.js';
@@ -26,20 +27,26 @@ describe('the onnx-capi backend', () => {
   });
 
   it('leaves the event loop free while a model runs', async () => {
-    const backend = createOnnxCapiBackend();
-    const session = await backend.createSession(mlpModel().bytes, { device: 'cpu', threads: 1 });
-    let turns = 0;
-    let running = true;
-    const turn = () => {
-      turns++;
-      if (running) setImmediate(turn);
-    };
-    setImmediate(turn);
-    const x = testInput([50_000, 4]);
-    await Promise.all([session.run({ x }), session.run({ x })]);
-    running = false;
-    // A run on the JavaScript thread would hold every turn until it returned.
-    expect(turns).toBeGreaterThan(2);
+    // Four 256×512 by 512×512 products: tens of milliseconds of native work on one thread.
+    const graph = new GraphBuilder('heavy');
+    let value = graph.input('x', 'float32', [256, 512]);
+    const weight = graph.initializer(
+      createTensor('float32', [512, 512], new Float32Array(512 * 512).fill(1e-3)),
+    );
+    for (let i = 0; i < 4; i++) value = graph.matmul(value, weight);
+    graph.output(value, 'y', 'float32', [256, 512]);
+    const session = await createOnnxCapiBackend().createSession(graph.encode(), {
+      device: 'cpu',
+      threads: 1,
+    });
+    let settled = false;
+    const running = session.run({ x: testInput([256, 512]) }).then(() => {
+      settled = true;
+    });
+    // A run on the JavaScript thread would settle before the loop turned once.
+    const turnedWhileRunning = await new Promise<boolean>((resolve) => setImmediate(() => resolve(!settled)));
+    await running;
+    expect(turnedWhileRunning).toBe(true);
     await session.dispose();
   });
 

@@ -103,13 +103,20 @@ export function createOnnxCapiBackend(options: OnnxCapiBackendOptions = {}): Onn
     const checks = await Promise.all(known.map(isAvailable));
     return known.filter((_, i) => checks[i]);
   };
+  /** The devices `'auto'` may pick that are available, probed in order of preference. */
+  const preferredAvailable = async () => {
+    const checks = await Promise.all(preference.map(isAvailable));
+    return preference.filter((_, i) => checks[i]);
+  };
+  // An explicit device is probed alone: a CPU session never pays for loading the CUDA provider.
   const resolveDevice = async (request: DeviceRequest, onEvent?: EventListener): Promise<Device> => {
-    const supported = await supportedDevices();
-    if (request !== 'auto' && !supported.includes(request)) {
+    if (request !== 'auto') {
+      if (known.includes(request) && (await isAvailable(request))) return request;
       const hint = reasons.get(request) ?? `The ${onnxCapiBackendName} backend serves cpu and cuda only.`;
-      throw new UnsupportedDeviceError(request, supported, hint);
+      throw new UnsupportedDeviceError(request, await preferredAvailable(), hint);
     }
-    if (request === 'auto' && supported.length === 0) {
+    const supported = await preferredAvailable();
+    if (supported.length === 0) {
       throw new UnsupportedDeviceError('auto', [], reasons.get('cpu') ?? installHint);
     }
     return resolveDeviceRequest(onnxCapiBackendName, request, supported, preference, onEvent);
