@@ -8,6 +8,11 @@
 #   bash .device/capi/run.sh [step ...]     steps: smoke ours more graph pipeline official compile table
 #                                           (default: smoke ours official compile table)
 #
+# The device calls, from the repository root after `bash scripts/gpu-bench.sh prepare` and `prepare-gpu.sh`:
+#   run(carry: [".device/node.xz", ".device/ort-node.tar.xz", ".device/bench", ".device/shared", ".device/capi"],
+#       command: "bash .device/capi/run.sh smoke ours table", timeout_s: 600)
+#   the same carry with "official compile more table", then "graph pipeline table" (results accumulate in /tmp).
+#
 # Every step is bounded by `timeout` and a failing one is logged and skipped, so a CUDA error (its OrtStatus
 # message is in the log and in capi-smoke.json) never hides the figures of what works. Output under $OUT.
 set -uo pipefail
