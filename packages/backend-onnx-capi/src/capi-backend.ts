@@ -1,6 +1,3 @@
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { probeModel } from '@joyvasa/backend-onnx-common';
 import type {
   BackendV1,
   Device,
@@ -10,7 +7,8 @@ import type {
   SessionV1,
 } from '@joyvasa/core';
 import { resolveDeviceRequest, UnsupportedDeviceError } from '@joyvasa/core';
-import { createNativeSession, type NativeSessionConfig } from './native-session.js';
+import { createDeviceProbe, installHint } from './device-probe.js';
+import type { NativeSessionConfig } from './native-session.js';
 import { openSession } from './open-session.js';
 import { defaultLibraryPath, loadOrtLibrary } from './ort-library.js';
 import { OrtRuntime } from './ort-runtime.js';
@@ -37,11 +35,6 @@ export interface OnnxCapiBackend extends BackendV1 {
   aliveObjects(): Promise<Record<string, number>>;
 }
 
-const installHint =
-  'The onnx-capi backend loads the libonnxruntime that onnxruntime-node installs, through koffi: `npm install onnxruntime-node koffi` (koffi brings a prebuilt binary for this platform).';
-const cudaHint =
-  "CUDA needs onnxruntime-node's CUDA provider (libonnxruntime_providers_cuda.so beside libonnxruntime: reinstall onnxruntime-node on linux/x64 without ONNXRUNTIME_NODE_INSTALL=skip) and the CUDA and cuDNN libraries it links against on the library path.";
-
 /**
  * A backend on onnxruntime's C API through koffi: `cpu` always (where the library loads), `cuda` where the
  * CUDA provider loads. What it adds over `@joyvasa/backend-onnx-node`: the CUDA provider's own options,
@@ -59,45 +52,7 @@ export function createOnnxCapiBackend(options: OnnxCapiBackendOptions = {}): Onn
       : Promise.reject(new Error('onnxruntime-node is not installed'));
     return runtime;
   };
-  /** Why each unavailable device is unavailable. */
-  const reasons = new Map<Device, string>();
-  const probes = new Map<Device, Promise<boolean>>();
-  const probe = async (device: Device): Promise<boolean> => {
-    let ort: OrtRuntime;
-    try {
-      ort = await loadRuntime();
-    } catch (error) {
-      reasons.set(device, `${(error as Error).message}. ${installHint}`);
-      return false;
-    }
-    if (device === 'cpu') return true;
-    if (device !== 'cuda') return false;
-    const provider = join(dirname(ort.library.path), 'libonnxruntime_providers_cuda.so');
-    if (!existsSync(provider)) {
-      reasons.set(device, `${provider} is missing. ${cudaHint}`);
-      return false;
-    }
-    try {
-      const session = await createNativeSession(ort, probeModel(), {
-        device,
-        deviceId: cudaDeviceId,
-        options: {},
-      });
-      ort.release('session', session);
-      return true;
-    } catch (error) {
-      reasons.set(device, `onnxruntime: ${(error as Error).message}. ${cudaHint}`);
-      return false;
-    }
-  };
-  const isAvailable = (device: Device) => {
-    let result = probes.get(device);
-    if (!result) {
-      result = probe(device);
-      probes.set(device, result);
-    }
-    return result;
-  };
+  const { isAvailable, reason } = createDeviceProbe(loadRuntime, cudaDeviceId);
   const known: readonly Device[] = ['cpu', 'cuda'];
   const supportedDevices = async () => {
     const checks = await Promise.all(known.map(isAvailable));
@@ -112,12 +67,12 @@ export function createOnnxCapiBackend(options: OnnxCapiBackendOptions = {}): Onn
   const resolveDevice = async (request: DeviceRequest, onEvent?: EventListener): Promise<Device> => {
     if (request !== 'auto') {
       if (known.includes(request) && (await isAvailable(request))) return request;
-      const hint = reasons.get(request) ?? `The ${onnxCapiBackendName} backend serves cpu and cuda only.`;
+      const hint = reason(request) ?? `The ${onnxCapiBackendName} backend serves cpu and cuda only.`;
       throw new UnsupportedDeviceError(request, await preferredAvailable(), hint);
     }
     const supported = await preferredAvailable();
     if (supported.length === 0) {
-      throw new UnsupportedDeviceError('auto', [], reasons.get('cpu') ?? installHint);
+      throw new UnsupportedDeviceError('auto', [], reason('cpu') ?? installHint);
     }
     return resolveDeviceRequest(onnxCapiBackendName, request, supported, preference, onEvent);
   };

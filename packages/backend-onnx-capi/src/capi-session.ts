@@ -12,36 +12,12 @@ import {
   throwIfAborted,
 } from '@joyvasa/core';
 import { takeBoundOutputs } from './bound-values.js';
-import type { DeviceCopier } from './device-copier.js';
 import { FixedBindings } from './fixed-bindings.js';
 import type { SessionSignature } from './native-session.js';
 import type { OrtRuntime } from './ort-runtime.js';
+import type { CapiSessionParts, DeviceMemory } from './session-parts.js';
+import { uploadValue } from './session-parts.js';
 import { terminateOnAbort } from './terminate-on-abort.js';
-
-/** Device memory of a CUDA session: where uploads and fixed buffers live, and how data gets there. */
-export interface DeviceMemory {
-  /** `OrtMemoryInfo` of the session's device. */
-  readonly memory: bigint;
-  /** The session's device allocator (`CreateAllocator`). */
-  readonly allocator: bigint;
-  readonly copier: DeviceCopier;
-  /** The session replays CUDA graphs: every input and output at a fixed address per shape. */
-  readonly cudaGraph: boolean;
-  /** Page-locked host memory for feeds and fetched outputs (`pinnedHostMemory`), when asked for. */
-  readonly pinned?: { readonly memory: bigint; readonly allocator: bigint };
-}
-
-/** What {@link createCapiSession} wraps. */
-export interface CapiSessionParts {
-  readonly runtime: OrtRuntime;
-  readonly session: bigint;
-  readonly device: Device;
-  readonly name: string;
-  readonly inputs: SessionSignature;
-  readonly outputs: SessionSignature;
-  /** Present on CUDA; absent on the CPU, where the host is the device. */
-  readonly gpu?: DeviceMemory;
-}
 
 type Outputs = Record<string, TensorLike>;
 
@@ -59,67 +35,93 @@ function checkFilled(name: string, component: string, tensor: TensorLike): void 
   }
 }
 
+type Feeds = Readonly<Record<string, SessionFeed>>;
+
 /**
  * A {@link SessionV1} over a native session. Runs go through one IO binding, one at a time, on libuv's thread
  * pool; `upload` keeps a tensor in the session's device memory; only the outputs a run asks for come back.
  */
-export function createCapiSession(parts: CapiSessionParts): SessionV1 {
-  const { runtime, session, name: component, gpu } = parts;
-  const binding = runtime.create('io-binding', 'CreateIoBinding', session);
-  const plainRunOptions = runtime.create('run-options', 'CreateRunOptions');
-  const fixed = gpu?.cudaGraph ? new FixedBindings(runtime, gpu.allocator) : undefined;
-  const held = new Map<DeviceTensor, bigint>();
-  let disposed = false;
-  let queue: Promise<unknown> = Promise.resolve();
-  const inTurn = <T>(task: () => Promise<T>): Promise<T> => {
-    const next = queue.then(task, task);
-    queue = next.catch(() => undefined);
-    return next;
-  };
+class CapiSession implements SessionV1 {
+  readonly specificationVersion = 'v1';
+  readonly device: Device;
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  readonly inputSpecs: SessionSignature['specs'];
+  readonly outputSpecs: SessionSignature['specs'];
+  readonly #parts: CapiSessionParts;
+  readonly #runtime: OrtRuntime;
+  readonly #binding: bigint;
+  /** Run options of runs without fixed bindings (those carry their own, with a graph id). */
+  readonly #runOptions: bigint;
+  readonly #fixed: FixedBindings | undefined;
+  readonly #held = new Map<DeviceTensor, bigint>();
+  #disposed = false;
+  #queue: Promise<unknown> = Promise.resolve();
 
-  const heldValue = (name: string, feed: DeviceTensor): bigint => {
-    const value = held.get(feed);
+  constructor(parts: CapiSessionParts) {
+    this.#parts = parts;
+    this.#runtime = parts.runtime;
+    this.device = parts.device;
+    this.inputNames = [...parts.inputs.names];
+    this.outputNames = [...parts.outputs.names];
+    this.inputSpecs = parts.inputs.specs;
+    this.outputSpecs = parts.outputs.specs;
+    this.#binding = parts.runtime.create('io-binding', 'CreateIoBinding', parts.session);
+    this.#runOptions = parts.runtime.create('run-options', 'CreateRunOptions');
+    this.#fixed = parts.gpu?.cudaGraph ? new FixedBindings(parts.runtime, parts.gpu.allocator) : undefined;
+  }
+
+  /** Runs tasks one at a time: the IO binding (and the fixed buffers) are the session's only ones. */
+  #inTurn<T>(task: () => Promise<T>): Promise<T> {
+    const next = this.#queue.then(task, task);
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
+  #heldValue(name: string, feed: DeviceTensor): bigint {
+    const value = this.#held.get(feed);
     if (value === undefined) {
       throw new SessionRunError(
-        component,
+        this.#parts.name,
         `input ${name} is a device tensor that was disposed or belongs to another session`,
       );
     }
     return value;
-  };
-  /** The value to feed: a held one, or a new host copy recorded in `temporaries`. */
-  const feedValue = (name: string, feed: SessionFeed, temporaries: bigint[]): bigint => {
-    if (isDeviceTensor(feed)) return heldValue(name, feed);
-    checkFilled(name, component, feed);
+  }
+
+  /** The value to feed: a held one, or a new host value recorded in `temporaries`. */
+  #feedValue(name: string, feed: SessionFeed, temporaries: bigint[]): bigint {
+    if (isDeviceTensor(feed)) return this.#heldValue(name, feed);
+    checkFilled(name, this.#parts.name, feed);
+    const pinned = this.#parts.gpu?.pinned;
     // Pinned memory is worth a copy on the host (the copy up is then faster); otherwise wrap the feed's bytes.
-    const value = gpu?.pinned ? runtime.hostTensor(feed, gpu.pinned.allocator) : runtime.wrapHost(feed);
+    const value = pinned ? this.#runtime.hostTensor(feed, pinned.allocator) : this.#runtime.wrapHost(feed);
     temporaries.push(value);
     return value;
-  };
-  const clearBinding = (temporaries: readonly bigint[]) => {
-    runtime.library.api.ClearBoundInputs(binding);
-    runtime.library.api.ClearBoundOutputs(binding);
-    for (const value of temporaries) runtime.release('value', value);
-  };
+  }
 
-  /** A run with host outputs bound to the CPU: the runtime copies feeds up and the fetched outputs down. */
-  const runBound = async (
-    feeds: Readonly<Record<string, SessionFeed>>,
-    fetches: readonly string[],
-    signal: AbortSignal | undefined,
-  ) => {
+  #clearBinding(temporaries: readonly bigint[]): void {
+    this.#runtime.library.api.ClearBoundInputs(this.#binding);
+    this.#runtime.library.api.ClearBoundOutputs(this.#binding);
+    for (const value of temporaries) this.#runtime.release('value', value);
+  }
+
+  /** A run with outputs bound to host memory: the runtime copies feeds up and the fetched outputs down. */
+  async #runBound(feeds: Feeds, fetches: readonly string[], signal: AbortSignal | undefined) {
+    const runtime = this.#runtime;
+    const binding = this.#binding;
     const temporaries: bigint[] = [];
     try {
       for (const [name, feed] of Object.entries(feeds)) {
         // On CUDA, binding a host value copies it up: off the event loop.
-        const value = feedValue(name, feed, temporaries);
-        if (gpu) await runtime.callAsync('BindInput', binding, name, value);
+        const value = this.#feedValue(name, feed, temporaries);
+        if (this.#parts.gpu) await runtime.callAsync('BindInput', binding, name, value);
         else runtime.call('BindInput', binding, name, value);
       }
-      const host = gpu?.pinned?.memory ?? runtime.cpuMemory;
+      const host = this.#parts.gpu?.pinned?.memory ?? runtime.cpuMemory;
       for (const name of fetches) runtime.call('BindOutputToDevice', binding, name, host);
-      await terminateOnAbort(runtime, plainRunOptions, signal, () =>
-        runtime.callAsync('RunWithBinding', session, plainRunOptions, binding),
+      await terminateOnAbort(runtime, this.#runOptions, signal, () =>
+        runtime.callAsync('RunWithBinding', this.#parts.session, this.#runOptions, binding),
       );
       const values = takeBoundOutputs(runtime, binding);
       try {
@@ -130,37 +132,40 @@ export function createCapiSession(parts: CapiSessionParts): SessionV1 {
         for (const value of values) runtime.release('value', value);
       }
     } finally {
-      clearBinding(temporaries);
+      this.#clearBinding(temporaries);
     }
-  };
+  }
 
   /** A run for CUDA graphs: feeds copied into fixed device inputs, every output kept at a fixed address. */
-  const runFixed = async (
-    feeds: Readonly<Record<string, SessionFeed>>,
+  async #runFixed(
+    feeds: Feeds,
     fetches: readonly string[],
     memory: DeviceMemory,
     bindings: FixedBindings,
     signal: AbortSignal | undefined,
-  ) => {
+  ) {
+    const runtime = this.#runtime;
+    const binding = this.#binding;
     const buffers = bindings.forShapes(feeds);
     const temporaries: bigint[] = [];
     try {
       for (const [name, feed] of Object.entries(feeds)) {
         const target = bindings.input(buffers, name, feed.type, feed.dims);
-        await memory.copier.copyInto(feed.type, feed.dims.length, feedValue(name, feed, temporaries), target);
+        const source = this.#feedValue(name, feed, temporaries);
+        await memory.copier.copyInto(feed.type, feed.dims.length, source, target);
         runtime.call('BindInput', binding, name, target);
       }
-      for (const name of parts.outputs.names) {
+      for (const name of this.outputNames) {
         const value = buffers.outputs?.get(name);
         if (value === undefined) runtime.call('BindOutputToDevice', binding, name, memory.memory);
         else runtime.call('BindOutput', binding, name, value);
       }
       await terminateOnAbort(runtime, buffers.runOptions, signal, () =>
-        runtime.callAsync('RunWithBinding', session, buffers.runOptions, binding),
+        runtime.callAsync('RunWithBinding', this.#parts.session, buffers.runOptions, binding),
       );
       if (!buffers.outputs) {
         const values = takeBoundOutputs(runtime, binding);
-        buffers.outputs = new Map(parts.outputs.names.map((name, i) => [name, values[i]!]));
+        buffers.outputs = new Map(this.outputNames.map((name, i) => [name, values[i]!]));
       }
       const outputs: Outputs = {};
       for (const name of fetches) {
@@ -169,113 +174,100 @@ export function createCapiSession(parts: CapiSessionParts): SessionV1 {
       }
       return outputs;
     } finally {
-      clearBinding(temporaries);
+      this.#clearBinding(temporaries);
     }
-  };
+  }
 
-  const fetchNames = (runOptions: RunOptions): readonly string[] => {
-    const requested = runOptions.outputs ?? parts.outputs.names;
-    const unknown = requested.filter((output) => !parts.outputs.names.includes(output));
+  #fetchNames(runOptions: RunOptions): readonly string[] {
+    const requested = runOptions.outputs ?? this.outputNames;
+    const unknown = requested.filter((output) => !this.outputNames.includes(output));
     if (unknown.length > 0) {
       throw new SessionRunError(
-        component,
-        `no output named ${unknown.join(', ')} (outputs: ${parts.outputs.names.join(', ')})`,
+        this.#parts.name,
+        `no output named ${unknown.join(', ')} (outputs: ${this.outputNames.join(', ')})`,
       );
     }
     return requested;
-  };
+  }
 
-  const checkRunnable = (feeds: Readonly<Record<string, SessionFeed>>) => {
-    if (disposed) throw new SessionRunError(component, 'the session has been disposed');
-    const missing = parts.inputs.names.filter((name) => !(name in feeds));
+  #checkRunnable(feeds: Feeds): void {
+    if (this.#disposed) throw new SessionRunError(this.#parts.name, 'the session has been disposed');
+    const missing = this.inputNames.filter((name) => !(name in feeds));
     if (missing.length > 0) {
-      throw new SessionRunError(component, `missing inputs ${missing.join(', ')} (got ${describe(feeds)})`);
+      throw new SessionRunError(
+        this.#parts.name,
+        `missing inputs ${missing.join(', ')} (got ${describe(feeds)})`,
+      );
     }
-  };
+  }
 
-  return {
-    specificationVersion: 'v1',
-    device: parts.device,
-    inputNames: [...parts.inputs.names],
-    outputNames: [...parts.outputs.names],
-    inputSpecs: parts.inputs.specs,
-    outputSpecs: parts.outputs.specs,
-    async run(feeds, runOptions: RunOptions = {}) {
-      throwIfAborted(runOptions.signal);
-      checkRunnable(feeds);
-      const fetches = fetchNames(runOptions);
-      const outputs = await inTurn(async () => {
-        checkRunnable(feeds);
-        try {
-          const { signal } = runOptions;
-          return gpu && fixed
-            ? await runFixed(feeds, fetches, gpu, fixed, signal)
-            : await runBound(feeds, fetches, signal);
-        } catch (error) {
-          throwIfAborted(runOptions.signal);
-          if (JoyvasaError.isInstance(error)) throw error;
-          throw new SessionRunError(component, `${(error as Error).message} (inputs: ${describe(feeds)})`, {
-            cause: error,
-          });
-        }
-      });
-      throwIfAborted(runOptions.signal);
-      return outputs;
-    },
-    async upload(tensor) {
-      if (disposed) throw new SessionRunError(component, 'the session has been disposed');
-      checkFilled('tensor', component, tensor);
-      const value = await inTurn(() => uploadValue(runtime, tensor, gpu));
-      const deviceTensor: DeviceTensor = {
-        kind: 'device-tensor',
-        type: tensor.type,
-        dims: [...tensor.dims],
-        dispose: () =>
-          inTurn(async () => {
-            const owned = held.get(deviceTensor);
-            if (owned === undefined) return;
-            held.delete(deviceTensor);
-            runtime.release('value', owned);
-          }),
-      };
-      held.set(deviceTensor, value);
-      return deviceTensor;
-    },
-    dispose: () =>
-      inTurn(async () => {
-        if (disposed) return;
-        disposed = true;
-        for (const value of held.values()) runtime.release('value', value);
-        held.clear();
-        fixed?.dispose();
-        await gpu?.copier.dispose();
-        runtime.release('io-binding', binding);
-        runtime.release('run-options', plainRunOptions);
-        if (gpu) {
-          runtime.release('allocator', gpu.allocator);
-          runtime.release('memory-info', gpu.memory);
-          runtime.release('allocator', gpu.pinned?.allocator ?? null);
-          runtime.release('memory-info', gpu.pinned?.memory ?? null);
-        }
-        runtime.release('session', session);
-      }),
-  };
+  async run(feeds: Feeds, runOptions: RunOptions = {}): Promise<Outputs> {
+    const { signal } = runOptions;
+    throwIfAborted(signal);
+    this.#checkRunnable(feeds);
+    const fetches = this.#fetchNames(runOptions);
+    const outputs = await this.#inTurn(async () => {
+      this.#checkRunnable(feeds);
+      const { gpu } = this.#parts;
+      try {
+        return gpu && this.#fixed
+          ? await this.#runFixed(feeds, fetches, gpu, this.#fixed, signal)
+          : await this.#runBound(feeds, fetches, signal);
+      } catch (error) {
+        throwIfAborted(signal);
+        if (JoyvasaError.isInstance(error)) throw error;
+        const message = `${(error as Error).message} (inputs: ${describe(feeds)})`;
+        throw new SessionRunError(this.#parts.name, message, { cause: error });
+      }
+    });
+    throwIfAborted(signal);
+    return outputs;
+  }
+
+  async upload(tensor: TensorLike): Promise<DeviceTensor> {
+    if (this.#disposed) throw new SessionRunError(this.#parts.name, 'the session has been disposed');
+    checkFilled('tensor', this.#parts.name, tensor);
+    const value = await this.#inTurn(() => uploadValue(this.#runtime, tensor, this.#parts.gpu));
+    const deviceTensor: DeviceTensor = {
+      kind: 'device-tensor',
+      type: tensor.type,
+      dims: [...tensor.dims],
+      dispose: () => this.#inTurn(async () => this.#release(deviceTensor)),
+    };
+    this.#held.set(deviceTensor, value);
+    return deviceTensor;
+  }
+
+  #release(deviceTensor: DeviceTensor): void {
+    const owned = this.#held.get(deviceTensor);
+    if (owned === undefined) return;
+    this.#held.delete(deviceTensor);
+    this.#runtime.release('value', owned);
+  }
+
+  dispose(): Promise<void> {
+    return this.#inTurn(async () => {
+      if (this.#disposed) return;
+      this.#disposed = true;
+      const runtime = this.#runtime;
+      const { gpu } = this.#parts;
+      for (const deviceTensor of [...this.#held.keys()]) this.#release(deviceTensor);
+      this.#fixed?.dispose();
+      await gpu?.copier.dispose();
+      runtime.release('io-binding', this.#binding);
+      runtime.release('run-options', this.#runOptions);
+      if (gpu) {
+        runtime.release('allocator', gpu.allocator);
+        runtime.release('memory-info', gpu.memory);
+        runtime.release('allocator', gpu.pinned?.allocator ?? null);
+        runtime.release('memory-info', gpu.pinned?.memory ?? null);
+      }
+      runtime.release('session', this.#parts.session);
+    });
+  }
 }
 
-/** A tensor's copy in device memory (CUDA), or in host memory the runtime owns (CPU). */
-async function uploadValue(runtime: OrtRuntime, tensor: TensorLike, gpu: DeviceMemory | undefined) {
-  const host = runtime.hostTensor(tensor, gpu?.pinned?.allocator);
-  if (!gpu) return host;
-  try {
-    const value = runtime.allocateTensor(gpu.allocator, tensor.type, tensor.dims);
-    try {
-      await gpu.copier.copyInto(tensor.type, tensor.dims.length, host, value);
-      return value;
-    } catch (error) {
-      runtime.release('value', value);
-      throw error;
-    }
-  } finally {
-    runtime.release('value', host);
-  }
+/** Wraps a native session (see {@link CapiSession}'s description). */
+export function createCapiSession(parts: CapiSessionParts): SessionV1 {
+  return new CapiSession(parts);
 }

@@ -1,8 +1,9 @@
 import { ModelLoadError, type SessionV1 } from '@joyvasa/core';
-import { createCapiSession, type DeviceMemory } from './capi-session.js';
+import { createCapiSession } from './capi-session.js';
 import { DeviceCopier } from './device-copier.js';
 import { createNativeSession, type NativeSessionConfig, readSignature } from './native-session.js';
 import type { OrtRuntime } from './ort-runtime.js';
+import type { DeviceMemory } from './session-parts.js';
 
 /** Creates the native session and its wrapper; any failure is a `ModelLoadError` with onnxruntime's message. */
 export async function openSession(
