@@ -4,12 +4,16 @@
  * no ffmpeg). Builds an official-size bundle with random-valued synthetic weights if the folder has none.
  *
  *   node bench-gpu.mjs --bundle /tmp/bundle --device cuda [--runs 20] [--seconds 8] [--render-batch 8]
- *     [--out result.json]
+ *     [--out result.json] [--backend onnx-node|onnx-capi] [--capi '<OnnxCapiSessionOptions as JSON>']
+ *
+ * `--backend onnx-capi` runs every model on `@joyvasa/backend-onnx-capi`, `--capi` being its options for
+ * every session (the CUDA provider's own options, pinned host memory).
  *
  * Prints figures only. Also runs on this repository's CPU machine (--device cpu) for a side-by-side.
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { createOnnxCapiBackend } from '@joyvasa/backend-onnx-capi';
 import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
 import {
   createTensor,
@@ -31,11 +35,13 @@ const { values } = parseArgs({
     out: { type: 'string' },
     'skip-pipeline': { type: 'boolean', default: false },
     'render-batch': { type: 'string', default: '1' },
+    backend: { type: 'string', default: 'onnx-node' },
+    capi: { type: 'string' },
   },
 });
 const device = values.device as Device;
 const runs = Number(values.runs);
-const results: Record<string, unknown> = { device };
+const results: Record<string, unknown> = { device, backend: values.backend };
 const log = (line: string) => console.log(line);
 
 function tensor(dims: number[], scale = 0.5, phase = 0): Float32Tensor {
@@ -65,7 +71,13 @@ async function timed(run: () => Promise<unknown>, count: number): Promise<{ medi
 
 await ensureBenchBundle(values.bundle, log);
 const bundle = await openModelBundle(createDirectorySource(values.bundle));
-const backend = createOnnxNodeBackend({ preference: [device] });
+const backend =
+  values.backend === 'onnx-capi'
+    ? createOnnxCapiBackend({
+        preference: [device],
+        ...(values.capi ? { sessionDefaults: JSON.parse(values.capi) } : {}),
+      })
+    : createOnnxNodeBackend({ preference: [device] });
 log(`device ${device}: supported ${(await backend.supportedDevices()).join(', ')}`);
 
 /** Inputs for a component from its manifest specs: free dims take 2 for the CFG batch, 64000 audio samples. */
