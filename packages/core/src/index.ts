@@ -3,6 +3,7 @@ export {
   type BackendV1,
   type DeviceTensor,
   isDeviceTensor,
+  plainFeeds,
   type RunOptions,
   resolveDeviceRequest,
   type SessionFeed,
