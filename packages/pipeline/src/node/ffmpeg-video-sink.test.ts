@@ -222,6 +222,9 @@ describe.skipIf(!haveFfmpeg)('createFfmpegVideoSink', () => {
     const error = await rejectionOf(writeFrames(sink, 50, 320, 240));
     expect(FfmpegError.isInstance(error)).toBe(true);
     expect(error.message).toContain(`Writing ${output} failed`);
+    // It used to say 'ffmpeg exited with code null. ffmpeg said: (nothing)'.
+    expect(error.message).toMatch(/ffmpeg was killed by SIGXFSZ \(the file-size limit \(ulimit -f\) was reached/);
+    expect((error as FfmpegError).signal).toBe('SIGXFSZ');
     expect(readdirSync(folder)).toEqual([]);
   });
 

@@ -211,7 +211,10 @@ class FfmpegPipeSink implements FfmpegVideoSink {
   async #ffmpegFailure(cause?: unknown): Promise<FfmpegError> {
     const exit = await this.#process!.exited;
     const what = `Writing ${this.#settings.output} failed`;
-    return new FfmpegError(what, exit.code, this.#process!.stderrTail(), cause ? { cause } : undefined);
+    return new FfmpegError(what, exit.code, this.#process!.stderrTail(), {
+      signal: exit.signal,
+      ...(cause ? { cause } : {}),
+    });
   }
 
   /** Cleans up after an error and rethrows it (or the abort reason, when an abort caused it). */
