@@ -48,6 +48,7 @@ export {
   throwIfAborted,
   UnsupportedDeviceError,
 } from './errors.js';
+export { isWriteFailure, OutputWriteError } from './output-write-error.js';
 export type {
   BackendFallbackEvent,
   EventListener,

@@ -35,5 +35,5 @@ export {
   fetchOfficialWeights,
 } from './fetch-official-weights.js';
 export { isOfficialLayout } from './official-files.js';
-export { OutputWriteError } from './output-write-error.js';
+export { OutputWriteError } from '@joyvasa/core';
 export { writeBundle } from './write-bundle.js';

@@ -208,6 +208,12 @@ describe.skipIf(!haveFfmpeg)('createFfmpegVideoSink', () => {
     expect(InvalidInputError.isInstance(error)).toBe(true);
     expect(error.message).toContain(`${folder} is a folder; name the video file to write`);
     expect(readdirSync(dir).filter((name) => name.includes('partial'))).toEqual([]);
+    // Under a file: it used to be an untyped ENOTDIR from lstat of the partial file.
+    writeFileSync(join(dir, 'plain-file'), 'x');
+    const under = join(dir, 'plain-file', 'talking.mp4');
+    const below = await rejectionOf(createFfmpegVideoSink({ output: under }).start({ width: 8, height: 8, fps: 25 }));
+    expect(InvalidInputError.isInstance(below), String(below)).toBe(true);
+    expect(below.message).toContain(`${under} lies under a file, not a folder`);
   });
 
   it('a full disk (a file-size limit on ffmpeg) gives an FfmpegError and leaves no partial file', async () => {

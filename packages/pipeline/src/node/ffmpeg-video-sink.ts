@@ -70,7 +70,10 @@ export function createFfmpegVideoSink(options: FfmpegVideoSinkOptions): FfmpegVi
 
 /** Refuses an output that names a folder now, rather than failing to rename onto it after the render. */
 async function checkOutputPath(output: string): Promise<void> {
-  const info = await stat(output).catch(() => undefined);
+  const info = await stat(output).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOTDIR') return undefined;
+    throw new InvalidInputError('options.output', `${output} lies under a file, not a folder; name a video file in a folder`);
+  });
   if (info && !info.isFile()) {
     throw new InvalidInputError(
       'options.output',

@@ -1,5 +1,5 @@
-import { ModelLoadError } from '@joyvasa/core';
-import { checkErrorClasses, coreErrorClassCases } from '@joyvasa/core/testing';
+import { ModelLoadError } from './errors.js';
+import { checkErrorClasses, coreErrorClassCases } from './testing/index.js';
 import { describe, expect, it } from 'vitest';
 import { OutputWriteError } from './output-write-error.js';
 
