@@ -79,7 +79,8 @@ export function createFfmpegAudioDecoder(options: FfmpegAudioDecoderOptions = {}
     async decodeFile(path, decodeOptions) {
       // ffmpeg would block on a FIFO or read a device forever: only a regular file of at most 2 GiB goes.
       const { handle } = await openRegularFile(path, {
-        refuse: (reason, cause) => new InvalidInputError('audio', `cannot read '${path}': ${reason}`, { cause }),
+        refuse: (reason, cause) =>
+          new InvalidInputError('audio', `cannot read '${path}': ${reason}`, { cause }),
       });
       await handle.close();
       // A leading '-' would read as an option; 'file:' also keeps ':' in names from selecting a protocol.

@@ -36,7 +36,9 @@ describe('ffmpeg audio decoding time limit', () => {
     const decoder = createFfmpegAudioDecoder({ ffmpegPath: stuck, timeLimitMs: 300 });
     const error = await rejectionOf(decoder.decodeFile(input, { maxDurationSeconds: 1 }));
     expect(InvalidInputError.isInstance(error), String(error)).toBe(true);
-    expect(error.message).toMatch(/did not finish decoding it within 0\.3 s, the time allowed for 1 s of audio/);
+    expect(error.message).toMatch(
+      /did not finish decoding it within 0\.3 s, the time allowed for 1 s of audio/,
+    );
     expect(await gone(Number(await readFile(join(dir, 'pid'), 'utf8')))).toBe(true);
   });
 

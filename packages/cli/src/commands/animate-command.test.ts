@@ -142,14 +142,20 @@ describe.skipIf(!haveFfmpeg)('joyvasa animate', () => {
     const file = join(root, 'a-file');
     await writeFile(file, 'x');
     const cases: [string[], string][] = [
-      [['--out', join(file, 'talking.mp4')], `--out '${join(file, 'talking.mp4')}' lies under '${file}', which is a file`],
+      [
+        ['--out', join(file, 'talking.mp4')],
+        `--out '${join(file, 'talking.mp4')}' lies under '${file}', which is a file`,
+      ],
       [['--png-dir', file], `--png-dir '${file}' is a file, not a folder`],
       [['--png-dir', join(file, 'frames')], `--png-dir '${join(file, 'frames')}' lies under '${file}'`],
     ];
     const frames = join(root, 'old-frames');
     await mkdir(frames);
     await writeFile(join(frames, 'frame-00000.png'), 'an older frame');
-    cases.push([['--png-dir', frames], `--png-dir '${frames}' already holds frame-00000.png; pass --force (-y)`]);
+    cases.push([
+      ['--png-dir', frames],
+      `--png-dir '${frames}' already holds frame-00000.png; pass --force (-y)`,
+    ]);
     for (const [args, message] of cases) {
       const { code, text } = await run([...base(), ...args]);
       expect(code, text).toBe(2);

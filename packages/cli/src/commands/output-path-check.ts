@@ -50,7 +50,11 @@ function fileAbove(path: string): string | undefined {
  * A usage error's message when `--png-dir` cannot take the frames: it is a file or lies under one, or it
  * already holds a first frame and `force` was not given. Undefined when it is safe.
  */
-export function checkPngDir(path: string, force: boolean, firstFrame = 'frame-00000.png'): string | undefined {
+export function checkPngDir(
+  path: string,
+  force: boolean,
+  firstFrame = 'frame-00000.png',
+): string | undefined {
   const target = realPath(path);
   if (existsSync(target) && !statSync(target).isDirectory()) {
     return `--png-dir '${path}' is a file, not a folder; name a folder for the frames`;

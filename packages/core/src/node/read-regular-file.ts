@@ -96,7 +96,9 @@ export async function readRegularFile(
 export async function readOpened(
   handle: FileHandle,
   size: number,
-  options: Pick<RegularFileOptions, 'refuse' | 'signal'> & { onProgress?(loaded: number, total: number): void },
+  options: Pick<RegularFileOptions, 'refuse' | 'signal'> & {
+    onProgress?(loaded: number, total: number): void;
+  },
 ): Promise<Uint8Array> {
   const bytes = new Uint8Array(size);
   const chunk = 16 << 20;

@@ -57,9 +57,12 @@ describe('hub requests that time out', () => {
   it('release the socket of the listing request of fetchOfficialWeights', async () => {
     const to = await mkdtemp(join(tmpdir(), 'joyvasa-cancel-'));
     try {
-      const error = await fetchOfficialWeights({ to, endpoint, groups: ['joyvasa'], idleTimeoutMs: 300 }).catch(
-        (e: unknown) => e,
-      );
+      const error = await fetchOfficialWeights({
+        to,
+        endpoint,
+        groups: ['joyvasa'],
+        idleTimeoutMs: 300,
+      }).catch((e: unknown) => e);
       expect(ModelLoadError.isInstance(error), String(error)).toBe(true);
       expect(await released()).toBe(true);
     } finally {
@@ -81,7 +84,9 @@ describe('hub redirects', () => {
       expect(ModelLoadError.isInstance(toFile), String(toFile)).toBe(true);
       expect(String(toFile)).toMatch(/redirects from .*\/file to file:\/\/\/etc\/passwd, another scheme/);
       const toClosedPort = await hubRequest(`${base}/other`, {}).catch((e: unknown) => e);
-      expect(String(toClosedPort)).toMatch(/failed at http:\/\/127\.0\.0\.1:1\/gone, where .*\/other redirects/);
+      expect(String(toClosedPort)).toMatch(
+        /failed at http:\/\/127\.0\.0\.1:1\/gone, where .*\/other redirects/,
+      );
     } finally {
       local.closeAllConnections();
       await new Promise<void>((done) => local.close(() => done()));

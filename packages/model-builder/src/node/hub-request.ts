@@ -47,9 +47,13 @@ function failure(
     );
   }
   const reason = error instanceof Error ? error.message : String(error);
-  throw new ModelLoadError(url, `the request failed${where} (${reason}); check your connection or --endpoint`, {
-    cause: error,
-  });
+  throw new ModelLoadError(
+    url,
+    `the request failed${where} (${reason}); check your connection or --endpoint`,
+    {
+      cause: error,
+    },
+  );
 }
 
 /**

@@ -211,7 +211,9 @@ describe.skipIf(!haveFfmpeg)('createFfmpegVideoSink', () => {
     // Under a file: it used to be an untyped ENOTDIR from lstat of the partial file.
     writeFileSync(join(dir, 'plain-file'), 'x');
     const under = join(dir, 'plain-file', 'talking.mp4');
-    const below = await rejectionOf(createFfmpegVideoSink({ output: under }).start({ width: 8, height: 8, fps: 25 }));
+    const below = await rejectionOf(
+      createFfmpegVideoSink({ output: under }).start({ width: 8, height: 8, fps: 25 }),
+    );
     expect(InvalidInputError.isInstance(below), String(below)).toBe(true);
     expect(below.message).toContain(`${under} lies under a file, not a folder`);
   });
@@ -229,7 +231,9 @@ describe.skipIf(!haveFfmpeg)('createFfmpegVideoSink', () => {
     expect(FfmpegError.isInstance(error)).toBe(true);
     expect(error.message).toContain(`Writing ${output} failed`);
     // It used to say 'ffmpeg exited with code null. ffmpeg said: (nothing)'.
-    expect(error.message).toMatch(/ffmpeg was killed by SIGXFSZ \(the file-size limit \(ulimit -f\) was reached/);
+    expect(error.message).toMatch(
+      /ffmpeg was killed by SIGXFSZ \(the file-size limit \(ulimit -f\) was reached/,
+    );
     expect((error as FfmpegError).signal).toBe('SIGXFSZ');
     expect(readdirSync(folder)).toEqual([]);
   });

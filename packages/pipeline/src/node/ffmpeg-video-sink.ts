@@ -72,7 +72,10 @@ export function createFfmpegVideoSink(options: FfmpegVideoSinkOptions): FfmpegVi
 async function checkOutputPath(output: string): Promise<void> {
   const info = await stat(output).catch((error: NodeJS.ErrnoException) => {
     if (error.code !== 'ENOTDIR') return undefined;
-    throw new InvalidInputError('options.output', `${output} lies under a file, not a folder; name a video file in a folder`);
+    throw new InvalidInputError(
+      'options.output',
+      `${output} lies under a file, not a folder; name a video file in a folder`,
+    );
   });
   if (info && !info.isFile()) {
     throw new InvalidInputError(
@@ -231,6 +234,9 @@ class FfmpegPipeSink implements FfmpegVideoSink {
   async #stop(): Promise<void> {
     this.#process?.child.kill('SIGKILL');
     await this.#process?.exited;
-    await rm(this.#settings.partial, { force: true });
+    // Under a file (ENOTDIR) there is no partial file to remove, and the error that brought us here says why.
+    await rm(this.#settings.partial, { force: true }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOTDIR') throw error;
+    });
   }
 }

@@ -1,5 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32, inflateSync } from 'node:zlib';
@@ -157,7 +165,7 @@ describe('createPngSequenceSink', () => {
   });
 
   // Each used to be an untyped EEXIST, a silent overwrite, or a truncated frame left behind.
-  it('refuses a file in the folder\'s place, and a folder already holding frames unless overwrite', async () => {
+  it("refuses a file in the folder's place, and a folder already holding frames unless overwrite", async () => {
     const file = join(dir, 'not-a-folder');
     writeFileSync(file, 'x');
     for (const directory of [file, join(file, 'below')]) {
