@@ -35,9 +35,9 @@ export const inputLimits = {
   /** Largest JSON file (a bundle manifest, a model `config.json`) accepted, in bytes. */
   jsonMaxFileBytes: 16 * 2 ** 20,
   /** A pickle may copy this many container elements (dict/set rebuilds, path joins) per byte read, … */
-  pickleCopiesPerByte: 8,
+  pickleCopiesPerByte: 4,
   /** … plus this many, so that small pickles are never limited by it. */
-  pickleCopiesBase: 2 ** 20,
+  pickleCopiesBase: 2 ** 19,
   /** ffmpeg decoding audio is stopped after this many seconds, … */
   ffmpegBaseSeconds: 60,
   /** … plus this many per second of allowed audio duration. */
