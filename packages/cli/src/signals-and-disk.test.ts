@@ -172,7 +172,10 @@ describe('a fetch that times out against a server sending headers a byte at a ti
       sockets.add(socket);
       let at = 0;
       const timer = setInterval(() => socket.write(headers[at++ % headers.length]!), 100);
-      socket.on('close', () => (clearInterval(timer), sockets.delete(socket)));
+      socket.on('close', () => {
+        clearInterval(timer);
+        sockets.delete(socket);
+      });
       socket.on('error', () => {});
     });
     await new Promise<void>((done) => trickle.listen(0, '127.0.0.1', done));

@@ -82,29 +82,20 @@ function wavHeader(dataBytes: number): Uint8Array {
 /** Makes a file that is not what its name or header says in `folder`: special files and lying sizes. */
 function makeHostile(rng: FuzzRng, folder: string, name: string, reader: HostilePath['reader']): void {
   const path = join(folder, name);
-  switch (rng.int(7)) {
-    case 0:
-      return void execFileSync('mkfifo', [path]);
-    case 1:
-      return symlinkSync(rng.pick(['/dev/zero', '/dev/urandom', '/dev/null']), path);
-    case 2:
-      return symlinkSync(rng.pick([folder, join(folder, 'missing'), path]), path);
-    case 3: {
-      // A sparse file just past its reader's limit: 256 MiB for an image, 2 GiB for any other file.
-      writeFileSync(path, wavHeader(0xffffffff));
-      const limit = reader === 'image' ? inputLimits.imageMaxFileBytes : inputLimits.fileMaxBytes;
-      return truncateSync(path, limit + 1);
-    }
-    case 4: {
-      // A WAV whose header states hours of audio over a few holes, or more than the file holds.
-      writeFileSync(path, wavHeader(rng.pick([24 * 2 ** 20, 0xffffffff, 100])));
-      return truncateSync(path, 44 + rng.pick([0, 10, 24 * 2 ** 20]));
-    }
-    case 5:
-      return writeFileSync(path, rng.bytes(rng.int(64)));
-    default:
-      return writeFileSync(path, '');
-  }
+  const kind = rng.int(7);
+  if (kind === 0) execFileSync('mkfifo', [path]);
+  else if (kind === 1) symlinkSync(rng.pick(['/dev/zero', '/dev/urandom', '/dev/null']), path);
+  else if (kind === 2) symlinkSync(rng.pick([folder, join(folder, 'missing'), path]), path);
+  else if (kind === 3) {
+    // A sparse file just past its reader's limit: 256 MiB for an image, 2 GiB for any other file.
+    writeFileSync(path, wavHeader(0xffffffff));
+    const limit = reader === 'image' ? inputLimits.imageMaxFileBytes : inputLimits.fileMaxBytes;
+    truncateSync(path, limit + 1);
+  } else if (kind === 4) {
+    // A WAV whose header states hours of audio over a few holes, or more than the file holds.
+    writeFileSync(path, wavHeader(rng.pick([24 * 2 ** 20, 0xffffffff, 100])));
+    truncateSync(path, 44 + rng.pick([0, 10, 24 * 2 ** 20]));
+  } else writeFileSync(path, kind === 5 ? rng.bytes(rng.int(64)) : '');
 }
 
 /** Readers of paths (images, audio, bundle files) given FIFOs, devices, links and sparse giants. */

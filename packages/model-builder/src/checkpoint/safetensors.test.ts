@@ -109,7 +109,11 @@ describe('readSafetensors on broken files', () => {
     ],
     [
       'a key named twice',
-      file(null, data, '{"a": {"dtype": "F32", "shape": [4], "data_offsets": [0, 16]}, "a": {"dtype": "I32", "shape": [4], "data_offsets": [0, 16]}}'),
+      file(
+        null,
+        data,
+        '{"a": {"dtype": "F32", "shape": [4], "data_offsets": [0, 16]}, "a": {"dtype": "I32", "shape": [4], "data_offsets": [0, 16]}}',
+      ),
       "names 'a' twice",
     ],
   ])('rejects %s', (_, bytes, message) => {

@@ -309,7 +309,13 @@ describe('convertOfficialWeights', () => {
   it('says the HuBERT config.json is missing or a folder when the assumed one does not fit', async () => {
     for (const [replace, kind] of [
       [(path: string) => rm(path), /config is missing/],
-      [async (path: string) => (await rm(path), await mkdir(path)), /config is a folder, not a file/],
+      [
+        async (path: string) => {
+          await rm(path);
+          await mkdir(path);
+        },
+        /config is a folder, not a file/,
+      ],
     ] as const) {
       const from = await variant(async (dir) => {
         await replace(join(dir, 'chinese-hubert-base/config.json'));
