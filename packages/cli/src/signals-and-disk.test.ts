@@ -1,13 +1,12 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeWav } from '@joyvasa/audio-encoder';
 import { writeFormulaCheckpoints } from '@joyvasa/model-builder/node';
 import { encodePng } from '@joyvasa/pipeline/node';
-import { type LocalServer, startLocalServer } from '@joyvasa/test-utils';
+import { type LocalServer, startLocalServer, startTrickleServer } from '@joyvasa/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stopSignals } from './cli-args.js';
 
@@ -166,31 +165,17 @@ describe('a fetch that times out against a server sending headers a byte at a ti
     ['--idle-timeout', /the server sent nothing for 0.5 s \(idleTimeoutMs\)/],
     ['--timeout', /no complete answer within 0.5 s \(timeoutMs\)/],
   ])('%s: exits 1 with the reason, its socket released', async (flag, message) => {
-    const headers = `HTTP/1.1 200 OK\r\n${'x-pad: 1\r\n'.repeat(400)}\r\n`;
-    const sockets = new Set<Socket>();
-    const trickle = createServer((socket) => {
-      sockets.add(socket);
-      let at = 0;
-      const timer = setInterval(() => socket.write(headers[at++ % headers.length]!), 100);
-      socket.on('close', () => {
-        clearInterval(timer);
-        sockets.delete(socket);
-      });
-      socket.on('error', () => {});
-    });
-    await new Promise<void>((done) => trickle.listen(0, '127.0.0.1', done));
-    const port = (trickle.address() as AddressInfo).port;
+    const trickle = await startTrickleServer(100);
     const to = join(root, `fetch-trickle${flag}`);
-    const run = startCli(['fetch', '--to', to, '--endpoint', `http://127.0.0.1:${port}`, flag, '0.5']);
+    const run = startCli(['fetch', '--to', to, '--endpoint', trickle.endpoint, flag, '0.5']);
     try {
       await waitFor(() => run.child.exitCode !== null, `fetch to exit\n${run.output()}`, 30);
       expect(await run.exited, run.output()).toBe(1);
       expect(run.output()).toMatch(message);
-      await waitFor(() => sockets.size === 0, 'the socket to close', 5);
+      await waitFor(() => trickle.sockets.size === 0, 'the socket to close', 5);
     } finally {
       run.child.kill('SIGKILL');
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((done) => trickle.close(() => done()));
+      await trickle.close();
     }
   });
 });

@@ -1,41 +1,27 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer as createHttpServer } from 'node:http';
-import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ModelLoadError } from '@joyvasa/core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// A relative import: test-utils depends on model-builder, so model-builder cannot depend on it.
+import { startTrickleServer, type TrickleServer } from '../../../test-utils/src/local-server.js';
 import { fetchOfficialWeights } from './fetch-official-weights.js';
 import { hubRequest } from './hub-request.js';
 
 // A server on 127.0.0.1 that sends an HTTP answer's headers one byte every 50 ms, and never finishes.
-const headers = `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n${'x-pad: 1\r\n'.repeat(400)}\r\n`;
-let server: Server;
+let trickle: TrickleServer;
 let endpoint: string;
-const sockets = new Set<Socket>();
 beforeAll(async () => {
-  server = createServer((socket) => {
-    sockets.add(socket);
-    let at = 0;
-    const timer = setInterval(() => socket.write(headers[at++ % headers.length]!), 50);
-    socket.on('close', () => {
-      clearInterval(timer);
-      sockets.delete(socket);
-    });
-    socket.on('error', () => {});
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  trickle = await startTrickleServer();
+  endpoint = trickle.endpoint;
 });
-afterEach(() => {
-  for (const socket of sockets) socket.destroy();
-});
-afterAll(() => new Promise<void>((done) => server.close(() => done())));
-
+afterAll(() => trickle.close());
 /** True once the server has seen every connection closed (polled for at most two seconds). */
 async function released(): Promise<boolean> {
-  for (let i = 0; i < 40 && sockets.size > 0; i++) await new Promise((done) => setTimeout(done, 50));
-  return sockets.size === 0;
+  for (let i = 0; i < 40 && trickle.sockets.size > 0; i++) await new Promise((done) => setTimeout(done, 50));
+  return trickle.sockets.size === 0;
 }
 
 // Timeouts used to reject the promise while the request went on: the socket stayed open until the server
