@@ -25,6 +25,7 @@ export { inferenceEntries, inferenceIgnoredKeys, type StateDictEntry } from './s
 export {
   buildWarpingModule,
   type WarpingModuleConfig,
+  type WarpingVariant,
   warpingModuleDefaultConfig,
   warpingModuleStateDict,
 } from './warping-module.js';

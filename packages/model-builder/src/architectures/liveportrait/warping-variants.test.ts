@@ -1,0 +1,69 @@
+// model-builder does not depend on a runtime; its tests borrow the node backend's source.
+import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
+import type { TensorLike } from '@joyvasa/core';
+import { describe, expect, it } from 'vitest';
+import { tinyWarpingConfig } from '../../../test/tiny-warping-config.js';
+import { formulaInput } from '../../synthetic/formula.js';
+import { createFormulaSource } from '../../synthetic/formula-source.js';
+import { paddedChannels } from './dense-motion-variants.js';
+import { buildWarpingModule, type WarpingVariant } from './warping-module.js';
+
+// Two frames, keypoints far enough apart that warped points leave the volume (zero padding matters).
+const feeds = {
+  feature_3d: formulaInput('tiny', 'feature_3d', [1, 4, 3, 8, 8]),
+  kp_driving: formulaInput('tiny', 'kp_driving', [2, 3, 3], -0.9, 0.9),
+  kp_source: formulaInput('tiny', 'kp_source', [2, 3, 3], -0.9, 0.9),
+};
+
+async function warp(variant: WarpingVariant | undefined, dtype: 'fp32' | 'fp16' = 'fp32') {
+  const graph = buildWarpingModule(createFormulaSource('tiny'), { ...tinyWarpingConfig, variant });
+  const session = await createOnnxNodeBackend().createSession(graph.encode({ dtype }), { device: 'cpu' });
+  const outputs = await session.run(feeds);
+  await session.dispose();
+  return { outputs, inventory: graph.opInventory() };
+}
+
+/** max |a − b| / max(1, max |b|): the golden suite's float32 measure. */
+function relativeError(a: TensorLike, b: TensorLike): number {
+  let worst = 0;
+  let scale = 1;
+  for (let i = 0; i < b.data.length; i++) {
+    worst = Math.max(worst, Math.abs(Number(a.data[i]) - Number(b.data[i])));
+    scale = Math.max(scale, Math.abs(Number(b.data[i])));
+  }
+  return worst / scale;
+}
+
+const variants: [string, WarpingVariant][] = [
+  ['padded channels', { padChannels: true }],
+  ['folded coordinates', { foldCoordinates: true }],
+  ['both', { padChannels: true, foldCoordinates: true }],
+];
+
+describe('warping module variants', () => {
+  it('pads channel counts up to multiples of 8', () => {
+    expect([110, 142, 22, 112, 8, 1].map(paddedChannels)).toEqual([112, 144, 24, 112, 8, 8]);
+  });
+
+  it.each(variants)('%s: computes the official graph to float32 tolerance', async (_, variant) => {
+    const [official, candidate] = [await warp(undefined), await warp(variant)];
+    for (const name of ['out', 'occlusion_map', 'deformation']) {
+      expect(candidate.outputs[name]!.dims).toEqual(official.outputs[name]!.dims);
+      expect(relativeError(candidate.outputs[name]!, official.outputs[name]!)).toBeLessThan(1e-5);
+    }
+  });
+
+  it('folding leaves fewer ops and no product the size of all sparse motions', async () => {
+    const [official, folded] = [await warp(undefined), await warp({ foldCoordinates: true })];
+    const count = (inventory: Record<string, number>) => Object.values(inventory).reduce((a, b) => a + b);
+    expect(count(folded.inventory)).toBeLessThan(count(official.inventory));
+    expect(folded.inventory.ReduceSum).toBeUndefined();
+    expect(folded.inventory.Div).toBeUndefined();
+    expect(folded.inventory.GridSample).toBe(2);
+  });
+
+  it('keeps the folded deformation in float32 in a float16 graph', async () => {
+    const [official, folded] = [await warp(undefined, 'fp16'), await warp({ foldCoordinates: true }, 'fp16')];
+    expect(relativeError(folded.outputs.deformation!, official.outputs.deformation!)).toBeLessThan(1e-3);
+  });
+});
