@@ -248,25 +248,23 @@ export class GraphBuilder {
     return this.op('ReduceSum', [x, this.int64(axes)], { keepdims: keepdims ? 1 : 0 });
   }
 
-  /** The finished graph. */
-  build(): OnnxGraph {
-    return {
+  /** The finished graph; `'fp16'` stores and computes it in float16 (see {@link toFloat16Graph}). */
+  build(dtype: ModelDtype = 'fp32'): OnnxGraph {
+    const graph: OnnxGraph = {
       name: this.name,
       nodes: this.nodes,
       inputs: this.inputs,
       outputs: this.outputs,
       initializers: this.initializers,
     };
+    if (dtype === 'fp32') return graph;
+    return toFloat16Graph(graph, { coordinates: [...this.coordinates], precisions: this.precisions });
   }
 
   /** The finished graph as ONNX model bytes; `dtype: 'fp16'` stores and computes it in float16. */
   encode(options: Partial<OnnxModelOptions> & { readonly dtype?: ModelDtype } = {}): Uint8Array {
     const { dtype = 'fp32', ...model } = options;
-    const graph =
-      dtype === 'fp16'
-        ? toFloat16Graph(this.build(), { coordinates: [...this.coordinates], precisions: this.precisions })
-        : this.build();
-    return encodeOnnxModel(graph, { opset: DEFAULT_OPSET, ...model });
+    return encodeOnnxModel(this.build(dtype), { opset: DEFAULT_OPSET, ...model });
   }
 
   /** Op types used and how often: the op inventory reported for each graph. */

@@ -21,6 +21,7 @@ export {
   spadeGeneratorDefaultConfig,
   spadeGeneratorStateDict,
 } from './spade-generator.js';
+export type { SpadeVariant } from './spade-resnet-block.js';
 export { inferenceEntries, inferenceIgnoredKeys, type StateDictEntry } from './state-dict-entries.js';
 export {
   buildWarpingModule,
