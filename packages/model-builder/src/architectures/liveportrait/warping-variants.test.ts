@@ -1,11 +1,12 @@
 // model-builder does not depend on a runtime; its tests borrow the node backend's source.
 import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
-import type { TensorLike } from '@joyvasa/core';
+import { createTensor, type TensorLike } from '@joyvasa/core';
 import { describe, expect, it } from 'vitest';
 import { tinyWarpingConfig } from '../../../test/tiny-warping-config.js';
 import { formulaInput } from '../../synthetic/formula.js';
 import { createFormulaSource } from '../../synthetic/formula-source.js';
 import { paddedChannels } from './dense-motion-variants.js';
+import type { GridSampleMode } from './grid-sample-3d.js';
 import { buildWarpingModule, type WarpingVariant } from './warping-module.js';
 
 // Two frames, keypoints far enough apart that warped points leave the volume (zero padding matters).
@@ -15,10 +16,24 @@ const feeds = {
   kp_source: formulaInput('tiny', 'kp_source', [2, 3, 3], -0.9, 0.9),
 };
 
-async function warp(variant: WarpingVariant | undefined, dtype: 'fp32' | 'fp16' = 'fp32') {
-  const graph = buildWarpingModule(createFormulaSource('tiny'), { ...tinyWarpingConfig, variant });
+async function warp(
+  variant: WarpingVariant | undefined,
+  dtype: 'fp32' | 'fp16' = 'fp32',
+  gridSample: GridSampleMode = 'native',
+) {
+  const graph = buildWarpingModule(createFormulaSource('tiny'), {
+    ...tinyWarpingConfig,
+    variant,
+    gridSample,
+  });
   const session = await createOnnxNodeBackend().createSession(graph.encode({ dtype }), { device: 'cpu' });
-  const outputs = await session.run(feeds);
+  // The Gather (WebGPU) form renders one frame per call.
+  const frame = (t: TensorLike) => createTensor('float32', [1, 3, 3], (t.data as Float32Array).slice(0, 9));
+  const outputs = await session.run(
+    gridSample === 'native'
+      ? feeds
+      : { ...feeds, kp_driving: frame(feeds.kp_driving), kp_source: frame(feeds.kp_source) },
+  );
   await session.dispose();
   return { outputs, inventory: graph.opInventory() };
 }
@@ -51,6 +66,15 @@ describe('warping module variants', () => {
       expect(candidate.outputs[name]!.dims).toEqual(official.outputs[name]!.dims);
       expect(relativeError(candidate.outputs[name]!, official.outputs[name]!)).toBeLessThan(1e-5);
     }
+  });
+
+  it('the WebGPU form (Gather sampling) takes the same variants', async () => {
+    const both = { padChannels: true, foldCoordinates: true };
+    const [official, candidate] = [
+      await warp(undefined, 'fp32', 'gather'),
+      await warp(both, 'fp32', 'gather'),
+    ];
+    expect(relativeError(candidate.outputs.out!, official.outputs.out!)).toBeLessThan(1e-5);
   });
 
   it('folding leaves fewer ops and no product the size of all sparse motions', async () => {
