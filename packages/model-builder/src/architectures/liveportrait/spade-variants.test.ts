@@ -2,6 +2,7 @@
 import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
 import type { TensorLike } from '@joyvasa/core';
 import { describe, expect, it } from 'vitest';
+import { goldenDifference } from '../../../test/golden-difference.js';
 import { tinySpadeConfig } from '../../../test/tiny-spade-config.js';
 import { formulaInput } from '../../synthetic/formula.js';
 import { createFormulaSource } from '../../synthetic/formula-source.js';
@@ -19,13 +20,6 @@ async function generate(variant: SpadeVariant | undefined): Promise<TensorLike> 
   const { image } = await session.run({ feature });
   await session.dispose();
   return image!;
-}
-
-function maxAbsDiff(a: TensorLike, b: TensorLike): number {
-  let worst = 0;
-  for (let i = 0; i < a.data.length; i++)
-    worst = Math.max(worst, Math.abs(Number(a.data[i]) - Number(b.data[i])));
-  return worst;
 }
 
 /** How many nodes of `opType` the graph has in `dtype`. */
@@ -46,7 +40,7 @@ describe('SPADE generator variants', () => {
     const [official, candidate] = [await generate(undefined), await generate(variant)];
     expect(candidate.dims).toEqual(official.dims);
     // The image is in [0, 1]: the golden suite's 1e-4 · max(1, max |golden|) is 1e-4.
-    expect(maxAbsDiff(candidate, official)).toBeLessThan(1e-5);
+    expect(goldenDifference(candidate, official)).toBeLessThan(1e-5);
   });
 
   it('folding the modulation drops one Add per SPADE', () => {
@@ -81,6 +75,6 @@ describe('SPADE generator variants', () => {
       return image!;
     };
     const all = { normalization: 'layer', foldModulation: true, float16Normalization: true } as const;
-    expect(maxAbsDiff(await run(all), await run(undefined))).toBeLessThan(4 / 255);
+    expect(goldenDifference(await run(all), await run(undefined))).toBeLessThan(4 / 255);
   });
 });

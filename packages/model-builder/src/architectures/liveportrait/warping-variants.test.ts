@@ -2,6 +2,7 @@
 import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
 import { createTensor, type TensorLike } from '@joyvasa/core';
 import { describe, expect, it } from 'vitest';
+import { goldenDifference } from '../../../test/golden-difference.js';
 import { tinyWarpingConfig } from '../../../test/tiny-warping-config.js';
 import { formulaInput } from '../../synthetic/formula.js';
 import { createFormulaSource } from '../../synthetic/formula-source.js';
@@ -38,17 +39,6 @@ async function warp(
   return { outputs, inventory: graph.opInventory() };
 }
 
-/** max |a − b| / max(1, max |b|): the golden suite's float32 measure. */
-function relativeError(a: TensorLike, b: TensorLike): number {
-  let worst = 0;
-  let scale = 1;
-  for (let i = 0; i < b.data.length; i++) {
-    worst = Math.max(worst, Math.abs(Number(a.data[i]) - Number(b.data[i])));
-    scale = Math.max(scale, Math.abs(Number(b.data[i])));
-  }
-  return worst / scale;
-}
-
 const variants: [string, WarpingVariant][] = [
   ['padded channels', { padChannels: true }],
   ['folded coordinates', { foldCoordinates: true }],
@@ -64,7 +54,7 @@ describe('warping module variants', () => {
     const [official, candidate] = [await warp(undefined), await warp(variant)];
     for (const name of ['out', 'occlusion_map', 'deformation']) {
       expect(candidate.outputs[name]!.dims).toEqual(official.outputs[name]!.dims);
-      expect(relativeError(candidate.outputs[name]!, official.outputs[name]!)).toBeLessThan(1e-5);
+      expect(goldenDifference(candidate.outputs[name]!, official.outputs[name]!)).toBeLessThan(1e-5);
     }
   });
 
@@ -74,7 +64,7 @@ describe('warping module variants', () => {
       await warp(undefined, 'fp32', 'gather'),
       await warp(both, 'fp32', 'gather'),
     ];
-    expect(relativeError(candidate.outputs.out!, official.outputs.out!)).toBeLessThan(1e-5);
+    expect(goldenDifference(candidate.outputs.out!, official.outputs.out!)).toBeLessThan(1e-5);
   });
 
   it('folding leaves fewer ops and no product the size of all sparse motions', async () => {
@@ -88,6 +78,6 @@ describe('warping module variants', () => {
 
   it('keeps the folded deformation in float32 in a float16 graph', async () => {
     const [official, folded] = [await warp(undefined, 'fp16'), await warp({ foldCoordinates: true }, 'fp16')];
-    expect(relativeError(folded.outputs.deformation!, official.outputs.deformation!)).toBeLessThan(1e-3);
+    expect(goldenDifference(folded.outputs.deformation!, official.outputs.deformation!)).toBeLessThan(1e-3);
   });
 });
