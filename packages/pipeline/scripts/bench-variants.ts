@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
 import { createTensor, type Device, type TensorLike } from '@joyvasa/core';
+import { outputDifference } from '@joyvasa/liveportrait/internal';
 import type { ModelDtype } from '@joyvasa/model-builder/onnx';
 import { officialStyleFeeds } from './render-feeds.js';
 import { cachedGraph } from './render-graphs.js';
@@ -94,16 +95,6 @@ function stageFeeds(
   return { feeds: { feature: createTensor('float32', dims, data) }, output: 'image' };
 }
 
-function difference(a: TensorLike, reference: TensorLike): number {
-  let worst = 0;
-  let scale = 1;
-  for (let i = 0; i < reference.data.length; i++) {
-    worst = Math.max(worst, Math.abs(Number(a.data[i]) - Number(reference.data[i])));
-    scale = Math.max(scale, Math.abs(Number(reference.data[i])));
-  }
-  return worst / scale;
-}
-
 const references = new Map<string, TensorLike>();
 /** `official`, or `official+official` for W+G. */
 const isOfficialVariant = (name: string) => name.split('+').every((part) => part === 'official');
@@ -143,7 +134,7 @@ async function measureVariant(variant: StageVariant, dtype: ModelDtype): Promise
         min_ms: round(Math.min(...measured) / batch),
         max_ms: round(Math.max(...measured) / batch),
         first_ms: round(times[0]! / batch),
-        difference: round(difference(result!, references.get(key)!)),
+        difference: round(outputDifference(result!, references.get(key)!)),
       };
       console.log(JSON.stringify(line));
       appendFileSync(linesFile, `${JSON.stringify(line)}\n`);

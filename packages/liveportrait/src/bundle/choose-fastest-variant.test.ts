@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   chooseFastestVariant,
   createMemoryVariantChoiceCache,
+  outputDifference,
   type VariantCandidate,
   type VariantTimingKey,
   variantTimingKey,
@@ -123,5 +124,13 @@ describe('chooseFastestVariant', () => {
       id: 'padded',
       source: 'timed',
     });
+  });
+
+  it('measures differences as the golden suite does, a NaN or another size as infinitely far', () => {
+    const tensor = (values: number[]) => createTensor('float32', [values.length], Float32Array.from(values));
+    expect(outputDifference(tensor([0.5, 4]), tensor([0.5, 2]))).toBe(1);
+    expect(outputDifference(tensor([0.25, 0.5]), tensor([0.5, 0.5]))).toBe(0.25);
+    expect(outputDifference(tensor([Number.NaN, 0.5]), tensor([0.5, 0.5]))).toBe(Number.POSITIVE_INFINITY);
+    expect(outputDifference(tensor([0.5]), tensor([0.5, 0.5]))).toBe(Number.POSITIVE_INFINITY);
   });
 });

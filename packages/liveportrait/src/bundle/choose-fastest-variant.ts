@@ -102,7 +102,11 @@ export function createMemoryVariantChoiceCache(): VariantChoiceCache {
   };
 }
 
-function relativeDifference(output: TensorLike, reference: TensorLike): number {
+/**
+ * `max |output − reference| / max(1, max |reference|)`, the golden suite's float32 measure; infinite for
+ * another size or a NaN.
+ */
+export function outputDifference(output: TensorLike, reference: TensorLike): number {
   if (output.data.length !== reference.data.length) return Number.POSITIVE_INFINITY;
   let worst = 0;
   let scale = 1;
@@ -170,7 +174,7 @@ export async function chooseFastestVariant<T>(
       handle = await candidate.open();
       const { output, milliseconds } = await timeCandidate(candidate, handle, settings);
       reference ??= output;
-      const difference = relativeDifference(output, reference);
+      const difference = outputDifference(output, reference);
       if (difference > tolerance) throw new Error(`differs from ${candidates[0]!.id} by ${difference}`);
       timings[candidate.id] = milliseconds;
       if (best && best.milliseconds <= milliseconds) {

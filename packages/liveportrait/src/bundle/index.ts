@@ -3,6 +3,7 @@ export {
   type ChosenVariant,
   chooseFastestVariant,
   createMemoryVariantChoiceCache,
+  outputDifference,
   type VariantCandidate,
   type VariantChoiceCache,
   type VariantTimingKey,
