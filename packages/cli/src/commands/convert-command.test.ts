@@ -77,7 +77,8 @@ describe('joyvasa convert', () => {
   });
 
   it('refuses a renderer variant it does not know, naming the ones it does', async () => {
-    const { code, text } = await run(['--from', weights, '--to', join(root, 'x'), '--warping-variant', 'fast']);
+    const args = ['--from', weights, '--to', join(root, 'x'), '--warping-variant', 'fast'];
+    const { code, text } = await run(args);
     expect(code).toBe(2);
     expect(text).toContain("--warping-variant is one of official, padded, folded, padded-folded, not 'fast'");
   });
