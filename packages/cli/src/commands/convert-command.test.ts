@@ -62,6 +62,27 @@ describe('joyvasa convert', () => {
     }
   });
 
+  it('writes the renderer in the equivalent forms --warping-variant and --generator-variant name', async () => {
+    const to = join(root, 'bundle-variants');
+    const variants = ['--warping-variant', 'padded-folded', '--generator-variant', 'folded'];
+    const { code } = await run(['--from', weights, '--to', to, '--sizes', 'fixture', ...variants]);
+    expect(code).toBe(0);
+    const read = async (folder: string) => JSON.parse(await readFile(join(folder, 'manifest.json'), 'utf8'));
+    const [official, variant] = [await read(join(root, 'bundle')), await read(to)];
+    for (const name of ['warping_module', 'spade_generator']) {
+      expect(variant.components[name].file.sha256).not.toBe(official.components[name].file.sha256);
+      expect(variant.components[name].inputs).toEqual(official.components[name].inputs);
+    }
+    expect(variant.components.denoiser.file.sha256).toBe(official.components.denoiser.file.sha256);
+  });
+
+  it('refuses a renderer variant it does not know, naming the ones it does', async () => {
+    const args = ['--from', weights, '--to', join(root, 'x'), '--warping-variant', 'fast'];
+    const { code, text } = await run(args);
+    expect(code).toBe(2);
+    expect(text).toContain("--warping-variant is one of official, padded, folded, padded-folded, not 'fast'");
+  });
+
   it('refuses a --dtype it does not know', async () => {
     const { code, text } = await run(['--from', weights, '--to', join(root, 'x'), '--dtype', 'int8']);
     expect(code).toBe(2);

@@ -1,3 +1,15 @@
+export {
+  type ChooseFastestVariantOptions,
+  type ChosenVariant,
+  chooseFastestVariant,
+  createMemoryVariantChoiceCache,
+  outputDifference,
+  type VariantCandidate,
+  type VariantChoiceCache,
+  type VariantTimingKey,
+  variantTimingKey,
+} from './choose-fastest-variant.js';
+export { padBatch, takeFrames } from './fixed-batch.js';
 export { createLivePortraitRenderer } from './live-portrait-renderer.js';
 export {
   type LivePortraitModels,
