@@ -132,6 +132,8 @@ export function wrapOrtSession(ort: OrtRuntime, session: InferenceSession, optio
         type: tensor.type,
         dims: [...tensor.dims],
         async dispose() {
+          // A runtime that keeps tensors elsewhere (a worker thread) frees them here.
+          held.get(deviceTensor)?.dispose();
           held.delete(deviceTensor);
         },
       };
