@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { OrtRuntime } from '@joyvasa/backend-onnx-common';
 import type { TensorLike } from '@joyvasa/core';
-import type { InferenceSession } from 'onnxruntime-common';
+import type { InferenceSession } from 'onnxruntime-node';
 import { sessionWorkerSource } from './session-worker-source.js';
 
 /** A tensor as a run request carries it: data, or (for one the worker keeps) only its `keep` id. */

@@ -1,4 +1,5 @@
 import type { OrtRuntime } from '@joyvasa/backend-onnx-common';
+import { InvalidInputError, UnsupportedDeviceError } from '@joyvasa/core';
 import { describe, expect, it } from 'vitest';
 import { createOnnxWebBackendWith } from './onnx-web-backend.js';
 
@@ -56,5 +57,25 @@ describe('the onnxruntime-web backend', () => {
     );
     expect(sessions.map((session) => session.device)).toEqual(['wasm', 'wasm', 'wasm']);
     expect(events).toEqual(['backend-fallback']);
+  });
+
+  it('runs wasm in the proxy worker when asked, and refuses webgpu then', async () => {
+    const { runtime } = oneCreationAtATimeRuntime();
+    const env = { wasm: {} as { proxy?: boolean } };
+    const withEnv = Object.assign(Object.create(runtime), { env }) as OrtRuntime;
+    const backend = createOnnxWebBackendWith(async () => withEnv, { proxy: true });
+    const session = await backend.createSession(new Uint8Array(8), { device: 'auto' });
+    expect(session.device).toBe('wasm');
+    expect(env.wasm.proxy).toBe(true);
+    const webgpu = await backend.resolveDevice('webgpu').catch((e: unknown) => e);
+    expect(UnsupportedDeviceError.isInstance(webgpu)).toBe(true);
+    expect((webgpu as Error).message).toMatch(/proxy/);
+    // The proxy is the runtime's, fixed for the page: a backend asking otherwise is told so.
+    const other = createOnnxWebBackendWith(async () => withEnv);
+    const conflict = await other
+      .createSession(new Uint8Array(8), { device: 'wasm' })
+      .catch((e: unknown) => e);
+    expect(InvalidInputError.isInstance(conflict)).toBe(true);
+    expect(env.wasm.proxy).toBe(true);
   });
 });

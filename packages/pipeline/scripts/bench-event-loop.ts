@@ -40,7 +40,10 @@ const head = await createTalkingHead({
   store: keepNothing,
   backend: createOnnxNodeBackend({ thread }),
 });
-const input = { image: texturedImage(size, size), audio: { pcm: chirp(Number(values.seconds)), sampleRate: 16000 } };
+const input = {
+  image: texturedImage(size, size),
+  audio: { pcm: chirp(Number(values.seconds)), sampleRate: 16000 },
+};
 await head.generate(input);
 
 const ms = (ns: number) => Math.round(ns / 1e4) / 100;

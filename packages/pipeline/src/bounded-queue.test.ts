@@ -27,7 +27,7 @@ describe('createBoundedQueue', () => {
     expect(pulled).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 
-  it("answers false to the producer once the consumer cancels, and drops what waits", async () => {
+  it('answers false to the producer once the consumer cancels, and drops what waits', async () => {
     const queue = createBoundedQueue<string>(1);
     expect(await queue.push('a')).toBe(true);
     const blocked = queue.push('b');

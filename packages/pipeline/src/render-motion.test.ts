@@ -41,7 +41,12 @@ function countingRenderer() {
   const render = async (frames: readonly MotionFrame[]): Promise<RgbImage[]> => {
     await settle(1);
     rendered.push(...frames.map((frame) => frame.scale));
-    return frames.map((frame) => ({ width: 1, height: 1, channels: 3, data: Uint8Array.of(frame.scale, 0, 0) }));
+    return frames.map((frame) => ({
+      width: 1,
+      height: 1,
+      channels: 3,
+      data: Uint8Array.of(frame.scale, 0, 0),
+    }));
   };
   return { rendered, render };
 }

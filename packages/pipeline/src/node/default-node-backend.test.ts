@@ -9,7 +9,7 @@ describe('the default Node backend (an optional peer dependency)', () => {
     expect(backend.name).toBe('onnx-node');
   });
 
-  it('asks for sessions in worker threads, leaving the caller\'s event loop free', async () => {
+  it("asks for sessions in worker threads, leaving the caller's event loop free", async () => {
     const asked: unknown[] = [];
     const backend = { name: 'fake' } as BackendV1;
     const loaded = await loadDefaultNodeBackend(async () => ({
