@@ -1,5 +1,5 @@
 import type { OrtRuntime } from '@joyvasa/backend-onnx-common';
-import { InvalidInputError, UnsupportedDeviceError } from '@joyvasa/core';
+import { createTensor, InvalidInputError, UnsupportedDeviceError } from '@joyvasa/core';
 import { describe, expect, it } from 'vitest';
 import { createOnnxWebBackendWith } from './onnx-web-backend.js';
 
@@ -77,5 +77,43 @@ describe('the onnxruntime-web backend', () => {
       .catch((e: unknown) => e);
     expect(InvalidInputError.isInstance(conflict)).toBe(true);
     expect(env.wasm.proxy).toBe(true);
+  });
+
+  it("feeds copies through the proxy, which takes each run's input buffers away", async () => {
+    // As onnxruntime-web's proxy does: the run transfers its inputs' buffers to another thread.
+    const runtime = {
+      env: { wasm: {} },
+      InferenceSession: {
+        async create() {
+          return {
+            inputNames: ['x'],
+            outputNames: ['y'],
+            release: async () => undefined,
+            async run(feeds: Record<string, { data: Float32Array }>) {
+              const data = feeds.x!.data;
+              const sum = data.reduce((a, b) => a + b, 0);
+              structuredClone(data.buffer, { transfer: [data.buffer] });
+              return { y: { type: 'float32', dims: [1], data: Float32Array.of(sum) } };
+            },
+          };
+        },
+      },
+      Tensor: class {
+        constructor(
+          readonly type: string,
+          readonly data: Float32Array,
+          readonly dims: number[],
+        ) {}
+      },
+    } as unknown as OrtRuntime;
+    const backend = createOnnxWebBackendWith(async () => runtime, { proxy: true });
+    const session = await backend.createSession(new Uint8Array(8), { device: 'wasm' });
+    const x = createTensor('float32', [3], Float32Array.of(1, 2, 3));
+    const held = await session.upload!(x);
+    for (const feed of [x, x, held, held]) {
+      const { y } = await session.run({ x: feed });
+      expect(Array.from(y!.data as Float32Array)).toEqual([6]);
+    }
+    expect(Array.from(x.data)).toEqual([1, 2, 3]);
   });
 });

@@ -64,6 +64,8 @@ export function createOnnxWebBackendWith(
     autoPreference: (options.preference ?? ['webgpu', 'wasm']).filter((device) => devices.includes(device)),
     executionProviders: (device) => [device],
     serializeRuns: true,
+    // onnxruntime-web's proxy transfers each run's input buffers to its worker.
+    transfersInputs: () => proxy,
     serializeSessionCreation: true,
     unsupportedHint: (device) =>
       device === 'webgpu'
