@@ -1,4 +1,3 @@
-import { createOnnxWebBackend } from '@joyvasa/backend-onnx-web';
 import type { DeviceRequest } from '@joyvasa/core';
 import {
   type AnimateOptions,
@@ -43,13 +42,7 @@ function openMicrophone(): Promise<MediaStream> {
  * `startTime + time`, so that audio is played when the frame is drawn.
  */
 export async function runLive(options: LiveRunOptions): Promise<void> {
-  const head = await createTalkingHead({
-    models: options.models,
-    device: options.device,
-    // On WASM the inference runs in onnxruntime-web's proxy worker, so drawing and the audio graph's
-    // controls never wait for a whole inference (the proxy runs wasm only: WebGPU keeps the default).
-    ...(options.device === 'wasm' ? { backend: createOnnxWebBackend({ proxy: true }) } : {}),
-  });
+  const head = await createTalkingHead({ models: options.models, device: options.device });
   try {
     // The models load and run once before the microphone opens, so neither is latency.
     await head.warmUp(options.image, animateOptions(options));
