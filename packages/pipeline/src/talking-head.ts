@@ -220,6 +220,13 @@ export function createTalkingHeadWith<ImageInput, AudioInput>(
       }
       const fps = generator.config.fps;
       const budget = live ? liveFrameBudget(live, fps) : fixedFrameBudget(audio!.durationSeconds, fps);
+      // Sampling runs ahead of rendering: a stream that ends early stops it mid-window.
+      const stopSampling = new AbortController();
+      const samplingSignal = signal ? AbortSignal.any([signal, stopSampling.signal]) : stopSampling.signal;
+      const stop = () => {
+        stopSampling.abort();
+        live?.close();
+      };
       const motionStream = sampleMotion({
         ...motionAudio(live, audio?.pcm, run.lookahead, fps, generator),
         audioEncoder: encoder,
@@ -234,10 +241,10 @@ export function createTalkingHeadWith<ImageInput, AudioInput>(
         smoothing: run.smoothing,
         fps,
         padMode: generator.config.padMode,
-        ...(signal ? { signal } : {}),
+        signal: samplingSignal,
       });
       const render = (frames: readonly MotionFrame[]) => renderFrameBatch(models, source, frames, signal);
-      const frameCount = yield* renderMotion(motionStream, budget, fps, run.renderBatch, render);
+      const frameCount = yield* renderMotion(motionStream, budget, fps, run.renderBatch, render, stop);
       yield { type: 'stream-end', frameCount, fps, durationSeconds: budget.durationSeconds() };
     } finally {
       live?.close();
