@@ -1,4 +1,10 @@
-export { createLivePortraitRenderer } from './live-portrait-renderer.js';
+export {
+  createLivePortraitRenderer,
+  isLivePortraitRenderer,
+  type LivePortraitRenderer,
+  type LivePortraitRenderSessions,
+  splitImages,
+} from './live-portrait-renderer.js';
 export {
   type LivePortraitModels,
   type LoadLivePortraitOptions,
