@@ -17,8 +17,8 @@ set -uo pipefail
 # JOYVASA_ROOT: the repository root, when this file runs from a copy outside scripts/ (.device/bench-frames/).
 here=${JOYVASA_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
 device_dir="$here/.device"
-parts=/tmp/joyvasa-parts
-work=/tmp/joyvasa-gpu
+parts=${JOYVASA_PARTS:-/tmp/joyvasa-parts}
+work=${JOYVASA_WORK:-/tmp/joyvasa-gpu}
 ort_version=1.29.0
 provider_package=com.github.asus4.onnxruntime.linux-x64-gpu@0.4.9
 
@@ -191,9 +191,10 @@ frames() {
   date -u +%FT%TZ
   install_runtime
   cp "$frames"/frames-*.mjs "$work/"
-  local common=(--device cuda --skip-components --render-batches 1,4,8 --seconds "${FRAMES_SECONDS:-16}")
+  # FRAMES_DEVICE and FRAMES_BUNDLE: a dry run on a CPU machine with the fixture bundle.
+  local common=(--device "${FRAMES_DEVICE:-cuda}" --skip-components --render-batches 1,4,8 --seconds "${FRAMES_SECONDS:-16}")
   for dtype in ${FRAMES_DTYPES:-fp16 fp32}; do
-    local bundle="$work/bundle-frames-$dtype"
+    local bundle="${FRAMES_BUNDLE:-$work/bundle-frames-$dtype}"
     (cd "$work" && timeout 240 ./node frames-new.mjs "${common[@]}" --bundle "$bundle" --dtype "$dtype" \
       --label "new $(cut -c1-7 "$frames/new-commit.txt") $dtype" --out "$out/frames-new-$dtype.json")
     (cd "$work" && timeout 240 ./node frames-base.mjs "${common[@]}" --bundle "$bundle" --dtype "$dtype" \

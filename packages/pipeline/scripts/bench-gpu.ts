@@ -184,6 +184,9 @@ for (const renderBatch of batches) {
   const run = await measureBatch(head, timedBackend, input, renderBatch, msPerByte);
   if (batchRuns.length === 0) results.firstLoadAndWarmUpMs = performance.now() - loadStart;
   batchRuns.push(run);
+  results.pipeline = batchRuns;
+  // Written after each batch, so that a run cut short by its time limit still leaves its figures.
+  if (values.out) writeFileSync(values.out, JSON.stringify(results, null, 2));
   log(
     `${values.label}: pipeline, render batch ${renderBatch}: ${run.frames} frames for ${seconds} s of audio, ` +
       `${run.steadyFramesPerSecond.toFixed(1)} frames/s after the first frame; first frame ${run.firstFrameMs.toFixed(0)} ms ` +

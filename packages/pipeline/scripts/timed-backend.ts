@@ -52,11 +52,8 @@ export function createTimedBackend(backend: BackendV1): TimedBackend {
       },
       dispose: () => session.dispose(),
     };
-    // `upload` is optional; keep it only where the session has it (and bound to it).
-    const upload = (session as { upload?: SessionV1['run'] }).upload;
-    if (typeof upload === 'function') {
-      Object.assign(timed, { upload: (upload as (...args: unknown[]) => unknown).bind(session) });
-    }
+    // `upload` is optional: kept only where the session has it.
+    if (session.upload) timed.upload = (tensor) => session.upload!(tensor);
     return timed;
   };
   return {

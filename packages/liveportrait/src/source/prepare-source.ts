@@ -55,6 +55,23 @@ export interface PreparedSource {
   readonly located?: LocatedCrop;
 }
 
+/** The paste-back mask, and the paste-back graph's runner where the models have the graph (GPUs). */
+async function preparePasteBack(
+  image: RgbImage,
+  mC2o: ArrayLike<number> | null | undefined,
+  models: LivePortraitModels,
+  options: PrepareSourceOptions,
+) {
+  // As the official pipeline: pasting back needs the crop and stitching (else the seams would show).
+  const mask =
+    options.pasteBack && options.stitching && mC2o
+      ? preparePasteBackMask(await loadMaskTemplate(), mC2o, image.width, image.height)
+      : null;
+  const sessionPasteBack =
+    mask && models.pasteBack ? await createSessionPasteBack(models.pasteBack, image, mask) : undefined;
+  return { mask, sessionPasteBack };
+}
+
 /** Boxes and keypoints come in the caller's pixels; the official size limit may have shrunk the image. */
 function scaleToLimit(options: PrepareSourceOptions, factor: number): PrepareSourceOptions {
   if (factor === 1) return options;
@@ -105,13 +122,7 @@ export async function prepareSource(
     lipDelta,
     ...(options.stitching ? { stitching: models.stitching } : {}),
   });
-  // As the official pipeline: pasting back needs the crop and stitching (else the seams would show).
-  const mask =
-    options.pasteBack && options.stitching && crop.mC2o
-      ? preparePasteBackMask(await loadMaskTemplate(), crop.mC2o, image.width, image.height)
-      : null;
-  const sessionPasteBack =
-    mask && models.pasteBack ? await createSessionPasteBack(models.pasteBack, image, mask) : undefined;
+  const { mask, sessionPasteBack } = await preparePasteBack(image, crop.mC2o, models, options);
   const frames = createSourceFrames({
     renderer: models.renderer,
     driver,
