@@ -159,7 +159,7 @@ bundle_script() {
   esbuild=$(ls -d "$root"/node_modules/.pnpm/esbuild@*/node_modules/esbuild/bin/esbuild | tail -1)
   "$esbuild" "$root/packages/pipeline/scripts/bench-gpu.ts" --bundle --platform=node --format=esm \
     --conditions=@joyvasa/source --external:onnxruntime-node --external:onnxruntime-web --external:webgpu \
-    --external:sharp --log-level=warning --outfile="$out"
+    --external:sharp --external:@joyvasa/backend-onnx-capi --external:koffi --log-level=warning --outfile="$out"
 }
 
 prepare_frames() {

@@ -5,6 +5,11 @@
  *
  *   node bench-gpu.mjs --bundle /tmp/bundle --device cuda [--runs 20] [--seconds 8] [--render-batches 1,4,8]
  *     [--dtype fp32|fp16] [--skip-components] [--label name] [--out result.json]
+ *     [--backend onnx-node|onnx-capi] [--capi '<OnnxCapiSessionOptions as JSON>']
+ *
+ * `--backend onnx-capi` runs every model on `@joyvasa/backend-onnx-capi`, `--capi` being its options for
+ * every session (the CUDA provider's own options, pinned host memory). It is imported only then, so that the
+ * script also bundles against a baseline without that package (scripts/gpu-bench.sh marks it external).
  *
  * For each render batch: frames/s after the first frame, the first frame after `stream()` on a head
  * `warmUp` has warmed, and a timeline of one batch (each stage's ms from the sessions' own times, the host's
@@ -43,11 +48,13 @@ const { values } = parseArgs({
     dtype: { type: 'string', default: 'fp32' },
     'skip-components': { type: 'boolean', default: false },
     label: { type: 'string', default: 'this branch' },
+    backend: { type: 'string', default: 'onnx-node' },
+    capi: { type: 'string' },
   },
 });
 const device = values.device as Device;
 const runs = Number(values.runs);
-const results: Record<string, unknown> = { device };
+const results: Record<string, unknown> = { device, backend: values.backend };
 const log = (line: string) => console.log(line);
 
 function tensor(dims: number[], scale = 0.5, phase = 0): Float32Tensor {
@@ -79,7 +86,13 @@ const bundleFolder = await ensureBenchBundle(values.bundle, log, values.dtype ==
 const bundle = await openModelBundle(createDirectorySource(bundleFolder));
 results.label = values.label;
 results.components_in_bundle = Object.keys(bundle.manifest.components);
-const backend = createOnnxNodeBackend({ preference: [device] });
+const backend =
+  values.backend === 'onnx-capi'
+    ? (await import('@joyvasa/backend-onnx-capi')).createOnnxCapiBackend({
+        preference: [device],
+        ...(values.capi ? { sessionDefaults: JSON.parse(values.capi) } : {}),
+      })
+    : createOnnxNodeBackend({ preference: [device] });
 log(`device ${device}: supported ${(await backend.supportedDevices()).join(', ')}`);
 
 /** Inputs for a component from its manifest specs: free dims take 2 for the CFG batch, 64000 audio samples. */
