@@ -10,7 +10,13 @@ export {
   variantTimingKey,
 } from './choose-fastest-variant.js';
 export { padBatch, takeFrames } from './fixed-batch.js';
-export { createLivePortraitRenderer } from './live-portrait-renderer.js';
+export {
+  createLivePortraitRenderer,
+  isLivePortraitRenderer,
+  type LivePortraitRenderer,
+  type LivePortraitRenderSessions,
+  splitImages,
+} from './live-portrait-renderer.js';
 export {
   type LivePortraitModels,
   type LoadLivePortraitOptions,
