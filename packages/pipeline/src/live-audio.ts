@@ -1,4 +1,5 @@
 import { type AudioStreamInput, readAudioStream } from '@joyvasa/audio-encoder';
+import type { AudioEncoderV1 } from '@joyvasa/core';
 
 /** Options of {@link openLiveAudio}. */
 export interface LiveAudioOptions {
@@ -105,4 +106,20 @@ export function openLiveAudio(input: AudioStreamInput, options: LiveAudioOptions
       notify();
     },
   };
+}
+
+/**
+ * The rate a live stream is read at: the audio encoder's, once `encoder` resolves. When it rejects (an
+ * encoder the motion model refuses), the stream's producer is closed, as a failed run closes it.
+ */
+export async function liveSampleRate(
+  input: AudioStreamInput,
+  encoder: Promise<AudioEncoderV1>,
+): Promise<number> {
+  try {
+    return (await encoder).sampleRate;
+  } catch (error) {
+    openLiveAudio(input).close();
+    throw error;
+  }
 }

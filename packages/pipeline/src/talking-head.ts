@@ -28,7 +28,7 @@ import {
 } from '@joyvasa/motion-diffusion';
 import { checkAnimateInput } from './check-talking-head-options.js';
 import { fixedFrameBudget, liveFrameBudget } from './frame-budget.js';
-import { type LiveAudio, openLiveAudio } from './live-audio.js';
+import { type LiveAudio, liveSampleRate, openLiveAudio } from './live-audio.js';
 import { renderMotion } from './render-motion.js';
 import type { TalkingHeadEvent } from './talking-head-events.js';
 import {
@@ -177,7 +177,7 @@ export function createTalkingHeadWith<ImageInput, AudioInput>(
     );
     const live = isAudioStreamInput(input.audio)
       ? openLiveAudio(input.audio, {
-          sampleRate: (await fittingEncoder).sampleRate,
+          sampleRate: await liveSampleRate(input.audio, fittingEncoder),
           idleTimeoutMs: run.idleTimeoutMs,
           ...(signal ? { signal } : {}),
         })

@@ -180,6 +180,21 @@ describe('a custom audio encoder', () => {
           `takes features ${own.featureDim} wide (audioFeatureDim): use an encoder of that width`,
       );
       expect(encoded).toBe(0);
+      // A live stream given with it is closed, not left waiting.
+      let closed = false;
+      async function* chunks() {
+        try {
+          yield new Float32Array(160);
+        } finally {
+          closed = true;
+        }
+      }
+      const live = { stream: chunks(), sampleRate: 16000 };
+      const refused = await rejectionOf(
+        collectEvents(head.stream({ image: texturedImage(96, 96), audio: live })),
+      );
+      expect(refused.message).toMatch(/its featureDim is/);
+      await expect.poll(() => closed).toBe(true);
     } finally {
       await head.dispose();
       await own.dispose?.();
