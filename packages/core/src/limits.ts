@@ -28,4 +28,8 @@ export const inputLimits = {
   fetchTimeoutMs: 2 * 60 * 60_000,
   /** Most redirects one request follows. */
   fetchMaxRedirects: 10,
+  /** Most bytes of an uploaded image the render service accepts (413 beyond). */
+  uploadImageMaxBytes: 64 * 2 ** 20,
+  /** Most bytes of uploaded audio the render service accepts (413 beyond): 10 minutes of 48 kHz stereo float WAV fit. */
+  uploadAudioMaxBytes: 256 * 2 ** 20,
 } as const;
