@@ -75,6 +75,6 @@ export function encodeJobError(error: { name: string; message: string }): string
 
 /** The `{ name, message }` of a failed job's reason; a reason without a name is an `Error`. */
 export function decodeJobError(reason: string): { name: string; message: string } {
-  const match = /^([A-Za-z][A-Za-z0-9]*Error): ([\s\S]*)$/.exec(reason);
+  const match = /^((?:[A-Za-z][A-Za-z0-9]*)?Error): ([\s\S]*)$/.exec(reason);
   return match ? { name: match[1]!, message: match[2]! } : { name: 'Error', message: reason };
 }

@@ -70,6 +70,12 @@ function throttledProgress(job: Job): (progress: RenderProgress) => void {
   };
 }
 
+/** The result of a job whose video was already complete: the frames its last progress reported. */
+function alreadyRendered(job: Job, worker: string): RenderJobResult {
+  const frames = (job.progress as Partial<RenderProgress> | undefined)?.totalFrames ?? 0;
+  return { frames, durationSeconds: frames / 25, renderSeconds: 0, worker };
+}
+
 /**
  * Starts a BullMQ worker on the render queue: it loads its talking head once (one per mode, the animal one
  * on first use), renders each job with `generate()` into the store, reports frame progress to the job, and
@@ -115,7 +121,7 @@ export async function startRenderWorker(options: RenderWorkerOptions): Promise<R
     const stop = AbortSignal.any([handBack.signal, ...(signal ? [signal] : [])]);
     const started = performance.now();
     try {
-      const result = await renderJob({
+      const rendered = await renderJob({
         id,
         data: job.data,
         head: await headFor(job.data.mode),
@@ -124,6 +130,7 @@ export async function startRenderWorker(options: RenderWorkerOptions): Promise<R
         signal: stop,
         onProgress: throttledProgress(job),
       });
+      const result = rendered ?? alreadyRendered(job, name);
       await job.updateProgress({ frames: result.frames, totalFrames: result.frames });
       await options.store.removeInputs(id);
       await recordJob(redis, name, {
