@@ -7,7 +7,9 @@ const problem = (text: string) => rejectionOf(Promise.resolve().then(() => parse
 
 describe('parseHttpOptions', () => {
   it('maps the HTTP names onto generate() options', () => {
-    expect(parseHttpOptions('{"seed": 3, "ddimSteps": 10, "animal": true, "faceBox": [1, 2, 30, 40]}')).toEqual({
+    expect(
+      parseHttpOptions('{"seed": 3, "ddimSteps": 10, "animal": true, "faceBox": [1, 2, 30, 40]}'),
+    ).toEqual({
       options: { seed: 3, sampler: { ddim: 10 }, faceBox: [1, 2, 30, 40] },
       animal: true,
     });
