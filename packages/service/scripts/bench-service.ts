@@ -5,7 +5,8 @@
  * per minute, frames per second, queue wait, API latency p50/p99 under load.
  *
  *   pnpm bench:service --workers 1,2,4 --jobs 8 --models fixture --device cpu --seconds 1
- *   node bench-service.mjs --joyvasa "node joyvasa.mjs" --models /tmp/bundle --device cuda …   (GPU machine)
+ *   node bench-service.mjs --joyvasa "node joyvasa.mjs" --models /tmp/bundle --device cuda …   (GPU machine:
+ *   packages/service/scripts/gpu-service.sh; a --models folder without a bundle gets the full-size one)
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -17,6 +18,7 @@ import { encodePng } from '@joyvasa/pipeline/node';
 import autocannon from 'autocannon';
 import { type Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { ensureBenchBundle } from '../../pipeline/scripts/bench-bundle.js';
 import { renderQueueName } from '../src/video-job.js';
 import { freePort } from '../test/redis-process.js';
 
@@ -32,6 +34,7 @@ const { values } = parseArgs({
     joyvasa: { type: 'string' },
     'redis-server': { type: 'string', default: 'redis-server' },
     connections: { type: 'string', default: '8' },
+    options: { type: 'string' },
     out: { type: 'string' },
   },
 });
@@ -152,6 +155,7 @@ async function runOnce(workers: number, jobs: number) {
       const form = new FormData();
       form.set('image', new Blob([media.image.slice()]), 'face.png');
       form.set('audio', new Blob([media.audio.slice()]), 'speech.wav');
+      if (values.options) form.set('options', values.options);
       const response = await fetch(`${base}/v1/videos`, { method: 'POST', body: form });
       ids.push(((await response.json()) as { id: string }).id);
     }
@@ -208,6 +212,8 @@ async function runOnce(workers: number, jobs: number) {
   }
 }
 
+// A folder without a bundle gets the official-size synthetic one (random weights), as the GPU benchmarks do.
+if (values.models !== 'fixture') values.models = await ensureBenchBundle(values.models!, log);
 const rows = [];
 log(
   `bench-service: ${cpus().length} CPUs (${cpus()[0]?.model}), models ${values.models}, device ${values.device}`,
