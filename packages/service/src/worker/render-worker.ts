@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import type { AnimationMode, BackendV1, DeviceRequest, EventListener, ModelStore } from '@joyvasa/core';
 import { createTalkingHead, type NodeTalkingHead } from '@joyvasa/pipeline/node';
 import { type Job, UnrecoverableError, WaitingError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { RenderCancelledError } from '../errors.js';
 import { createWorkerRedis } from '../redis-connection.js';
 import type { VideoStoreV1 } from '../store/video-store.js';
@@ -76,58 +77,79 @@ function alreadyRendered(job: Job, worker: string): RenderJobResult {
   return { frames, durationSeconds: frames / 25, renderSeconds: 0, worker };
 }
 
-/**
- * Starts a BullMQ worker on the render queue: it loads its talking head once (one per mode, the animal one
- * on first use), renders each job with `generate()` into the store, reports frame progress to the job, and
- * stops a render when the API cancels it (through `generate()`'s AbortSignal, within one render batch).
- */
-export async function startRenderWorker(options: RenderWorkerOptions): Promise<RenderWorker> {
-  const name = options.name ?? `${hostname()}-${process.pid}`;
-  const lockMs = (options.stallSeconds ?? 10) * 1000;
+/** One talking head per mode, loaded on first use and kept; `dispose` frees them all. */
+function headCache(options: RenderWorkerOptions) {
   const heads = new Map<AnimationMode, Promise<NodeTalkingHead>>();
-  const headFor = (mode: AnimationMode) => {
-    let head = heads.get(mode);
-    if (!head) {
-      head = createTalkingHead({
-        models: options.models,
-        mode,
-        ...(options.device ? { device: options.device } : {}),
-        ...(options.backend ? { backend: options.backend } : {}),
-        ...(options.modelStore ? { store: options.modelStore } : {}),
-        ...(options.onEvent ? { onEvent: options.onEvent } : {}),
-      });
-      heads.set(mode, head);
-    }
-    return head;
+  return {
+    get(mode: AnimationMode): Promise<NodeTalkingHead> {
+      let head = heads.get(mode);
+      if (!head) {
+        head = createTalkingHead({
+          models: options.models,
+          mode,
+          ...(options.device ? { device: options.device } : {}),
+          ...(options.backend ? { backend: options.backend } : {}),
+          ...(options.modelStore ? { store: options.modelStore } : {}),
+          ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+        });
+        heads.set(mode, head);
+      }
+      return head;
+    },
+    async dispose() {
+      await Promise.all([...heads.values()].map(async (head) => (await head).dispose()));
+    },
   };
-  await headFor('human');
+}
 
-  const redis = createWorkerRedis(options.redis);
-  const subscriber = createWorkerRedis(options.redis);
-  const handBack = new AbortController();
-  let deviceFailed = false;
-  let worker: Worker<RenderJobData, RenderJobResult> | undefined;
+/** What the job processor needs from its worker. */
+interface ProcessorContext {
+  readonly options: RenderWorkerOptions;
+  readonly name: string;
+  readonly redis: Redis;
+  readonly heads: ReturnType<typeof headCache>;
+  /** Aborted to hand the current jobs back (a second stop signal). */
+  readonly handBack: AbortSignal;
+  /** Called once this worker's device or environment has failed (see `classifyRenderError`). */
+  readonly onWorkerFailure: () => void;
+}
 
-  const processor = async (
-    job: Job<RenderJobData, RenderJobResult>,
-    token?: string,
-    signal?: AbortSignal,
-  ) => {
+/** The error a failed render leaves on its job: unrecoverable for cancels and bad input, retried otherwise. */
+function jobFailure(context: ProcessorContext, id: string, error: unknown, cancelled: boolean): Error {
+  const { options, name } = context;
+  if (cancelled) {
+    void options.store.removeInputs(id);
+    return new UnrecoverableError(encodeJobError(new RenderCancelledError(id)));
+  }
+  const kind = classifyRenderError(error);
+  const reason = encodeJobError(errorSummary(error));
+  options.onLog?.(`${name}: ${id} failed (${kind}): ${reason}`);
+  if (kind === 'permanent') {
+    void options.store.removeInputs(id);
+    return new UnrecoverableError(reason);
+  }
+  if (kind === 'worker') context.onWorkerFailure();
+  return new Error(reason);
+}
+
+/** The BullMQ processor: one job rendered into the store, with progress, cancel and hand-back. */
+function renderProcessor(context: ProcessorContext) {
+  const { options, name, redis } = context;
+  return async (job: Job<RenderJobData, RenderJobResult>, token?: string, signal?: AbortSignal) => {
     const id = job.id!;
     if (await redis.exists(serviceKeys.cancelled(id))) {
       throw new UnrecoverableError(encodeJobError(new RenderCancelledError(id)));
     }
     if (job.attemptsMade === 0) await recordQueueWait(redis, (Date.now() - job.timestamp) / 1000);
-    const stop = AbortSignal.any([handBack.signal, ...(signal ? [signal] : [])]);
     const started = performance.now();
     try {
       const rendered = await renderJob({
         id,
         data: job.data,
-        head: await headFor(job.data.mode),
+        head: await context.heads.get(job.data.mode),
         store: options.store,
         worker: name,
-        signal: stop,
+        signal: AbortSignal.any([context.handBack, ...(signal ? [signal] : [])]),
         onProgress: throttledProgress(job),
       });
       const result = rendered ?? alreadyRendered(job, name);
@@ -143,38 +165,52 @@ export async function startRenderWorker(options: RenderWorkerOptions): Promise<R
       );
       return result;
     } catch (error) {
-      const renderSeconds = (performance.now() - started) / 1000;
-      if (handBack.signal.aborted && !signal?.aborted) {
+      if (context.handBack.aborted && !signal?.aborted) {
         await job.moveToWait(token);
         options.onLog?.(`${name}: ${id} handed back`);
         throw new WaitingError();
       }
-      await recordJob(redis, name, { completed: false, frames: 0, renderSeconds });
-      throw failureFor(id, error, signal?.aborted === true);
+      await recordJob(redis, name, {
+        completed: false,
+        frames: 0,
+        renderSeconds: (performance.now() - started) / 1000,
+      });
+      throw jobFailure(context, id, error, signal?.aborted === true);
     }
   };
+}
 
-  const failureFor = (id: string, error: unknown, cancelled: boolean): Error => {
-    if (cancelled) {
-      void options.store.removeInputs(id);
-      return new UnrecoverableError(encodeJobError(new RenderCancelledError(id)));
-    }
-    const kind = classifyRenderError(error);
-    const reason = encodeJobError(errorSummary(error));
-    options.onLog?.(`${name}: ${id} failed (${kind}): ${reason}`);
-    if (kind === 'permanent') {
-      void options.store.removeInputs(id);
-      return new UnrecoverableError(reason);
-    }
-    if (kind === 'worker' && !deviceFailed) {
+/**
+ * Starts a BullMQ worker on the render queue: it loads its talking head once (one per mode, the animal one
+ * on first use), renders each job with `generate()` into the store, reports frame progress to the job, and
+ * stops a render when the API cancels it (through `generate()`'s AbortSignal, within one render batch).
+ */
+export async function startRenderWorker(options: RenderWorkerOptions): Promise<RenderWorker> {
+  const name = options.name ?? `${hostname()}-${process.pid}`;
+  const lockMs = (options.stallSeconds ?? 10) * 1000;
+  const heads = headCache(options);
+  await heads.get('human');
+  const redis = createWorkerRedis(options.redis);
+  const subscriber = createWorkerRedis(options.redis);
+  // Both reconnect by themselves (the subscriber subscribes again); the worker's own 'error' logs the outage.
+  redis.on('error', () => {});
+  subscriber.on('error', () => {});
+  const handBack = new AbortController();
+  let deviceFailed = false;
+  const processor = renderProcessor({
+    options,
+    name,
+    redis,
+    heads,
+    handBack: handBack.signal,
+    onWorkerFailure: () => {
+      if (deviceFailed) return;
       deviceFailed = true;
       // Stop taking jobs: this one goes back to the queue (retried with backoff) for a healthy worker.
-      void worker?.close();
-    }
-    return new Error(reason);
-  };
-
-  worker = new Worker<RenderJobData, RenderJobResult>(renderQueueName, processor, {
+      void worker.close();
+    },
+  });
+  const worker = new Worker<RenderJobData, RenderJobResult>(renderQueueName, processor, {
     connection: redis,
     concurrency: options.concurrency ?? 1,
     lockDuration: lockMs,
@@ -183,27 +219,24 @@ export async function startRenderWorker(options: RenderWorkerOptions): Promise<R
     name,
   });
   worker.on('error', (error) => options.onLog?.(`${name}: redis: ${error.message}`));
-
   await subscriber.subscribe(serviceKeys.cancelChannel);
-  subscriber.on('message', (_channel, id: string) => worker?.cancelJob(id, 'cancelled'));
-
-  const stopped = new Promise<'closed' | 'device-failed'>((resolve) => {
-    worker!.on('closed', () => resolve(deviceFailed ? 'device-failed' : 'closed'));
-  });
-  const release = stopped.then(async () => {
+  subscriber.on('message', (_channel, id: string) => worker.cancelJob(id, 'cancelled'));
+  const closed = new Promise<void>((resolve) => worker.on('closed', () => resolve()));
+  const released = closed.then(async () => {
     subscriber.disconnect();
-    await Promise.all([...heads.values()].map(async (head) => (await head).dispose()));
+    await heads.dispose();
     redis.disconnect();
+    return deviceFailed ? ('device-failed' as const) : ('closed' as const);
   });
   await worker.waitUntilReady();
   options.onLog?.(`${name}: ready on ${renderQueueName}`);
   return {
     name,
-    stopped: release.then(() => stopped),
+    stopped: released,
     async close(closeOptions = {}) {
       if (closeOptions.handBack) handBack.abort();
-      await worker!.close();
-      await release;
+      await worker.close();
+      await released;
     },
   };
 }
