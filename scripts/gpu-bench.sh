@@ -7,14 +7,18 @@
 #   bash scripts/gpu-bench.sh run        # there: unpacks, runs both, writes $OUT/*.jsonl and $OUT/renderer.md
 #   bash scripts/gpu-bench.sh live       # there: short live runs, then starts the 10-minute one (own session)
 #   bash scripts/gpu-bench.sh live-wait  # there, in the next call: waits for the 10-minute run, copies it out
+#   bash scripts/gpu-bench.sh prepare-frames [BASE_COMMIT]  # here: the whole-pipeline bench of this tree and
+#                                        # of BASE_COMMIT (default: main), into .device/bench-frames/
+#   bash scripts/gpu-bench.sh frames     # there: both, render batches 1/4/8, fp16 then fp32, one bundle each
 #
 # docs/guide/devices.md gives the exact device calls. Why the staging: the CUDA provider library is 165 MB
 # even compressed, more than one call may carry (64 MiB); a warm machine keeps /tmp between calls.
 set -uo pipefail
-here=$(cd "$(dirname "$0")/.." && pwd)
+# JOYVASA_ROOT: the repository root, when this file runs from a copy outside scripts/ (.device/bench-frames/).
+here=${JOYVASA_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
 device_dir="$here/.device"
-parts=/tmp/joyvasa-parts
-work=/tmp/joyvasa-gpu
+parts=${JOYVASA_PARTS:-/tmp/joyvasa-parts}
+work=${JOYVASA_WORK:-/tmp/joyvasa-gpu}
 ort_version=1.29.0
 provider_package=com.github.asus4.onnxruntime.linux-x64-gpu@0.4.9
 
@@ -147,11 +151,64 @@ run() {
   cat "$out/renderer.md" "$out/fp16-accuracy.md"
 }
 
+# The whole-pipeline script (bench-gpu.ts) bundled twice: against this tree's SDK and against BASE_COMMIT's
+# (a detached worktree under /tmp; the measuring scripts are this tree's, the SDK under them the baseline's),
+# so that one device call measures the baseline of the day beside the change. FRAMES_DIR overrides the output.
+bundle_script() {
+  local root=$1 out=$2 esbuild
+  esbuild=$(ls -d "$root"/node_modules/.pnpm/esbuild@*/node_modules/esbuild/bin/esbuild | tail -1)
+  "$esbuild" "$root/packages/pipeline/scripts/bench-gpu.ts" --bundle --platform=node --format=esm \
+    --conditions=@joyvasa/source --external:onnxruntime-node --external:onnxruntime-web --external:webgpu \
+    --external:sharp --external:@joyvasa/backend-onnx-capi --external:koffi --log-level=warning --outfile="$out"
+}
+
+prepare_frames() {
+  set -e
+  local base=${1:-main} frames=${FRAMES_DIR:-$device_dir/bench-frames} tree=/tmp/joyvasa-bench-base
+  mkdir -p "$frames"
+  bundle_script "$here" "$frames/frames-new.mjs"
+  rm -rf "$tree"
+  git -C "$here" worktree prune
+  git -C "$here" worktree add --detach "$tree" "$base" >/dev/null
+  (cd "$tree" && pnpm install --frozen-lockfile --prefer-offline >/dev/null)
+  for script in bench-gpu bench-bundle pipeline-timeline timed-backend; do
+    cp "$here/packages/pipeline/scripts/$script.ts" "$tree/packages/pipeline/scripts/"
+  done
+  bundle_script "$tree" "$frames/frames-base.mjs"
+  git -C "$tree" rev-parse HEAD >"$frames/base-commit.txt"
+  git -C "$here" rev-parse HEAD >"$frames/new-commit.txt"
+  git -C "$here" worktree remove --force "$tree"
+  cp "$here/scripts/gpu-bench.sh" "$frames/"
+  ls -l "$frames"
+}
+
+# There: the baseline and this tree on one bundle per dtype (built by the first run), render batches 1/4/8.
+frames() {
+  local out=${OUT:-/tmp/joyvasa-out} frames=${FRAMES_DIR:-$device_dir/bench-frames}
+  mkdir -p "$out"
+  exec > >(tee -a "$out/frames-log.txt") 2>&1
+  nvidia-smi --query-gpu=name,driver_version,clocks.max.sm --format=csv,noheader
+  date -u +%FT%TZ
+  install_runtime
+  cp "$frames"/frames-*.mjs "$work/"
+  # FRAMES_DEVICE and FRAMES_BUNDLE: a dry run on a CPU machine with the fixture bundle.
+  local common=(--device "${FRAMES_DEVICE:-cuda}" --skip-components --render-batches 1,4,8 --seconds "${FRAMES_SECONDS:-16}")
+  for dtype in ${FRAMES_DTYPES:-fp16 fp32}; do
+    local bundle="${FRAMES_BUNDLE:-$work/bundle-frames-$dtype}"
+    (cd "$work" && timeout 240 ./node frames-new.mjs "${common[@]}" --bundle "$bundle" --dtype "$dtype" \
+      --label "new $(cut -c1-7 "$frames/new-commit.txt") $dtype" --out "$out/frames-new-$dtype.json")
+    (cd "$work" && timeout 240 ./node frames-base.mjs "${common[@]}" --bundle "$bundle" --dtype "$dtype" \
+      --label "base $(cut -c1-7 "$frames/base-commit.txt") $dtype" --out "$out/frames-base-$dtype.json")
+  done
+}
+
 case "${1:-}" in
   prepare) prepare ;;
+  prepare-frames) prepare_frames "${2:-}" ;;
+  frames) frames ;;
   stage) stage ;;
   run) run ;;
   live) live ;;
   live-wait) live_wait "${LIVE_WAIT:-560}" ;;
-  *) echo "usage: bash scripts/gpu-bench.sh prepare|stage|run|live|live-wait" >&2; exit 2 ;;
+  *) echo "usage: bash scripts/gpu-bench.sh prepare|stage|run|live|live-wait|prepare-frames|frames" >&2; exit 2 ;;
 esac

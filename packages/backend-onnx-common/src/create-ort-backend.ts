@@ -42,6 +42,12 @@ export interface OrtBackendDefinition {
    * inference session is being created"), and a pipeline loads its models in parallel.
    */
   readonly serializeSessionCreation?: boolean;
+  /**
+   * Whether the runtime may take the buffers of a run's inputs away (onnxruntime-web's proxy worker
+   * transfers them to its worker, leaving them empty here): each run then gets copies, so a caller's
+   * tensor, or one made by `upload`, can be fed again.
+   */
+  readonly transfersInputs?: () => boolean;
 }
 
 /** Builds a {@link BackendV1} from an onnxruntime package. Device probing is lazy and cached. */
@@ -162,7 +168,8 @@ export function createOrtBackend(definition: OrtBackendDefinition): BackendV1 {
           },
         );
       }
-      return wrapOrtSession(ort, session, { device, name, serialize });
+      const transfersInputs = definition.transfersInputs?.() ?? false;
+      return wrapOrtSession(ort, session, { device, name, serialize, transfersInputs });
     },
   };
 }

@@ -28,6 +28,14 @@ interface WrapOptions {
   readonly device: Device;
   readonly name: string;
   readonly serialize: <T>(task: () => Promise<T>) => Promise<T>;
+  /** The runtime takes input buffers away: every run gets copies (see `OrtBackendDefinition`). */
+  readonly transfersInputs?: boolean;
+}
+
+/** A runtime tensor for one run, and how to free it when it is held across runs. */
+interface HeldTensor {
+  tensor(): Tensor;
+  dispose(): void;
 }
 
 function describe(feeds: Readonly<Record<string, SessionFeed>>): string {
@@ -77,10 +85,20 @@ function fetchNames(session: InferenceSession, runOptions: RunOptions, name: str
  */
 export function wrapOrtSession(ort: OrtRuntime, session: InferenceSession, options: WrapOptions): SessionV1 {
   let disposed = false;
-  const held = new WeakMap<DeviceTensor, Tensor>();
+  const held = new WeakMap<DeviceTensor, HeldTensor>();
+  const copied = (data: TensorLike['data']) =>
+    options.transfersInputs ? (data.slice() as TensorLike['data']) : data;
+  const hold = (tensor: TensorLike): HeldTensor => {
+    if (options.transfersInputs) {
+      const data = copied(tensor.data);
+      return { tensor: () => new ort.Tensor(tensor.type, copied(data), tensor.dims), dispose() {} };
+    }
+    const runtime = new ort.Tensor(tensor.type, tensor.data, tensor.dims);
+    return { tensor: () => runtime, dispose: () => runtime.dispose?.() };
+  };
   const runtimeTensor = (name: string, feed: SessionFeed): Tensor => {
-    if (!isDeviceTensor(feed)) return new ort.Tensor(feed.type, feed.data, feed.dims);
-    const tensor = held.get(feed);
+    if (!isDeviceTensor(feed)) return new ort.Tensor(feed.type, copied(feed.data), feed.dims);
+    const tensor = held.get(feed)?.tensor();
     if (!tensor) {
       throw new SessionRunError(
         options.name,
@@ -132,10 +150,12 @@ export function wrapOrtSession(ort: OrtRuntime, session: InferenceSession, optio
         type: tensor.type,
         dims: [...tensor.dims],
         async dispose() {
+          // A runtime that keeps tensors elsewhere (a worker thread) frees them here.
+          held.get(deviceTensor)?.dispose();
           held.delete(deviceTensor);
         },
       };
-      held.set(deviceTensor, new ort.Tensor(tensor.type, tensor.data, tensor.dims));
+      held.set(deviceTensor, hold(tensor));
       return deviceTensor;
     },
     async dispose() {

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createOrtBackend, type OrtRuntime } from '@joyvasa/backend-onnx-common';
-import type { BackendV1, Device } from '@joyvasa/core';
+import { type BackendV1, type Device, InvalidInputError } from '@joyvasa/core';
+import { createWorkerRuntime } from './worker-runtime.js';
 
 /** Options of {@link createOnnxNodeBackend}. */
 export interface OnnxNodeBackendOptions {
@@ -13,8 +14,20 @@ export interface OnnxNodeBackendOptions {
   readonly preference?: readonly Device[];
   /** CUDA device index. Default 0. */
   readonly cudaDeviceId?: number;
-  /** The onnxruntime-node module to use; by default it is imported on first use. */
+  /**
+   * The onnxruntime-node module to use; by default it is imported on first use. Only with `thread: 'main'`:
+   * a worker thread imports its own.
+   */
   readonly runtime?: OrtRuntime;
+  /**
+   * Where inferences run. `'main'` (default): on the calling thread, onnxruntime-node's own way, which blocks
+   * the event loop for each whole inference. `'worker'`: each session in a worker thread of its own, so the
+   * calling thread stays free (a server keeps answering while a head renders) and sessions of different
+   * stages run at the same time. Inputs are copied to the worker, except a tensor fed to many runs (see
+   * `upload`), which the worker keeps; outputs are moved back without a copy. `createTalkingHead` in Node
+   * uses `'worker'` when you pass no backend.
+   */
+  readonly thread?: 'main' | 'worker';
 }
 
 /**
@@ -38,9 +51,22 @@ function cudaProviderInstalled(): boolean {
  */
 export function createOnnxNodeBackend(options: OnnxNodeBackendOptions = {}): BackendV1 {
   const preference = options.preference ?? ['cuda', 'cpu'];
+  const thread = options.thread ?? 'main';
+  if (thread !== 'main' && thread !== 'worker') {
+    throw new InvalidInputError('options.thread', `expected 'main' or 'worker', got ${String(thread)}`);
+  }
+  if (thread === 'worker' && options.runtime) {
+    throw new InvalidInputError(
+      'options.runtime',
+      "a runtime object cannot cross into a worker thread: pass it with thread: 'main'",
+    );
+  }
   return createOrtBackend({
     name: 'onnx-node',
-    loadRuntime: async () => options.runtime ?? ((await import('onnxruntime-node')) as unknown as OrtRuntime),
+    loadRuntime: async () =>
+      thread === 'worker'
+        ? createWorkerRuntime()
+        : (options.runtime ?? ((await import('onnxruntime-node')) as unknown as OrtRuntime)),
     devices: ['cpu', 'cuda', 'webgpu'],
     autoPreference: preference,
     canHave: (device) => device !== 'cuda' || options.runtime !== undefined || cudaProviderInstalled(),

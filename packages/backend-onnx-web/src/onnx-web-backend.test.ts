@@ -1,4 +1,5 @@
 import type { OrtRuntime } from '@joyvasa/backend-onnx-common';
+import { createTensor, InvalidInputError, UnsupportedDeviceError } from '@joyvasa/core';
 import { describe, expect, it } from 'vitest';
 import { createOnnxWebBackendWith } from './onnx-web-backend.js';
 
@@ -56,5 +57,63 @@ describe('the onnxruntime-web backend', () => {
     );
     expect(sessions.map((session) => session.device)).toEqual(['wasm', 'wasm', 'wasm']);
     expect(events).toEqual(['backend-fallback']);
+  });
+
+  it('runs wasm in the proxy worker when asked, and refuses webgpu then', async () => {
+    const { runtime } = oneCreationAtATimeRuntime();
+    const env = { wasm: {} as { proxy?: boolean } };
+    const withEnv = Object.assign(Object.create(runtime), { env }) as OrtRuntime;
+    const backend = createOnnxWebBackendWith(async () => withEnv, { proxy: true });
+    const session = await backend.createSession(new Uint8Array(8), { device: 'auto' });
+    expect(session.device).toBe('wasm');
+    expect(env.wasm.proxy).toBe(true);
+    const webgpu = await backend.resolveDevice('webgpu').catch((e: unknown) => e);
+    expect(UnsupportedDeviceError.isInstance(webgpu)).toBe(true);
+    expect((webgpu as Error).message).toMatch(/proxy/);
+    // The proxy is the runtime's, fixed for the page: a backend asking otherwise is told so.
+    const other = createOnnxWebBackendWith(async () => withEnv);
+    const conflict = await other
+      .createSession(new Uint8Array(8), { device: 'wasm' })
+      .catch((e: unknown) => e);
+    expect(InvalidInputError.isInstance(conflict)).toBe(true);
+    expect(env.wasm.proxy).toBe(true);
+  });
+
+  it("feeds copies through the proxy, which takes each run's input buffers away", async () => {
+    // As onnxruntime-web's proxy does: the run transfers its inputs' buffers to another thread.
+    const runtime = {
+      env: { wasm: {} },
+      InferenceSession: {
+        async create() {
+          return {
+            inputNames: ['x'],
+            outputNames: ['y'],
+            release: async () => undefined,
+            async run(feeds: Record<string, { data: Float32Array }>) {
+              const data = feeds.x!.data;
+              const sum = data.reduce((a, b) => a + b, 0);
+              structuredClone(data.buffer, { transfer: [data.buffer] });
+              return { y: { type: 'float32', dims: [1], data: Float32Array.of(sum) } };
+            },
+          };
+        },
+      },
+      Tensor: class {
+        constructor(
+          readonly type: string,
+          readonly data: Float32Array,
+          readonly dims: number[],
+        ) {}
+      },
+    } as unknown as OrtRuntime;
+    const backend = createOnnxWebBackendWith(async () => runtime, { proxy: true });
+    const session = await backend.createSession(new Uint8Array(8), { device: 'wasm' });
+    const x = createTensor('float32', [3], Float32Array.of(1, 2, 3));
+    const held = await session.upload!(x);
+    for (const feed of [x, x, held, held]) {
+      const { y } = await session.run({ x: feed });
+      expect(Array.from(y!.data as Float32Array)).toEqual([6]);
+    }
+    expect(Array.from(x.data)).toEqual([1, 2, 3]);
   });
 });

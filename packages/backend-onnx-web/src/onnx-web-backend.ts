@@ -1,5 +1,5 @@
 import { createOrtBackend, type OrtRuntime } from '@joyvasa/backend-onnx-common';
-import type { BackendV1, Device } from '@joyvasa/core';
+import { type BackendV1, type Device, InvalidInputError } from '@joyvasa/core';
 
 /** Options of {@link createOnnxWebBackend}. */
 export interface OnnxWebBackendOptions {
@@ -11,6 +11,40 @@ export interface OnnxWebBackendOptions {
   readonly runtime?: OrtRuntime;
   /** Devices `'auto'` may pick, best first. Default `['webgpu', 'wasm']`. */
   readonly preference?: readonly Device[];
+  /**
+   * Runs WASM inference in onnxruntime-web's proxy worker instead of on the page's thread, so the page
+   * stays responsive while a head renders on `wasm`. Default false.
+   *
+   * Caveats: the proxy is a setting of the runtime module (`env.wasm.proxy`), fixed when the runtime first
+   * starts, so every backend on one runtime must agree (a backend asking otherwise fails with
+   * `InvalidInputError`); and the proxy runs `wasm` only, so such a backend offers no `webgpu` device. In
+   * Node the runtime has no proxy and runs on the calling thread (use `@joyvasa/backend-onnx-node`).
+   */
+  readonly proxy?: boolean;
+}
+
+/** The part of onnxruntime-web's `env` the proxy option sets. */
+interface WasmEnvironment {
+  readonly env?: { readonly wasm: { proxy?: boolean } };
+}
+
+/** The proxy setting our backends gave each runtime's `env`: the first one fixes it for the page. */
+const proxySettings = new WeakMap<object, boolean>();
+
+/** Sets the proxy flag of `runtime` as `proxy` asks, unless a backend before this one set it otherwise. */
+function applyProxySetting(runtime: OrtRuntime, proxy: boolean): OrtRuntime {
+  const wasm = (runtime as WasmEnvironment).env?.wasm;
+  if (!wasm) return runtime;
+  const fixed = proxySettings.get(wasm);
+  if (fixed !== undefined && fixed !== proxy) {
+    throw new InvalidInputError(
+      'options.proxy',
+      `another backend on this onnxruntime-web runtime already runs with proxy: ${fixed}; the proxy is a setting of the whole runtime, so every backend on it must use the same`,
+    );
+  }
+  proxySettings.set(wasm, proxy);
+  wasm.proxy = proxy;
+  return runtime;
 }
 
 /**
@@ -21,19 +55,23 @@ export function createOnnxWebBackendWith(
   defaultRuntime: () => Promise<OrtRuntime>,
   options: OnnxWebBackendOptions = {},
 ): BackendV1 {
+  const proxy = options.proxy ?? false;
+  const devices: readonly Device[] = proxy ? ['wasm'] : ['webgpu', 'wasm'];
   return createOrtBackend({
     name: 'onnx-web',
-    loadRuntime: async () => {
-      return options.runtime ?? defaultRuntime();
-    },
-    devices: ['webgpu', 'wasm'],
-    autoPreference: options.preference ?? ['webgpu', 'wasm'],
+    loadRuntime: async () => applyProxySetting(options.runtime ?? (await defaultRuntime()), proxy),
+    devices,
+    autoPreference: (options.preference ?? ['webgpu', 'wasm']).filter((device) => devices.includes(device)),
     executionProviders: (device) => [device],
     serializeRuns: true,
+    // onnxruntime-web's proxy transfers each run's input buffers to its worker.
+    transfersInputs: () => proxy,
     serializeSessionCreation: true,
     unsupportedHint: (device) =>
       device === 'webgpu'
-        ? 'This browser offers no WebGPU adapter (in Chromium, check chrome://gpu).'
+        ? proxy
+          ? "A backend with proxy: true runs wasm only; create one without it for 'webgpu'."
+          : 'This browser offers no WebGPU adapter (in Chromium, check chrome://gpu).'
         : device === 'cpu' || device === 'cuda'
           ? `${device} is a Node device: use @joyvasa/backend-onnx-node.`
           : '',

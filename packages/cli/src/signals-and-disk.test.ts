@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { encodeWav } from '@joyvasa/audio-encoder';
 import { writeFormulaCheckpoints } from '@joyvasa/model-builder/node';
 import { encodePng } from '@joyvasa/pipeline/node';
-import { type LocalServer, startLocalServer } from '@joyvasa/test-utils';
+import { type LocalServer, startLocalServer, startTrickleServer } from '@joyvasa/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stopSignals } from './cli-args.js';
 
@@ -156,6 +156,27 @@ describe('a signal during joyvasa fetch', () => {
     expect(await run.exited, run.output()).toBe(130);
     expect(existsSync(target)).toBe(false);
     expect(processesMentioning(to)).toEqual([]);
+  });
+});
+
+// It used to print the timeout at 5.9 s and still be running at 120 s: the request was never cancelled.
+describe('a fetch that times out against a server sending headers a byte at a time', () => {
+  it.each([
+    ['--idle-timeout', /the server sent nothing for 0.5 s \(idleTimeoutMs\)/],
+    ['--timeout', /no complete answer within 0.5 s \(timeoutMs\)/],
+  ])('%s: exits 1 with the reason, its socket released', async (flag, message) => {
+    const trickle = await startTrickleServer(100);
+    const to = join(root, `fetch-trickle${flag}`);
+    const run = startCli(['fetch', '--to', to, '--endpoint', trickle.endpoint, flag, '0.5']);
+    try {
+      await waitFor(() => run.child.exitCode !== null, `fetch to exit\n${run.output()}`, 30);
+      expect(await run.exited, run.output()).toBe(1);
+      expect(run.output()).toMatch(message);
+      await waitFor(() => trickle.sockets.size === 0, 'the socket to close', 5);
+    } finally {
+      run.child.kill('SIGKILL');
+      await trickle.close();
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 import type { Device, DeviceRequest } from './device.js';
-import { UnsupportedDeviceError } from './errors.js';
+import { SessionRunError, UnsupportedDeviceError } from './errors.js';
 import type { EventListener } from './events.js';
 import type { TensorSpec } from './manifest.js';
 import type { DType, TensorLike } from './tensor.js';
@@ -43,6 +43,27 @@ export interface DeviceTensor {
 
 /** What a run takes for one input: a plain tensor (copied up for this run) or one the session holds. */
 export type SessionFeed = TensorLike | DeviceTensor;
+
+/**
+ * The feeds of a session that holds no device tensors (no `upload`), as plain tensors; a device tensor
+ * among them is a `SessionRunError` naming the input.
+ */
+export function plainFeeds(
+  feeds: Readonly<Record<string, SessionFeed>>,
+  component: string,
+): Record<string, TensorLike> {
+  const plain: Record<string, TensorLike> = {};
+  for (const [name, feed] of Object.entries(feeds)) {
+    if (isDeviceTensor(feed)) {
+      throw new SessionRunError(
+        component,
+        `input ${name} is a device tensor, which this session cannot take`,
+      );
+    }
+    plain[name] = feed;
+  }
+  return plain;
+}
 
 /** True for a {@link DeviceTensor} (checked by shape, never `instanceof`). */
 export function isDeviceTensor(value: unknown): value is DeviceTensor {

@@ -11,6 +11,11 @@ export const bundleComponents = {
   motionExtractor: 'motion_extractor',
   warpingModule: 'warping_module',
   spadeGenerator: 'spade_generator',
+  /**
+   * W then G as one graph (`renderer`): optional, bundles written before it lack it and render with W and
+   * G; devices with a variant of W of their own (WebGPU) keep the two graphs.
+   */
+  renderer: 'renderer',
   stitching: 'stitching',
   retargetLip: 'retarget_lip',
   retargetEye: 'retarget_eye',
@@ -54,8 +59,14 @@ export type LivePortraitNetwork =
 /** Human or animal: which LivePortrait weights a bundle component holds, and how motion drives them. */
 export type AnimationMode = 'human' | 'animal';
 
-/** The component name of a LivePortrait network for a mode (`animal_…` for animal weights). */
-export function livePortraitComponent(network: LivePortraitNetwork, mode: AnimationMode): string {
+/**
+ * The component name of a LivePortrait network for a mode (`animal_…` for animal weights); `renderer` is
+ * W+G as one graph, built from the warping module's and the generator's weights.
+ */
+export function livePortraitComponent(
+  network: LivePortraitNetwork | 'renderer',
+  mode: AnimationMode,
+): string {
   const name = bundleComponents[network];
   return mode === 'animal' ? `animal_${name}` : name;
 }
@@ -84,6 +95,11 @@ export const graphIo = {
     outputs: { warped: 'out', occlusionMap: 'occlusion_map', deformation: 'deformation' },
   },
   spadeGenerator: { inputs: { warped: 'feature' }, outputs: { image: 'image' } },
+  /** W+G: the warping module's inputs, the generator's output. */
+  renderer: {
+    inputs: { features: 'feature_3d', drivingKeypoints: 'kp_driving', sourceKeypoints: 'kp_source' },
+    outputs: { image: 'image' },
+  },
   retargeting: { inputs: { input: 'input' }, outputs: { output: 'output' } },
   pasteBack: {
     inputs: { image: 'image', original: 'original', weights: 'weights', inverse: 'inverse' },

@@ -3,6 +3,7 @@ export {
   type BackendV1,
   type DeviceTensor,
   isDeviceTensor,
+  plainFeeds,
   type RunOptions,
   resolveDeviceRequest,
   type SessionFeed,
@@ -94,6 +95,7 @@ export {
   type ModelStore,
 } from './model-store.js';
 export type { MotionFrame } from './motion-frame.js';
+export { isWriteFailure, OutputWriteError } from './output-write-error.js';
 export type { RendererV1, RenderInput } from './renderer.js';
 export type { SchedulerStepInput, SchedulerV1 } from './scheduler.js';
 export {

@@ -28,8 +28,20 @@ export const inputLimits = {
   fetchTimeoutMs: 2 * 60 * 60_000,
   /** Most redirects one request follows. */
   fetchMaxRedirects: 10,
-  /** Most bytes of an uploaded image the render service accepts (413 beyond). */
-  uploadImageMaxBytes: 64 * 2 ** 20,
-  /** Most bytes of uploaded audio the render service accepts (413 beyond): 10 minutes of 48 kHz stereo float WAV fit. */
-  uploadAudioMaxBytes: 256 * 2 ** 20,
+  /** Largest file any reader accepts, in bytes (2 GiB): larger ones are refused before a byte is read. */
+  fileMaxBytes: 2 ** 31,
+  /** Largest image file accepted, in bytes (a 16384² photo is far smaller as PNG or JPEG). */
+  imageMaxFileBytes: 256 * 2 ** 20,
+  /** Largest JSON file (a bundle manifest, a model `config.json`) accepted, in bytes. */
+  jsonMaxFileBytes: 16 * 2 ** 20,
+  /** A pickle may copy this many container elements (dict/set rebuilds, path joins) per byte read, … */
+  pickleCopiesPerByte: 4,
+  /** … plus this many, so that small pickles are never limited by it. */
+  pickleCopiesBase: 2 ** 19,
+  /** ffmpeg decoding audio is stopped after this many seconds, … */
+  ffmpegBaseSeconds: 60,
+  /** … plus this many per second of allowed audio duration. */
+  ffmpegSecondsPerAudioSecond: 0.5,
+  /** Most bytes of uploaded audio the render service accepts (413 beyond): 10 minutes of 48 kHz stereo 16-bit WAV (115 MB) fit. */
+  uploadAudioMaxBytes: 128 * 2 ** 20,
 } as const;

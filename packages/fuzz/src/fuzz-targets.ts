@@ -1,5 +1,6 @@
 import { pickleTarget, safetensorsTarget, torchZipTarget } from './checkpoint-targets.js';
 import type { FuzzTarget } from './fuzz-target.js';
+import { reduceChainTarget, specialFileTarget } from './hostile-file-targets.js';
 import { imageTarget, listingTarget, manifestTarget, wavTarget } from './input-targets.js';
 
 /** Every fuzzed entry point, by name. */
@@ -11,4 +12,6 @@ export const fuzzTargets: readonly FuzzTarget<unknown>[] = [
   manifestTarget,
   imageTarget,
   listingTarget,
+  reduceChainTarget,
+  specialFileTarget,
 ];

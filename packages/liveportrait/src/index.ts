@@ -1,5 +1,9 @@
 // The public surface, listed in README.md; the building blocks are behind `./internal`.
-export { createLivePortraitRenderer } from './bundle/live-portrait-renderer.js';
+export {
+  createLivePortraitRenderer,
+  type LivePortraitRenderer,
+  type LivePortraitRenderSessions,
+} from './bundle/live-portrait-renderer.js';
 export {
   type LivePortraitModels,
   type LoadLivePortraitOptions,

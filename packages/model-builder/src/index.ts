@@ -27,6 +27,15 @@ export {
   type ReadyModel,
 } from './bundle/joyvasa-bundle-plan.js';
 export { type OfficialGroup, type OfficialSource, officialSources } from './bundle/official-layout.js';
+export {
+  type GeneratorVariantName,
+  generatorVariants,
+  isGeneratorVariantName,
+  isWarpingVariantName,
+  type WarpingVariantName,
+  warpingVariants,
+  withRendererVariants,
+} from './bundle/renderer-variants.js';
 export { type ConvertTfjsOptions, convertTfjsGraph, supportedTfjsOps } from './tfjs/convert-tfjs-graph.js';
 export {
   readTfjsGraphModel,

@@ -10,7 +10,11 @@ import { ensureSyntheticBundle, writeBundle } from '@joyvasa/model-builder/node'
 import { planSyntheticBundle } from '@joyvasa/model-builder/synthetic';
 
 /** Resolves `fixture`, `formula` or a folder to a bundle folder, building the folder's bundle if missing. */
-export async function ensureBenchBundle(bundle: string, log: (line: string) => void): Promise<string> {
+export async function ensureBenchBundle(
+  bundle: string,
+  log: (line: string) => void,
+  dtype: 'fp32' | 'fp16' = 'fp32',
+): Promise<string> {
   if (bundle === 'fixture' || bundle === 'formula') return (await ensureSyntheticBundle(bundle)).directory;
   if (existsSync(join(bundle, 'manifest.json'))) return bundle;
   const start = performance.now();
@@ -18,9 +22,9 @@ export async function ensureBenchBundle(bundle: string, log: (line: string) => v
   const components = Object.fromEntries(
     Object.entries(plan.components).filter(([name]) => !name.startsWith('animal_')),
   );
-  await writeBundle(bundle, { ...plan, components });
+  await writeBundle(bundle, { ...plan, components, dtype });
   log(
-    `built the official-size bundle (random weights) in ${((performance.now() - start) / 1000).toFixed(1)} s`,
+    `built the official-size ${dtype} bundle (random weights) in ${((performance.now() - start) / 1000).toFixed(1)} s`,
   );
   return bundle;
 }

@@ -3,10 +3,21 @@
  * sampling per second of audio, and the whole pipeline's frame rate (no video encoding: the GPU machine has
  * no ffmpeg). Builds an official-size bundle with random-valued synthetic weights if the folder has none.
  *
- *   node bench-gpu.mjs --bundle /tmp/bundle --device cuda [--runs 20] [--seconds 8] [--render-batch 8]
- *     [--out result.json]
+ *   node bench-gpu.mjs --bundle /tmp/bundle --device cuda [--runs 20] [--seconds 8] [--render-batches 1,4,8]
+ *     [--dtype fp32|fp16] [--skip-components] [--label name] [--out result.json]
+ *     [--backend onnx-node|onnx-capi] [--capi '<OnnxCapiSessionOptions as JSON>']
  *
- * Prints figures only. Also runs on this repository's CPU machine (--device cpu) for a side-by-side.
+ * `--backend onnx-capi` runs every model on `@joyvasa/backend-onnx-capi`, `--capi` being its options for
+ * every session (the CUDA provider's own options, pinned host memory). It is imported only then, so that the
+ * script also bundles against a baseline without that package (scripts/gpu-bench.sh marks it external).
+ *
+ * For each render batch: frames/s after the first frame, the first frame after `stream()` on a head
+ * `warmUp` has warmed, and a timeline of one batch (each stage's ms from the sessions' own times, the host's
+ * rest, and an estimate of the host ↔ device copies). `--dtype fp16` builds a missing bundle in float16.
+ * The script uses only APIs that the baseline SDK has too, so it is also bundled against the baseline
+ * (scripts/gpu-bench.sh `pipeline`) and both run in one call on one bundle.
+ *
+ * Prints figures only. Also runs on this repository's CPU machine (--device cpu, --bundle fixture).
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -21,6 +32,8 @@ import {
 import { createDirectorySource } from '@joyvasa/core/node';
 import { createTalkingHead } from '@joyvasa/pipeline';
 import { ensureBenchBundle } from './bench-bundle.js';
+import { formatTimeline, measureBatch, measureTransferRate } from './pipeline-timeline.js';
+import { createTimedBackend } from './timed-backend.js';
 
 const { values } = parseArgs({
   options: {
@@ -31,11 +44,17 @@ const { values } = parseArgs({
     out: { type: 'string' },
     'skip-pipeline': { type: 'boolean', default: false },
     'render-batch': { type: 'string', default: '1' },
+    'render-batches': { type: 'string' },
+    dtype: { type: 'string', default: 'fp32' },
+    'skip-components': { type: 'boolean', default: false },
+    label: { type: 'string', default: 'this branch' },
+    backend: { type: 'string', default: 'onnx-node' },
+    capi: { type: 'string' },
   },
 });
 const device = values.device as Device;
 const runs = Number(values.runs);
-const results: Record<string, unknown> = { device };
+const results: Record<string, unknown> = { device, backend: values.backend };
 const log = (line: string) => console.log(line);
 
 function tensor(dims: number[], scale = 0.5, phase = 0): Float32Tensor {
@@ -63,9 +82,17 @@ async function timed(run: () => Promise<unknown>, count: number): Promise<{ medi
   return { median: median(times), min: Math.min(...times) };
 }
 
-await ensureBenchBundle(values.bundle, log);
-const bundle = await openModelBundle(createDirectorySource(values.bundle));
-const backend = createOnnxNodeBackend({ preference: [device] });
+const bundleFolder = await ensureBenchBundle(values.bundle, log, values.dtype === 'fp16' ? 'fp16' : 'fp32');
+const bundle = await openModelBundle(createDirectorySource(bundleFolder));
+results.label = values.label;
+results.components_in_bundle = Object.keys(bundle.manifest.components);
+const backend =
+  values.backend === 'onnx-capi'
+    ? (await import('@joyvasa/backend-onnx-capi')).createOnnxCapiBackend({
+        preference: [device],
+        ...(values.capi ? { sessionDefaults: JSON.parse(values.capi) } : {}),
+      })
+    : createOnnxNodeBackend({ preference: [device] });
 log(`device ${device}: supported ${(await backend.supportedDevices()).join(', ')}`);
 
 /** Inputs for a component from its manifest specs: free dims take 2 for the CFG batch, 64000 audio samples. */
@@ -91,47 +118,51 @@ const names = [
   'denoiser',
 ];
 const feeds = Object.fromEntries(names.map((name) => [name, feedsFor(name)]));
-const components: Record<string, unknown> = {};
-for (const [name, input] of Object.entries(feeds)) {
-  const start = performance.now();
-  const session = await bundle.createSession(backend, name, { device });
-  const create = performance.now() - start;
-  const time = await timed(() => session.run(input), runs);
-  components[name] = { createMs: create, ...time };
-  log(
-    `${name.padEnd(30)} create ${create.toFixed(0).padStart(6)} ms   run median ${time.median.toFixed(2).padStart(8)} ms  min ${time.min.toFixed(2)}`,
-  );
-  await session.dispose();
-}
-// The Gather-based warping variant (built for WebGPU, which lacks 5-D GridSample), on this device too.
-const gatherFile = bundle.manifest.components.warping_module?.devices?.webgpu?.file;
-if (gatherFile) {
-  const session = await backend.createSession(await bundle.readFile(gatherFile), {
-    device,
-    name: 'warping_module_gather',
-  });
-  const time = await timed(() => session.run(feeds.warping_module!), runs);
-  components['warping_module (gather variant)'] = time;
-  log(
-    `${'warping_module (gather variant)'.padEnd(30)}                run median ${time.median.toFixed(2).padStart(8)} ms  min ${time.min.toFixed(2)}`,
-  );
-  await session.dispose();
-}
-results.components = components;
+if (!values['skip-components']) await benchComponents();
 
-// The renderer as the pipeline runs it: W, then G, with the feature map passing through the host.
-const warping = await bundle.createSession(backend, 'warping_module', { device });
-const generator = await bundle.createSession(backend, 'spade_generator', { device });
-const render = await timed(async () => {
-  const { out } = await warping.run(feeds.warping_module!);
-  await generator.run({ feature: out! });
-}, runs);
-results.renderPerFrameMs = render;
-log(
-  `render W→G per frame: median ${render.median.toFixed(2)} ms (${(1000 / render.median).toFixed(1)} frames/s)`,
-);
-await warping.dispose();
-await generator.dispose();
+async function benchComponents() {
+  const components: Record<string, unknown> = {};
+  for (const [name, input] of Object.entries(feeds)) {
+    const start = performance.now();
+    const session = await bundle.createSession(backend, name, { device });
+    const create = performance.now() - start;
+    const time = await timed(() => session.run(input), runs);
+    components[name] = { createMs: create, ...time };
+    log(
+      `${name.padEnd(30)} create ${create.toFixed(0).padStart(6)} ms   run median ${time.median.toFixed(2).padStart(8)} ms  min ${time.min.toFixed(2)}`,
+    );
+    await session.dispose();
+  }
+  // The Gather-based warping variant (built for WebGPU, which lacks 5-D GridSample), on this device too.
+  const gatherFile = bundle.manifest.components.warping_module?.devices?.webgpu?.file;
+  if (gatherFile) {
+    const session = await backend.createSession(await bundle.readFile(gatherFile), {
+      device,
+      name: 'warping_module_gather',
+    });
+    const time = await timed(() => session.run(feeds.warping_module!), runs);
+    components['warping_module (gather variant)'] = time;
+    log(
+      `${'warping_module (gather variant)'.padEnd(30)}                run median ${time.median.toFixed(2).padStart(8)} ms  min ${time.min.toFixed(2)}`,
+    );
+    await session.dispose();
+  }
+  results.components = components;
+
+  // The renderer as the pipeline runs it: W, then G, with the feature map passing through the host.
+  const warping = await bundle.createSession(backend, 'warping_module', { device });
+  const generator = await bundle.createSession(backend, 'spade_generator', { device });
+  const render = await timed(async () => {
+    const { out } = await warping.run(feeds.warping_module!);
+    await generator.run({ feature: out! });
+  }, runs);
+  results.renderPerFrameMs = render;
+  log(
+    `render W→G per frame: median ${render.median.toFixed(2)} ms (${(1000 / render.median).toFixed(1)} frames/s)`,
+  );
+  await warping.dispose();
+  await generator.dispose();
+}
 
 if (values['skip-pipeline']) {
   if (values.out) writeFileSync(values.out, JSON.stringify(results, null, 2));
@@ -148,38 +179,33 @@ const side = 1024;
 const pixels = new Uint8Array(side * side * 3);
 for (let i = 0; i < pixels.length; i++)
   pixels[i] = (128 + 100 * Math.sin(i * 0.013) * Math.cos(i * 0.00071)) & 255;
-const head = await createTalkingHead({ models: values.bundle, device, backend });
-const start = performance.now();
-let firstFrame = 0;
-let lastFrame = 0;
-let motionDone = 0;
-let frames = 0;
-const renderBatch = Number(values['render-batch']);
-results.renderBatch = renderBatch;
-for await (const event of head.stream(
-  { image: { width: side, height: side, channels: 3, data: pixels }, audio: { pcm, sampleRate: 16000 } },
-  { renderBatch },
-)) {
-  if (event.type === 'frame') {
-    frames++;
-    if (frames === 1) firstFrame = performance.now() - start;
-    lastFrame = performance.now() - start;
-  }
-  if (event.type === 'motion-chunk' && event.startFrame === 0) motionDone = performance.now() - start;
-}
-const total = performance.now() - start;
-const steady = ((frames - 1) / (lastFrame - firstFrame)) * 1000;
-results.endToEnd = {
-  seconds,
-  frames,
-  totalMs: total,
-  firstFrameMs: firstFrame,
-  firstWindowMs: motionDone,
-  framesPerSecond: (frames / total) * 1000,
-  steadyFramesPerSecond: steady,
+const input = {
+  image: { width: side, height: side, channels: 3 as const, data: pixels },
+  audio: { pcm, sampleRate: 16000 },
 };
+const timedBackend = createTimedBackend(backend);
+const msPerByte = await measureTransferRate(backend, device);
+results.transferGiBPerSecond = 1 / (msPerByte * 1e6 * 1.073741824);
 log(
-  `pipeline: ${frames} frames for ${seconds} s of audio in ${(total / 1000).toFixed(2)} s = ${((frames / total) * 1000).toFixed(1)} frames/s overall, ${steady.toFixed(1)} frames/s after the first frame (real time is 25); first frame after ${(firstFrame / 1000).toFixed(2)} s (model loading included)`,
+  `${values.label}: host ↔ device copies ${(results.transferGiBPerSecond as number).toFixed(2)} GiB/s (Identity graph, in and out)`,
 );
+const loadStart = performance.now();
+const head = await createTalkingHead({ models: bundleFolder, device, backend: timedBackend.backend });
+const batches = (values['render-batches'] ?? values['render-batch']).split(',').map(Number);
+const batchRuns: unknown[] = [];
+for (const renderBatch of batches) {
+  const run = await measureBatch(head, timedBackend, input, renderBatch, msPerByte);
+  if (batchRuns.length === 0) results.firstLoadAndWarmUpMs = performance.now() - loadStart;
+  batchRuns.push(run);
+  results.pipeline = batchRuns;
+  // Written after each batch, so that a run cut short by its time limit still leaves its figures.
+  if (values.out) writeFileSync(values.out, JSON.stringify(results, null, 2));
+  log(
+    `${values.label}: pipeline, render batch ${renderBatch}: ${run.frames} frames for ${seconds} s of audio, ` +
+      `${run.steadyFramesPerSecond.toFixed(1)} frames/s after the first frame; first frame ${run.firstFrameMs.toFixed(0)} ms ` +
+      `(warmed head: ${run.warmFirstFrameMs.toFixed(0)} ms after stream()); one batch:\n${formatTimeline(run)}`,
+  );
+}
+results.pipeline = batchRuns;
 await head.dispose();
 if (values.out) writeFileSync(values.out, JSON.stringify(results, null, 2));

@@ -6,12 +6,19 @@
  *                     [--dtype fp32,fp16] [--bundle <folder>] [--bundle-fp16 <folder>] [--json]
  *                     [--out <file.jsonl>] [--ort '<onnxruntime session options as JSON>'] [--clock cpu]
  *                     [--fused] [--family default|webgpu|conv2d]
+ *                     [--backend onnx-node|onnx-capi] [--capi '<OnnxCapiSessionOptions as JSON>'] [--label <name>]
+ *                     [--upload-volume]
  *
  * Defaults: the devices onnxruntime-node finds; batches 1,4,8 and fp32,fp16 on GPUs, batch 1 and fp32 on
  * the CPU (as `../shared/bench/official_renderer.py` does there). Graphs: a bundle's W and G when
  * `--bundle` (fp32) or `--bundle-fp16` (`joyvasa convert --dtype fp16`) names one, or for fp32 the converted
  * bundle in ~/.cache/joyvasa/bundles/joyvasa when it exists; else the official sizes built with PyTorch-default-like random weights and cached in the temp folder. Feeds follow
  * the official script: a uniform [0, 1) volume, source keypoints in [0, 0.5), driving = source + 0.02·N(0, 1).
+ *
+ * `--backend onnx-capi` runs on `@joyvasa/backend-onnx-capi` (onnxruntime's C API: the CUDA provider's own
+ * options from `--capi`, e.g. '{"cuda":{"preferNhwc":true,"enableCudaGraph":true}}'); `--upload-volume` feeds
+ * W's appearance volume as a tensor uploaded once (`SessionV1.upload`) instead of copying it in every run;
+ * `--label` names the configuration in the JSON lines (`variant`).
  *
  * Each configuration: warm-up runs (1 on the CPU, 3 on GPUs), then the median of `--runs`, per frame.
  * `--json` prints one JSON object per line and stage, `{"stage","batch","dtype","device","ms_per_frame",
@@ -21,8 +28,9 @@ import { appendFileSync, existsSync } from 'node:fs';
 import { homedir, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { createOnnxCapiBackend } from '@joyvasa/backend-onnx-capi';
 import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
-import type { Device, SessionOptions } from '@joyvasa/core';
+import type { Device, SessionFeed, SessionOptions } from '@joyvasa/core';
 import type { ModelDtype } from '@joyvasa/model-builder/onnx';
 import { machineBusySeconds } from './machine-load.js';
 import { officialStyleFeeds } from './render-feeds.js';
@@ -44,6 +52,10 @@ const { values } = parseArgs({
     family: { type: 'string' },
     json: { type: 'boolean', default: false },
     out: { type: 'string' },
+    backend: { type: 'string', default: 'onnx-node' },
+    capi: { type: 'string' },
+    label: { type: 'string' },
+    'upload-volume': { type: 'boolean', default: false },
   },
 });
 const list = (text: string | undefined) => text?.split(',').filter(Boolean);
@@ -80,6 +92,8 @@ interface StageResult {
   fps: number;
   min_ms: number;
   max_ms: number;
+  /** `--label`, when given. */
+  variant?: string;
 }
 
 const median = (times: readonly number[]) => [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
@@ -102,10 +116,18 @@ function result(
     fps: round(1000 / perFrame, 3),
     min_ms: round(Math.min(...times) / batch, 3),
     max_ms: round(Math.max(...times) / batch, 3),
+    ...(values.label ? { variant: values.label } : {}),
   } satisfies StageResult;
 }
 
-const backend = createOnnxNodeBackend({ preference: ['cuda', 'webgpu', 'cpu'] });
+const backend =
+  values.backend === 'onnx-capi'
+    ? createOnnxCapiBackend()
+    : createOnnxNodeBackend({ preference: ['cuda', 'webgpu', 'cpu'] });
+const backendOptions = {
+  ...(values.ort ? { 'onnx-node': ortOptions } : {}),
+  ...(values.capi ? { 'onnx-capi': JSON.parse(values.capi) } : {}),
+};
 
 /** Times W, G and W+G for one device, precision and batch: W then G in every run. */
 async function measure(device: Device, dtype: ModelDtype, batch: number): Promise<StageResult[]> {
@@ -121,11 +143,13 @@ async function measure(device: Device, dtype: ModelDtype, batch: number): Promis
   const options: SessionOptions = {
     device,
     ...(threads ? { threads } : {}),
-    ...(values.ort ? { backendOptions: { 'onnx-node': ortOptions } } : {}),
+    backendOptions,
   };
   const warping = await backend.createSession(graphs.warping, { ...options, name: 'warping_module' });
   const generator = await backend.createSession(graphs.generator, { ...options, name: 'spade_generator' });
-  const input = officialStyleFeeds(batch);
+  const feeds = officialStyleFeeds(batch);
+  const input: Record<string, SessionFeed> = { ...feeds };
+  if (values['upload-volume'] && warping.upload) input.feature_3d = await warping.upload(feeds.feature_3d!);
   const times = { W: [] as number[], G: [] as number[], 'W+G': [] as number[] };
   const warmups = device === 'cpu' ? 1 : 3;
   const busyBefore = machineBusySeconds();
@@ -157,10 +181,13 @@ async function measure(device: Device, dtype: ModelDtype, batch: number): Promis
   );
   if (graphs.fused) {
     const fused = await backend.createSession(graphs.fused, { ...options, name: 'renderer' });
+    const fusedInput: Record<string, SessionFeed> = { ...feeds };
+    if (values['upload-volume'] && fused.upload)
+      fusedInput.feature_3d = await fused.upload(feeds.feature_3d!);
     const fusedTimes: number[] = [];
     for (let run = 0; run < warmups + runs; run++) {
       const start = now();
-      await fused.run(input);
+      await fused.run(fusedInput);
       if (run >= warmups) fusedTimes.push(now() - start);
     }
     await fused.dispose();

@@ -15,15 +15,25 @@ function uniform(count: number, seed: number): Float32Array {
   });
 }
 
-/** W's feeds for `batch` frames of one source. */
-export function officialStyleFeeds(batch: number): Record<string, TensorLike> {
+/** W's feeds for `batch` frames of one source; `volume` is the appearance volume's [C, D, H, W]. */
+export function officialStyleFeeds(
+  batch: number,
+  volume: readonly [number, number, number, number] = [32, 16, 64, 64],
+): Record<string, TensorLike> {
   const source = uniform(batch * 63, 2).map((v) => 0.5 * v);
   const noise = uniform(batch * 126, 3);
   // Box–Muller on two uniforms per value: 0.02·N(0, 1), as `0.02 * torch.randn_like`.
   const gaussian = (i: number) =>
     Math.sqrt(-2 * Math.log(1 - noise[2 * i]!)) * Math.cos(2 * Math.PI * noise[2 * i + 1]!);
   return {
-    feature_3d: createTensor('float32', [1, 32, 16, 64, 64], uniform(32 * 16 * 64 * 64, 1)),
+    feature_3d: createTensor(
+      'float32',
+      [1, ...volume],
+      uniform(
+        volume.reduce((a, b) => a * b),
+        1,
+      ),
+    ),
     kp_source: createTensor('float32', [batch, 21, 3], source),
     kp_driving: createTensor(
       'float32',

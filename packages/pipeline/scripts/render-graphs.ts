@@ -50,7 +50,7 @@ function builders(family: GraphFamily): Record<'warping' | 'generator' | 'fused'
 }
 
 /** Builds (or reads from `cacheDir`) one graph; the cache key holds the builder's version. */
-async function cachedGraph(
+export async function cachedGraph(
   cacheDir: string,
   name: string,
   build: () => GraphBuilder,

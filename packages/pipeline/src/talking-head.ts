@@ -2,18 +2,21 @@ import { type AudioStreamInput, isAudioStreamInput, loadAudioEncoder } from '@jo
 import {
   type AudioEncoderV1,
   type BackendV1,
-  createTensor,
   type EventListener,
   JoyvasaError,
   type ModelBundle,
   type ModelManifest,
   type MotionFrame,
   type PositionalEncodingMode,
-  type RenderInput,
   type RgbImage,
   throwIfAborted,
 } from '@joyvasa/core';
-import { type LivePortraitModels, loadLivePortrait, prepareSource } from '@joyvasa/liveportrait';
+import {
+  type LivePortraitModels,
+  loadLivePortrait,
+  type PreparedSource,
+  prepareSource,
+} from '@joyvasa/liveportrait';
 import {
   createDdimScheduler,
   createDdpmScheduler,
@@ -24,7 +27,6 @@ import {
 import { checkAnimateInput } from './check-talking-head-options.js';
 import { fixedFrameBudget, liveFrameBudget } from './frame-budget.js';
 import { type LiveAudio, openLiveAudio } from './live-audio.js';
-import { renderFrames } from './render-frames.js';
 import { renderMotion } from './render-motion.js';
 import type { TalkingHeadEvent } from './talking-head-events.js';
 import {
@@ -85,8 +87,6 @@ interface LoadedModels {
   motion: Map<PositionalEncodingMode, Promise<MotionGenerator>>;
 }
 
-type PreparedSource = Awaited<ReturnType<typeof prepareSource>>;
-
 function createScheduler(sampler: ResolvedAnimateOptions['sampler'], generator: MotionGenerator) {
   const trainSteps = generator.config.diffusionSteps;
   return sampler === 'ddpm'
@@ -109,30 +109,6 @@ function motionAudio(
     pcmStream: live.pcm,
     lookaheadFrames: Math.min(windowFrames, Math.max(1, Math.ceil(lookahead * fps))),
   };
-}
-
-/** Drives, renders (in one batch where the renderer takes one) and composes frames of motion. */
-async function renderFrameBatch(
-  models: LivePortraitModels,
-  source: PreparedSource,
-  frames: readonly MotionFrame[],
-  signal: AbortSignal | undefined,
-): Promise<RgbImage[]> {
-  const runOptions = signal ? { signal } : {};
-  const inputs: RenderInput[] = [];
-  for (const frame of frames) {
-    const driving = await source.driver.drive(frame, runOptions);
-    inputs.push({
-      features: source.features,
-      sourceKeypoints: source.sourceKeypoints,
-      drivingKeypoints: createTensor('float32', [1, driving.length / 3, 3], driving),
-    });
-  }
-  const images: RgbImage[] = [];
-  for (const rendered of await renderFrames(models.renderer, inputs, runOptions)) {
-    images.push(await source.compose(rendered, runOptions));
-  }
-  return images;
 }
 
 /**
@@ -188,6 +164,7 @@ export function createTalkingHeadWith<ImageInput, AudioInput>(
     const live = isAudioStreamInput(input.audio)
       ? openLiveAudio(input.audio, { idleTimeoutMs: run.idleTimeoutMs, ...(signal ? { signal } : {}) })
       : undefined;
+    let source: PreparedSource | undefined;
     try {
       const [image, audio] = await Promise.all([
         platform.decodeImage(input.image, signal),
@@ -199,7 +176,7 @@ export function createTalkingHeadWith<ImageInput, AudioInput>(
         motion(run.positionalEncoding),
       ]);
       throwIfAborted(signal);
-      const source = await prepareSource(image, models, {
+      source = await prepareSource(image, models, {
         ...run,
         faceLocator: options.faceLocator,
       });
@@ -220,6 +197,13 @@ export function createTalkingHeadWith<ImageInput, AudioInput>(
       }
       const fps = generator.config.fps;
       const budget = live ? liveFrameBudget(live, fps) : fixedFrameBudget(audio!.durationSeconds, fps);
+      // Sampling runs ahead of rendering: a stream that ends early stops it mid-window.
+      const stopSampling = new AbortController();
+      const samplingSignal = signal ? AbortSignal.any([signal, stopSampling.signal]) : stopSampling.signal;
+      const stop = () => {
+        stopSampling.abort();
+        live?.close();
+      };
       const motionStream = sampleMotion({
         ...motionAudio(live, audio?.pcm, run.lookahead, fps, generator),
         audioEncoder: encoder,
@@ -234,13 +218,17 @@ export function createTalkingHeadWith<ImageInput, AudioInput>(
         smoothing: run.smoothing,
         fps,
         padMode: generator.config.padMode,
-        ...(signal ? { signal } : {}),
+        signal: samplingSignal,
       });
-      const render = (frames: readonly MotionFrame[]) => renderFrameBatch(models, source, frames, signal);
-      const frameCount = yield* renderMotion(motionStream, budget, fps, run.renderBatch, render);
+      const prepared = source;
+      // One liveportrait call per render batch: driver, stitching, renderer and paste-back of N frames.
+      const render = (frames: readonly MotionFrame[]) =>
+        prepared.renderFrames(frames, signal ? { signal } : {});
+      const frameCount = yield* renderMotion(motionStream, budget, fps, run.renderBatch, render, stop);
       yield { type: 'stream-end', frameCount, fps, durationSeconds: budget.durationSeconds() };
     } finally {
       live?.close();
+      await source?.dispose();
     }
   }
 

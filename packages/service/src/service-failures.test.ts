@@ -5,6 +5,7 @@
  * `joyvasa worker` processes; the API and one flaky worker run in this process.
  */
 import { mkdtemp } from 'node:fs/promises';
+import { inputLimits } from '@joyvasa/core';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flatPng, texturedPng, toneWav } from '../test/media.js';
@@ -128,8 +129,8 @@ describe.skipIf(!haveRedis)('render service failures', () => {
       status: 400,
       name: 'InvalidInputError',
     });
-    const huge = new Uint8Array(64 * 2 ** 20 + 1);
-    expect(await errorOf(await service.submit({ image: huge, audio }))).toMatchObject({
+    const huge = new Uint8Array(inputLimits.uploadAudioMaxBytes + 1);
+    expect(await errorOf(await service.submit({ image, audio: huge }))).toMatchObject({
       status: 413,
       name: 'UploadTooLargeError',
     });

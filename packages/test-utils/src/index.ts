@@ -1,5 +1,10 @@
 export { describeBackendConformance, maxAbsDiff } from './describe-backend.js';
-export { type LocalServer, startLocalServer } from './local-server.js';
+export {
+  type LocalServer,
+  startLocalServer,
+  startTrickleServer,
+  type TrickleServer,
+} from './local-server.js';
 export { rejectionOf } from './rejection-of.js';
 export { failOnCi, requireSharedData, sharedDirectory } from './shared-data.js';
 export { convModel, gatherModel, mlpModel, type TinyModel, testInput } from './tiny-models.js';

@@ -123,7 +123,7 @@ describe.skipIf(!haveFfmpeg)('decodeAudio (Node, ffmpeg)', () => {
       [Uint8Array.from({ length: 4000 }, (_, i) => (i * 7919) % 251), /ffmpeg could not decode it/],
       [video, /no audio stream/],
       [join(dir, 'missing.mp3'), /no such file/],
-      [dir, /directory/],
+      [dir, /a folder, not a regular file/],
     ];
     for (const [input, pattern] of cases) {
       const error = await rejectionOf(decodeAudio(input as string));

@@ -1,6 +1,6 @@
-import { open, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { InvalidInputError, inputLimits, throwIfAborted } from '@joyvasa/core';
+import { type FileRefusal, type OpenedRegularFile, openRegularFile, readOpened } from '@joyvasa/core/node';
 import {
   type AudioInput,
   type DecodeAudioOptions,
@@ -8,6 +8,7 @@ import {
   decodeAudio as decodeAudioInput,
 } from '../decode-audio.js';
 import { isWav } from '../decode-wav.js';
+import { wavDurationSeconds, wavHeadBytes } from '../wav-duration.js';
 import { createFfmpegAudioDecoder } from './ffmpeg-audio-decoder.js';
 
 /** Options of the Node {@link decodeAudio}. */
@@ -20,6 +21,10 @@ export interface NodeDecodeAudioOptions extends DecodeAudioOptions {
  * {@link decodeAudioInput | decodeAudio} for Node: also takes a file path (string or `file:` URL), and
  * decodes every format ffmpeg reads (MP3, M4A/AAC, Ogg/Opus, FLAC, the audio of a video, …) through an
  * ffmpeg child process. WAV is still parsed in TypeScript, so WAV needs no ffmpeg.
+ *
+ * A path must name a regular file of at most 2 GiB (`inputLimits.fileMaxBytes`); a FIFO or a device is
+ * refused before it is opened for reading. A WAV file's header is read first, and a file whose header
+ * states more than `maxDurationSeconds` is refused before the rest is read.
  *
  * @returns mono float PCM at 16 kHz (or `options.sampleRate`).
  * @throws MissingDependencyError when a non-WAV input needs ffmpeg and none is found.
@@ -35,9 +40,17 @@ export async function decodeAudio(
     return decodeAudioInput(input, { ...rest, decoder });
   const path = input instanceof URL ? fileURLToPath(input) : input;
   throwIfAborted(options.signal);
-  if (isWav(await readHead(path))) return decodeAudioInput(await readFile(path), { ...rest, decoder });
-  if (options.decoder) return decodeAudioInput(await readFile(path), rest);
   const maxDurationSeconds = options.maxDurationSeconds ?? inputLimits.audioMaxSeconds;
+  const refuse: FileRefusal = (reason, cause) =>
+    new InvalidInputError('audio', `cannot read '${path}': ${reason}`, { cause });
+  const file = await openRegularFile(path, { refuse, ...(options.signal && { signal: options.signal }) });
+  let bytes: Uint8Array | undefined;
+  try {
+    bytes = await readInMemory(file, maxDurationSeconds, options, refuse);
+  } finally {
+    await file.handle.close();
+  }
+  if (bytes) return decodeAudioInput(bytes, options.decoder ? rest : { ...rest, decoder });
   const signal = options.signal;
   const source = await createFfmpegAudioDecoder(ffmpegPath ? { ffmpegPath } : {}).decodeFile(path, {
     maxDurationSeconds,
@@ -46,29 +59,26 @@ export async function decodeAudio(
   return decodeAudioInput({ pcm: source.channels, sampleRate: source.sampleRate }, rest);
 }
 
-async function readHead(path: string): Promise<Uint8Array> {
-  let handle: Awaited<ReturnType<typeof open>>;
-  try {
-    handle = await open(path, 'r');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code;
-    throw new InvalidInputError('audio', `cannot read '${path}': ${reason}`, { cause: error });
-  }
-  try {
-    const head = new Uint8Array(12);
-    const { bytesRead } = await handle.read(head, 0, 12, 0);
-    return head.subarray(0, bytesRead);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+/**
+ * The file's bytes when it is decoded in memory (a WAV file, or any file with a caller's decoder), after
+ * checking a WAV header's duration; undefined when ffmpeg reads the file by path.
+ */
+async function readInMemory(
+  { handle, size }: OpenedRegularFile,
+  maxDurationSeconds: number,
+  options: NodeDecodeAudioOptions,
+  refuse: FileRefusal,
+): Promise<Uint8Array | undefined> {
+  const head = await readOpened(handle, Math.min(size, wavHeadBytes), { refuse });
+  const wav = isWav(head);
+  if (!wav && !options.decoder) return undefined;
+  const seconds = wav ? wavDurationSeconds(head, size) : undefined;
+  if (seconds !== undefined && seconds > maxDurationSeconds) {
     throw new InvalidInputError(
       'audio',
-      `cannot read '${path}': ${code === 'EISDIR' ? 'it is a directory' : code}`,
-      {
-        cause: error,
-      },
+      `lasts more than the ${maxDurationSeconds} s limit (its WAV header states ${seconds.toFixed(1)} s); ` +
+        'raise options.maxDurationSeconds to accept it',
     );
-  } finally {
-    await handle.close();
   }
+  return readOpened(handle, size, { refuse, ...(options.signal && { signal: options.signal }) });
 }

@@ -1,7 +1,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InvalidInputError } from '@joyvasa/core';
+import { InvalidInputError, inputLimits } from '@joyvasa/core';
+import { openRegularFile } from '@joyvasa/core/node';
 import type { AudioFileDecodeOptions, AudioFileDecoderV1, PcmAudio } from '../audio-file-decoder.js';
 import { decodeWav } from '../decode-wav.js';
 import { sniffAudioFormat } from '../sniff-audio-format.js';
@@ -11,6 +12,17 @@ import { runFfmpeg } from './run-ffmpeg.js';
 export interface FfmpegAudioDecoderOptions {
   /** The ffmpeg executable. Default `ffmpeg`, looked up on PATH. */
   readonly ffmpegPath?: string;
+  /**
+   * Milliseconds one decode may take before ffmpeg is killed. Default {@link ffmpegTimeLimitMs} of the
+   * allowed duration: `ffmpegBaseSeconds` + `ffmpegSecondsPerAudioSecond` × `maxDurationSeconds`.
+   */
+  readonly timeLimitMs?: number;
+}
+
+/** The default time one ffmpeg decode of at most `maxDurationSeconds` of audio may take, in milliseconds. */
+export function ffmpegTimeLimitMs(maxDurationSeconds: number): number {
+  const seconds = Number.isFinite(maxDurationSeconds) ? maxDurationSeconds : inputLimits.audioMaxSeconds;
+  return 1000 * (inputLimits.ffmpegBaseSeconds + inputLimits.ffmpegSecondsPerAudioSecond * seconds);
 }
 
 /** An {@link AudioFileDecoderV1} that can also read a file by path (no copy into memory first). */
@@ -24,7 +36,8 @@ export interface FfmpegAudioDecoder extends AudioFileDecoderV1 {
  *
  * Bytes go through stdin, except MP4/M4A: its index may sit at the end, which a pipe cannot seek to,
  * so those bytes are written to a temporary file that is removed afterwards.
- * Decoding stops one second after `maxDurationSeconds`, which bounds memory on very long files.
+ * Decoding stops one second after `maxDurationSeconds`, which bounds memory on very long files, and
+ * ffmpeg is killed when it runs past `timeLimitMs` (an endless or hostile input), an InvalidInputError.
  */
 export function createFfmpegAudioDecoder(options: FfmpegAudioDecoderOptions = {}): FfmpegAudioDecoder {
   const run = async (source: string, decodeOptions: AudioFileDecodeOptions, stdin?: Uint8Array) => {
@@ -32,7 +45,15 @@ export function createFfmpegAudioDecoder(options: FfmpegAudioDecoderOptions = {}
     const limit = Number.isFinite(maxDurationSeconds) ? ['-t', String(maxDurationSeconds + 1)] : [];
     const args = ['-hide_banner', '-loglevel', 'error', ...(stdin ? [] : ['-nostdin']), '-i', source];
     args.push('-map', '0:a:0', '-vn', '-sn', '-dn', ...limit, '-c:a', 'pcm_f32le', '-f', 'wav', 'pipe:1');
+    const timeLimitMs = options.timeLimitMs ?? ffmpegTimeLimitMs(maxDurationSeconds);
     const result = await runFfmpeg(args, {
+      timeLimitMs,
+      onTimeLimit: () =>
+        new InvalidInputError(
+          'audio',
+          `ffmpeg did not finish decoding it within ${timeLimitMs / 1000} s, the time allowed for ` +
+            `${maxDurationSeconds} s of audio; the file is endless, corrupt or hostile`,
+        ),
       ...(options.ffmpegPath && { ffmpegPath: options.ffmpegPath }),
       ...(stdin && { stdin }),
       ...(signal && { signal }),
@@ -55,7 +76,13 @@ export function createFfmpegAudioDecoder(options: FfmpegAudioDecoderOptions = {}
         await rm(directory, { recursive: true, force: true });
       }
     },
-    decodeFile(path, decodeOptions) {
+    async decodeFile(path, decodeOptions) {
+      // ffmpeg would block on a FIFO or read a device forever: only a regular file of at most 2 GiB goes.
+      const { handle } = await openRegularFile(path, {
+        refuse: (reason, cause) =>
+          new InvalidInputError('audio', `cannot read '${path}': ${reason}`, { cause }),
+      });
+      await handle.close();
       // A leading '-' would read as an option; 'file:' also keeps ':' in names from selecting a protocol.
       return run(`file:${path}`, decodeOptions);
     },

@@ -3,5 +3,6 @@ export {
   createFfmpegAudioDecoder,
   type FfmpegAudioDecoder,
   type FfmpegAudioDecoderOptions,
+  ffmpegTimeLimitMs,
 } from './ffmpeg-audio-decoder.js';
 export { missingFfmpeg, type SpawnedFfmpeg, spawnFfmpeg } from './spawn-ffmpeg.js';

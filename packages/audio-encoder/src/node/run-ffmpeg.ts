@@ -16,6 +16,10 @@ export interface RunFfmpegOptions {
   readonly stdin?: Uint8Array;
   /** Kills ffmpeg (SIGKILL) and rejects with the signal's reason. */
   readonly signal?: AbortSignal;
+  /** Kills ffmpeg (SIGKILL) after this many milliseconds and rejects with `onTimeLimit()`. */
+  readonly timeLimitMs?: number;
+  /** The error a run stopped by `timeLimitMs` rejects with. */
+  readonly onTimeLimit?: () => Error;
 }
 
 /**
@@ -37,9 +41,18 @@ export function runFfmpeg(args: readonly string[], options: RunFfmpegOptions = {
       child.kill('SIGKILL');
       finish(() => reject(signal!.reason));
     };
+    const timer =
+      options.timeLimitMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            child.kill('SIGKILL');
+            const error = options.onTimeLimit?.() ?? new Error(`ffmpeg ran past ${options.timeLimitMs} ms`);
+            finish(() => reject(error));
+          }, options.timeLimitMs);
     const finish = (settle: () => void) => {
       if (settled) return;
       settled = true;
+      clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
       settle();
     };

@@ -137,6 +137,33 @@ describe.skipIf(!haveFfmpeg)('joyvasa animate', () => {
     expect((await run(['--help'])).text).toMatch(/-y, --force +replace --out if it exists/);
   });
 
+  // Each used to fail only after the models loaded, untyped (ENOTDIR, EEXIST), or overwrote frames.
+  it('refuses before any work an --out or --png-dir under a file, and frames already there without -y', async () => {
+    const file = join(root, 'a-file');
+    await writeFile(file, 'x');
+    const cases: [string[], string][] = [
+      [
+        ['--out', join(file, 'talking.mp4')],
+        `--out '${join(file, 'talking.mp4')}' lies under '${file}', which is a file`,
+      ],
+      [['--png-dir', file], `--png-dir '${file}' is a file, not a folder`],
+      [['--png-dir', join(file, 'frames')], `--png-dir '${join(file, 'frames')}' lies under '${file}'`],
+    ];
+    const frames = join(root, 'old-frames');
+    await mkdir(frames);
+    await writeFile(join(frames, 'frame-00000.png'), 'an older frame');
+    cases.push([
+      ['--png-dir', frames],
+      `--png-dir '${frames}' already holds frame-00000.png; pass --force (-y)`,
+    ]);
+    for (const [args, message] of cases) {
+      const { code, text } = await run([...base(), ...args]);
+      expect(code, text).toBe(2);
+      expect(text.split('\n')[0]).toContain(message);
+    }
+    expect(await readFile(join(frames, 'frame-00000.png'), 'utf8')).toBe('an older frame');
+  });
+
   it('exits 1 with the way out when there is no bundle at the default place', async () => {
     const { code, text } = await run(['--image', image, '--audio', audio, '--out', join(root, 'no.mp4')]);
     expect(code).toBe(1);

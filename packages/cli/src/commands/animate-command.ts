@@ -16,7 +16,7 @@ import { bundleFolderProblem, openModelsChoice } from './animate-models.js';
 import { animateProgressPrinter } from './animate-progress.js';
 import { type AnimateRequest, parseAnimateRequest } from './animate-request.js';
 import { createAnimateSink } from './animate-sink.js';
-import { checkOutputPath } from './output-path-check.js';
+import { checkOutputPath, checkPngDir } from './output-path-check.js';
 
 export type { AnimateRequest } from './animate-request.js';
 
@@ -42,8 +42,8 @@ Options:
   --no-crop               use the whole picture stretched to 256x256 (the official CLI's way)
   --no-paste-back         write the 512x512 animated crop instead of the whole picture
   --no-stitching          leave out stitching (paste-back needs it, so it is off too)
-  -y, --force             replace --out if it exists (without it, an existing file is refused; the
-                          inputs are never overwritten)
+  -y, --force             replace --out if it exists, and PNG frames in --png-dir (without it, they are
+                          refused; the inputs are never overwritten)
   --driving expression-friendly|pose-friendly
                           expression-friendly (default) rescales the motion to the source's face
   --multiplier <n>        scales the keypoint motion, 0 to 3 (default 1, the app's; the official CLI's 1.1)
@@ -203,6 +203,8 @@ export async function animateCommand(args: readonly string[], context: CommandCo
       force: parsed.values.force === true,
     });
   if (outputProblem) return usageError(output, outputProblem, animateUsage);
+  const pngDirProblem = request.pngDir && checkPngDir(request.pngDir, request.force === true);
+  if (pngDirProblem) return usageError(output, pngDirProblem, animateUsage);
   const { models } = request;
   const bundleProblem = models.kind === 'folder' && !models.isDefault && bundleFolderProblem(models.folder);
   if (bundleProblem) {

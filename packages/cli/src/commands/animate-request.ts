@@ -9,6 +9,8 @@ export interface AnimateRequest {
   readonly audio: string;
   readonly out?: string;
   readonly pngDir?: string;
+  /** `--force` / `-y`: replace an existing video and existing PNG frames. */
+  readonly force?: boolean;
   readonly models: ModelsChoice;
   readonly mode: AnimationMode;
   readonly device: DeviceRequest;
@@ -128,6 +130,7 @@ export function parseAnimateRequest(
       audio,
       ...(out ? { out } : {}),
       ...(pngDir ? { pngDir } : {}),
+      ...(values.force === true ? { force: true } : {}),
       models: parseModelsOption(stringOption(values, 'models')),
       mode: oneOf(values, 'mode', ['human', 'animal'] as const) ?? 'human',
       device,

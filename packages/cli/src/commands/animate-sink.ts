@@ -5,6 +5,8 @@ import { createFfmpegVideoSink, createPngSequenceSink } from '@joyvasa/pipeline/
 export interface AnimateSinkOptions {
   readonly out?: string;
   readonly pngDir?: string;
+  /** Replace PNG frames already in `pngDir`. */
+  readonly force?: boolean;
 }
 
 /**
@@ -38,6 +40,7 @@ function teeSink(sinks: readonly FrameSinkV1[]): FrameSinkV1 {
 export function createAnimateSink(options: AnimateSinkOptions): FrameSinkV1 | undefined {
   const sinks: FrameSinkV1[] = [];
   if (options.out) sinks.push(createFfmpegVideoSink({ output: options.out }));
-  if (options.pngDir) sinks.push(createPngSequenceSink({ directory: options.pngDir }));
+  if (options.pngDir)
+    sinks.push(createPngSequenceSink({ directory: options.pngDir, overwrite: options.force === true }));
   return sinks.length > 1 ? teeSink(sinks) : sinks[0];
 }

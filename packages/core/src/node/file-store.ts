@@ -1,7 +1,9 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { ModelLoadError } from '../errors.js';
 import type { ModelStore } from '../model-store.js';
+import { readRegularFile } from './read-regular-file.js';
 
 /** The default cache folder: `$XDG_CACHE_HOME/joyvasa` or `~/.cache/joyvasa`. */
 export function defaultCacheDirectory(): string {
@@ -19,10 +21,13 @@ export function createFileStore(directory = defaultCacheDirectory()): ModelStore
   };
   return {
     async get(sha256) {
+      const path = pathOf(sha256);
       try {
-        return new Uint8Array(await readFile(pathOf(sha256)));
+        return await readRegularFile(path, {
+          refuse: (reason, cause) => new ModelLoadError(path, `the cached file: ${reason}`, { cause }),
+        });
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        if ((error as { cause?: NodeJS.ErrnoException }).cause?.code === 'ENOENT') return undefined;
         throw error;
       }
     },

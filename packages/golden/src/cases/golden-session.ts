@@ -1,4 +1,4 @@
-import type { GraphIo, SessionV1 } from '@joyvasa/core';
+import { type GraphIo, plainFeeds, type SessionV1 } from '@joyvasa/core';
 import { formulaInput } from '@joyvasa/model-builder/synthetic';
 import type { NoiseSource } from '@joyvasa/motion-diffusion';
 import type { GoldenContext } from '../golden-case.js';
@@ -18,7 +18,7 @@ export function contextSession(
     device: 'cpu',
     inputNames: Object.values(io.inputs),
     outputNames: Object.values(io.outputs),
-    run: (feeds) => context.run(model, feeds, name),
+    run: async (feeds) => context.run(model, plainFeeds(feeds, name), name),
     dispose: async () => {},
   };
 }

@@ -7,12 +7,45 @@ import {
   type RendererV1,
   type RenderInput,
   type RunOptions,
+  type SessionFeed,
   SessionRunError,
   type SessionV1,
   throwIfAborted,
 } from '@joyvasa/core';
 
-const { warpingModule: warping, spadeGenerator: generator } = graphIo;
+const { warpingModule: warping, spadeGenerator: generator, renderer: fusedIo } = graphIo;
+
+/** The bundle's render graphs: W+G as one graph where the device takes it, else W then G. */
+export type LivePortraitRenderSessions =
+  | { readonly fused: SessionV1 }
+  | { readonly warping: SessionV1; readonly generator: SessionV1 };
+
+/**
+ * The built-in renderer: a {@link RendererV1} (for callers that drive it frame by frame) that also renders
+ * a batch straight from keypoint tensors, with the source's features given once per video.
+ */
+export interface LivePortraitRenderer extends RendererV1 {
+  /**
+   * Images `[N, 3, 512, 512]` in [0, 1] for driving keypoints `[N, K, 3]` and source keypoints `[N, K, 3]`
+   * (the same row N times) of one source, in one run of each graph. Only the image leaves the device.
+   */
+  renderKeypoints(
+    features: SessionFeed,
+    sourceKeypoints: Float32Tensor,
+    drivingKeypoints: Float32Tensor,
+    options?: RunOptions,
+  ): Promise<Float32Tensor>;
+  /**
+   * The source's feature volume, held by the session that takes it (`SessionV1.upload`) when it offers
+   * that, else the tensor itself. A held one is the caller's to dispose once the video is done.
+   */
+  holdFeatures(features: Float32Tensor): Promise<SessionFeed>;
+}
+
+/** True for the built-in renderer (checked by shape: the caller's own renderers are plain `RendererV1`). */
+export function isLivePortraitRenderer(renderer: RendererV1): renderer is LivePortraitRenderer {
+  return typeof (renderer as Partial<LivePortraitRenderer>).renderKeypoints === 'function';
+}
 
 /** Keypoint tensors [1, K, 3] of the frames stacked into [N, K, 3]. */
 function stackKeypoints(what: string, tensors: readonly Float32Tensor[]): Float32Tensor {
@@ -26,7 +59,7 @@ function stackKeypoints(what: string, tensors: readonly Float32Tensor[]): Float3
 }
 
 /** The images [N, 3, H, W] of a batch as N tensors [1, 3, H, W] (views, no copy). */
-function splitImages(images: Float32Tensor): Float32Tensor[] {
+export function splitImages(images: Float32Tensor): Float32Tensor[] {
   const [count, ...rest] = images.dims;
   const size = images.data.length / count!;
   return Array.from({ length: count! }, (_, i) =>
@@ -34,40 +67,56 @@ function splitImages(images: Float32Tensor): Float32Tensor[] {
   );
 }
 
-/**
- * LivePortrait's renderer as a {@link RendererV1}: the warping module W (`feature_3d`, `kp_driving`,
- * `kp_source` → `out`) then the SPADE generator G (`feature` → `image`, [N, 3, 512, 512] in [0, 1]).
- * `renderBatch` runs N frames of one source through W and G in one call each (the graphs take a batch; W
- * broadcasts the one source volume).
- */
-export function createLivePortraitRenderer(sessions: {
-  readonly warping: SessionV1;
-  readonly generator: SessionV1;
-}): RendererV1 {
-  async function run(
-    features: Float32Tensor,
+function float32Output(outputs: Record<string, unknown>, name: string, graph: string): Float32Tensor {
+  const value = outputs[name] as Float32Tensor | undefined;
+  if (value?.type !== 'float32') throw new SessionRunError(graph, `no float32 \`${name}\` output`);
+  return value;
+}
+
+/** One pass of the render graphs: W+G, or W (its warped features only) then G. */
+function renderPass(sessions: LivePortraitRenderSessions) {
+  return async (
+    features: SessionFeed,
     driving: Float32Tensor,
     source: Float32Tensor,
     options: RunOptions,
-  ): Promise<Float32Tensor> {
+  ): Promise<Float32Tensor> => {
+    const signal = options.signal ? { signal: options.signal } : {};
+    if ('fused' in sessions) {
+      const { inputs, outputs } = fusedIo;
+      const feeds = {
+        [inputs.features]: features,
+        [inputs.drivingKeypoints]: driving,
+        [inputs.sourceKeypoints]: source,
+      };
+      const result = await sessions.fused.run(feeds, { ...signal, outputs: [outputs.image] });
+      return float32Output(result, outputs.image, 'renderer');
+    }
     const warped = await sessions.warping.run(
       {
         [warping.inputs.features]: features,
         [warping.inputs.drivingKeypoints]: driving,
         [warping.inputs.sourceKeypoints]: source,
       },
-      options,
+      // The occlusion map and the deformation field are not needed: they stay on the device.
+      { ...signal, outputs: [warping.outputs.warped] },
     );
     throwIfAborted(options.signal);
-    const feature = warped[warping.outputs.warped];
-    if (feature?.type !== 'float32') throw new SessionRunError('warping_module', 'no float32 `out` output');
-    const image = (await sessions.generator.run({ [generator.inputs.warped]: feature }, options))[
-      generator.outputs.image
-    ];
-    if (image?.type !== 'float32') throw new SessionRunError('spade_generator', 'no float32 `image` output');
-    return image as Float32Tensor;
-  }
+    const feature = float32Output(warped, warping.outputs.warped, 'warping_module');
+    const image = await sessions.generator.run({ [generator.inputs.warped]: feature }, signal);
+    return float32Output(image, generator.outputs.image, 'spade_generator');
+  };
+}
 
+/**
+ * LivePortrait's renderer over the bundle's graphs: the warping module W (`feature_3d`, `kp_driving`,
+ * `kp_source` → `out`) then the SPADE generator G (`feature` → `image`, [N, 3, 512, 512] in [0, 1]), or
+ * the two as one graph (`renderer`). `renderBatch` runs N frames of one source in one call of each graph
+ * (the graphs take a batch; W broadcasts the one source volume).
+ */
+export function createLivePortraitRenderer(sessions: LivePortraitRenderSessions): LivePortraitRenderer {
+  const run = renderPass(sessions);
+  const featureSession = 'fused' in sessions ? sessions.fused : sessions.warping;
   return {
     specificationVersion: 'v1',
     outputSize: { width: 512, height: 512 },
@@ -92,8 +141,18 @@ export function createLivePortraitRenderer(sessions: {
       );
       return splitImages(await run(features, driving, source, options));
     },
+    async renderKeypoints(features, sourceKeypoints, drivingKeypoints, options = {}) {
+      const bound: Record<string, number> = {};
+      assertTensor('drivingKeypoints', drivingKeypoints, 'float32', ['frames', 'keypoints', 3], bound);
+      assertTensor('sourceKeypoints', sourceKeypoints, 'float32', ['frames', 'keypoints', 3], bound);
+      return run(features, drivingKeypoints, sourceKeypoints, options);
+    },
+    async holdFeatures(features) {
+      return featureSession.upload ? featureSession.upload(features) : features;
+    },
     async dispose() {
-      await Promise.all([sessions.warping.dispose(), sessions.generator.dispose()]);
+      const all = 'fused' in sessions ? [sessions.fused] : [sessions.warping, sessions.generator];
+      await Promise.all(all.map((session) => session.dispose()));
     },
   };
 }

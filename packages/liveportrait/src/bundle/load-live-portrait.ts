@@ -4,6 +4,7 @@ import {
   type DeviceRequest,
   type EventListener,
   type FaceLocatorV1,
+  graphIo,
   livePortraitComponent,
   type ModelBundle,
   type RendererV1,
@@ -14,7 +15,8 @@ import { createMediaPipeFaceLocator } from '../locators/mediapipe-face-locator.j
 import { createNanoDetAnimalLocator } from '../locators/nanodet-animal-locator.js';
 import type { AnimationMode } from '../motion/combine-motion.js';
 import { createMlpRunner, type MlpRunner } from '../motion/mlp-runner.js';
-import { createLivePortraitRenderer } from './live-portrait-renderer.js';
+import type { PasteBackGraph } from '../paste-back/paste-back-session.js';
+import { createLivePortraitRenderer, type LivePortraitRenderSessions } from './live-portrait-renderer.js';
 
 /** The LivePortrait models of one mode, loaded from a bundle. */
 export interface LivePortraitModels {
@@ -23,7 +25,10 @@ export interface LivePortraitModels {
   readonly appearance: SessionV1;
   /** M: `img` → head pose bins, t, exp, scale, kp. */
   readonly motion: SessionV1;
-  /** W then G (or the caller's renderer). */
+  /**
+   * The bundle's renderer (W+G as one graph where the bundle has it and the device takes it, else W then G;
+   * a `LivePortraitRenderer`), or the caller's own.
+   */
   readonly renderer: RendererV1;
   readonly stitching: MlpRunner;
   readonly lip: MlpRunner;
@@ -40,7 +45,7 @@ export interface LivePortraitModels {
    * The bundle's paste-back graph, loaded when the models run on a GPU (there the host's per-pixel work
    * would cap the frame rate); on CPU devices paste-back runs in TypeScript.
    */
-  readonly pasteBack?: SessionV1;
+  readonly pasteBack?: PasteBackGraph;
   dispose(): Promise<void>;
 }
 
@@ -51,6 +56,30 @@ export interface LoadLivePortraitOptions {
   /** Used instead of the bundle's warping module and generator. */
   readonly renderer?: RendererV1;
   readonly onEvent?: EventListener;
+}
+
+/** Whether a component's input has a free first axis (bundles before batching declare 1 there). */
+function takesBatch(bundle: ModelBundle, component: string, input: string): boolean {
+  const dims = bundle.manifest.components[component]?.inputs[input]?.dims;
+  return dims !== undefined && typeof dims[0] !== 'number';
+}
+
+/**
+ * W+G as one graph when the bundle has it (bundles written before it do not) and the device runs the
+ * native graphs; WebGPU, which needs W's Gather variant, keeps W and G apart.
+ */
+async function openRenderSessions(
+  bundle: ModelBundle,
+  mode: AnimationMode,
+  appearance: SessionV1,
+  open: (component: string) => Promise<SessionV1>,
+): Promise<LivePortraitRenderSessions> {
+  const fused = livePortraitComponent('renderer', mode);
+  if (bundle.has(fused) && appearance.device !== 'webgpu') return { fused: await open(fused) };
+  return {
+    warping: await open(livePortraitComponent('warpingModule', mode)),
+    generator: await open(livePortraitComponent('spadeGenerator', mode)),
+  };
 }
 
 /**
@@ -78,10 +107,7 @@ export async function loadLivePortrait(
     const motion = await open(livePortraitComponent('motionExtractor', mode));
     const renderer =
       options.renderer ??
-      createLivePortraitRenderer({
-        warping: await open(livePortraitComponent('warpingModule', mode)),
-        generator: await open(livePortraitComponent('spadeGenerator', mode)),
-      });
+      createLivePortraitRenderer(await openRenderSessions(bundle, mode, appearance, open));
     const stitching = createMlpRunner(await open(bundleComponents.stitching));
     const lip = createMlpRunner(await open(bundleComponents.retargetLip));
     const face = bundle.has(bundleComponents.faceDetector)
@@ -123,7 +149,12 @@ export async function loadLivePortrait(
     }
     const onGpu = appearance.device === 'cuda' || appearance.device === 'webgpu';
     const pasteBack =
-      onGpu && bundle.has(bundleComponents.pasteBack) ? await open(bundleComponents.pasteBack) : undefined;
+      onGpu && bundle.has(bundleComponents.pasteBack)
+        ? {
+            session: await open(bundleComponents.pasteBack),
+            batched: takesBatch(bundle, bundleComponents.pasteBack, graphIo.pasteBack.inputs.image),
+          }
+        : undefined;
     return {
       mode,
       appearance,

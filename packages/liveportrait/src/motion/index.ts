@@ -35,5 +35,5 @@ export {
 } from './retargeting-ratios.js';
 export { type RotatedMotionFrame, rotateMotionFrame } from './rotated-motion-frame.js';
 export { rotationMatrix } from './rotation-matrix.js';
-export { applyStitchingDelta, stitchingInput, stitchKeypoints } from './stitching.js';
+export { applyStitchingDelta, stitchingInput, stitchKeypointBatch, stitchKeypoints } from './stitching.js';
 export { applyKeypointTransform, transformKeypoint } from './transform-keypoint.js';

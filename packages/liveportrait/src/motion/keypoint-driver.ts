@@ -11,7 +11,7 @@ import { motionMultiplier } from './convex-hull-volume.js';
 import { type KeypointInfo, keypointCount } from './keypoint-info.js';
 import type { MlpRunner } from './mlp-runner.js';
 import { type RotatedMotionFrame, rotateMotionFrame } from './rotated-motion-frame.js';
-import { stitchKeypoints } from './stitching.js';
+import { stitchKeypointBatch } from './stitching.js';
 import { transformKeypoint } from './transform-keypoint.js';
 
 /** `driving_option`: whether the first frame's keypoints are rescaled to the source's (expression-friendly). */
@@ -69,6 +69,12 @@ export interface KeypointDriver {
    * Awaits the stitching MLP when one was given.
    */
   drive(frame: MotionFrame, options?: RunOptions): Promise<Float32Array>;
+  /**
+   * The driving keypoints of the next N frames as ONE batch: N × 63 values (a new array, frame after frame),
+   * the keypoint transform of each frame in TypeScript and the stitching MLP run once on `[N, 126]`. Equal
+   * to N calls of `drive`, to float tolerance; the first frame ever driven defines frame 0.
+   */
+  driveBatch(frames: readonly MotionFrame[], options?: RunOptions): Promise<Float32Array>;
   /** Forgets frame 0, so that the next `drive` starts a new sequence. */
   reset(): void;
 }
@@ -116,6 +122,46 @@ export function createKeypointDriver(
   const useMultiplier =
     config.mode === 'animal' || (config.relativeMotion && config.drivingOption === 'expression-friendly');
 
+  /** Relative motion, the motion multiplier: frame `motion`'s keypoints written into `out` (63 values). */
+  function combineFrame(motion: MotionFrame, out: Float32Array): void {
+    assertMotionFrame('frame', motion);
+    const frame = rotateMotionFrame(motion);
+    // Copies (all float32 already, so exact): the caller may reuse its arrays for later frames.
+    first ??= {
+      exp: Float32Array.from(frame.exp),
+      scale: frame.scale,
+      t: Float32Array.from(frame.t),
+      rotation: Float32Array.from(frame.rotation),
+    };
+    combineMotion(source, frame, first, config, combined, scratch);
+    if (useMultiplier) {
+      if (!firstKeypoints) {
+        firstKeypoints = Float64Array.from(combined);
+        multiplier = motionMultiplier(sourceKeypoints, firstKeypoints);
+      }
+      for (let i = 0; i < n; i++)
+        combined[i] = sourceKeypoints[i]! + (combined[i]! - firstKeypoints[i]!) * multiplier!;
+    }
+    out.set(combined);
+  }
+
+  async function driveBatch(frames: readonly MotionFrame[], runOptions?: RunOptions): Promise<Float32Array> {
+    const driving = new Float32Array(frames.length * n);
+    frames.forEach((frame, i) => {
+      combineFrame(frame, driving.subarray(i * n, (i + 1) * n));
+    });
+    if (options.stitching && frames.length > 0) {
+      await stitchKeypointBatch(sourceKeypoints, driving, options.stitching, runOptions);
+    }
+    const { lipDelta, drivingMultiplier: m } = config;
+    for (let i = 0; i < driving.length; i++) {
+      const k = i % n;
+      const value = driving[i]! + (lipDelta ? lipDelta[k]! : 0);
+      driving[i] = sourceKeypoints[k]! + (value - sourceKeypoints[k]!) * m;
+    }
+    return driving;
+  }
+
   return {
     sourceKeypoints,
     get motionMultiplier() {
@@ -127,33 +173,8 @@ export function createKeypointDriver(
       multiplier = null;
     },
     async drive(motion, runOptions) {
-      assertMotionFrame('frame', motion);
-      const frame = rotateMotionFrame(motion);
-      // Copies (all float32 already, so exact): the caller may reuse its arrays for later frames.
-      first ??= {
-        exp: Float32Array.from(frame.exp),
-        scale: frame.scale,
-        t: Float32Array.from(frame.t),
-        rotation: Float32Array.from(frame.rotation),
-      };
-      combineMotion(source, frame, first, config, combined, scratch);
-      if (useMultiplier) {
-        if (!firstKeypoints) {
-          firstKeypoints = Float64Array.from(combined);
-          multiplier = motionMultiplier(sourceKeypoints, firstKeypoints);
-        }
-        for (let i = 0; i < n; i++)
-          combined[i] = sourceKeypoints[i]! + (combined[i]! - firstKeypoints[i]!) * multiplier!;
-      }
-      const driving = options.stitching
-        ? await stitchKeypoints(sourceKeypoints, Float32Array.from(combined), options.stitching, runOptions)
-        : Float32Array.from(combined);
-      const { lipDelta, drivingMultiplier: m } = config;
-      for (let i = 0; i < n; i++) {
-        const value = driving[i]! + (lipDelta ? lipDelta[i]! : 0);
-        driving[i] = sourceKeypoints[i]! + (value - sourceKeypoints[i]!) * m;
-      }
-      return driving;
+      return driveBatch([motion], runOptions);
     },
+    driveBatch,
   };
 }

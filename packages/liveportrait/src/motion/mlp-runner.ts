@@ -7,7 +7,7 @@ import {
 } from '@joyvasa/core';
 
 /**
- * Runs one of the stitching/retargeting MLPs: `[1, inputSize]` float32 in, `[1, outputSize]` out.
+ * Runs one of the stitching/retargeting MLPs: `[batch, inputSize]` float32 in, `[batch, outputSize]` out.
  * A plain function, so a session, a test double or a golden harness can stand behind it.
  */
 export type MlpRunner = (input: Float32Tensor, options?: RunOptions) => Promise<TensorLike>;
@@ -27,15 +27,19 @@ export function createMlpRunner(session: SessionV1): MlpRunner {
   };
 }
 
-/** Runs an MLP and checks that it returned `size` finite float32 values. */
+/**
+ * Runs an MLP on `rows` inputs stacked in `input` (one run, `[rows, input.length / rows]`) and checks that
+ * it returned `size` finite float32 values in all (`rows` outputs, stacked the same way).
+ */
 export async function runMlp(
   run: MlpRunner,
   what: string,
   input: Float32Array,
   size: number,
   options?: RunOptions,
+  rows = 1,
 ): Promise<Float32Array> {
-  const output = await run({ type: 'float32', dims: [1, input.length], data: input }, options);
+  const output = await run({ type: 'float32', dims: [rows, input.length / rows], data: input }, options);
   if (output?.type !== 'float32' || output.data.length !== size) {
     throw new InvalidInputError(
       `${what} output`,

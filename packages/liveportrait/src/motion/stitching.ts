@@ -53,6 +53,35 @@ export async function stitchKeypoints(
   stitching: MlpRunner,
   options?: RunOptions,
 ): Promise<Float32Array> {
-  const delta = await runMlp(stitching, 'stitching', stitchingInput(source, driving), n + 2, options);
-  return applyStitchingDelta(driving, delta);
+  return stitchKeypointBatch(source, Float32Array.from(driving), stitching, options);
+}
+
+/**
+ * {@link stitchKeypoints} for N frames of one source in ONE run of the MLP (`[N, 126]` in, `[N, 65]` out):
+ * `driving` holds N × 63 values, frame after frame, and is stitched in place (and returned). Each frame
+ * gets what a run of its own gives, to float tolerance.
+ */
+export async function stitchKeypointBatch(
+  source: ArrayLike<number>,
+  driving: Float32Array,
+  stitching: MlpRunner,
+  options?: RunOptions,
+): Promise<Float32Array> {
+  const rows = driving.length / n;
+  if (!Number.isInteger(rows) || rows < 1) {
+    throw new InvalidInputError(
+      'keypoints',
+      `expected a whole number of ${n}-value frames, got ${driving.length}`,
+    );
+  }
+  const input = new Float32Array(rows * 2 * n);
+  for (let row = 0; row < rows; row++) {
+    input.set(stitchingInput(source, driving.subarray(row * n, (row + 1) * n)), row * 2 * n);
+  }
+  const delta = await runMlp(stitching, 'stitching', input, rows * (n + 2), options, rows);
+  for (let row = 0; row < rows; row++) {
+    const frame = driving.subarray(row * n, (row + 1) * n);
+    applyStitchingDelta(frame, delta.subarray(row * (n + 2), (row + 1) * (n + 2)), frame);
+  }
+  return driving;
 }

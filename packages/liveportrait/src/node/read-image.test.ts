@@ -1,8 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm, symlink, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
-import { InvalidInputError } from '@joyvasa/core';
+import { InvalidInputError, inputLimits } from '@joyvasa/core';
 import sharp, { type Sharp } from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readImage } from './read-image.js';
@@ -142,7 +143,7 @@ describe('readImage', async () => {
   it('rejects missing, empty, corrupt, truncated and wrongly sized images with InvalidInputError', async () => {
     const jpeg = await sharp(quadrants(), raw).jpeg().toBuffer();
     const cases: [unknown, RegExp][] = [
-      [join(folder, 'missing.png'), /ENOENT/],
+      [join(folder, 'missing.png'), /no such file/],
       [new Uint8Array(0), /empty/],
       [new TextEncoder().encode('hello, not an image'), /not an image sharp can decode/],
       [jpeg.subarray(0, jpeg.length / 2), /not an image sharp can decode/],
@@ -166,6 +167,27 @@ describe('readImage', async () => {
     ];
     for (const [input, message] of cases) {
       const error = await readImage(input as never).catch((e: unknown) => e);
+      expect(InvalidInputError.isInstance(error), String(message)).toBe(true);
+      expect(String(error)).toMatch(message);
+    }
+  });
+
+  // Each used to hang in open() (FIFO), read until memory ran out (/dev/zero) or read 1.9 GB (sparse PNG).
+  it('refuses a FIFO, a link to /dev/zero and an oversized file before reading them', async () => {
+    const fifo = join(folder, 'fifo.png');
+    execFileSync('mkfifo', [fifo]);
+    const zero = join(folder, 'zero.png');
+    await symlink('/dev/zero', zero);
+    const sparse = join(folder, 'sparse.png');
+    await writeFile(sparse, pngHeaderOnly(64, 64));
+    await truncate(sparse, inputLimits.imageMaxFileBytes + 1);
+    const cases: [string, RegExp][] = [
+      [fifo, /named pipe \(FIFO\), not a regular file/],
+      [zero, /character device/],
+      [sparse, /above the limit of 268435456 \(imageMaxFileBytes\)/],
+    ];
+    for (const [path, message] of cases) {
+      const error = await readImage(path).catch((e: unknown) => e);
       expect(InvalidInputError.isInstance(error), String(message)).toBe(true);
       expect(String(error)).toMatch(message);
     }

@@ -1,5 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { InvalidInputError, MissingDependencyError, type RgbImage } from '@joyvasa/core';
+import { fileURLToPath } from 'node:url';
+import { InvalidInputError, inputLimits, MissingDependencyError, type RgbImage } from '@joyvasa/core';
+import { readRegularFile } from '@joyvasa/core/node';
 import { imageSizeLimits } from '../image/image-size-limits.js';
 
 type SharpModule = typeof import('sharp').default;
@@ -26,14 +27,18 @@ async function readBytes(source: string | URL | Uint8Array | ArrayBuffer): Promi
   if (typeof source !== 'string' && !(source instanceof URL)) {
     throw new InvalidInputError('image', 'expected a file path, a file URL, a Uint8Array or an ArrayBuffer');
   }
-  try {
-    return await readFile(source);
-  } catch (cause) {
-    const code = (cause as { code?: string }).code ?? 'unknown error';
-    throw new InvalidInputError('image', `cannot read ${String(source)} (${code}); check the path`, {
-      cause,
-    });
+  if (source instanceof URL && source.protocol !== 'file:') {
+    throw new InvalidInputError('image', `${source.href} is not a file: URL; fetch it and pass the bytes`);
   }
+  const path = source instanceof URL ? fileURLToPath(source) : source;
+  return readRegularFile(path, {
+    maxBytes: inputLimits.imageMaxFileBytes,
+    limitName: 'imageMaxFileBytes',
+    refuse: (reason, cause) =>
+      new InvalidInputError('image', `cannot read ${path}: ${reason}; pass a PNG, JPEG or WebP file`, {
+        cause,
+      }),
+  });
 }
 
 /**

@@ -14,8 +14,27 @@ function testImage(width: number, height: number): RgbImage {
   return { width, height, channels: 3, data };
 }
 
+/** Pixels that differ, as a share, and the largest difference. */
+function differences(actual: Uint8Array, expected: Uint8Array) {
+  let off = 0;
+  let worst = 0;
+  for (let i = 0; i < expected.length; i++) {
+    const difference = Math.abs(actual[i]! - expected[i]!);
+    if (difference > 0) off++;
+    worst = Math.max(worst, difference);
+  }
+  return { share: off / expected.length, worst };
+}
+
+const plane = 3 * 512 * 512;
+const rendered = (phase: number) =>
+  Float32Array.from(
+    { length: plane },
+    (_, i) => 0.5 + 0.6 * Math.sin(i * 0.0131 + phase) * Math.cos(i * 0.00017),
+  );
+
 describe('createSessionPasteBack', () => {
-  it('gives the TypeScript paste-back frame, within one level on rare pixels', async () => {
+  it('gives the TypeScript paste-back frames of a batch in one run, within one level on rare pixels', async () => {
     const original = testImage(301, 245);
     // A rotated crop around a made-up face, so the warp is a general affine map.
     const points = [120, 100, 180, 110, 150, 150, 125, 180, 175, 185];
@@ -26,29 +45,30 @@ describe('createSessionPasteBack', () => {
       original.width,
       original.height,
     );
-    const rendered = createTensor(
-      'float32',
-      [1, 3, 512, 512],
-      Float32Array.from(
-        { length: 3 * 512 * 512 },
-        (_, i) => 0.5 + 0.6 * Math.sin(i * 0.0131) * Math.cos(i * 0.00017),
-      ),
-    );
-    const expected = pasteBack(tensorToImage(rendered), original, mask);
+    const frames = [rendered(0), rendered(1.3)];
+    const batch = new Float32Array(2 * plane);
+    frames.forEach((frame, i) => {
+      batch.set(frame, i * plane);
+    });
     const session = await createOnnxNodeBackend().createSession(buildPasteBack().encode(), { device: 'cpu' });
-    const actual = await createSessionPasteBack(session, original, mask)(rendered);
+    const { paste, dispose } = await createSessionPasteBack({ session, batched: true }, original, mask);
+    const actual = await paste(createTensor('float32', [2, 3, 512, 512], batch));
+    await dispose();
     await session.dispose();
-    expect([actual.width, actual.height]).toEqual([original.width, original.height]);
-    let off = 0;
-    let worst = 0;
-    for (let i = 0; i < expected.data.length; i++) {
-      const difference = Math.abs(actual.data[i]! - expected.data[i]!);
-      if (difference > 0) off++;
-      worst = Math.max(worst, difference);
+    expect(actual).toHaveLength(2);
+    for (const [i, frame] of frames.entries()) {
+      const expected = pasteBack(
+        tensorToImage(createTensor('float32', [1, 3, 512, 512], frame)),
+        original,
+        mask,
+      );
+      expect([actual[i]!.width, actual[i]!.height]).toEqual([original.width, original.height]);
+      const { share, worst } = differences(actual[i]!.data, expected.data);
+      expect(worst).toBeLessThanOrEqual(1);
+      expect(share).toBeLessThan(0.01);
     }
-    expect(worst).toBeLessThanOrEqual(1);
-    expect(off / expected.data.length).toBeLessThan(0.01);
+    expect(differences(actual[0]!.data, actual[1]!.data).share).toBeGreaterThan(0.01);
     // Outside the mask the original stays exactly as it was.
-    expect(actual.data.slice(0, 30)).toEqual(original.data.slice(0, 30));
+    expect(actual[0]!.data.slice(0, 30)).toEqual(original.data.slice(0, 30));
   });
 });

@@ -10,33 +10,68 @@ import {
 import { invertAffine } from '../image/affine.js';
 import type { PasteBackMask } from './paste-back.js';
 
-/** Paste-back of one rendered frame, on whatever device the function uses. */
-export type PasteBackRunner = (rendered: Float32Tensor, options?: RunOptions) => Promise<RgbImage>;
+/** Paste-back of rendered frames `[N, 3, S, S]`: N finished frames, on whatever device the function uses. */
+export type PasteBackRunner = (rendered: Float32Tensor, options?: RunOptions) => Promise<RgbImage[]>;
+
+/** The bundle's `paste_back` graph and whether it takes a batch (bundles before batching take one frame). */
+export interface PasteBackGraph {
+  readonly session: SessionV1;
+  readonly batched: boolean;
+}
 
 /**
- * Paste-back by the bundle's `paste_back` graph, for one source: the generator's output tensor goes in,
- * the finished frame comes out, with no per-pixel work on the host. Same result as `tensorToImage` then
- * `pasteBack`, within one 8-bit level on rare pixels (float32 sample positions).
+ * Paste-back by the bundle's `paste_back` graph, for one source: the generator's images go in, the finished
+ * frames come out (8-bit, in one run for a batched graph), with no per-pixel work on the host. Same result
+ * as `tensorToImage` then `pasteBack`, within one 8-bit level on rare pixels (float32 sample positions).
+ * The original, the mask and the matrix are handed to the session once, when it can hold them.
  */
-export function createSessionPasteBack(
-  session: SessionV1,
+export async function createSessionPasteBack(
+  graph: PasteBackGraph,
   original: RgbImage,
   mask: PasteBackMask,
-): PasteBackRunner {
+): Promise<{ readonly paste: PasteBackRunner; dispose(): Promise<void> }> {
+  const { session, batched } = graph;
   const inverse = invertAffine('mC2o', mask.mC2o);
   const { inputs, outputs } = graphIo.pasteBack;
-  const feeds = {
+  const constants = {
     [inputs.original]: createTensor('uint8', [original.height, original.width, 3], original.data),
     [inputs.weights]: createTensor('float32', [mask.height, mask.width], mask.weights),
-    [inputs.inverse]: createTensor(
-      'float32',
-      [6],
-      Float32Array.from([inverse[0]!, inverse[1]!, inverse[2]!, inverse[3]!, inverse[4]!, inverse[5]!]),
-    ),
+    [inputs.inverse]: createTensor('float32', [6], Float32Array.from(inverse.slice(0, 6))),
   };
-  return async (rendered, options) => {
-    const frame = (await session.run({ ...feeds, [inputs.image]: rendered }, options))[outputs.frame];
-    if (frame?.type !== 'uint8') throw new SessionRunError('paste_back', 'no uint8 `frame` output');
-    return { width: original.width, height: original.height, channels: 3, data: frame.data as Uint8Array };
+  const held = session.upload
+    ? await Promise.all(Object.values(constants).map((tensor) => session.upload!(tensor)))
+    : [];
+  const feeds = session.upload
+    ? Object.fromEntries(Object.keys(constants).map((name, i) => [name, held[i]!]))
+    : constants;
+  const frameSize = original.width * original.height * 3;
+  const run = async (rendered: Float32Tensor, options?: RunOptions): Promise<RgbImage[]> => {
+    const result = await session.run({ ...feeds, [inputs.image]: rendered }, options);
+    const frames = result[outputs.frame];
+    if (frames?.type !== 'uint8') throw new SessionRunError('paste_back', 'no uint8 `frame` output');
+    const data = frames.data as Uint8Array;
+    return Array.from({ length: data.length / frameSize }, (_, i) => ({
+      width: original.width,
+      height: original.height,
+      channels: 3,
+      data: data.subarray(i * frameSize, (i + 1) * frameSize),
+    }));
+  };
+  return {
+    async paste(rendered, options) {
+      const count = rendered.dims[0]!;
+      if (batched || count === 1) return run(rendered, options);
+      // A graph written before batching: one run per frame.
+      const images: RgbImage[] = [];
+      const size = rendered.data.length / count;
+      for (let i = 0; i < count; i++) {
+        const frame = rendered.data.subarray(i * size, (i + 1) * size);
+        images.push(...(await run(createTensor('float32', [1, ...rendered.dims.slice(1)], frame), options)));
+      }
+      return images;
+    },
+    async dispose() {
+      await Promise.all(held.map((tensor) => tensor.dispose()));
+    },
   };
 }

@@ -31,7 +31,7 @@ function fakeSession(outputs: () => Record<string, TensorLike>, seen: TensorLike
     inputNames: ['img'],
     outputNames: Object.keys(outputs()),
     run: async (feeds) => {
-      seen.push(feeds.img!);
+      seen.push(feeds.img as TensorLike);
       return outputs();
     },
     dispose: async () => {},

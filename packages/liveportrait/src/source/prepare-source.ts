@@ -2,23 +2,25 @@ import {
   createTensor,
   type Float32Tensor,
   graphIo,
+  type MotionFrame,
   type RgbImage,
   type RunOptions,
   throwIfAborted,
 } from '@joyvasa/core';
 import type { LivePortraitModels } from '../bundle/load-live-portrait.js';
 import { imageSizeLimits } from '../image/image-size-limits.js';
-import { imageToTensor, tensorToImage } from '../image/image-tensor.js';
+import { imageToTensor } from '../image/image-tensor.js';
 import { resizeToLimit } from '../image/resize-to-limit.js';
 import { createKeypointDriver, type KeypointDriver } from '../motion/keypoint-driver.js';
 import { parseKeypointInfo } from '../motion/keypoint-info.js';
 import { lipDeltaFromRatio } from '../motion/retargeting-ratios.js';
 import { transformKeypoint } from '../motion/transform-keypoint.js';
 import { loadMaskTemplate } from '../paste-back/mask-template.js';
-import { type PasteBackMask, pasteBack, preparePasteBackMask } from '../paste-back/paste-back.js';
+import { preparePasteBackMask } from '../paste-back/paste-back.js';
 import { createSessionPasteBack } from '../paste-back/paste-back-session.js';
 import { assertSourceOptions } from './check-source-options.js';
 import { chooseCrop, type LocatedCrop } from './choose-crop.js';
+import { createSourceFrames } from './source-frames.js';
 import type { CropMethod, PrepareSourceOptions } from './source-options.js';
 
 /** Everything the frame loop needs about the source image. */
@@ -29,10 +31,20 @@ export interface PreparedSource {
   readonly features: Float32Tensor;
   /** `x_s`, `[1, 21, 3]`: the warping module's `kp_source`. */
   readonly sourceKeypoints: Float32Tensor;
-  /** Generated motion → driving keypoints, frame after frame. */
+  /** Generated motion → driving keypoints, frame after frame (or a batch at a time). */
   readonly driver: KeypointDriver;
-  /** Turns the renderer's output into the video frame: paste-back into the image, or the 512x512 crop. */
+  /**
+   * Renders N frames of generated motion into N finished video frames, in order, in one pass: the driver and
+   * stitching for the N frames as one batch, the renderer once (W+G as one graph where the bundle has it;
+   * the feature volume handed to the device once per source), and paste-back of the batch (on the device
+   * on GPUs), the frames leaving it once as 8-bit RGB. Frames continue the sequence of earlier calls (the
+   * first frame ever rendered is frame 0). Equal to one frame at a time, to float tolerance.
+   */
+  renderFrames(frames: readonly MotionFrame[], options?: RunOptions): Promise<RgbImage[]>;
+  /** Turns one renderer output `[1, 3, 512, 512]` into the video frame: paste-back, or the 512x512 crop. */
   readonly compose: (rendered: Float32Tensor, options?: RunOptions) => Promise<RgbImage>;
+  /** Frees what the source holds on the device (its feature volume, the paste-back inputs). */
+  dispose(): Promise<void>;
   /** How the crop was placed. */
   readonly cropMethod: CropMethod;
   /** Faces the locator found (the largest is used). */
@@ -43,10 +55,21 @@ export interface PreparedSource {
   readonly located?: LocatedCrop;
 }
 
-function composer(image: RgbImage, mask: PasteBackMask | null, models: LivePortraitModels) {
-  if (!mask) return async (rendered: Float32Tensor) => tensorToImage(rendered);
-  if (models.pasteBack) return createSessionPasteBack(models.pasteBack, image, mask);
-  return async (rendered: Float32Tensor) => pasteBack(tensorToImage(rendered), image, mask);
+/** The paste-back mask, and the paste-back graph's runner where the models have the graph (GPUs). */
+async function preparePasteBack(
+  image: RgbImage,
+  mC2o: ArrayLike<number> | null | undefined,
+  models: LivePortraitModels,
+  options: PrepareSourceOptions,
+) {
+  // As the official pipeline: pasting back needs the crop and stitching (else the seams would show).
+  const mask =
+    options.pasteBack && options.stitching && mC2o
+      ? preparePasteBackMask(await loadMaskTemplate(), mC2o, image.width, image.height)
+      : null;
+  const sessionPasteBack =
+    mask && models.pasteBack ? await createSessionPasteBack(models.pasteBack, image, mask) : undefined;
+  return { mask, sessionPasteBack };
 }
 
 /** Boxes and keypoints come in the caller's pixels; the official size limit may have shrunk the image. */
@@ -99,14 +122,22 @@ export async function prepareSource(
     lipDelta,
     ...(options.stitching ? { stitching: models.stitching } : {}),
   });
-  // As the official pipeline: pasting back needs the crop and stitching (else the seams would show).
-  const mask =
-    options.pasteBack && options.stitching && crop.mC2o
-      ? preparePasteBackMask(await loadMaskTemplate(), crop.mC2o, image.width, image.height)
-      : null;
+  const { mask, sessionPasteBack } = await preparePasteBack(image, crop.mC2o, models, options);
+  const frames = createSourceFrames({
+    renderer: models.renderer,
+    driver,
+    features: features as Float32Tensor,
+    image,
+    mask,
+    ...(sessionPasteBack ? { sessionPasteBack: sessionPasteBack.paste } : {}),
+  });
   return {
     image,
-    compose: composer(image, mask, models),
+    renderFrames: frames.render,
+    compose: async (rendered, composeOptions) => (await frames.compose(rendered, composeOptions))[0]!,
+    async dispose() {
+      await Promise.all([frames.dispose(), sessionPasteBack?.dispose()]);
+    },
     features: features as Float32Tensor,
     sourceKeypoints: createTensor('float32', [1, sourceKeypoints.length / 3, 3], sourceKeypoints),
     driver,

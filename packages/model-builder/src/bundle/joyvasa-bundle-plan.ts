@@ -25,6 +25,7 @@ import {
   motionExtractorDefaultConfig,
 } from '../architectures/liveportrait/motion-extractor.js';
 import { buildPasteBack } from '../architectures/liveportrait/paste-back-graph.js';
+import { buildRendererGraph } from '../architectures/liveportrait/renderer-graph.js';
 import { buildRetargetingMlp, retargetingMlpConfigs } from '../architectures/liveportrait/retargeting-mlp.js';
 import {
   buildSpadeGenerator,
@@ -141,6 +142,16 @@ function livePortraitComponents(weights: LivePortraitWeights, sizes: LivePortrai
     },
     [`${prefix}${bundleComponents.spadeGenerator}`]: {
       build: () => buildSpadeGenerator(weights.spadeGenerator, sizes.spadeGenerator),
+      float16: true,
+    },
+    // W+G in one graph: the warped features never leave the device. No WebGPU variant: there the loader
+    // keeps W's Gather variant and G.
+    [`${prefix}${bundleComponents.renderer}`]: {
+      build: () =>
+        buildRendererGraph(
+          { warping: weights.warpingModule, generator: weights.spadeGenerator },
+          { warping: { ...sizes.warpingModule, gridSample: 'native' }, generator: sizes.spadeGenerator },
+        ),
       float16: true,
     },
   };

@@ -59,6 +59,8 @@ function decodeArray(
   const element = elementType(dtype, ctx);
   const strides = fortran ? contiguousStrides([...dims].reverse()).reverse() : contiguousStrides(dims);
   const bytes = dataBytes(data, ctx);
+  // The same data bytes may be memoised and used for many arrays: each copy counts.
+  ctx.charge(bytes.length);
   return decodeTensor({ bytes, ...element }, { offset: 0, dims, strides }, 'numpy array', ctx.file);
 }
 

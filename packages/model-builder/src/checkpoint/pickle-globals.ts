@@ -24,6 +24,7 @@ const moduleAliases = new Map([
 function dictFromArgs(args: readonly PickleValue[], ctx: GlobalContext): Map<PickleValue, PickleValue> {
   const source = args[0];
   if (source === undefined || source === null) return new Map();
+  ctx.charge(source instanceof Map ? source.size : Array.isArray(source) ? source.length : 0);
   if (source instanceof Map) return new Map(source);
   if (!Array.isArray(source)) ctx.fail(`OrderedDict() of a ${describePickleValue(source)}`);
   return new Map(
@@ -38,6 +39,7 @@ function setFromArgs(args: readonly PickleValue[], ctx: GlobalContext): Set<Pick
   const source = args[0] ?? [];
   if (!Array.isArray(source) && !(source instanceof Set))
     ctx.fail(`set() of a ${describePickleValue(source)}`);
+  ctx.charge(source instanceof Set ? source.size : (source as readonly PickleValue[]).length);
   return new Set(source as Iterable<PickleValue>);
 }
 
@@ -68,6 +70,7 @@ function pathBehaviour(separator: '/' | '\\'): GlobalBehaviour {
         ctx.fail(`path parts must be strings, got a ${describePickleValue(part)}`);
       return part;
     });
+    ctx.charge(parts.reduce((sum, part) => sum + part.length, 0));
     if (parts.length === 0) return '.';
     const [first, ...rest] = parts as [string, ...string[]];
     const head = first.endsWith(separator) || rest.length === 0 ? first : first + separator;
@@ -79,6 +82,7 @@ function pathBehaviour(separator: '/' | '\\'): GlobalBehaviour {
 const codecsEncode: GlobalBehaviour = {
   call([text, encoding]: readonly PickleValue[], ctx: GlobalContext) {
     if (typeof text !== 'string') ctx.fail(`_codecs.encode of a ${describePickleValue(text)}`);
+    ctx.charge(text.length);
     if (encoding === 'utf-8' || encoding === 'utf8') return new TextEncoder().encode(text);
     if (encoding !== 'latin1' && encoding !== 'latin-1' && encoding !== 'iso-8859-1') {
       ctx.fail(`_codecs.encode with encoding ${String(encoding)} is not supported (latin1 and utf-8 are)`);

@@ -1,3 +1,4 @@
+import { inputLimits } from '@joyvasa/core';
 import { CheckpointError } from './checkpoint-error.js';
 import { type GlobalBehaviour, resolveGlobal } from './pickle-globals.js';
 import { describePickleValue, PickleGlobal, type PickleValue } from './pickle-value.js';
@@ -12,6 +13,11 @@ export interface GlobalContext {
   deferTensor(request: PendingTensor): void;
   /** Throws a {@link CheckpointError} naming the file and the current byte offset. */
   fail(message: string): never;
+  /**
+   * Counts `elements` copied while rebuilding a value (a dict rebuilt from a dict, a path joined from
+   * parts) against the work budget, and fails once the pickle copies far more than its size could hold.
+   */
+  charge(elements: number): void;
 }
 
 /**
@@ -28,6 +34,9 @@ export class PickleMachine implements GlobalContext {
   private readonly builders = new Map<object, { build: (state: PickleValue) => void; required: boolean }>();
   opcodeStart = 0;
   opcodeName = '';
+  /** Elements copied so far; see {@link charge}. */
+  private copied = 0;
+  private readonly start: number;
 
   readonly bytes: Uint8Array;
 
@@ -41,6 +50,20 @@ export class PickleMachine implements GlobalContext {
     this.bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
     this.view = new DataView(input.buffer, input.byteOffset, input.byteLength);
     this.pos = start;
+    this.start = start;
+  }
+
+  charge(elements: number): void {
+    this.copied += elements;
+    const read = this.pos - this.start;
+    const budget = inputLimits.pickleCopiesBase + inputLimits.pickleCopiesPerByte * read;
+    if (this.copied > budget) {
+      this.fail(
+        `rebuilding its values copies more than ${budget} elements after ${read} bytes ` +
+          `(${inputLimits.pickleCopiesPerByte} a byte plus ${inputLimits.pickleCopiesBase}); a checkpoint ` +
+          'never nests containers like this: the file is corrupt or hostile',
+      );
+    }
   }
 
   fail(message: string): never {

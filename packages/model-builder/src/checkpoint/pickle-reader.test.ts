@@ -279,3 +279,28 @@ describe('writePickle → readPickle', () => {
     expect(() => writePickle(new Date() as never)).toThrow(/cannot write a Date/);
   });
 });
+
+/** `set(set(…set([0, 1, …, items − 1])…))`, `levels` deep: each level used to copy the whole set. */
+function reduceChain(items: number, levels: number): Uint8Array {
+  const parts: number[] = [0x80, 2, ...bytes('c__builtin__\nset\nq\x00')];
+  for (let i = 1; i < levels; i++) parts.push(0x68, 0); // BINGET 0: the callable of each level
+  parts.push(0x5d, 0x28); // EMPTY_LIST, MARK
+  for (let i = 0; i < items; i++) parts.push(0x4a, i & 0xff, (i >> 8) & 0xff, (i >> 16) & 0xff, 0);
+  parts.push(0x65); // APPENDS
+  for (let i = 0; i < levels; i++) parts.push(0x85, 0x52); // TUPLE1, REDUCE
+  parts.push(0x2e);
+  return Uint8Array.from(parts);
+}
+
+describe('readPickle work budget', () => {
+  it('refuses a REDUCE chain that copies far more than the file holds, before doing the work', () => {
+    // 100 KB that used to make 40 million copies (a 640 KB version ran past 60 s).
+    const error = readError(reduceChain(20_000, 2_000));
+    expect(error.message).toMatch(/copies more than \d+ elements after \d+ bytes .*corrupt or hostile/);
+  });
+
+  it('still reads a short chain and a large flat set', () => {
+    expect((read(reduceChain(10, 50)) as Set<PickleValue>).size).toBe(10);
+    expect((read(reduceChain(200_000, 2)) as Set<PickleValue>).size).toBe(200_000);
+  });
+});

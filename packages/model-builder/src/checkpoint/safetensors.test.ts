@@ -96,6 +96,26 @@ describe('readSafetensors on broken files', () => {
       file({ a: entry('F32', [2], [0, 8]), b: entry('F32', [2], [4, 12]) }, data),
       "'a' and 'b' overlap",
     ],
+    // These three used to be accepted silently.
+    [
+      'a gap between two tensors',
+      file({ a: entry('F32', [1], [0, 4]), b: entry('F32', [2], [8, 16]) }, data),
+      "data bytes 4 to 8 (after tensor 'a' and before 'b') belong to no tensor",
+    ],
+    [
+      'bytes after the last tensor',
+      file({ a: entry('F32', [2], [0, 8]) }, data),
+      "data bytes 8 to 16 (after tensor 'a' at the end) belong to no tensor",
+    ],
+    [
+      'a key named twice',
+      file(
+        null,
+        data,
+        '{"a": {"dtype": "F32", "shape": [4], "data_offsets": [0, 16]}, "a": {"dtype": "I32", "shape": [4], "data_offsets": [0, 16]}}',
+      ),
+      "names 'a' twice",
+    ],
   ])('rejects %s', (_, bytes, message) => {
     expect(readError(bytes)).toContain(message);
   });

@@ -1,5 +1,6 @@
 import { type TensorLike, tensorSize } from '@joyvasa/core';
 import { CheckpointError, toCheckpointError } from './checkpoint-error.js';
+import { findDuplicateJsonKey } from './json-duplicate-key.js';
 import { safetensorsDTypes, storageElementSize } from './storage-dtype.js';
 import { decodeTensor } from './strided-tensor.js';
 
@@ -26,8 +27,10 @@ function parseHeader(bytes: Uint8Array, name: string): { entries: HeaderEntry[];
   }
   const dataStart = 8 + Number(length);
   let header: unknown;
+  let text: string;
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, dataStart)));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, dataStart));
+    header = JSON.parse(text);
   } catch (error) {
     throw new CheckpointError(
       name,
@@ -37,6 +40,14 @@ function parseHeader(bytes: Uint8Array, name: string): { entries: HeaderEntry[];
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) {
     throw new CheckpointError(name, 'the safetensors header is not a JSON object');
+  }
+  const duplicate = findDuplicateJsonKey(text);
+  if (duplicate !== undefined) {
+    throw new CheckpointError(
+      name,
+      `the safetensors header names '${duplicate}' twice; readers disagree on which one counts, so the ` +
+        'file is corrupt or tampered with',
+    );
   }
   const entries = Object.entries(header)
     .filter(([key]) => key !== '__metadata__')
@@ -70,9 +81,14 @@ function checkEntry(key: string, info: unknown, name: string): HeaderEntry {
   return { name: key, dtype: dtype as HeaderEntry['dtype'], shape, begin, end };
 }
 
+/**
+ * Tensors must tile the data exactly, as the reference implementation requires: no overlap, no gap between
+ * two tensors and no bytes after the last (hidden bytes no reader looks at).
+ */
 function checkOffsets(entries: readonly HeaderEntry[], dataLength: number, name: string): void {
-  const sorted = entries.filter((entry) => entry.end > entry.begin).sort((a, b) => a.begin - b.begin);
+  const sorted = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
   let previous: HeaderEntry | undefined;
+  let covered = 0;
   for (const entry of sorted) {
     if (entry.end > dataLength) {
       throw new CheckpointError(
@@ -86,14 +102,26 @@ function checkOffsets(entries: readonly HeaderEntry[], dataLength: number, name:
         `tensors '${previous.name}' and '${entry.name}' overlap; the file is corrupt`,
       );
     }
+    if (entry.begin > covered) throw gap(name, covered, entry.begin, previous, entry);
     previous = entry;
+    covered = Math.max(covered, entry.end);
   }
+  if (covered < dataLength) throw gap(name, covered, dataLength, previous);
+}
+
+function gap(name: string, from: number, to: number, before?: HeaderEntry, after?: HeaderEntry) {
+  const where = `${before ? `after tensor '${before.name}'` : 'before the first tensor'}${after ? ` and before '${after.name}'` : ' at the end'}`;
+  return new CheckpointError(
+    name,
+    `data bytes ${from} to ${to} (${where}) belong to no tensor; the file is corrupt or hides data`,
+  );
 }
 
 /**
  * Reads a `.safetensors` file into name → tensor (F32, F16, BF16, F64 → float32; I64, I32; I16, I8 → int32;
  * U8; BOOL). Aligned tensors are views that share memory with `bytes`. Throws {@link CheckpointError} for a
- * bad header, unknown dtypes, sizes that do not match shapes, and overlapping or out-of-range offsets.
+ * bad header, duplicate header keys, unknown dtypes, sizes that do not match shapes, and offsets that
+ * overlap, leave gaps or bytes after the last tensor, or run out of range.
  */
 export function readSafetensors(bytes: Uint8Array, name = 'model.safetensors'): Map<string, TensorLike> {
   try {

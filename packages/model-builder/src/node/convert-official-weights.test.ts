@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
@@ -303,6 +303,28 @@ describe('convertOfficialWeights', () => {
     expect(report.notes.join('\n')).toMatch(/must pass a face box/);
     expect(Object.keys(report.manifest.components)).not.toContain('face_detector');
     expect(Object.keys(report.manifest.components)).not.toContain('animal_spade_generator');
+  });
+
+  // Used to say 'the config declares 12 layers but the weights hold 2', of a config never read.
+  it('says the HuBERT config.json is missing or a folder when the assumed one does not fit', async () => {
+    for (const [replace, kind] of [
+      [(path: string) => rm(path), /config is missing/],
+      [
+        async (path: string) => {
+          await rm(path);
+          await mkdir(path);
+        },
+        /config is a folder, not a file/,
+      ],
+    ] as const) {
+      const from = await variant(async (dir) => {
+        await replace(join(dir, 'chinese-hubert-base/config.json'));
+      });
+      const error = await convert(from).catch((e: unknown) => e);
+      expect(ModelLoadError.isInstance(error), String(error)).toBe(true);
+      expect((error as Error).message).toMatch(kind);
+      expect((error as Error).message).toMatch(/chinese-hubert-base's was assumed, and it does not fit/);
+    }
   });
 
   it('stops when aborted', async () => {

@@ -1,10 +1,15 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, rename, rm, stat } from 'node:fs/promises';
-import { type EventListener, IntegrityError, ModelLoadError, throwIfAborted } from '@joyvasa/core';
+import {
+  type EventListener,
+  IntegrityError,
+  ModelLoadError,
+  OutputWriteError,
+  throwIfAborted,
+} from '@joyvasa/core';
 import type { ListedFile } from './hub-listing.js';
 import { type HubRequestOptions, type HubResponse, hubRequest } from './hub-request.js';
-import { OutputWriteError } from './output-write-error.js';
 
 /** How a file came to be there. */
 export type DownloadStatus = 'downloaded' | 'resumed' | 'present';

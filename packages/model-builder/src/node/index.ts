@@ -1,3 +1,4 @@
+export { OutputWriteError } from '@joyvasa/core';
 export {
   type EnsureSyntheticBundleOptions,
   type EnsureSyntheticBundleResult,
@@ -35,5 +36,4 @@ export {
   fetchOfficialWeights,
 } from './fetch-official-weights.js';
 export { isOfficialLayout } from './official-files.js';
-export { OutputWriteError } from './output-write-error.js';
 export { writeBundle } from './write-bundle.js';

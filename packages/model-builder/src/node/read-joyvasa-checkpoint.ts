@@ -1,3 +1,5 @@
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import {
   InvalidInputError,
   isTensorLike,
@@ -5,6 +7,7 @@ import {
   type MotionModelSizes,
   type TensorLike,
 } from '@joyvasa/core';
+import { describeFileKind } from '@joyvasa/core/node';
 import {
   checkHubertLayerKeys,
   chineseHubertBaseConfig,
@@ -61,6 +64,28 @@ export async function readHubertConfig(ctx: ReadContext, file: string | undefine
   }
 }
 
+/** Where the converter looks first for the HuBERT config (official-files.ts lists every place). */
+const hubertConfigFile = 'chinese-hubert-base/config.json';
+
+/**
+ * The error when no HuBERT config was read and chinese-hubert-base's, assumed in its place, does not fit
+ * the checkpoint: it says that the config is missing (or not a file) rather than blaming a config never read.
+ */
+async function assumedConfigMismatch(ctx: ReadContext, mismatch: Error): Promise<ModelLoadError> {
+  const path = join(ctx.from, hubertConfigFile);
+  const kind = await stat(path).then(
+    (info) => `is ${describeFileKind(info)}, not a file`,
+    () => 'is missing',
+  );
+  return new ModelLoadError(
+    path,
+    `the HuBERT config ${kind}, so chinese-hubert-base's was assumed, and it does not fit this motion ` +
+      `generator (${mismatch.message.replace(/^Invalid config\.json num_hidden_layers: /, '')}). Put the ` +
+      "config.json it was trained with there ('joyvasa fetch --include hubert-config')",
+    { cause: mismatch },
+  );
+}
+
 function argsOf(tree: PickleValue, file: string): Record<string, unknown> {
   const args = checkpointMetadata(tree).args;
   if (typeof args !== 'object' || args === null || Array.isArray(args) || args instanceof Map) {
@@ -110,7 +135,12 @@ export async function readMotionGenerator(
   const tree = (await readTorchCheckpoint(await readInput(ctx, file, 'motion_generator'), file)).value;
   const stateDict = extractStateDict(tree, { key: 'model', name: file });
   const rawArgs = argsOf(tree, file);
-  checkHubertLayerKeys(audioConfig, stateDict.keys(), 'audio_encoder.');
+  try {
+    checkHubertLayerKeys(audioConfig, stateDict.keys(), 'audio_encoder.');
+  } catch (error) {
+    if (audioConfig !== chineseHubertBaseConfig || !InvalidInputError.isInstance(error)) throw error;
+    throw await assumedConfigMismatch(ctx, error);
+  }
   const config = configOf(file, rawArgs, stateDict, audioConfig, heads);
   const weights = createStateDictSource(stateDict);
   let audit: ReturnType<typeof auditMotionGenerator>;

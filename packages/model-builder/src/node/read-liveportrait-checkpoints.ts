@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   type AnimationMode,
@@ -8,6 +7,7 @@ import {
   ModelLoadError,
   throwIfAborted,
 } from '@joyvasa/core';
+import { readRegularFile } from '@joyvasa/core/node';
 import { appearanceFeatureExtractorStateDict } from '../architectures/liveportrait/appearance-feature-extractor.js';
 import { motionExtractorStateDict } from '../architectures/liveportrait/motion-extractor.js';
 import { retargetingMlpConfigs } from '../architectures/liveportrait/retargeting-mlp.js';
@@ -49,14 +49,10 @@ export async function readInput(ctx: ReadContext, file: string, role: string): P
   throwIfAborted(ctx.signal);
   const path = join(ctx.from, file);
   ctx.onEvent?.({ type: 'model-file', status: 'start', file, loaded: 0, total: 0 });
-  let buffer: Buffer;
-  try {
-    buffer = await readFile(path, ctx.signal ? { signal: ctx.signal } : {});
-  } catch (error) {
-    throwIfAborted(ctx.signal);
-    throw new ModelLoadError(path, `cannot read it (${(error as Error).message})`, { cause: error });
-  }
-  const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  const bytes = await readRegularFile(path, {
+    refuse: (reason, cause) => new ModelLoadError(path, `cannot read it: ${reason}`, { cause }),
+    ...(ctx.signal && { signal: ctx.signal }),
+  });
   ctx.onEvent?.({ type: 'model-file', status: 'end', file, loaded: bytes.length, total: bytes.length });
   ctx.inputs.push({ file, role });
   return bytes;

@@ -3,15 +3,16 @@ import { join } from 'node:path';
 import {
   type Device,
   type EventListener,
+  isWriteFailure,
   MANIFEST_VERSION,
   type ModelComponent,
   type ModelFile,
   type ModelManifest,
+  OutputWriteError,
   sha256Hex,
   validateManifest,
 } from '@joyvasa/core';
 import { type BundlePlan, graphSpecs } from '../bundle/bundle-plan.js';
-import { isWriteFailure, OutputWriteError } from './output-write-error.js';
 
 /** Writes `bytes` to `path` through a `.partial` file, removed (and the failure typed) when the write fails. */
 async function writeAtomically(path: string, bytes: Uint8Array | string): Promise<void> {

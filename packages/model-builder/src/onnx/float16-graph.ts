@@ -45,9 +45,13 @@ export interface Float16Options {
    * other than a convolution or matrix product, stays float32, and so does what it computes.
    */
   readonly coordinates?: readonly string[];
+  /** Node outputs whose node computes in the given precision, overriding every rule above. */
+  readonly precisions?: ReadonlyMap<string, Float16Precision>;
 }
 
-type Precision = 'float16' | 'float32';
+/** The precision one node computes in, in a float16 graph. */
+export type Float16Precision = 'float16' | 'float32';
+type Precision = Float16Precision;
 const CAST_TO: Readonly<Record<Precision, number>> = { float16: onnxDataType.float16, float32: 1 };
 const dtypeOfCode = new Map<number, DType>(
   Object.entries(onnxDataType).map(([type, code]) => [code, type as DType]),
@@ -89,12 +93,14 @@ class Float16Rewrite {
   /** Float values: the name each is available under in each precision. */
   private readonly available = new Map<string, Partial<Record<Precision, string>>>();
   private readonly coordinates: Set<string>;
+  private readonly precisions: ReadonlyMap<string, Precision>;
 
   constructor(
     private readonly graph: OnnxGraph,
     options: Float16Options,
   ) {
     this.coordinates = new Set(options.coordinates ?? []);
+    this.precisions = options.precisions ?? new Map();
     for (const [name, tensor] of graph.initializers) {
       this.types.set(name, tensor.type);
       if (tensor.type === 'float32') this.available.set(name, { float32: name });
@@ -136,6 +142,8 @@ class Float16Rewrite {
   }
 
   private precisionOf(node: OnnxNode, floatInputs: readonly string[]): Precision {
+    const fixed = this.precisions.get(node.outputs[0]!);
+    if (fixed) return fixed;
     if (FLOAT32_OPS.has(node.opType)) return 'float32';
     if (COMPUTE_OPS.has(node.opType)) return 'float16';
     if (floatInputs.some((value) => this.coordinates.has(value))) return 'float32';

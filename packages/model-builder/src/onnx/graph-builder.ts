@@ -1,5 +1,5 @@
 import { createTensor, type DimPattern, type DType, type TensorLike } from '@joyvasa/core';
-import { type ModelDtype, toFloat16Graph } from './float16-graph.js';
+import { type Float16Precision, type ModelDtype, toFloat16Graph } from './float16-graph.js';
 import {
   type AttributeValue,
   encodeOnnxModel,
@@ -43,6 +43,7 @@ export class GraphBuilder {
   private readonly constants = new Map<string, string>();
   private readonly scopes: string[] = [];
   private readonly coordinates = new Set<string>();
+  private readonly precisions = new Map<string, Float16Precision>();
   private counter = 0;
 
   /**
@@ -93,6 +94,16 @@ export class GraphBuilder {
   }
 
   /**
+   * Fixes the precision the node computing `value` has in a float16 encoding, whatever its op: `'float32'`
+   * keeps a product of coordinates exact, `'float16'` lets a normalisation read and write float16 (the
+   * provider accumulates in float32) with no Casts around it. Returns `value`.
+   */
+  keepPrecision(value: string, precision: Float16Precision): string {
+    this.precisions.set(value, precision);
+    return value;
+  }
+
+  /**
    * Appends `next`'s nodes after this graph's and feeds `next`'s inputs named in `links` from this graph's
    * values (`{ feature: 'out' }`): one graph, so the linked values stay on the device. `next`'s other names
    * get the prefix `prefix/` (its unlinked inputs and its outputs keep theirs); the outputs become `next`'s.
@@ -116,6 +127,7 @@ export class GraphBuilder {
       });
     }
     for (const value of next.coordinates) this.coordinates.add(rename(value));
+    for (const [value, precision] of next.precisions) this.precisions.set(rename(value), precision);
     this.outputs.splice(0, this.outputs.length, ...next.outputs);
     return this;
   }
@@ -236,23 +248,23 @@ export class GraphBuilder {
     return this.op('ReduceSum', [x, this.int64(axes)], { keepdims: keepdims ? 1 : 0 });
   }
 
-  /** The finished graph. */
-  build(): OnnxGraph {
-    return {
+  /** The finished graph; `'fp16'` stores and computes it in float16 (see {@link toFloat16Graph}). */
+  build(dtype: ModelDtype = 'fp32'): OnnxGraph {
+    const graph: OnnxGraph = {
       name: this.name,
       nodes: this.nodes,
       inputs: this.inputs,
       outputs: this.outputs,
       initializers: this.initializers,
     };
+    if (dtype === 'fp32') return graph;
+    return toFloat16Graph(graph, { coordinates: [...this.coordinates], precisions: this.precisions });
   }
 
   /** The finished graph as ONNX model bytes; `dtype: 'fp16'` stores and computes it in float16. */
   encode(options: Partial<OnnxModelOptions> & { readonly dtype?: ModelDtype } = {}): Uint8Array {
     const { dtype = 'fp32', ...model } = options;
-    const graph =
-      dtype === 'fp16' ? toFloat16Graph(this.build(), { coordinates: [...this.coordinates] }) : this.build();
-    return encodeOnnxModel(graph, { opset: DEFAULT_OPSET, ...model });
+    return encodeOnnxModel(this.build(dtype), { opset: DEFAULT_OPSET, ...model });
   }
 
   /** Op types used and how often: the op inventory reported for each graph. */

@@ -5,6 +5,7 @@
 export {
   FLOAT32_OPS,
   type Float16Options,
+  type Float16Precision,
   type ModelDtype,
   toFloat16Graph,
 } from './float16-graph.js';

@@ -107,12 +107,13 @@ describe('createTalkingHead: broken bundles', () => {
       join(fixture.workspace.directory, 'missing-file'),
       {},
     );
-    await rm(join(broken, 'spade_generator.onnx'));
+    // The renderer graph (W+G), which the head opens instead of W and G where the bundle has it.
+    await rm(join(broken, 'renderer.onnx'));
     const incomplete = await openFixtureHead(broken);
     try {
       const error = await rejectionOf(collectEvents(incomplete.stream({ image, audio })));
       expect(ModelLoadError.isInstance(error), `${error.name}: ${error.message}`).toBe(true);
-      expect(error.message).toMatch(/spade_generator\.onnx: the file does not exist/);
+      expect(error.message).toMatch(/renderer\.onnx: the file does not exist/);
     } finally {
       await incomplete.dispose();
     }
@@ -126,8 +127,8 @@ describe('createTalkingHead: broken bundles', () => {
     );
     const path = join(wrong, 'manifest.json');
     const manifest = JSON.parse(await readFile(path, 'utf8')) as ModelManifest;
-    const generator = manifest.components.spade_generator!;
-    const animal = manifest.components.animal_spade_generator!;
+    const generator = manifest.components.renderer!;
+    const animal = manifest.components.animal_renderer!;
     // Same size, other weights: only the hash can tell.
     expect(animal.file.bytes).toBe(generator.file.bytes);
     Object.assign(generator.file, { path: animal.file.path });
@@ -136,7 +137,7 @@ describe('createTalkingHead: broken bundles', () => {
     try {
       const error = await rejectionOf(collectEvents(mismatched.stream({ image, audio })));
       expect(IntegrityError.isInstance(error), `${error.name}: ${error.message}`).toBe(true);
-      expect(error.message).toMatch(/animal_spade_generator\.onnx is corrupt or was replaced/);
+      expect(error.message).toMatch(/animal_renderer\.onnx is corrupt or was replaced/);
     } finally {
       await mismatched.dispose();
     }

@@ -1,4 +1,4 @@
-import { MissingDependencyError } from '@joyvasa/core';
+import { type BackendV1, MissingDependencyError } from '@joyvasa/core';
 import { rejectionOf } from '@joyvasa/test-utils';
 import { describe, expect, it } from 'vitest';
 import { loadDefaultNodeBackend } from './default-node-backend.js';
@@ -7,6 +7,19 @@ describe('the default Node backend (an optional peer dependency)', () => {
   it('is onnxruntime-node where @joyvasa/backend-onnx-node is installed', async () => {
     const backend = await loadDefaultNodeBackend();
     expect(backend.name).toBe('onnx-node');
+  });
+
+  it("asks for sessions in worker threads, leaving the caller's event loop free", async () => {
+    const asked: unknown[] = [];
+    const backend = { name: 'fake' } as BackendV1;
+    const loaded = await loadDefaultNodeBackend(async () => ({
+      createOnnxNodeBackend: (options) => {
+        asked.push(options);
+        return backend;
+      },
+    }));
+    expect(loaded).toBe(backend);
+    expect(asked).toEqual([{ thread: 'worker' }]);
   });
 
   it('names the package to install where it is missing', async () => {

@@ -2,7 +2,7 @@ import { type BackendV1, MissingDependencyError } from '@joyvasa/core';
 
 /** What is used of the package; written out so that these declarations do not need it installed. */
 interface NodeBackendModule {
-  createOnnxNodeBackend(): BackendV1;
+  createOnnxNodeBackend(options: { readonly thread: 'worker' }): BackendV1;
 }
 
 function isModuleNotFound(error: unknown): boolean {
@@ -11,7 +11,9 @@ function isModuleNotFound(error: unknown): boolean {
 }
 
 /**
- * The Node default backend, onnxruntime-node. `@joyvasa/backend-onnx-node` is an optional peer dependency
+ * The Node default backend, onnxruntime-node with every session in a worker thread, so that an app's event
+ * loop stays free while a head renders and the motion and render stages run at the same time (pass
+ * `backend: createOnnxNodeBackend()` to run them on the calling thread instead). `@joyvasa/backend-onnx-node` is an optional peer dependency
  * (onnxruntime-node is a few hundred MB that a browser app never loads), so it is imported on first use.
  *
  * @throws MissingDependencyError naming the package to install when it is not installed.
@@ -31,5 +33,5 @@ export async function loadDefaultNodeBackend(
       { cause },
     );
   }
-  return module.createOnnxNodeBackend();
+  return module.createOnnxNodeBackend({ thread: 'worker' });
 }

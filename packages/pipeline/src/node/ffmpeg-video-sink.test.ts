@@ -208,6 +208,14 @@ describe.skipIf(!haveFfmpeg)('createFfmpegVideoSink', () => {
     expect(InvalidInputError.isInstance(error)).toBe(true);
     expect(error.message).toContain(`${folder} is a folder; name the video file to write`);
     expect(readdirSync(dir).filter((name) => name.includes('partial'))).toEqual([]);
+    // Under a file: it used to be an untyped ENOTDIR from lstat of the partial file.
+    writeFileSync(join(dir, 'plain-file'), 'x');
+    const under = join(dir, 'plain-file', 'talking.mp4');
+    const below = await rejectionOf(
+      createFfmpegVideoSink({ output: under }).start({ width: 8, height: 8, fps: 25 }),
+    );
+    expect(InvalidInputError.isInstance(below), String(below)).toBe(true);
+    expect(below.message).toContain(`${under} lies under a file, not a folder`);
   });
 
   it('a full disk (a file-size limit on ffmpeg) gives an FfmpegError and leaves no partial file', async () => {
@@ -222,6 +230,11 @@ describe.skipIf(!haveFfmpeg)('createFfmpegVideoSink', () => {
     const error = await rejectionOf(writeFrames(sink, 50, 320, 240));
     expect(FfmpegError.isInstance(error)).toBe(true);
     expect(error.message).toContain(`Writing ${output} failed`);
+    // It used to say 'ffmpeg exited with code null. ffmpeg said: (nothing)'.
+    expect(error.message).toMatch(
+      /ffmpeg was killed by SIGXFSZ \(the file-size limit \(ulimit -f\) was reached/,
+    );
+    expect((error as FfmpegError).signal).toBe('SIGXFSZ');
     expect(readdirSync(folder)).toEqual([]);
   });
 

@@ -70,7 +70,13 @@ export function createFfmpegVideoSink(options: FfmpegVideoSinkOptions): FfmpegVi
 
 /** Refuses an output that names a folder now, rather than failing to rename onto it after the render. */
 async function checkOutputPath(output: string): Promise<void> {
-  const info = await stat(output).catch(() => undefined);
+  const info = await stat(output).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOTDIR') return undefined;
+    throw new InvalidInputError(
+      'options.output',
+      `${output} lies under a file, not a folder; name a video file in a folder`,
+    );
+  });
   if (info && !info.isFile()) {
     throw new InvalidInputError(
       'options.output',
@@ -211,7 +217,10 @@ class FfmpegPipeSink implements FfmpegVideoSink {
   async #ffmpegFailure(cause?: unknown): Promise<FfmpegError> {
     const exit = await this.#process!.exited;
     const what = `Writing ${this.#settings.output} failed`;
-    return new FfmpegError(what, exit.code, this.#process!.stderrTail(), cause ? { cause } : undefined);
+    return new FfmpegError(what, exit.code, this.#process!.stderrTail(), {
+      signal: exit.signal,
+      ...(cause ? { cause } : {}),
+    });
   }
 
   /** Cleans up after an error and rethrows it (or the abort reason, when an abort caused it). */
@@ -225,6 +234,9 @@ class FfmpegPipeSink implements FfmpegVideoSink {
   async #stop(): Promise<void> {
     this.#process?.child.kill('SIGKILL');
     await this.#process?.exited;
-    await rm(this.#settings.partial, { force: true });
+    // Under a file (ENOTDIR) there is no partial file to remove, and the error that brought us here says why.
+    await rm(this.#settings.partial, { force: true }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOTDIR') throw error;
+    });
   }
 }

@@ -105,9 +105,7 @@ export async function startLiveFfmpegSink(options: LiveFfmpegSinkOptions): Promi
       `ffmpeg stopped while streaming to ${options.output}`,
       exit.code,
       ffmpeg.stderrTail(),
-      {
-        cause: error,
-      },
+      { cause: error, signal: exit.signal },
     );
   };
   return {
@@ -133,7 +131,9 @@ export async function startLiveFfmpegSink(options: LiveFfmpegSinkOptions): Promi
       if (options.audioSampleRate !== undefined) ffmpeg.end(3);
       const exit = await ffmpeg.exited;
       if (exit.code !== 0) {
-        throw new FfmpegError(`ffmpeg failed writing ${options.output}`, exit.code, ffmpeg.stderrTail());
+        throw new FfmpegError(`ffmpeg failed writing ${options.output}`, exit.code, ffmpeg.stderrTail(), {
+          signal: exit.signal,
+        });
       }
       return { frames, audioSeconds: options.audioSampleRate ? audioSamples / options.audioSampleRate : 0 };
     },

@@ -1,9 +1,17 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32, inflateSync } from 'node:zlib';
-import { type ImageLike, InvalidInputError, type RgbImage } from '@joyvasa/core';
+import { type ImageLike, InvalidInputError, OutputWriteError, type RgbImage } from '@joyvasa/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodePng } from './encode-png.js';
 import { createPngSequenceSink } from './png-sequence-sink.js';
@@ -154,5 +162,40 @@ describe('createPngSequenceSink', () => {
     await expect(sink.write(testImage(4, 5, 1) as RgbImage, 0)).rejects.toThrow(/4x5/);
     await expect(sink.write(testImage(4, 4, 1) as RgbImage, 3)).rejects.toThrow(/expected frame 0, got 3/);
     expect(existsSync(join(dir, 'checks', 'frame-00000.png'))).toBe(false);
+  });
+
+  // Each used to be an untyped EEXIST, a silent overwrite, or a truncated frame left behind.
+  it("refuses a file in the folder's place, and a folder already holding frames unless overwrite", async () => {
+    const file = join(dir, 'not-a-folder');
+    writeFileSync(file, 'x');
+    for (const directory of [file, join(file, 'below')]) {
+      const error = await createPngSequenceSink({ directory })
+        .start({ width: 4, height: 4, fps: 25 })
+        .catch((e: unknown) => e);
+      expect(InvalidInputError.isInstance(error), String(error)).toBe(true);
+      expect(String(error)).toMatch(/is a file \(or lies under one\), not a folder/);
+    }
+    const used = join(dir, 'used');
+    mkdirSync(used);
+    writeFileSync(join(used, 'frame-00000.png'), 'precious');
+    const error = await createPngSequenceSink({ directory: used })
+      .start({ width: 4, height: 4, fps: 25 })
+      .catch((e: unknown) => e);
+    expect(String(error)).toMatch(/frame-00000\.png exists; pass overwrite: true \(--force\)/);
+    expect(readFileSync(join(used, 'frame-00000.png'), 'utf8')).toBe('precious');
+    const sink = createPngSequenceSink({ directory: used, overwrite: true });
+    await sink.start({ width: 4, height: 4, fps: 25 });
+    await sink.write(testImage(4, 4, 1) as RgbImage, 0);
+    expect(readFileSync(join(used, 'frame-00000.png')).subarray(1, 4).toString()).toBe('PNG');
+  });
+
+  it('a frame that cannot be written is an OutputWriteError and leaves no partial frame', async () => {
+    const directory = join(dir, 'blocked');
+    const sink = createPngSequenceSink({ directory });
+    await sink.start({ width: 4, height: 4, fps: 25 });
+    mkdirSync(join(directory, 'frame-00000.png'));
+    const error = await sink.write(testImage(4, 4, 1) as RgbImage, 0).catch((e: unknown) => e);
+    expect(OutputWriteError.isInstance(error), String(error)).toBe(true);
+    expect(readdirSync(directory)).toEqual(['frame-00000.png']);
   });
 });

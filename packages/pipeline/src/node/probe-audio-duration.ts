@@ -22,7 +22,9 @@ export async function probeAudioDuration(path: string, ffmpegPath = 'ffmpeg'): P
   const matches = [...progress.matchAll(/^out_time_us=(\d+)$/gm)];
   const micros = Number(matches.at(-1)?.[1]);
   if (exit.code !== 0 || !(micros > 0)) {
-    throw new FfmpegError(`Cannot read the audio duration of '${path}'`, exit.code, process.stderrTail());
+    throw new FfmpegError(`Cannot read the audio duration of '${path}'`, exit.code, process.stderrTail(), {
+      signal: exit.signal,
+    });
   }
   return micros / 1e6;
 }

@@ -8,7 +8,7 @@ import type { VideoInputs } from '../video-job.js';
 
 /** Most bytes of each upload, from the SDK's `inputLimits`. */
 export const uploadLimits: Readonly<Record<InputRole, number>> = {
-  image: inputLimits.uploadImageMaxBytes,
+  image: inputLimits.imageMaxFileBytes,
   audio: inputLimits.uploadAudioMaxBytes,
 };
 

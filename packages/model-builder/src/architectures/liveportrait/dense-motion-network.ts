@@ -3,6 +3,13 @@ import { type GraphBuilder, KEEP_BATCH } from '../../onnx/graph-builder.js';
 import type { WeightSource } from '../../weights/weight-source.js';
 import { batchNorm, conv } from '../layers.js';
 import { makeCoordinateGrid } from './coordinate-grid.js';
+import {
+  denseMotionVariantWeights,
+  foldedDeformation,
+  foldedInputOrder,
+  foldedMotionRepresentation,
+  paddedChannels,
+} from './dense-motion-variants.js';
 import { type GridSampleMode, gridSample3d } from './grid-sample-3d.js';
 import { type HourglassConfig, hourglass, hourglassChannels, hourglassStateDict } from './hourglass.js';
 import { batchNormEntries, convEntries, type StateDictEntry } from './state-dict-entries.js';
@@ -18,6 +25,13 @@ export interface DenseMotionConfig {
   readonly reshapeDepth: number;
   /** Channels of the compressed volume that is warped once per keypoint. */
   readonly compress: number;
+  /**
+   * Zero-pad the odd channel counts (hourglass input 110 → 112, its output 142 → 144, mask 22 → 24) to
+   * multiples of 8: exact, since padded weights are zeros. Default false.
+   */
+  readonly padChannels?: boolean;
+  /** Fold the coordinate work around the GridSamples ({@link foldedMotionRepresentation}). Default false. */
+  readonly foldCoordinates?: boolean;
 }
 
 /** What the dense-motion network adds to the graph. */
@@ -28,11 +42,15 @@ export interface DenseMotion {
   readonly occlusionMap: string;
 }
 
-/** The Hourglass of a dense-motion network: its input holds 1 + K motions of (1 + compress) channels. */
-function denseMotionHourglass(config: DenseMotionConfig): HourglassConfig {
+/**
+ * The Hourglass of a dense-motion network: its input holds 1 + K motions of (1 + compress) channels, with
+ * `padded` rounded up to a multiple of 8.
+ */
+function denseMotionHourglass(config: DenseMotionConfig, padded = false): HourglassConfig {
+  const inFeatures = (config.numKp + 1) * (config.compress + 1);
   return {
     blockExpansion: config.blockExpansion,
-    inFeatures: (config.numKp + 1) * (config.compress + 1),
+    inFeatures: padded ? paddedChannels(inFeatures) : inFeatures,
     numBlocks: config.numBlocks,
     maxFeatures: config.maxFeatures,
   };
@@ -113,6 +131,53 @@ function motionRepresentation(
   return { input, sparseMotion };
 }
 
+/** The hourglass input and how the deformation is formed, in the official or the folded form. */
+function motionInput(
+  g: GraphBuilder,
+  compressed: string,
+  inputs: { kpDriving: string; kpSource: string },
+  config: DenseMotionConfig,
+  spatial: readonly [number, number, number],
+  gridSample: GridSampleMode,
+): { input: string; deform: (mask: string) => string } {
+  const motions = config.numKp + 1;
+  if (config.foldCoordinates) {
+    const inFeatures = motions * (config.compress + 1);
+    const sizes = { ...config, padding: config.padChannels ? paddedChannels(inFeatures) - inFeatures : 0 };
+    const keypoints = { driving: inputs.kpDriving, source: inputs.kpSource };
+    const folded = foldedMotionRepresentation(g, compressed, keypoints, sizes, spatial, gridSample);
+    return {
+      input: folded.input,
+      deform: (mask) => foldedDeformation(g, mask, folded.displacements, motions, spatial),
+    };
+  }
+  const official = motionRepresentation(
+    g,
+    compressed,
+    inputs.kpDriving,
+    inputs.kpSource,
+    config,
+    spatial,
+    gridSample,
+  );
+  const padding = paddedChannels(motions * (config.compress + 1)) - motions * (config.compress + 1);
+  const pads = [0, 0, 0, 0, 0, 0, padding, 0, 0, 0];
+  return {
+    input: config.padChannels ? g.op('Pad', [official.input, g.int64(pads)]) : official.input,
+    deform: (mask) => g.reduceSum(g.mul(official.sparseMotion, g.unsqueeze(mask, [5])), [1], false),
+  };
+}
+
+/** The weights as the variant graph reads them (the official ones when no variant is on). */
+function variantWeights(weights: WeightSource, prefix: string, config: DenseMotionConfig): WeightSource {
+  if (!config.padChannels && !config.foldCoordinates) return weights;
+  return denseMotionVariantWeights(weights, prefix, denseMotionStateDict(prefix, config), {
+    ...(config.foldCoordinates ? { order: foldedInputOrder(config.numKp + 1, config.compress) } : {}),
+    skipOffset: config.blockExpansion,
+    pad: config.padChannels ?? false,
+  });
+}
+
 /**
  * LivePortrait's dense-motion network on the appearance volume `feature` [N, C, D, H, W] and the keypoints
  * `kpDriving`, `kpSource` [N, K, 3]: compress → warp per keypoint → heatmaps → Hourglass → softmax mask
@@ -120,7 +185,7 @@ function motionRepresentation(
  */
 export function denseMotionNetwork(
   g: GraphBuilder,
-  weights: WeightSource,
+  official: WeightSource,
   prefix: string,
   inputs: { feature: string; kpDriving: string; kpSource: string },
   config: DenseMotionConfig,
@@ -129,6 +194,7 @@ export function denseMotionNetwork(
 ): DenseMotion {
   const { numKp, compress } = config;
   const [depth, height, width] = spatial;
+  const weights = variantWeights(official, prefix, config);
   const squeezed = conv(g, weights, `${prefix}.compress`, inputs.feature, {
     inChannels: config.featureChannel,
     outChannels: compress,
@@ -140,20 +206,21 @@ export function denseMotionNetwork(
     inputs.kpDriving,
     5,
   );
-  const { input, sparseMotion } = g.scope('motion_representation', () =>
-    motionRepresentation(g, compressed, inputs.kpDriving, inputs.kpSource, config, spatial, gridSample),
+  const { input, deform } = g.scope('motion_representation', () =>
+    motionInput(g, compressed, inputs, config, spatial, gridSample),
   );
-  const hourglassConfig = denseMotionHourglass(config);
+  const hourglassConfig = denseMotionHourglass(config, config.padChannels);
   const { outFilters } = hourglassChannels(hourglassConfig);
   const prediction = hourglass(g, weights, `${prefix}.hourglass`, input, hourglassConfig, spatial);
-  const maskLogits = conv(g, weights, `${prefix}.mask`, prediction, {
+  const motions = numKp + 1;
+  let maskLogits = conv(g, weights, `${prefix}.mask`, prediction, {
     inChannels: outFilters,
-    outChannels: numKp + 1,
+    outChannels: config.padChannels ? paddedChannels(motions) : motions,
     kernel: [7, 7, 7],
     padding: 3,
   });
-  const mask = g.unsqueeze(g.softmax(maskLogits, 1), [5]);
-  const deformation = g.reduceSum(g.mul(sparseMotion, mask), [1], false);
+  if (config.padChannels) maskLogits = g.slice(maskLogits, [0], [motions], [1]);
+  const deformation = deform(g.softmax(maskLogits, 1));
   const flat = g.reshape(prediction, [KEEP_BATCH, outFilters * depth, height, width]);
   const occlusion = conv(g, weights, `${prefix}.occlusion`, flat, {
     inChannels: outFilters * depth,

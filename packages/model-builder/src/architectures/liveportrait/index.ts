@@ -21,10 +21,12 @@ export {
   spadeGeneratorDefaultConfig,
   spadeGeneratorStateDict,
 } from './spade-generator.js';
+export type { SpadeVariant } from './spade-resnet-block.js';
 export { inferenceEntries, inferenceIgnoredKeys, type StateDictEntry } from './state-dict-entries.js';
 export {
   buildWarpingModule,
   type WarpingModuleConfig,
+  type WarpingVariant,
   warpingModuleDefaultConfig,
   warpingModuleStateDict,
 } from './warping-module.js';

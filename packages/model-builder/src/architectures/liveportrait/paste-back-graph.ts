@@ -3,26 +3,29 @@ import { GraphBuilder } from '../../onnx/graph-builder.js';
 
 /**
  * Paste-back as an ONNX graph, so a GPU does it next to the generator instead of the host: the generator's
- * image [1, 3, S, S] in [0, 1] → 8-bit crop (clip · 255, truncated) → bilinear warp into the original's
+ * images [N, 3, S, S] in [0, 1] (N frames of one source, pasted in one run) → 8-bit crop (clip · 255, truncated) → bilinear warp into the original's
  * frame (pixel centres at integers, 0 outside the crop, rounded to 8 bits) → `clip(w · warped + (1 − w) ·
  * original, 0, 255)` truncated, in float32. The same arithmetic as the TypeScript `tensorToImage` +
  * `pasteBack`, up to float32 rounding of the sample positions (at most 1 level on rare pixels).
  *
- * Inputs: `image` [1, 3, S, S] float32; `original` [height, width, 3] uint8; `weights` [height, width]
+ * Inputs: `image` [N, 3, S, S] float32; `original` [height, width, 3] uint8; `weights` [height, width]
  * float32 (the warped mask template / 255); `inverse` [6] float32, the output → crop affine map
- * (sx = i0·x + i1·y + i2, sy = i3·x + i4·y + i5). Output: `frame` [height, width, 3] uint8.
+ * (sx = i0·x + i1·y + i2, sy = i3·x + i4·y + i5). Output: `frame` [N, height, width, 3] uint8. Bundles
+ * written before batching declare `image` [1, 3, S, S] and `frame` [height, width, 3]; the liveportrait
+ * loader still runs those one frame at a time.
  */
 export function buildPasteBack(cropSize = 512): GraphBuilder {
   const g = new GraphBuilder('paste_back');
   const { inputs, outputs } = graphIo.pasteBack;
-  const image = g.input(inputs.image, 'float32', [1, 3, cropSize, cropSize]);
+  const image = g.input(inputs.image, 'float32', ['frames', 3, cropSize, cropSize]);
   const original = g.input(inputs.original, 'uint8', ['height', 'width', 3]);
   const weights = g.input(inputs.weights, 'float32', ['height', 'width']);
   const inverse = g.input(inputs.inverse, 'float32', [6]);
 
   const clipped = g.op('Clip', [image, g.float(0), g.float(1)]);
   const crop = g.op('Floor', [g.mul(clipped, g.float(255))]);
-  const table = g.reshape(g.transpose(crop, [0, 2, 3, 1]), [cropSize * cropSize, 3]);
+  // [N, S·S, 3]: gathering along axis 1 with [height, width] indices gives [N, height, width, 3].
+  const table = g.reshape(g.transpose(crop, [0, 2, 3, 1]), [-1, cropSize * cropSize, 3]);
 
   const shape = g.op('Shape', [original]);
   const size = (axis: number) => g.squeeze(g.slice(shape, [axis], [axis + 1], [0]), [0]);
@@ -57,7 +60,7 @@ export function buildPasteBack(cropSize = 512): GraphBuilder {
     const wy = dy ? fy : g.sub(g.float(1), fy);
     const weight = g.mul(g.mul(wx, wy), g.mul(inside(xi), inside(yi)));
     const index = g.op('Cast', [g.add(g.mul(clamp(yi), g.float(cropSize)), clamp(xi))], { to: 7 });
-    const sample = g.mul(g.op('Gather', [table, index], { axis: 0 }), g.unsqueeze(weight, [2]));
+    const sample = g.mul(g.op('Gather', [table, index], { axis: 1 }), g.unsqueeze(weight, [2]));
     warped = warped ? g.add(warped, sample) : sample;
   }
   const warped8 = g.op('Floor', [g.add(warped, g.float(0.5))]);
@@ -65,6 +68,6 @@ export function buildPasteBack(cropSize = 512): GraphBuilder {
   const w = g.unsqueeze(weights, [2]);
   const blended = g.add(g.mul(w, warped8), g.mul(g.sub(g.float(1), w), g.op('Cast', [original], { to: 1 })));
   const frame = g.op('Cast', [g.op('Floor', [g.op('Clip', [blended, g.float(0), g.float(255)])])], { to: 2 });
-  g.output(frame, outputs.frame, 'uint8', ['height', 'width', 3]);
+  g.output(frame, outputs.frame, 'uint8', ['frames', 'height', 'width', 3]);
   return g;
 }

@@ -5,6 +5,7 @@ import { conv } from '../layers.js';
 import { upsampleNearest } from './conv-blocks.js';
 import {
   type SpadeResnetBlockShape,
+  type SpadeVariant,
   spadeResnetBlock,
   spadeResnetBlockStateDict,
 } from './spade-resnet-block.js';
@@ -24,6 +25,8 @@ export interface SpadeGeneratorConfig {
   readonly spadeHidden: number;
   /** Height and width of the input feature map, in pixels. */
   readonly spatialSize: number;
+  /** Equivalent forms of the SPADEs, for kernels chosen by timing; the official graph when absent. */
+  readonly variant?: SpadeVariant;
 }
 
 /** The official values: 256-channel 64 × 64 input, 512-wide middle, 6 middle blocks, ×2 PixelShuffle. */
@@ -42,13 +45,13 @@ export const spadeGeneratorDefaultConfig: SpadeGeneratorConfig = {
 function blockPlan(config: SpadeGeneratorConfig) {
   const input = Math.min(config.maxFeatures, config.blockExpansion * 2 ** config.numDownBlocks);
   const middle = 2 * input;
-  const shape = (inChannels: number, outChannels: number): SpadeResnetBlockShape => ({
+  const shape = (inChannels: number, outChannels: number): Omit<SpadeResnetBlockShape, 'side'> => ({
     inChannels,
     outChannels,
     labelChannels: input,
     hidden: config.spadeHidden,
   });
-  const blocks: { name: string; shape: SpadeResnetBlockShape; upsample: boolean }[] = [];
+  const blocks: { name: string; shape: Omit<SpadeResnetBlockShape, 'side'>; upsample: boolean }[] = [];
   for (let i = 0; i < config.numMiddleBlocks; i++)
     blocks.push({ name: `G_middle_${i}`, shape: shape(middle, middle), upsample: false });
   blocks.push({ name: 'up_0', shape: shape(middle, input), upsample: true });
@@ -99,7 +102,8 @@ export function buildSpadeGenerator(
       segmaps.set(side, upsampleNearest(g, feature, input, [config.spatialSize, config.spatialSize], factor));
     }
     const segmap = segmaps.get(side)!;
-    x = g.scope(name, () => spadeResnetBlock(g, weights, name, x, segmap, shape));
+    const sized = { ...shape, side, ...(config.variant ? { variant: config.variant } : {}) };
+    x = g.scope(name, () => spadeResnetBlock(g, weights, name, x, segmap, sized));
   }
   x = conv(g, weights, imageKey, g.leakyRelu(x, 0.2), {
     inChannels: config.outChannels,

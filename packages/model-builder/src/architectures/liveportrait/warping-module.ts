@@ -22,6 +22,18 @@ export interface WarpingModuleConfig {
   readonly gridSample: GridSampleMode;
   /** Emit every Conv3D as a sum of Conv2Ds over depth taps (the WebGPU variant). Default false. */
   readonly conv3dAsConv2d?: boolean;
+  /**
+   * Equivalent forms of the dense-motion network, for kernels chosen by timing (all off by default:
+   * the official graph). `padChannels`: odd channel counts zero-padded to multiples of 8 (exact);
+   * `foldCoordinates`: the keypoint and grid arithmetic around the GridSamples folded into fewer ops.
+   */
+  readonly variant?: WarpingVariant;
+}
+
+/** Equivalent forms of W (see {@link WarpingModuleConfig.variant}). */
+export interface WarpingVariant {
+  readonly padChannels?: boolean;
+  readonly foldCoordinates?: boolean;
 }
 
 /**
@@ -40,7 +52,12 @@ export const warpingModuleDefaultConfig: WarpingModuleConfig = {
 };
 
 function denseMotionConfig(config: WarpingModuleConfig): DenseMotionConfig {
-  return { ...config.denseMotion, numKp: config.numKp, featureChannel: config.reshapeChannel };
+  return {
+    ...config.denseMotion,
+    ...config.variant,
+    numKp: config.numKp,
+    featureChannel: config.reshapeChannel,
+  };
 }
 
 /** Output channels of `third` and `fourth`. */

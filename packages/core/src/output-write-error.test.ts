@@ -1,7 +1,7 @@
-import { ModelLoadError } from '@joyvasa/core';
-import { checkErrorClasses, coreErrorClassCases } from '@joyvasa/core/testing';
 import { describe, expect, it } from 'vitest';
+import { ModelLoadError } from './errors.js';
 import { OutputWriteError } from './output-write-error.js';
+import { checkErrorClasses, coreErrorClassCases } from './testing/index.js';
 
 describe('OutputWriteError', () => {
   it('is recognised only as itself and JoyvasaError, never as a sibling', () => {

@@ -1,4 +1,4 @@
-import { errorMarker, JoyvasaError } from '@joyvasa/core';
+import { errorMarker, JoyvasaError } from './errors.js';
 
 const reasons: Readonly<Record<string, string>> = {
   ENOSPC: 'the disk is full',

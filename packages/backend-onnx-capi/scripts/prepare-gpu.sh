@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Here (no GPU needed): builds what the GPU run of the onnx-capi backend needs into one small folder,
+# by default /work/main/.device/capi (git-ignored), beside what `bash scripts/gpu-bench.sh prepare` stages:
+#   capi-smoke.mjs, capi-bench-render.mjs, capi-bench-gpu.mjs  esbuild bundles of scripts/smoke.ts and the
+#                                          pipeline's bench-render.ts and bench-gpu.ts
+#   koffi.tar.xz                           koffi and its prebuilt linux-x64 binary package
+#   run.sh                                 the device-side runner (gpu-run.sh)
+#   bash packages/backend-onnx-capi/scripts/prepare-gpu.sh [destination]
+set -euo pipefail
+here=$(cd "$(dirname "$0")/../../.." && pwd)
+dest=${1:-/work/main/.device/capi}
+mkdir -p "$dest"
+esbuild=$(ls -d "$here"/node_modules/.pnpm/esbuild@*/node_modules/esbuild/bin/esbuild | tail -1)
+bundle() {
+  "$esbuild" "$1" --bundle --platform=node --format=esm --conditions=@joyvasa/source \
+    --external:onnxruntime-node --external:onnxruntime-web --external:webgpu --external:sharp --external:koffi \
+    --define:__PACKAGE_VERSION__='"0.0.0-source"' --log-level=warning --outfile="$2"
+}
+bundle "$here/packages/backend-onnx-capi/scripts/smoke.ts" "$dest/capi-smoke.mjs"
+bundle "$here/packages/pipeline/scripts/bench-render.ts" "$dest/capi-bench-render.mjs"
+bundle "$here/packages/pipeline/scripts/bench-gpu.ts" "$dest/capi-bench-gpu.mjs"
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+mkdir -p "$scratch/node_modules/@koromix"
+cp -rL "$here"/node_modules/.pnpm/koffi@3.3.4/node_modules/koffi "$scratch/node_modules/"
+cp -rL "$here"/node_modules/.pnpm/@koromix+koffi-linux-x64@3.3.4/node_modules/@koromix/koffi-linux-x64 \
+  "$scratch/node_modules/@koromix/"
+rm -rf "$scratch/node_modules/koffi/vendor" "$scratch/node_modules/koffi/doc"
+tar cJf "$dest/koffi.tar.xz" -C "$scratch" node_modules
+cp "$here/packages/backend-onnx-capi/scripts/gpu-run.sh" "$dest/run.sh"
+du -sh "$dest"/*

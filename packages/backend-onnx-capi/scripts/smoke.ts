@@ -1,0 +1,150 @@
+/**
+ * Conformance-style checks of the onnx-capi backend on one device, without vitest (the GPU machine has no
+ * registry): the checks of `describeBackendConformance`, under several sets of CUDA provider options (CUDA
+ * graphs among them), and a count of native objects left once everything is disposed. Every failure is
+ * recorded with onnxruntime's message and the script goes on, so one bad option does not hide the rest.
+ *
+ *   node smoke.mjs [--device cuda] [--out smoke.json]
+ */
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import {
+  createTensor,
+  type Device,
+  isDeviceTensor,
+  ModelLoadError,
+  SessionRunError,
+  type SessionV1,
+} from '@joyvasa/core';
+import { gatherModel, mlpModel, testInput } from '../../test-utils/src/tiny-models.js';
+import { createOnnxCapiBackend } from '../src/index.js';
+import type { OnnxCapiSessionOptions } from '../src/provider-options.js';
+
+const { values } = parseArgs({
+  options: { device: { type: 'string', default: 'cuda' }, out: { type: 'string' } },
+});
+const device = values.device as Device;
+const optionSets: Record<string, OnnxCapiSessionOptions> = {
+  defaults: {},
+  tuned: { cuda: { preferNhwc: true, fuseConvBias: true, cudnnConvUseMaxWorkspace: true, useTf32: false } },
+  heuristic: { cuda: { cudnnConvAlgoSearch: 'HEURISTIC' } },
+  pinned: { pinnedHostMemory: true },
+  'cuda-graph': { cuda: { enableCudaGraph: true } },
+  'cuda-graph-pinned': { pinnedHostMemory: true, cuda: { enableCudaGraph: true, preferNhwc: true } },
+};
+
+interface Check {
+  readonly options: string;
+  readonly check: string;
+  readonly ok: boolean;
+  readonly detail?: string;
+}
+const checks: Check[] = [];
+function expect(condition: boolean, message: string): void {
+  if (!condition) throw new Error(message);
+}
+const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+  expect(a.length === b.length, `lengths ${a.length} and ${b.length}`);
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+  return worst;
+};
+async function check(options: string, name: string, body: () => Promise<string | undefined>) {
+  try {
+    const detail = await body();
+    checks.push({ options, check: name, ok: true, ...(detail ? { detail } : {}) });
+  } catch (error) {
+    checks.push({ options, check: name, ok: false, detail: (error as Error).message });
+  }
+  const last = checks.at(-1)!;
+  console.log(`${last.ok ? 'ok  ' : 'FAIL'} [${options}] ${name}${last.detail ? `: ${last.detail}` : ''}`);
+}
+
+const backend = createOnnxCapiBackend();
+await check('-', 'supported devices', async () => {
+  const supported = await backend.supportedDevices();
+  const resolved = await backend.resolveDevice(device).catch((error: Error) => error.message);
+  expect(supported.includes(device), `${device} not supported: ${resolved}`);
+  return supported.join(', ');
+});
+
+for (const [label, capi] of Object.entries(optionSets)) {
+  const session = (name: string, bytes: Uint8Array) =>
+    backend.createSession(bytes, { device, name, backendOptions: { 'onnx-capi': capi } });
+  const model = mlpModel();
+  let mlp: SessionV1 | undefined;
+  await check(label, 'loads and runs the mlp, matching the reference', async () => {
+    mlp = await session('mlp', model.bytes);
+    const results: string[] = [];
+    for (const rows of [5, 5, 5, 2, 5]) {
+      const x = testInput([rows, 4]);
+      const { y, z } = await mlp.run({ x });
+      const reference = model.reference(x);
+      const diff = Math.max(
+        maxDiff(y!.data as Float32Array, reference.y),
+        maxDiff(z!.data as Float32Array, reference.z),
+      );
+      expect(
+        diff < 1e-4 && y!.dims.join() === `${rows},3`,
+        `rows ${rows}: max diff ${diff}, dims ${y!.dims}`,
+      );
+      results.push(diff.toExponential(1));
+    }
+    return `max diffs ${results.join(' ')}`;
+  });
+  if (!mlp) continue;
+  const loaded = mlp;
+  await check(label, 'returns only the outputs asked for; refuses an unknown one', async () => {
+    const outputs = await loaded.run({ x: testInput([5, 4]) }, { outputs: ['z'] });
+    expect(Object.keys(outputs).join() === 'z', `got ${Object.keys(outputs)}`);
+    const error = await loaded.run({ x: testInput([5, 4]) }, { outputs: ['nope'] }).catch((e) => e);
+    expect(SessionRunError.isInstance(error), 'unknown output accepted');
+    return undefined;
+  });
+  await check(label, 'runs an uploaded tensor, only in its own session', async () => {
+    const x = testInput([5, 4]);
+    const held = await loaded.upload!(x);
+    expect(isDeviceTensor(held), 'not a device tensor');
+    for (let run = 0; run < 3; run++) {
+      const { y } = await loaded.run({ x: held });
+      const diff = maxDiff(y!.data as Float32Array, model.reference(x).y);
+      expect(diff < 1e-4, `run ${run}: max diff ${diff}`);
+    }
+    const other = await session('other', model.bytes);
+    const foreign = await other.run({ x: held }).catch((e) => e);
+    await other.dispose();
+    expect(SessionRunError.isInstance(foreign), 'a foreign device tensor was accepted');
+    await held.dispose();
+    const late = await loaded.run({ x: held }).catch((e) => e);
+    expect(SessionRunError.isInstance(late), 'a disposed device tensor was accepted');
+    return undefined;
+  });
+  await check(label, 'reports wrong feeds as SessionRunError', async () => {
+    const error = await loaded.run({ x: testInput([2, 7]) }).catch((e) => e);
+    expect(SessionRunError.isInstance(error), `got ${error}`);
+    return (error as Error).message.slice(0, 160);
+  });
+  await loaded.dispose();
+  await check(label, 'takes int64 inputs', async () => {
+    const gather = gatherModel();
+    const s = await session('gather', gather.bytes);
+    const { rows } = await s.run({ index: createTensor('int64', [2], BigInt64Array.from([3n, 1n])) });
+    await s.dispose();
+    const expected = [...gather.table.slice(12, 16), ...gather.table.slice(4, 8)];
+    expect(maxDiff(rows!.data as Float32Array, expected) === 0, 'wrong rows');
+    return undefined;
+  });
+  await check(label, 'rejects a truncated model with ModelLoadError', async () => {
+    const error = await session('broken', model.bytes.slice(0, 40)).catch((e) => e);
+    expect(ModelLoadError.isInstance(error), `got ${error}`);
+    return (error as Error).message.slice(0, 160);
+  });
+}
+await check('-', 'releases every native object', async () => {
+  const alive = await backend.aliveObjects();
+  expect(Object.keys(alive).length === 0, JSON.stringify(alive));
+  return undefined;
+});
+const failed = checks.filter((c) => !c.ok).length;
+console.log(`${checks.length - failed} of ${checks.length} checks passed on ${device}`);
+if (values.out) writeFileSync(values.out, `${JSON.stringify({ device, checks }, null, 2)}\n`);

@@ -1,0 +1,78 @@
+import type { BackendV1, Device, ModelBundle, ModelManifest, SessionV1 } from '@joyvasa/core';
+import { describe, expect, it } from 'vitest';
+import { loadLivePortrait } from './load-live-portrait.js';
+
+/** A bundle of named components whose sessions run nowhere: what the loader opens, and on which device. */
+function fakeBundle(components: readonly string[], device: Device, pasteBackFrames: number | string) {
+  const opened: string[] = [];
+  const manifest = {
+    components: Object.fromEntries(
+      components.map((name) => [
+        name,
+        {
+          inputs:
+            name === 'paste_back' ? { image: { type: 'float32', dims: [pasteBackFrames, 3, 512, 512] } } : {},
+        },
+      ]),
+    ),
+  } as unknown as ModelManifest;
+  const bundle = {
+    manifest,
+    has: (name: string) => components.includes(name),
+    async createSession(_backend: BackendV1, name: string): Promise<SessionV1> {
+      opened.push(name);
+      return {
+        specificationVersion: 'v1',
+        device,
+        inputNames: ['input'],
+        outputNames: ['output'],
+        run: async () => ({}),
+        dispose: async () => {},
+      };
+    },
+  } as unknown as ModelBundle;
+  return { bundle, opened };
+}
+
+const base = [
+  'appearance_feature_extractor',
+  'motion_extractor',
+  'warping_module',
+  'spade_generator',
+  'stitching',
+  'retarget_lip',
+  'paste_back',
+];
+const backend = {} as BackendV1;
+
+describe('loadLivePortrait', () => {
+  it('opens W+G as one graph where the bundle has it, W and G otherwise and on WebGPU', async () => {
+    const cases: Array<[readonly string[], Device, string[]]> = [
+      [[...base, 'renderer'], 'cuda', ['renderer']],
+      [base, 'cuda', ['warping_module', 'spade_generator']],
+      [[...base, 'renderer'], 'webgpu', ['warping_module', 'spade_generator']],
+    ];
+    for (const [components, device, expected] of cases) {
+      const { bundle, opened } = fakeBundle(components, device, 'frames');
+      const models = await loadLivePortrait(bundle, backend, { device });
+      const renderers = opened.filter((name) =>
+        ['renderer', 'warping_module', 'spade_generator'].includes(name),
+      );
+      expect(renderers).toEqual(expected);
+      await models.dispose();
+    }
+  });
+
+  it('runs a paste-back graph from before batching one frame a run', async () => {
+    for (const [frames, batched] of [
+      ['frames', true],
+      [1, false],
+    ] as const) {
+      const models = await loadLivePortrait(fakeBundle(base, 'cuda', frames).bundle, backend, {
+        device: 'cuda',
+      });
+      expect(models.pasteBack?.batched).toBe(batched);
+      await models.dispose();
+    }
+  });
+});

@@ -1,0 +1,117 @@
+import {
+  createTensor,
+  type Float32Tensor,
+  type MotionFrame,
+  type RendererV1,
+  type RgbImage,
+  type RunOptions,
+  type SessionFeed,
+  throwIfAborted,
+} from '@joyvasa/core';
+import { isLivePortraitRenderer } from '../bundle/live-portrait-renderer.js';
+import { tensorToImage } from '../image/image-tensor.js';
+import type { KeypointDriver } from '../motion/keypoint-driver.js';
+import { keypointCount } from '../motion/keypoint-info.js';
+import { type PasteBackMask, pasteBack } from '../paste-back/paste-back.js';
+import type { PasteBackRunner } from '../paste-back/paste-back-session.js';
+
+/** What one source's frame loop is made of: its models' renderer and paste-back, and the source's state. */
+export interface SourceFrameParts {
+  readonly renderer: RendererV1;
+  readonly driver: KeypointDriver;
+  /** F's features `[1, 32, 16, 64, 64]`. */
+  readonly features: Float32Tensor;
+  /** The image frames are pasted into, and its mask; no mask: frames are the 512x512 crop. */
+  readonly image: RgbImage;
+  readonly mask: PasteBackMask | null;
+  /** The paste-back graph's runner, on GPUs; else paste-back runs in TypeScript. */
+  readonly sessionPasteBack?: PasteBackRunner;
+}
+
+/** A source's frame loop: N frames of motion to N composed frames. */
+export interface SourceFrames {
+  render(frames: readonly MotionFrame[], options?: RunOptions): Promise<RgbImage[]>;
+  compose(rendered: Float32Tensor, options?: RunOptions): Promise<RgbImage[]>;
+  /** Frees what the loop holds on the device (the uploaded feature volume). */
+  dispose(): Promise<void>;
+}
+
+const keypointValues = 3 * keypointCount;
+
+/** Frame tensors [1, 3, H, W] stacked into one batch [N, 3, H, W]. */
+function stackImages(images: readonly Float32Tensor[]): Float32Tensor {
+  const size = images[0]!.data.length;
+  const data = new Float32Array(images.length * size);
+  images.forEach((image, i) => {
+    data.set(image.data, i * size);
+  });
+  return createTensor('float32', [images.length, ...images[0]!.dims.slice(1)], data);
+}
+
+/**
+ * The frame loop of one source: the keypoint driver and stitching for the N frames as one batch, the
+ * renderer once (the bundle's graphs from keypoint tensors, the source's features handed to the session once
+ * per video; a caller's `RendererV1` frame by frame or by its `renderBatch`), then paste-back of the batch.
+ */
+export function createSourceFrames(parts: SourceFrameParts): SourceFrames {
+  const { renderer, driver, features, image, mask, sessionPasteBack } = parts;
+  let held: Promise<SessionFeed> | undefined;
+  let repeated: Float32Tensor | undefined;
+  /** `x_s` once per frame of the batch, the shape W's `kp_source` takes; rebuilt only when N changes. */
+  const sourceRows = (count: number) => {
+    if (repeated?.dims[0] !== count) {
+      const data = new Float32Array(count * keypointValues);
+      for (let i = 0; i < count; i++) data.set(driver.sourceKeypoints, i * keypointValues);
+      repeated = createTensor('float32', [count, keypointCount, 3], data);
+    }
+    return repeated;
+  };
+
+  async function renderImages(driving: Float32Array, count: number, options: RunOptions) {
+    if (isLivePortraitRenderer(renderer)) {
+      held ??= renderer.holdFeatures(features);
+      const drivingKeypoints = createTensor('float32', [count, keypointCount, 3], driving);
+      return renderer.renderKeypoints(await held, sourceRows(count), drivingKeypoints, options);
+    }
+    const sourceKeypoints = createTensor('float32', [1, keypointCount, 3], driver.sourceKeypoints);
+    const inputs = Array.from({ length: count }, (_, i) => ({
+      features,
+      sourceKeypoints,
+      drivingKeypoints: createTensor(
+        'float32',
+        [1, keypointCount, 3],
+        driving.subarray(i * keypointValues, (i + 1) * keypointValues),
+      ),
+    }));
+    if (count > 1 && renderer.renderBatch) return stackImages(await renderer.renderBatch(inputs, options));
+    const images: Float32Tensor[] = [];
+    for (const input of inputs) images.push(await renderer.render(input, options));
+    return count === 1 ? images[0]! : stackImages(images);
+  }
+
+  async function compose(rendered: Float32Tensor, options: RunOptions = {}): Promise<RgbImage[]> {
+    if (mask && sessionPasteBack) return sessionPasteBack(rendered, options);
+    const count = rendered.dims[0]!;
+    return Array.from({ length: count }, (_, i) => {
+      const crop = tensorToImage(rendered, i);
+      return mask ? pasteBack(crop, image, mask) : crop;
+    });
+  }
+
+  return {
+    async render(frames, options = {}) {
+      if (frames.length === 0) return [];
+      const driving = await driver.driveBatch(frames, options);
+      throwIfAborted(options.signal);
+      const rendered = await renderImages(driving, frames.length, options);
+      throwIfAborted(options.signal);
+      return compose(rendered, options);
+    },
+    compose,
+    async dispose() {
+      const feed = await held?.catch(() => undefined);
+      held = undefined;
+      if (feed && feed !== features && 'dispose' in feed) await feed.dispose();
+    },
+  };
+}
