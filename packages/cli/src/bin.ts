@@ -7,6 +7,8 @@ import { demoCommand, demoUsage } from './commands/demo-command.js';
 import { fetchCommand, fetchUsage } from './commands/fetch-command.js';
 import { fixtureCommand, fixtureUsage } from './commands/fixture-command.js';
 import { goldenCommand, goldenUsage } from './commands/golden-command.js';
+import { serveCommand, serveUsage } from './commands/serve-command.js';
+import { workerCommand, workerUsage } from './commands/worker-command.js';
 
 const commands: Record<string, { run: (args: readonly string[]) => Promise<number>; usage: string }> = {
   animate: { run: animateCommand, usage: animateUsage },
@@ -15,6 +17,8 @@ const commands: Record<string, { run: (args: readonly string[]) => Promise<numbe
   convert: { run: convertCommand, usage: convertUsage },
   demo: { run: demoCommand, usage: demoUsage },
   fixture: { run: fixtureCommand, usage: fixtureUsage },
+  serve: { run: serveCommand, usage: serveUsage },
+  worker: { run: workerCommand, usage: workerUsage },
 };
 
 function usage(): string {
