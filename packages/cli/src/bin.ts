@@ -6,6 +6,8 @@ import { convertCommand, convertUsage } from './commands/convert-command.js';
 import { demoCommand, demoUsage } from './commands/demo-command.js';
 import { fetchCommand, fetchUsage } from './commands/fetch-command.js';
 import { fixtureCommand, fixtureUsage } from './commands/fixture-command.js';
+import { serveCommand, serveUsage } from './commands/serve-command.js';
+import { workerCommand, workerUsage } from './commands/worker-command.js';
 
 const commands: Record<string, { run: (args: readonly string[]) => Promise<number>; usage: string }> = {
   animate: { run: animateCommand, usage: animateUsage },
@@ -13,6 +15,8 @@ const commands: Record<string, { run: (args: readonly string[]) => Promise<numbe
   convert: { run: convertCommand, usage: convertUsage },
   demo: { run: demoCommand, usage: demoUsage },
   fixture: { run: fixtureCommand, usage: fixtureUsage },
+  serve: { run: serveCommand, usage: serveUsage },
+  worker: { run: workerCommand, usage: workerUsage },
 };
 
 function usage(): string {

@@ -42,4 +42,6 @@ export const inputLimits = {
   ffmpegBaseSeconds: 60,
   /** … plus this many per second of allowed audio duration. */
   ffmpegSecondsPerAudioSecond: 0.5,
+  /** Most bytes of uploaded audio the render service accepts (413 beyond): 10 minutes of 48 kHz stereo 16-bit WAV (115 MB) fit. */
+  uploadAudioMaxBytes: 128 * 2 ** 20,
 } as const;

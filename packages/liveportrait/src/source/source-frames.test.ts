@@ -103,6 +103,25 @@ describe('PreparedSource.renderFrames', () => {
     }
   });
 
+  it('pads a batch shorter than the widest one to its shape, and returns only its own frames', async () => {
+    const renderer = fused.renderer;
+    if (!isLivePortraitRenderer(renderer)) throw new Error('the fixture bundle has no fused renderer');
+    const shapes: number[] = [];
+    const spied = {
+      ...renderer,
+      renderKeypoints: (...args: Parameters<typeof renderer.renderKeypoints>) => {
+        shapes.push(args[2].dims[0]!);
+        return renderer.renderKeypoints(...args);
+      },
+    };
+    const frames = await render({ ...fused, renderer: spied }, [2, 1]);
+    expect(shapes).toEqual([2, 2]);
+    expect(frames).toHaveLength(3);
+    const { worst, share } = compare(frames, reference);
+    expect(worst).toBeLessThanOrEqual(1);
+    expect(share).toBeLessThan(0.01);
+  });
+
   it("renders through a caller's RendererV1, batched or frame by frame, as through the bundle's graphs", async () => {
     const builtIn = fused.renderer;
     const calls: string[] = [];

@@ -38,6 +38,20 @@ export interface SourceFrames {
 
 const keypointValues = 3 * keypointCount;
 
+/**
+ * Driving keypoints of `count` frames padded to `batch` frames by repeating the last one: the bundle's
+ * graphs then see one batch shape per source, so a short last batch does not make every convolution plan
+ * its kernels again (on the H100 that made render batch 8 slower than batch 1).
+ */
+function padDriving(driving: Float32Array, count: number, batch: number): Float32Array {
+  if (count === batch) return driving;
+  const padded = new Float32Array(batch * keypointValues);
+  padded.set(driving);
+  const last = driving.subarray((count - 1) * keypointValues, count * keypointValues);
+  for (let frame = count; frame < batch; frame++) padded.set(last, frame * keypointValues);
+  return padded;
+}
+
 /** Frame tensors [1, 3, H, W] stacked into one batch [N, 3, H, W]. */
 function stackImages(images: readonly Float32Tensor[]): Float32Tensor {
   const size = images[0]!.data.length;
@@ -57,6 +71,8 @@ export function createSourceFrames(parts: SourceFrameParts): SourceFrames {
   const { renderer, driver, features, image, mask, sessionPasteBack } = parts;
   let held: Promise<SessionFeed> | undefined;
   let repeated: Float32Tensor | undefined;
+  /** The widest batch this source has rendered: shorter ones are padded to it (bundle graphs only). */
+  let batchShape = 0;
   /** `x_s` once per frame of the batch, the shape W's `kp_source` takes; rebuilt only when N changes. */
   const sourceRows = (count: number) => {
     if (repeated?.dims[0] !== count) {
@@ -101,11 +117,16 @@ export function createSourceFrames(parts: SourceFrameParts): SourceFrames {
   return {
     async render(frames, options = {}) {
       if (frames.length === 0) return [];
+      const count = frames.length;
       const driving = await driver.driveBatch(frames, options);
       throwIfAborted(options.signal);
-      const rendered = await renderImages(driving, frames.length, options);
+      // A caller's renderer renders what it is given; the bundle's graphs keep one batch shape.
+      const batch = isLivePortraitRenderer(renderer) ? Math.max(count, batchShape) : count;
+      batchShape = batch;
+      const rendered = await renderImages(padDriving(driving, count, batch), batch, options);
       throwIfAborted(options.signal);
-      return compose(rendered, options);
+      const images = await compose(rendered, options);
+      return images.length > count ? images.slice(0, count) : images;
     },
     compose,
     async dispose() {
