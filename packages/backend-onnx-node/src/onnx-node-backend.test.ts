@@ -38,6 +38,9 @@ describe('the onnxruntime-node backend', () => {
     expect((error as UnsupportedDeviceError).supported).toEqual(['cpu']);
     // The hint points at a README that ships in the npm package, not at the repository's docs folder.
     expect(error.message).toContain('ONNXRUNTIME_NODE_INSTALL');
+    // Package managers that hold install scripts back until approved skip the CUDA download too.
+    expect(error.message).toContain('pnpm approve-builds onnxruntime-node');
+    expect(error.message).toContain('npm approve-scripts onnxruntime-node');
     expect(error.message).not.toContain('docs/guide');
     expect(providers).not.toContain('webgpu');
   });

@@ -79,7 +79,11 @@ export function createOnnxNodeBackend(options: OnnxNodeBackendOptions = {}): Bac
     }),
     unsupportedHint: (device) =>
       device === 'cuda'
-        ? 'onnxruntime-node finds CUDA only when its CUDA provider was installed: reinstall onnxruntime-node on linux/x64 without ONNXRUNTIME_NODE_INSTALL=skip (the "CUDA" section of the @joyvasa/backend-onnx-node README).'
+        ? 'onnxruntime-node finds CUDA only when its install script has downloaded the CUDA provider (linux/x64): ' +
+          'let that script run (no ONNXRUNTIME_NODE_INSTALL=skip; where install scripts need approval, approve ' +
+          "onnxruntime-node's: `pnpm approve-builds onnxruntime-node`, or with npm 11 `npm approve-scripts " +
+          'onnxruntime-node`, which records it in package.json "allowScripts"), then run `npm rebuild ' +
+          'onnxruntime-node` or reinstall it (the "CUDA" section of the @joyvasa/backend-onnx-node README).'
         : device === 'wasm'
           ? 'wasm is a browser device: use @joyvasa/backend-onnx-web.'
           : '',

@@ -6,13 +6,11 @@ import { convertCommand, convertUsage } from './commands/convert-command.js';
 import { demoCommand, demoUsage } from './commands/demo-command.js';
 import { fetchCommand, fetchUsage } from './commands/fetch-command.js';
 import { fixtureCommand, fixtureUsage } from './commands/fixture-command.js';
-import { goldenCommand, goldenUsage } from './commands/golden-command.js';
 import { serveCommand, serveUsage } from './commands/serve-command.js';
 import { workerCommand, workerUsage } from './commands/worker-command.js';
 
 const commands: Record<string, { run: (args: readonly string[]) => Promise<number>; usage: string }> = {
   animate: { run: animateCommand, usage: animateUsage },
-  golden: { run: goldenCommand, usage: goldenUsage },
   fetch: { run: fetchCommand, usage: fetchUsage },
   convert: { run: convertCommand, usage: convertUsage },
   demo: { run: demoCommand, usage: demoUsage },

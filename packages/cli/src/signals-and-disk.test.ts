@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeWav } from '@joyvasa/audio-encoder';
-import { writeFormulaCheckpoints } from '@joyvasa/model-builder/node';
+import { writeFormulaCheckpoints } from '@joyvasa/model-builder/synthetic/node';
 import { encodePng } from '@joyvasa/pipeline/node';
 import { type LocalServer, startLocalServer, startTrickleServer } from '@joyvasa/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

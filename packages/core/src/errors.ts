@@ -164,6 +164,20 @@ export class MissingDependencyError extends JoyvasaError {
   }
 }
 
+/**
+ * Something was used after its `dispose()` (a talking head, a loaded model): create a new one instead.
+ */
+export class DisposedError extends JoyvasaError {
+  static override readonly marker = errorMarker('DisposedError');
+  /** What was disposed, e.g. `talking head`. */
+  readonly subject: string;
+  constructor(subject: string, hint: string) {
+    super(`This ${subject} has been disposed; ${hint}`);
+    this.name = 'DisposedError';
+    this.subject = subject;
+  }
+}
+
 /** Throws the signal's reason (an `AbortError` DOMException by default) if it has been aborted. */
 export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) {

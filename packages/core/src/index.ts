@@ -36,6 +36,7 @@ export {
 export type { DenoiseInput, DenoiserConfig, DenoiserV1 } from './denoiser.js';
 export { type Device, type DeviceRequest, devices, isDeviceRequest } from './device.js';
 export {
+  DisposedError,
   errorMarker,
   IntegrityError,
   InvalidInputError,

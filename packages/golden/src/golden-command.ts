@@ -5,13 +5,13 @@ import { goldenCases } from './cases/index.js';
 import type { GoldenComparison } from './golden-case.js';
 import { runGolden } from './run-golden.js';
 
-export const goldenUsage = `joyvasa golden <golden folder> [--only <module substring> ...]
+export const goldenUsage = `pnpm golden <golden folder> [--only <module substring> ...]
 
 Rebuilds every covered module with the folder's formula weights, runs the folder's inputs on
 onnxruntime-node (cpu) and prints, per output: module, output, max abs error, tolerance, PASS or FAIL.
 When the folder has pipeline/, the whole official pipeline follows, stage by stage, as rows
 pipeline.<variant>.<stage> (crop, source, lip, motion, driving, keypoints, frames, pasted, end-to-end;
-images as mean and max level errors); --only pipeline runs just those. Exits 1 on any FAIL.`;
+images as mean and max level errors, frames also the share more than 2 levels off); --only pipeline runs just those. Exits 1 on any FAIL.`;
 
 function formatRow(c: GoldenComparison): string {
   const error = Number.isFinite(c.maxAbsError) ? c.maxAbsError.toExponential(2) : String(c.maxAbsError);
@@ -19,7 +19,7 @@ function formatRow(c: GoldenComparison): string {
   return `${c.module.padEnd(52)} ${c.output.padEnd(22)} ${error.padStart(9)} ${c.tolerance.toExponential(1).padStart(8)}  ${verdict}${c.note ? `  (${c.note})` : ''}`;
 }
 
-/** `joyvasa golden`: the parity report against a golden folder. Returns the exit code. */
+/** `pnpm golden` (the package's bin, `joyvasa-golden`): the parity report against a golden folder. Returns the exit code. */
 export async function goldenCommand(args: readonly string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...args],

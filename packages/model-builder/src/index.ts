@@ -1,8 +1,9 @@
 /**
  * `@joyvasa/model-builder`: building ONNX graphs from our own architecture definitions and planning the
  * bundles that conversion writes. Other jobs have their own entries: `./checkpoint` (reading checkpoints),
- * `./onnx` (the ONNX writer), `./synthetic` (formula weights, fixtures and test writers), `./node`
- * (converting and fetching the official weights, writing bundles).
+ * `./onnx` (the ONNX writer), `./synthetic` and `./synthetic/node` (formula weights, fixtures, test writers,
+ * the synthetic bundle cache), `./tfjs` and `./tfjs/node` (converting TF.js graph models, the locator
+ * models), `./node` (converting and fetching the official weights, writing bundles).
  */
 export * from './architectures/hubert/index.js';
 export * from './architectures/joyvasa/index.js';
@@ -36,15 +37,6 @@ export {
   warpingVariants,
   withRendererVariants,
 } from './bundle/renderer-variants.js';
-export { type ConvertTfjsOptions, convertTfjsGraph, supportedTfjsOps } from './tfjs/convert-tfjs-graph.js';
-export {
-  readTfjsGraphModel,
-  type TfjsGraphModel,
-  type TfjsModelJson,
-  type TfjsNode,
-} from './tfjs/tfjs-graph-model.js';
-export { TfjsModelError } from './tfjs/tfjs-model-error.js';
-export type { TfjsTensor, TfjsWeightGroup } from './tfjs/tfjs-weights.js';
 export { version } from './version.js';
 export { spectralNormWeight, weightNormWeight } from './weights/reparametrizations.js';
 export {

@@ -12,7 +12,7 @@ export {
   planAudioWindows,
   windowSamples,
 } from './audio/audio-window-plan.js';
-export { encodeAudioWindows } from './audio/encode-audio-windows.js';
+export { assertEncoderMatches, encodeAudioWindows } from './audio/encode-audio-windows.js';
 export { type StreamedAudioWindows, streamAudioWindows } from './audio/stream-audio-windows.js';
 export * from './bundle/index.js';
 export {

@@ -18,10 +18,10 @@ import { type SampleWindowsOptions, sampleWindows } from './sample-windows.js';
 
 /** Options of {@link sampleMotion}: the audio (PCM + encoder, or precomputed features) and the sampler's. */
 export interface SampleMotionOptions extends Omit<SampleWindowsOptions, 'audioWindows' | 'windowCount'> {
-  /** Mono PCM at 16 kHz in [-1, 1]; needs `audioEncoder`. */
+  /** Mono PCM at the audio encoder's `sampleRate` in [-1, 1]; needs `audioEncoder`. */
   readonly pcm?: Float32Array;
   /**
-   * Instead of `pcm`: mono 16 kHz PCM that arrives in chunks (needs `audioEncoder`). Each window is encoded
+   * Instead of `pcm`: mono PCM at the encoder's `sampleRate` that arrives in chunks (needs `audioEncoder`). Each window is encoded
    * and sampled as soon as its audio is in; the motion equals that of `pcm` holding the whole audio.
    */
   readonly pcmStream?: AsyncIterable<Float32Array>;
@@ -108,7 +108,13 @@ function audioSource(options: SampleMotionOptions): AudioSource {
   if (!options.audioEncoder) {
     throw new InvalidInputError('audioEncoder', 'pcm needs an audio encoder (or pass audioFeatures instead)');
   }
-  const windowOptions = { windowFrames, fps: options.fps ?? 25, padMode: options.padMode ?? 'zero' } as const;
+  // The PCM is at the encoder's rate (the caller decodes or resamples to it): the windows are cut there.
+  const windowOptions = {
+    windowFrames,
+    sampleRate: options.audioEncoder.sampleRate,
+    fps: options.fps ?? 25,
+    padMode: options.padMode ?? 'zero',
+  } as const;
   if (options.pcmStream) {
     return streamAudioWindows(options.pcmStream, options.audioEncoder, {
       ...windowOptions,

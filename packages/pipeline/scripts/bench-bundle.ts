@@ -6,8 +6,9 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureSyntheticBundle, writeBundle } from '@joyvasa/model-builder/node';
+import { writeBundle } from '@joyvasa/model-builder/node';
 import { planSyntheticBundle } from '@joyvasa/model-builder/synthetic';
+import { ensureSyntheticBundle } from '@joyvasa/model-builder/synthetic/node';
 
 /** Resolves `fixture`, `formula` or a folder to a bundle folder, building the folder's bundle if missing. */
 export async function ensureBenchBundle(

@@ -14,7 +14,7 @@
  */
 import { createServer, type Socket } from 'node:net';
 import { parseArgs } from 'node:util';
-import { ensureSyntheticBundle } from '@joyvasa/model-builder/node';
+import { ensureSyntheticBundle } from '@joyvasa/model-builder/synthetic/node';
 import { createTalkingHead, type PacedEvent, paceFrames, startLiveFfmpegSink } from '@joyvasa/pipeline';
 
 const { values } = parseArgs({

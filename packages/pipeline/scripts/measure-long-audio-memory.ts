@@ -1,4 +1,4 @@
-import { ensureSyntheticBundle } from '@joyvasa/model-builder/node';
+import { ensureSyntheticBundle } from '@joyvasa/model-builder/synthetic/node';
 import { collectTalkingHead, createTalkingHead, type FrameSinkV1 } from '../src/node/index.js';
 import { cheapRenderer } from '../test/cheap-renderer.js';
 import { keepNothing } from '../test/fixture-talking-head.js';

@@ -13,7 +13,7 @@ import { loadAudioEncoder } from '@joyvasa/audio-encoder';
 import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
 import { type MotionFrame, openModelBundle } from '@joyvasa/core';
 import { createDirectorySource } from '@joyvasa/core/node';
-import { ensureSyntheticBundle } from '@joyvasa/model-builder/node';
+import { ensureSyntheticBundle } from '@joyvasa/model-builder/synthetic/node';
 import {
   createDdpmScheduler,
   loadMotionGenerator,

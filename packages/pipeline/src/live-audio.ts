@@ -1,17 +1,20 @@
 import { type AudioStreamInput, readAudioStream } from '@joyvasa/audio-encoder';
+import type { AudioEncoderV1 } from '@joyvasa/core';
 
 /** Options of {@link openLiveAudio}. */
 export interface LiveAudioOptions {
   /** Longest wait for the next chunk, in ms (an `AudioStreamError` then). Default: wait for ever. */
   readonly idleTimeoutMs?: number;
-  /** Mono samples read ahead of the sampler, at most; the producer waits beyond. Default 8 s at 16 kHz. */
+  /** Rate of the PCM handed to the sampler (the audio encoder's), Hz. Default 16000. */
+  readonly sampleRate?: number;
+  /** Mono samples read ahead of the sampler, at most; the producer waits beyond. Default 8 s of audio. */
   readonly highWaterSamples?: number;
   readonly signal?: AbortSignal;
 }
 
 /** A PCM stream read ahead of the sampler, so the renderer can learn how much audio has arrived. */
 export interface LiveAudio {
-  /** Mono 16 kHz chunks for the motion sampler, in order; ends with the stream. */
+  /** Mono chunks at `sampleRate` for the motion sampler, in order; ends with the stream. */
   readonly pcm: AsyncIterable<Float32Array>;
   /** Source seconds received so far; the whole duration once `ended`. */
   seconds(): number;
@@ -33,7 +36,8 @@ export interface LiveAudio {
 export function openLiveAudio(input: AudioStreamInput, options: LiveAudioOptions = {}): LiveAudio {
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
-  const highWater = options.highWaterSamples ?? 8 * 16000;
+  const sampleRate = options.sampleRate ?? 16000;
+  const highWater = options.highWaterSamples ?? 8 * sampleRate;
   const queue: Float32Array[] = [];
   let queued = 0;
   let seconds = 0;
@@ -49,6 +53,7 @@ export function openLiveAudio(input: AudioStreamInput, options: LiveAudioOptions
 
   void (async () => {
     for await (const piece of readAudioStream(input, {
+      sampleRate,
       ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
       signal,
     })) {
@@ -101,4 +106,20 @@ export function openLiveAudio(input: AudioStreamInput, options: LiveAudioOptions
       notify();
     },
   };
+}
+
+/**
+ * The rate a live stream is read at: the audio encoder's, once `encoder` resolves. When it rejects (an
+ * encoder the motion model refuses), the stream's producer is closed, as a failed run closes it.
+ */
+export async function liveSampleRate(
+  input: AudioStreamInput,
+  encoder: Promise<AudioEncoderV1>,
+): Promise<number> {
+  try {
+    return (await encoder).sampleRate;
+  } catch (error) {
+    openLiveAudio(input).close();
+    throw error;
+  }
 }

@@ -2,11 +2,12 @@ import { type AudioStreamInput, isAudioStreamInput, loadAudioEncoder } from '@jo
 import {
   type AudioEncoderV1,
   type BackendV1,
+  DisposedError,
   type EventListener,
-  JoyvasaError,
   type ModelBundle,
   type ModelManifest,
   type MotionFrame,
+  motionGeneratorData,
   type PositionalEncodingMode,
   type RgbImage,
   throwIfAborted,
@@ -18,6 +19,7 @@ import {
   prepareSource,
 } from '@joyvasa/liveportrait';
 import {
+  assertEncoderMatches,
   createDdimScheduler,
   createDdpmScheduler,
   loadMotionGenerator,
@@ -26,7 +28,7 @@ import {
 } from '@joyvasa/motion-diffusion';
 import { checkAnimateInput } from './check-talking-head-options.js';
 import { fixedFrameBudget, liveFrameBudget } from './frame-budget.js';
-import { type LiveAudio, openLiveAudio } from './live-audio.js';
+import { type LiveAudio, liveSampleRate, openLiveAudio } from './live-audio.js';
 import { renderMotion } from './render-motion.js';
 import type { TalkingHeadEvent } from './talking-head-events.js';
 import {
@@ -39,9 +41,10 @@ import {
 /** How a platform entry (Node or browser) turns user inputs into pixels and samples. */
 export interface PipelinePlatform<ImageInput, AudioInput> {
   decodeImage(input: ImageInput, signal?: AbortSignal): Promise<RgbImage>;
-  /** Mono PCM at 16 kHz and the audio's duration. */
+  /** Mono PCM at `sampleRate` (the audio encoder's) and the audio's duration. */
   decodeAudio(
     input: AudioInput,
+    sampleRate: number,
     signal?: AbortSignal,
   ): Promise<{ pcm: Float32Array; durationSeconds: number }>;
 }
@@ -58,6 +61,11 @@ export interface AnimateInput<ImageInput, AudioInput> {
 /** A loaded talking-head pipeline. Reuse it for many animations; `dispose` frees its models. */
 export interface TalkingHead<ImageInput, AudioInput> {
   readonly manifest: ModelManifest;
+  /**
+   * Width of the audio features the motion model takes (`audioFeatureDim` of the bundle's motion
+   * generator, 768 for the released model): a custom `audioEncoder` must have this `featureDim`.
+   */
+  readonly audioFeatureDim: number;
   /**
    * Animates an image from speech as a stream of events: `source-ready`, `motion-chunk` (each sampled
    * window), `frame` (each finished frame, in order, with its presentation time), `progress`, and
@@ -126,8 +134,7 @@ export function createTalkingHeadWith<ImageInput, AudioInput>(
   const loaded: LoadedModels = { motion: new Map() };
   let disposed = false;
   const throwIfDisposed = () => {
-    if (disposed)
-      throw new JoyvasaError('this talking head has been disposed; create a new one with createTalkingHead');
+    if (disposed) throw new DisposedError('talking head', 'create a new one with createTalkingHead');
   };
 
   const liveportrait = () => {
@@ -161,14 +168,29 @@ export function createTalkingHeadWith<ImageInput, AudioInput>(
     checkAnimateInput(input);
     const run = resolveAnimateOptions(animateOptions);
     const signal = run.signal;
+    // The audio is decoded (or a stream read) at the encoder's rate, once it fits the motion model.
+    const fittingEncoder = Promise.all([audioEncoder(), motion(run.positionalEncoding)]).then(
+      ([encoder, generator]) => {
+        assertEncoderMatches(encoder, generator.config);
+        return encoder;
+      },
+    );
     const live = isAudioStreamInput(input.audio)
-      ? openLiveAudio(input.audio, { idleTimeoutMs: run.idleTimeoutMs, ...(signal ? { signal } : {}) })
+      ? openLiveAudio(input.audio, {
+          sampleRate: await liveSampleRate(input.audio, fittingEncoder),
+          idleTimeoutMs: run.idleTimeoutMs,
+          ...(signal ? { signal } : {}),
+        })
       : undefined;
     let source: PreparedSource | undefined;
     try {
       const [image, audio] = await Promise.all([
         platform.decodeImage(input.image, signal),
-        live ? undefined : platform.decodeAudio(input.audio as AudioInput, signal),
+        live
+          ? undefined
+          : fittingEncoder.then((encoder) =>
+              platform.decodeAudio(input.audio as AudioInput, encoder.sampleRate, signal),
+            ),
       ]);
       const [models, encoder, generator] = await Promise.all([
         liveportrait(),
@@ -248,6 +270,7 @@ export function createTalkingHeadWith<ImageInput, AudioInput>(
 
   return {
     manifest: bundle.manifest,
+    audioFeatureDim: motionGeneratorData(bundle.manifest).config.audioFeatureDim,
     stream,
     warmUp,
     async dispose() {

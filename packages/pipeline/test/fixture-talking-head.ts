@@ -8,7 +8,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ModelManifest, type ModelStore, sha256Hex } from '@joyvasa/core';
-import { ensureSyntheticBundle } from '@joyvasa/model-builder/node';
+import { ensureSyntheticBundle } from '@joyvasa/model-builder/synthetic/node';
 import { afterAll, beforeAll } from 'vitest';
 import { createTalkingHead, type NodeTalkingHead } from '../src/node/index.js';
 import type { FrameEvent, TalkingHeadEvent } from '../src/talking-head-events.js';

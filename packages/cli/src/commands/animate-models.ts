@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type EventListener, ModelLoadError, type ModelStore } from '@joyvasa/core';
 import { defaultCacheDirectory } from '@joyvasa/core/node';
-import { ensureSyntheticBundle } from '@joyvasa/model-builder/node';
+import { ensureSyntheticBundle } from '@joyvasa/model-builder/synthetic/node';
 
 /** What `--models` asked for. */
 export type ModelsChoice =

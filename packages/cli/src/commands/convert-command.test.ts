@@ -1,12 +1,12 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fixtureHubertConfig, writeSafetensors } from '@joyvasa/model-builder/synthetic';
 import {
   formulaAudioEncoderStateDict,
   hubertConfigJson,
   writeFormulaCheckpoints,
-} from '@joyvasa/model-builder/node';
-import { fixtureHubertConfig, writeSafetensors } from '@joyvasa/model-builder/synthetic';
+} from '@joyvasa/model-builder/synthetic/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureOutput } from '../cli-output.js';
 import { convertCommand } from './convert-command.js';

@@ -5,7 +5,7 @@ import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
 import { createMediaPipeFaceLocator } from '@joyvasa/liveportrait';
 import { locateFaceOrThrow, resizeToLimit } from '@joyvasa/liveportrait/internal';
 import { readImage } from '@joyvasa/liveportrait/node';
-import { convertLocatorModels } from '@joyvasa/model-builder/node';
+import { convertLocatorModels } from '@joyvasa/model-builder/tfjs/node';
 import { probeMedia } from '@joyvasa/pipeline/node';
 import { requireSharedData, sharedDirectory } from '@joyvasa/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

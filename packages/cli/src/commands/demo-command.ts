@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { encodeWav } from '@joyvasa/audio-encoder';
 import { decodeAudio } from '@joyvasa/audio-encoder/node';
 import { isDeviceRequest } from '@joyvasa/core';
-import { hasHumanModels } from '@joyvasa/model-builder/node';
+import { hasHumanModels } from '@joyvasa/model-builder/tfjs/node';
 import { probeMedia } from '@joyvasa/pipeline/node';
 import {
   type CommandContext,

@@ -1,6 +1,6 @@
 import { cp } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { ensureSyntheticBundle } from '@joyvasa/model-builder/node';
+import { ensureSyntheticBundle } from '@joyvasa/model-builder/synthetic/node';
 import {
   type CommandContext,
   exitCodes,

@@ -1,4 +1,5 @@
 import {
+  DisposedError,
   IntegrityError,
   InvalidInputError,
   JoyvasaError,
@@ -82,5 +83,6 @@ export function coreErrorClassCases(): ErrorClassCase[] {
     { errorClass: UnsupportedDeviceError, instance: new UnsupportedDeviceError('cuda', ['cpu']) },
     { errorClass: SessionRunError, instance: new SessionRunError('warping', 'boom') },
     { errorClass: MissingDependencyError, instance: new MissingDependencyError('ffmpeg', 'missing') },
+    { errorClass: DisposedError, instance: new DisposedError('talking head', 'create a new one') },
   ];
 }

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
 import { type FaceLocatorV1, NoFaceFoundError, type RgbImage } from '@joyvasa/core';
-import { convertLocatorModels } from '@joyvasa/model-builder/node';
+import { convertLocatorModels } from '@joyvasa/model-builder/tfjs/node';
 import { requireSharedData, sharedDirectory } from '@joyvasa/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { estimateCropTransform } from '../crop/crop-transform.js';

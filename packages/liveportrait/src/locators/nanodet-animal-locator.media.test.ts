@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
 import { NoFaceFoundError, type RgbImage, type SessionV1 } from '@joyvasa/core';
-import { convertLocatorModels } from '@joyvasa/model-builder/node';
+import { convertLocatorModels } from '@joyvasa/model-builder/tfjs/node';
 import { requireSharedData, sharedDirectory } from '@joyvasa/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readImage } from '../node/read-image.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
 import { type ModelBundle, openModelBundle, type RendererV1, type RgbImage } from '@joyvasa/core';
 import { createDirectorySource } from '@joyvasa/core/node';
-import { ensureSyntheticBundle } from '@joyvasa/model-builder/node';
+import { ensureSyntheticBundle } from '@joyvasa/model-builder/synthetic/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { motionFixtures } from '../../test/motion-fixtures.js';
 import { isLivePortraitRenderer } from '../bundle/live-portrait-renderer.js';

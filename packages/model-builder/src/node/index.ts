@@ -1,23 +1,8 @@
+/**
+ * `@joyvasa/model-builder/node`: converting and fetching the official weights and writing bundles. Formula
+ * checkpoints and the synthetic bundle cache are `./synthetic/node`; the locator models `./tfjs/node`.
+ */
 export { OutputWriteError } from '@joyvasa/core';
-export {
-  type EnsureSyntheticBundleOptions,
-  type EnsureSyntheticBundleResult,
-  ensureSyntheticBundle,
-} from '../synthetic/node/synthetic-bundle-cache.js';
-export {
-  formulaAudioEncoderStateDict,
-  hubertConfigJson,
-  type WriteFormulaCheckpointsOptions,
-  writeFormulaCheckpoints,
-} from '../synthetic/node/write-formula-checkpoints.js';
-export {
-  convertLocatorModels,
-  hasHumanModels,
-  humanModelsDirectory,
-  humanModelsPackage,
-  type LocatorModels,
-  locatorModelFiles,
-} from '../tfjs/node/locator-models.js';
 export {
   type AudioEncoderConversionReport,
   type ConvertHuggingFaceAudioEncoderOptions,

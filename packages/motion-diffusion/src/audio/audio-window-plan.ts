@@ -8,9 +8,9 @@ export interface AudioWindowOptions {
   readonly fps?: number;
   /** Frames per window (`n_motions`). Default 100. */
   readonly windowFrames?: number;
-  /** Zero samples put before the audio. Default 1280 (two frames at 16 kHz / 25 fps). */
+  /** Zero samples put before the audio. Default two frames' worth (1280 at 16 kHz / 25 fps). */
   readonly leadingSilence?: number;
-  /** Zero samples put after the audio. Default 640 (one frame). */
+  /** Zero samples put after the audio. Default one frame's worth (640 at 16 kHz / 25 fps). */
   readonly trailingSilence?: number;
   /** Default `zero`. */
   readonly padMode?: AudioPadMode;
@@ -60,14 +60,12 @@ function wholeNumber(name: string, value: number, minimum: number): number {
 /** Plans the windows for `inputSamples` samples of audio. Throws {@link InvalidInputError} for no audio. */
 export function planAudioWindows(inputSamples: number, options: AudioWindowOptions = {}): AudioWindowPlan {
   if (inputSamples === 0) {
-    throw new InvalidInputError('audio', 'it has no samples; pass at least one sample of 16 kHz mono PCM');
+    throw new InvalidInputError('audio', 'it has no samples; pass at least one sample of mono PCM');
   }
   wholeNumber('audio length', inputSamples, 1);
   const sampleRate = wholeNumber('options.sampleRate', options.sampleRate ?? 16000, 1);
   const fps = wholeNumber('options.fps', options.fps ?? 25, 1);
   const windowFrames = wholeNumber('options.windowFrames', options.windowFrames ?? 100, 1);
-  const leadingSilence = wholeNumber('options.leadingSilence', options.leadingSilence ?? 1280, 0);
-  const trailingSilence = wholeNumber('options.trailingSilence', options.trailingSilence ?? 640, 0);
   const padMode = options.padMode ?? 'zero';
   if (!audioPadModes.includes(padMode)) {
     throw new InvalidInputError('options.padMode', `'${padMode}' is not 'zero' or 'replicate'`);
@@ -79,6 +77,17 @@ export function planAudioWindows(inputSamples: number, options: AudioWindowOptio
       `${sampleRate} Hz / ${fps} fps is not a whole number of samples`,
     );
   }
+  // The official 1280 and 640 samples at 16 kHz / 25 fps: two frames before the audio, one after.
+  const leadingSilence = wholeNumber(
+    'options.leadingSilence',
+    options.leadingSilence ?? 2 * samplesPerFrame,
+    0,
+  );
+  const trailingSilence = wholeNumber(
+    'options.trailingSilence',
+    options.trailingSilence ?? samplesPerFrame,
+    0,
+  );
   const paddedSamples = inputSamples + leadingSilence + trailingSilence;
   // The official float expression `int(len / 16000 * fps)`, evaluated the same way for the same result.
   const clipFrames = Math.floor((paddedSamples / sampleRate) * fps);

@@ -8,18 +8,45 @@ import {
 } from '@joyvasa/core';
 import { type AudioWindowPlan, windowSamples } from './audio-window-plan.js';
 
-/** Checks that the encoder takes the plan's sample rate and gives features at its frame rate. */
+/**
+ * Checks an audio encoder against what the motion model needs: features at the model's frame rate
+ * (`fps`) and, when `audioFeatureDim` is given, of the width its audio projection takes. The encoder's
+ * sample rate is free: the SDK decodes and resamples the audio to it.
+ */
 export function assertEncoderMatches(
+  encoder: AudioEncoderV1,
+  model: { readonly fps: number; readonly audioFeatureDim?: number },
+): void {
+  if (encoder.featuresPerSecond !== model.fps) {
+    throw new InvalidInputError(
+      'audioEncoder',
+      `it gives ${encoder.featuresPerSecond} feature frames per second; the motion model needs features at ` +
+        `${model.fps} per second (its sample rate, ${encoder.sampleRate} Hz, can be any: the audio is ` +
+        'resampled to it)',
+    );
+  }
+  if (model.audioFeatureDim !== undefined && encoder.featureDim !== model.audioFeatureDim) {
+    throw new InvalidInputError(
+      'audioEncoder',
+      `its featureDim is ${encoder.featureDim}; the motion model's audio projection takes features ` +
+        `${model.audioFeatureDim} wide (audioFeatureDim): use an encoder of that width`,
+    );
+  }
+}
+
+/** Checks that PCM planned at `plan.sampleRate` is what the encoder takes, then the encoder itself. */
+export function assertPlanFitsEncoder(
   encoder: AudioEncoderV1,
   plan: Pick<AudioWindowPlan, 'sampleRate' | 'fps'>,
 ): void {
-  if (encoder.sampleRate !== plan.sampleRate || encoder.featuresPerSecond !== plan.fps) {
+  if (encoder.sampleRate !== plan.sampleRate) {
     throw new InvalidInputError(
       'audioEncoder',
-      `it takes ${encoder.sampleRate} Hz and gives ${encoder.featuresPerSecond} frames/s; the motion model needs ` +
-        `${plan.sampleRate} Hz and ${plan.fps} frames/s (resample the audio or use a matching encoder)`,
+      `it takes ${encoder.sampleRate} Hz PCM but the audio was planned at ${plan.sampleRate} Hz; ` +
+        "decode the audio at the encoder's sampleRate",
     );
   }
+  assertEncoderMatches(encoder, plan);
 }
 
 /** Encodes the samples of window `index` and checks the features: [windowFrames, encoder.featureDim]. */
@@ -47,7 +74,7 @@ export async function* encodeAudioWindows(
   encoder: AudioEncoderV1,
   signal?: AbortSignal,
 ): AsyncGenerator<Float32Tensor> {
-  assertEncoderMatches(encoder, plan);
+  assertPlanFitsEncoder(encoder, plan);
   for (let index = 0; index < plan.windowCount; index++) {
     yield encodeWindow(encoder, windowSamples(pcm, plan, index), index, plan.windowFrames, signal);
   }

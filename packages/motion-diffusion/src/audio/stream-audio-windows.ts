@@ -1,7 +1,7 @@
 import type { AudioEncoderV1, Float32Tensor } from '@joyvasa/core';
 import { type AudioWindowAssemblerOptions, createAudioWindowAssembler } from './audio-window-assembler.js';
 import { planAudioWindows } from './audio-window-plan.js';
-import { assertEncoderMatches, encodeWindow } from './encode-audio-windows.js';
+import { assertPlanFitsEncoder, encodeWindow } from './encode-audio-windows.js';
 
 /** The encoded windows of a PCM stream, with what is known about them so far. */
 export interface StreamedAudioWindows {
@@ -24,7 +24,7 @@ export function streamAudioWindows(
   encoder: AudioEncoderV1,
   options: AudioWindowAssemblerOptions & { readonly signal?: AbortSignal },
 ): StreamedAudioWindows {
-  assertEncoderMatches(encoder, planAudioWindows(1, options));
+  assertPlanFitsEncoder(encoder, planAudioWindows(1, options));
   const assembler = createAudioWindowAssembler(options);
   const approximate = new Set<number>();
   const { windowFrames } = planAudioWindows(1, options);

@@ -80,7 +80,8 @@ export async function createTalkingHead(options: TalkingHeadOptions): Promise<Br
     backend,
     {
       decodeImage: (input) => decodeBrowserImage(input),
-      decodeAudio: (input, signal) => decodeAudio(input, signal ? { signal } : {}),
+      decodeAudio: (input, sampleRate, signal) =>
+        decodeAudio(input, { sampleRate, ...(signal ? { signal } : {}) }),
     },
     options,
   );

@@ -125,14 +125,92 @@ describe('a custom audio encoder', () => {
     await own.dispose?.();
   });
 
-  it('whose features do not have the width it declares is refused with a typed error', async () => {
+  it('at 24 kHz animates end to end: the audio is decoded at its rate, windows cut there', async () => {
     const own = await bundleEncoder();
-    const wide: AudioEncoderV1 = { ...own, id: 'too-wide', featureDim: 768, encode: own.encode };
+    const windowLengths: number[] = [];
+    // A plain object taking 24 kHz PCM; it hands every third-of-two sample on to the 16 kHz network.
+    const at24k: AudioEncoderV1 = {
+      specificationVersion: 'v1',
+      id: 'fixture-hubert-at-24k',
+      sampleRate: 24000,
+      featuresPerSecond: own.featuresPerSecond,
+      featureDim: own.featureDim,
+      async encode(pcm, options) {
+        windowLengths.push(pcm.length);
+        const at16k = Float32Array.from(
+          { length: (pcm.length * 2) / 3 },
+          (_, i) => pcm[Math.floor(i * 1.5)]!,
+        );
+        return own.encode(at16k, options);
+      },
+    };
+    const head = await openFixtureHead(workspace.bundle, { audioEncoder: at24k });
+    try {
+      const events = await collectEvents(head.stream({ image: texturedImage(96, 96), audio }));
+      // 0.12 s at 25 fps: three frames, as with the bundle's 16 kHz encoder.
+      expect(framesOf(events)).toHaveLength(3);
+      expect(events.at(-1)).toMatchObject({ type: 'stream-end', frameCount: 3 });
+      // One window of 100 frames at 24 kHz / 25 fps: 96,000 samples (64,000 at 16 kHz).
+      expect(windowLengths).toEqual([96_000]);
+    } finally {
+      await head.dispose();
+      await own.dispose?.();
+    }
+  });
+
+  it('of another width than the motion model takes is refused before any run, naming both', async () => {
+    const own = await bundleEncoder();
+    let encoded = 0;
+    const wide: AudioEncoderV1 = {
+      ...own,
+      id: 'too-wide',
+      featureDim: own.featureDim + 1,
+      encode: (pcm, options) => {
+        encoded++;
+        return own.encode(pcm, options);
+      },
+    };
     const head = await openFixtureHead(workspace.bundle, { audioEncoder: wide });
+    try {
+      expect(head.audioFeatureDim).toBe(own.featureDim);
+      const error = await rejectionOf(collectEvents(head.stream({ image: texturedImage(96, 96), audio })));
+      expect(InvalidInputError.isInstance(error), `${error.name}: ${error.message}`).toBe(true);
+      expect(error.message).toBe(
+        `Invalid audioEncoder: its featureDim is ${own.featureDim + 1}; the motion model's audio projection ` +
+          `takes features ${own.featureDim} wide (audioFeatureDim): use an encoder of that width`,
+      );
+      expect(encoded).toBe(0);
+      // A live stream given with it is closed, not left waiting.
+      let closed = false;
+      async function* chunks() {
+        try {
+          yield new Float32Array(160);
+        } finally {
+          closed = true;
+        }
+      }
+      const live = { stream: chunks(), sampleRate: 16000 };
+      const refused = await rejectionOf(
+        collectEvents(head.stream({ image: texturedImage(96, 96), audio: live })),
+      );
+      expect(refused.message).toMatch(/its featureDim is/);
+      await expect.poll(() => closed).toBe(true);
+    } finally {
+      await head.dispose();
+      await own.dispose?.();
+    }
+  });
+
+  it('giving features at another rate than the motion frame rate is refused, naming that constraint', async () => {
+    const own = await bundleEncoder();
+    const fast: AudioEncoderV1 = { ...own, id: 'fast', featuresPerSecond: 50, encode: own.encode };
+    const head = await openFixtureHead(workspace.bundle, { audioEncoder: fast });
     try {
       const error = await rejectionOf(collectEvents(head.stream({ image: texturedImage(96, 96), audio })));
       expect(InvalidInputError.isInstance(error), `${error.name}: ${error.message}`).toBe(true);
-      expect(error.message).toMatch(/audio features of window 0: dimension 1 must be 768/);
+      expect(error.message).toMatch(
+        /gives 50 feature frames per second; the motion model needs features at 25 per second \(its sample rate, \d+ Hz, can be any/,
+      );
     } finally {
       await head.dispose();
       await own.dispose?.();

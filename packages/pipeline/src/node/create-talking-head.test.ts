@@ -1,4 +1,4 @@
-import { createTensor, type Float32Tensor, type RendererV1 } from '@joyvasa/core';
+import { createTensor, DisposedError, type Float32Tensor, type RendererV1 } from '@joyvasa/core';
 import { rejectionOf } from '@joyvasa/test-utils';
 import { describe, expect, it } from 'vitest';
 import {
@@ -152,14 +152,20 @@ describe('createTalkingHead stream() with the fixture bundle', () => {
     }
   });
 
-  it('fails clearly when stream() is called after dispose()', async () => {
+  it('fails with a DisposedError when stream(), generate() or warmUp() is called after dispose()', async () => {
     const disposed = await openFixtureHead(fixture.workspace.bundle);
     await disposed.dispose();
     await disposed.dispose();
-    const error = await rejectionOf(
-      collectEvents(disposed.stream({ image: texturedImage(64, 64), audio: chirpWav(0.1) })),
-    );
-    expect(error.message).toMatch(/disposed/);
+    const input = { image: texturedImage(64, 64), audio: chirpWav(0.1) };
+    const errors = await Promise.all([
+      rejectionOf(collectEvents(disposed.stream(input))),
+      rejectionOf(disposed.generate(input)),
+      rejectionOf(disposed.warmUp(input.image)),
+    ]);
+    for (const error of errors) {
+      expect(DisposedError.isInstance(error), `${error.name}: ${error.message}`).toBe(true);
+      expect(error.message).toMatch(/talking head has been disposed; create a new one/);
+    }
   });
 
   it('with crop: false, stretches the whole image and makes 512x512 frames (no paste-back without a crop)', async () => {

@@ -97,7 +97,8 @@ export async function createTalkingHead(options: TalkingHeadOptions): Promise<No
           ? toRgbImage(input)
           : readImage(input as string | URL | Uint8Array | ArrayBuffer);
       },
-      decodeAudio: (input, signal) => decodeAudio(input, signal ? { signal } : {}),
+      decodeAudio: (input, sampleRate, signal) =>
+        decodeAudio(input, { sampleRate, ...(signal ? { signal } : {}) }),
     },
     options,
   );
