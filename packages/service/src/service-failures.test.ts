@@ -5,8 +5,8 @@
  * `joyvasa worker` processes; the API and one flaky worker run in this process.
  */
 import { mkdtemp } from 'node:fs/promises';
-import { inputLimits } from '@joyvasa/core';
 import { join } from 'node:path';
+import { inputLimits } from '@joyvasa/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flatPng, texturedPng, toneWav } from '../test/media.js';
 import { openQueue } from '../test/queue-reader.js';
