@@ -2,7 +2,7 @@
 # Kernels chosen by timing (issue 21): every equivalent variant of W, G and W+G timed on the lent GPU with
 # onnxruntime-node 1.29 + the CUDA provider, staged as scripts/gpu-bench.sh stages them.
 #
-#   DEVICE_DIR=/work/main/.device bash scripts/gpu-variants.sh prepare
+#   DEVICE_DIR=$PWD/.device bash scripts/gpu-variants.sh prepare
 #       here: bundles packages/pipeline/scripts/bench-variants.ts (esbuild) and this script into
 #       $DEVICE_DIR/variants/ (about 0.5 MB); Node, onnxruntime-node and the provider parts come from
 #       `bash scripts/gpu-bench.sh prepare`.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Here (no GPU needed): builds what the GPU run of the onnx-capi backend needs into one small folder,
-# by default /work/main/.device/capi (git-ignored), beside what `bash scripts/gpu-bench.sh prepare` stages:
+# by default .device/capi of the repository (git-ignored), beside what `bash scripts/gpu-bench.sh prepare` stages:
 #   capi-smoke.mjs, capi-bench-render.mjs, capi-bench-gpu.mjs  esbuild bundles of scripts/smoke.ts and the
 #                                          pipeline's bench-render.ts and bench-gpu.ts
 #   koffi.tar.xz                           koffi and its prebuilt linux-x64 binary package
@@ -8,7 +8,7 @@
 #   bash packages/backend-onnx-capi/scripts/prepare-gpu.sh [destination]
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../../.." && pwd)
-dest=${1:-/work/main/.device/capi}
+dest=${1:-$here/.device/capi}
 mkdir -p "$dest"
 esbuild=$(ls -d "$here"/node_modules/.pnpm/esbuild@*/node_modules/esbuild/bin/esbuild | tail -1)
 bundle() {
