@@ -1,12 +1,8 @@
 import { MissingDependencyError } from '@joyvasa/core';
+import { isModuleNotFound } from '@joyvasa/core/node';
 
 /** The part of `@joyvasa/service` the CLI uses; loaded only by `serve` and `worker`. */
 export type ServiceModule = typeof import('@joyvasa/service');
-
-function isModuleNotFound(error: unknown): boolean {
-  const code = (error as { code?: unknown })?.code;
-  return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
-}
 
 /**
  * Imports `@joyvasa/service`, an optional peer dependency of the CLI: people who only animate do not

@@ -1,5 +1,6 @@
 export { createDirectorySource } from './directory-source.js';
 export { createFileStore, defaultCacheDirectory } from './file-store.js';
+export { isModuleNotFound } from './is-module-not-found.js';
 export {
   describeFileKind,
   describeOpenFailure,

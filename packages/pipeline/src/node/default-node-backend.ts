@@ -1,13 +1,9 @@
 import { type BackendV1, MissingDependencyError } from '@joyvasa/core';
+import { isModuleNotFound } from '@joyvasa/core/node';
 
 /** What is used of the package; written out so that these declarations do not need it installed. */
 interface NodeBackendModule {
   createOnnxNodeBackend(options: { readonly thread: 'worker' }): BackendV1;
-}
-
-function isModuleNotFound(error: unknown): boolean {
-  const code = (error as { code?: unknown })?.code;
-  return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
 }
 
 /**
