@@ -8,6 +8,7 @@ import {
   type SessionFeed,
   throwIfAborted,
 } from '@joyvasa/core';
+import { padBatch } from '../bundle/fixed-batch.js';
 import { isLivePortraitRenderer } from '../bundle/live-portrait-renderer.js';
 import { tensorToImage } from '../image/image-tensor.js';
 import type { KeypointDriver } from '../motion/keypoint-driver.js';
@@ -37,20 +38,6 @@ export interface SourceFrames {
 }
 
 const keypointValues = 3 * keypointCount;
-
-/**
- * Driving keypoints of `count` frames padded to `batch` frames by repeating the last one: the bundle's
- * graphs then see one batch shape per source, so a short last batch does not make every convolution plan
- * its kernels again (on the H100 that made render batch 8 slower than batch 1).
- */
-function padDriving(driving: Float32Array, count: number, batch: number): Float32Array {
-  if (count === batch) return driving;
-  const padded = new Float32Array(batch * keypointValues);
-  padded.set(driving);
-  const last = driving.subarray((count - 1) * keypointValues, count * keypointValues);
-  for (let frame = count; frame < batch; frame++) padded.set(last, frame * keypointValues);
-  return padded;
-}
 
 /** Frame tensors [1, 3, H, W] stacked into one batch [N, 3, H, W]. */
 function stackImages(images: readonly Float32Tensor[]): Float32Tensor {
@@ -120,10 +107,13 @@ export function createSourceFrames(parts: SourceFrameParts): SourceFrames {
       const count = frames.length;
       const driving = await driver.driveBatch(frames, options);
       throwIfAborted(options.signal);
-      // A caller's renderer renders what it is given; the bundle's graphs keep one batch shape.
+      // A caller's renderer renders what it is given. The bundle's graphs keep one batch shape per source
+      // (the last frame repeated): each CUDA convolution keeps the plan of one input shape only, so a short
+      // last batch re-planned every convolution (on the H100 render batch 8 ran slower than batch 1).
       const batch = isLivePortraitRenderer(renderer) ? Math.max(count, batchShape) : count;
       batchShape = batch;
-      const rendered = await renderImages(padDriving(driving, count, batch), batch, options);
+      const padded = padBatch(createTensor('float32', [count, keypointCount, 3], driving), batch).data;
+      const rendered = await renderImages(padded, batch, options);
       throwIfAborted(options.signal);
       const images = await compose(rendered, options);
       return images.length > count ? images.slice(0, count) : images;
