@@ -1,9 +1,12 @@
 import {
+  assertFeedsComplete,
   type Device,
   type DeviceTensor,
+  describeFeeds,
   isDeviceTensor,
   JoyvasaError,
   type RunOptions,
+  requestedOutputs,
   type SessionFeed,
   SessionRunError,
   type SessionV1,
@@ -20,11 +23,6 @@ import { uploadValue } from './session-parts.js';
 import { terminateOnAbort } from './terminate-on-abort.js';
 
 type Outputs = Record<string, TensorLike>;
-
-const describe = (feeds: Readonly<Record<string, SessionFeed>>) =>
-  Object.entries(feeds)
-    .map(([name, tensor]) => `${name} ${tensor.type}[${tensor.dims.join(', ')}]`)
-    .join(', ');
 
 function checkFilled(name: string, component: string, tensor: TensorLike): void {
   if (tensor.data.length !== tensorSize(tensor.dims)) {
@@ -178,34 +176,16 @@ class CapiSession implements SessionV1 {
     }
   }
 
-  #fetchNames(runOptions: RunOptions): readonly string[] {
-    const requested = runOptions.outputs ?? this.outputNames;
-    const unknown = requested.filter((output) => !this.outputNames.includes(output));
-    if (unknown.length > 0) {
-      throw new SessionRunError(
-        this.#parts.name,
-        `no output named ${unknown.join(', ')} (outputs: ${this.outputNames.join(', ')})`,
-      );
-    }
-    return requested;
-  }
-
   #checkRunnable(feeds: Feeds): void {
     if (this.#disposed) throw new SessionRunError(this.#parts.name, 'the session has been disposed');
-    const missing = this.inputNames.filter((name) => !(name in feeds));
-    if (missing.length > 0) {
-      throw new SessionRunError(
-        this.#parts.name,
-        `missing inputs ${missing.join(', ')} (got ${describe(feeds)})`,
-      );
-    }
+    assertFeedsComplete(this.#parts.name, this.inputNames, feeds);
   }
 
   async run(feeds: Feeds, runOptions: RunOptions = {}): Promise<Outputs> {
     const { signal } = runOptions;
     throwIfAborted(signal);
     this.#checkRunnable(feeds);
-    const fetches = this.#fetchNames(runOptions);
+    const fetches = requestedOutputs(this.#parts.name, this.outputNames, runOptions);
     const outputs = await this.#inTurn(async () => {
       this.#checkRunnable(feeds);
       const { gpu } = this.#parts;
@@ -216,7 +196,7 @@ class CapiSession implements SessionV1 {
       } catch (error) {
         throwIfAborted(signal);
         if (JoyvasaError.isInstance(error)) throw error;
-        const message = `${(error as Error).message} (inputs: ${describe(feeds)})`;
+        const message = `${(error as Error).message} (inputs: ${describeFeeds(feeds)})`;
         throw new SessionRunError(this.#parts.name, message, { cause: error });
       }
     });

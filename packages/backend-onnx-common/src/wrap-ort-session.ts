@@ -1,8 +1,11 @@
 import {
+  assertFeedsComplete,
   type Device,
   type DeviceTensor,
+  describeFeeds,
   isDeviceTensor,
   type RunOptions,
+  requestedOutputs,
   type SessionFeed,
   SessionRunError,
   type SessionV1,
@@ -38,12 +41,6 @@ interface HeldTensor {
   dispose(): void;
 }
 
-function describe(feeds: Readonly<Record<string, SessionFeed>>): string {
-  return Object.entries(feeds)
-    .map(([name, tensor]) => `${name} ${tensor.type}[${tensor.dims.join(', ')}]`)
-    .join(', ');
-}
-
 /**
  * The tensor specs onnxruntime reports (`inputMetadata`, onnxruntime >= 1.22), keyed by name; negative
  * sizes mean a free axis. Undefined when this runtime does not report them.
@@ -62,20 +59,6 @@ function specsOf(
     specs[value.name] = { type: value.type as TensorSpec['type'], dims };
   }
   return specs;
-}
-
-/** The fetch list of a run: every output, or the requested ones after checking their names. */
-function fetchNames(session: InferenceSession, runOptions: RunOptions, name: string): readonly string[] {
-  const requested = runOptions.outputs;
-  if (!requested) return session.outputNames;
-  const unknown = requested.filter((output) => !session.outputNames.includes(output));
-  if (unknown.length > 0) {
-    throw new SessionRunError(
-      name,
-      `no output named ${unknown.join(', ')} (outputs: ${session.outputNames.join(', ')})`,
-    );
-  }
-  return requested;
 }
 
 /**
@@ -117,23 +100,21 @@ export function wrapOrtSession(ort: OrtRuntime, session: InferenceSession, optio
     async run(feeds, runOptions: RunOptions = {}) {
       throwIfAborted(runOptions.signal);
       if (disposed) throw new SessionRunError(options.name, 'the session has been disposed');
-      const missing = session.inputNames.filter((name) => !(name in feeds));
-      if (missing.length > 0) {
-        throw new SessionRunError(
-          options.name,
-          `missing inputs ${missing.join(', ')} (got ${describe(feeds)})`,
-        );
-      }
-      const fetches = fetchNames(session, runOptions, options.name);
+      assertFeedsComplete(options.name, session.inputNames, feeds);
+      const fetches = requestedOutputs(options.name, session.outputNames, runOptions);
       const ortFeeds: Record<string, Tensor> = {};
       for (const [name, feed] of Object.entries(feeds)) ortFeeds[name] = runtimeTensor(name, feed);
       let results: InferenceSession.OnnxValueMapType;
       try {
         results = await options.serialize(() => session.run(ortFeeds, [...fetches]));
       } catch (error) {
-        throw new SessionRunError(options.name, `${(error as Error).message} (inputs: ${describe(feeds)})`, {
-          cause: error,
-        });
+        throw new SessionRunError(
+          options.name,
+          `${(error as Error).message} (inputs: ${describeFeeds(feeds)})`,
+          {
+            cause: error,
+          },
+        );
       }
       throwIfAborted(runOptions.signal);
       const outputs: Record<string, TensorLike> = {};

@@ -99,6 +99,7 @@ export type { MotionFrame } from './motion-frame.js';
 export { isWriteFailure, OutputWriteError } from './output-write-error.js';
 export type { RendererV1, RenderInput } from './renderer.js';
 export type { SchedulerStepInput, SchedulerV1 } from './scheduler.js';
+export { assertFeedsComplete, describeFeeds, requestedOutputs } from './session-feeds.js';
 export {
   assertFinite,
   assertTensor,
