@@ -51,3 +51,25 @@ export class RenderCancelledError extends JoyvasaError {
     this.name = 'RenderCancelledError';
   }
 }
+
+/** No live session has this id (never opened, or ended). */
+export class LiveSessionNotFoundError extends JoyvasaError {
+  static override readonly marker = errorMarker('LiveSessionNotFoundError');
+  readonly id: string;
+  constructor(id: string) {
+    super(`no live session has the id '${id}' (it ended, or never started)`);
+    this.name = 'LiveSessionNotFoundError';
+    this.id = id;
+  }
+}
+
+/** The live server runs as many sessions as it may: retry after `retryAfterSeconds`. */
+export class LiveCapacityError extends JoyvasaError {
+  static override readonly marker = errorMarker('LiveCapacityError');
+  readonly retryAfterSeconds: number;
+  constructor(sessions: number, retryAfterSeconds: number) {
+    super(`the server already runs its ${sessions} live sessions; retry in ${retryAfterSeconds} s`);
+    this.name = 'LiveCapacityError';
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}

@@ -1,6 +1,6 @@
 import { JoyvasaError } from '@joyvasa/core';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { QueueUnavailableError } from '../errors.js';
+import { LiveCapacityError, QueueUnavailableError } from '../errors.js';
 
 /** The body of every error answer: the SDK's typed error name and its message. */
 export interface ErrorBody {
@@ -23,6 +23,8 @@ export const errorBodySchema = {
 const statusByName: Readonly<Record<string, number>> = {
   UnauthorizedError: 401,
   VideoNotFoundError: 404,
+  LiveSessionNotFoundError: 404,
+  LiveCapacityError: 503,
   UploadTooLargeError: 413,
   QueueUnavailableError: 503,
 };
@@ -55,6 +57,7 @@ export function createErrorHandler(redisReady: () => boolean) {
         : error;
     const status = statusOf(typed);
     if (status >= 500 && status !== 503) request.log.error(error);
+    if (LiveCapacityError.isInstance(typed)) void reply.header('retry-after', `${typed.retryAfterSeconds}`);
     void reply.status(status).type('application/json').send(bodyOf(typed, status));
   };
 }

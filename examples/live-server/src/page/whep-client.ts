@@ -1,0 +1,69 @@
+/** A WHEP connection: the portrait's video and voice as one MediaStream. */
+export interface WhepConnection {
+  readonly peer: RTCPeerConnection;
+  /** The received tracks (video and audio), one stream: set it as a `<video>`'s `srcObject`. */
+  readonly stream: MediaStream;
+  /** The session's URL (the answer's `Location`): `DELETE` ends it, `POST …/audio` feeds it. */
+  readonly location: string;
+  /** Ends the session (`DELETE`) and the peer. */
+  close(): Promise<void>;
+}
+
+/** Options of {@link connectWhep}. */
+export interface WhepOptions {
+  /** Sent up as the portrait's voice: the browser's microphone. Without it, speech comes from the server. */
+  readonly microphone?: MediaStreamTrack;
+  /** STUN/TURN servers; none needed on loopback. */
+  readonly iceServers?: RTCIceServer[];
+}
+
+/** Resolves once ICE gathering is complete: the offer then carries every candidate (WHEP without trickle). */
+function gathered(peer: RTCPeerConnection): Promise<void> {
+  if (peer.iceGatheringState === 'complete') return Promise.resolve();
+  return new Promise((resolve) => {
+    peer.addEventListener('icegatheringstatechange', () => {
+      if (peer.iceGatheringState === 'complete') resolve();
+    });
+  });
+}
+
+/**
+ * Opens a live session: offers to receive video and audio (and to send the microphone, if given), POSTs
+ * the offer to `endpoint` (`…/whep?portrait=NAME`), and applies the answer. Throws with the server's
+ * message when it refuses (503 when full: `retryAfterSeconds` says when to try again).
+ */
+export async function connectWhep(endpoint: string, options: WhepOptions = {}): Promise<WhepConnection> {
+  const peer = new RTCPeerConnection({ iceServers: options.iceServers ?? [] });
+  const stream = new MediaStream();
+  peer.addEventListener('track', (event) => stream.addTrack(event.track));
+  peer.addTransceiver('video', { direction: 'recvonly' });
+  if (options.microphone) peer.addTransceiver(options.microphone, { direction: 'sendrecv' });
+  else peer.addTransceiver('audio', { direction: 'recvonly' });
+  await peer.setLocalDescription(await peer.createOffer());
+  await gathered(peer);
+  const response = await fetch(endpoint, {
+    method: 'POST',
+    headers: { 'content-type': 'application/sdp' },
+    body: peer.localDescription!.sdp,
+  });
+  if (response.status !== 201) {
+    peer.close();
+    const body = (await response.json().catch(() => ({}))) as { error?: { message?: string } };
+    const retry = response.headers.get('retry-after');
+    throw Object.assign(new Error(body.error?.message ?? `the server answered ${response.status}`), {
+      status: response.status,
+      retryAfterSeconds: retry === null ? undefined : Number(retry),
+    });
+  }
+  const location = new URL(response.headers.get('location')!, response.url).href;
+  await peer.setRemoteDescription({ type: 'answer', sdp: await response.text() });
+  return {
+    peer,
+    stream,
+    location,
+    async close() {
+      peer.close();
+      await fetch(location, { method: 'DELETE' }).catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,171 @@
+import { execFileSync } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { encodeWav } from '@joyvasa/audio-encoder';
+import { browserUnavailableReason, launchChromium } from '@joyvasa/example-kit/testing';
+import { failOnCi } from '@joyvasa/test-utils';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type TapReading,
+  timecode,
+  timecodeAt,
+  timecodeDifference,
+  timecodeSignal,
+} from '../../live/tests/timecode.js';
+import { type LiveTestServer, startLiveTestServer } from './live-test-server.js';
+import { type ProbeRecord, probeRecord, startProbe } from './page-probe.js';
+
+/**
+ * The live server as a browser meets it: the example server on the fixture bundle in this process, Debian's
+ * Chromium on loopback with a fake microphone playing the timecode (examples/live's test signal).
+ */
+let live: LiveTestServer | undefined;
+let browser: Browser | undefined;
+let skipReason: string | undefined;
+
+/** Ticks the page must show (a second of media): enough to see the clock run, few for this CPU. */
+const shownTicks = 25;
+/** Frames checked for sync: the fixture renders about one a second on a loaded 2-core machine. */
+const checkedFrames = 3;
+/*
+ * Sync (voice minus picture per frame) is printed, not asserted: Chrome aligns the two tracks from their
+ * RTCP sender reports, which werift first sends 0.5–1.5 s into a session, and this CPU renders the fixture
+ * slower than real time, so the frames it delivers on time all fall in that first second. See
+ * docs/guide/live.md ("Sync") and scripts/gpu-live-server.sh for the measurement on a GPU.
+ */
+/** RTP ticks per frame: the 90 kHz video clock at 25 frames/s. */
+const rtpPerFrame = 3600;
+
+beforeAll(async () => {
+  skipReason = browserUnavailableReason();
+  if (skipReason) return failOnCi(skipReason);
+  const microphoneWav = join(tmpdir(), `joyvasa-live-server-mic-${process.pid}.wav`);
+  await writeFile(microphoneWav, encodeWav(timecodeSignal(48000), 48000, { format: 'int16' }));
+  // The fixture renders slower than real time here: the first tick waits this long after the first frame,
+  // so the frames the test counts are all on time (a frame late for its tick is not sent: see the guide).
+  live = await startLiveTestServer({ startDelayMs: 8000, peerLostMs: 1000 });
+  browser = await launchChromium([
+    '--use-fake-device-for-media-stream',
+    '--use-fake-ui-for-media-stream',
+    `--use-file-for-fake-audio-capture=${microphoneWav}`,
+    '--autoplay-policy=no-user-gesture-required',
+    '--disable-features=WebRtcHideLocalIpsWithMdns',
+  ]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await live?.close();
+});
+
+async function openPage(button: '#listen' | '#speak'): Promise<{ page: Page; id: string; errors: string[] }> {
+  const page = await browser!.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(live!.server.url);
+  await page.waitForFunction(() => document.querySelectorAll('#portrait option').length > 0);
+  await page.click(button);
+  await page.waitForFunction(() => document.body.dataset.state !== 'connecting', undefined, {
+    timeout: 30_000,
+  });
+  expect(await page.textContent('#status')).toMatch(/^Live/);
+  const [id] = [...live!.server.connections.keys()];
+  return { page, id: id!, errors };
+}
+
+/** Each shown frame's RTP time is a whole number of frames (1/25 s) past the first's, in order. */
+function frameTicks(record: ProbeRecord): number[] {
+  const first = record.frames[0]!.rtpTimestamp;
+  const ticks = record.frames.map((frame) => ((frame.rtpTimestamp - first) >>> 0) / rtpPerFrame);
+  for (const [i, tick] of ticks.entries()) {
+    expect(Number.isInteger(tick)).toBe(true);
+    if (i > 0) expect(tick).toBeGreaterThan(ticks[i - 1]!);
+  }
+  return ticks;
+}
+
+/**
+ * For each shown frame that was new at its tick: the timecode the voice played when it was shown minus
+ * the one of the audio it was made from (the session's audio at its time). Printed, not asserted: see the
+ * note at `syncToleranceSeconds`.
+ */
+function syncErrors(record: ProbeRecord, heard: readonly TapReading[], newFrameTicks: ReadonlySet<number>) {
+  const errors: number[] = [];
+  for (const frame of record.frames.filter((f) => newFrameTicks.has(f.rtpTimestamp / rtpPerFrame))) {
+    const played = timecodeAt(record.voice, frame.shownAt);
+    const madeFrom = timecodeAt(heard, frame.rtpTimestamp / rtpPerFrame / 25);
+    if (played !== undefined && madeFrom !== undefined) errors.push(timecodeDifference(played, madeFrom));
+  }
+  return errors;
+}
+
+/** The readings in which the timecode tone is heard. */
+const toneReadings = (readings: readonly TapReading[]) =>
+  readings.filter(([, amplitude]) => amplitude > 0.05);
+
+/** Waits until no live session is open and no ffmpeg of this process runs, within `timeoutMs`. */
+async function waitTornDown(timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((live!.server.connections.size > 0 || ffmpegChildren() > 0) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  expect(live!.server.connections.size).toBe(0);
+  expect(ffmpegChildren()).toBe(0);
+}
+
+describe('the live server (examples/live-server)', () => {
+  it('plays speech pushed on the server; a full server answers 503; a lost peer is torn down', async (ctx) => {
+    if (skipReason) return ctx.skip(skipReason);
+    live!.speechOnOpen = timecodeSignal(16000, 8);
+    const { page, id, errors } = await openPage('#listen');
+    const full = await fetch(`${live!.server.url}/live/whep`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/sdp' },
+      body: 'v=0\r\n',
+    });
+    expect(full.status).toBe(503);
+    expect(full.headers.get('retry-after')).toBe('7');
+    expect((await full.json()).error.name).toBe('LiveCapacityError');
+    await startProbe(page, timecode.windowSeconds);
+    const record = await probeRecord(page, shownTicks, 60_000);
+    const connection = live!.server.connections.get(id)!;
+    const newFrameTicks = new Set(
+      connection.ticks.filter((t) => t.frameIndex !== undefined).map((t) => t.tick),
+    );
+    const ticks = frameTicks(record);
+    // The page showed frames the renderer made for their tick (not only repeats), and heard the speech.
+    expect(ticks.filter((tick) => newFrameTicks.has(tick)).length).toBeGreaterThanOrEqual(checkedFrames);
+    expect(toneReadings(record.voice).length).toBeGreaterThanOrEqual(10);
+    const sync = syncErrors(record, live!.heardBySession.get(id)!, newFrameTicks);
+    console.log(
+      `[live-server] pushed speech: ${record.frames.length} frames shown, ${newFrameTicks.size} new at their ` +
+        `tick of ${connection.ticks.length}; voice minus picture (ms): ${sync.map((e) => (e * 1000).toFixed(1)).join(' ')}`,
+    );
+    expect(errors).toEqual([]);
+    // The tab goes away without a DELETE: the peer is lost, and the session, its encoders and clock end.
+    await page.close();
+    await waitTornDown(20_000);
+  });
+
+  it('animates the browser microphone sent up the same connection; DELETE ends the session', async (ctx) => {
+    if (skipReason) return ctx.skip(skipReason);
+    const { page, id, errors } = await openPage('#speak');
+    await startProbe(page, timecode.windowSeconds);
+    const record = await probeRecord(page, shownTicks, 60_000);
+    frameTicks(record);
+    // The session's audio is the fake microphone's timecode, decoded on the server.
+    expect(toneReadings(live!.heardBySession.get(id)!).length).toBeGreaterThanOrEqual(10);
+    expect(toneReadings(record.voice).length).toBeGreaterThanOrEqual(10);
+    expect(errors).toEqual([]);
+    await page.click('#stop');
+    await waitTornDown(10_000);
+    await page.close();
+  });
+});
+/** The ffmpeg processes this test process started and that still run. */
+export function ffmpegChildren(): number {
+  const out = execFileSync('ps', ['-o', 'comm=', '--ppid', String(process.pid)], { encoding: 'utf8' });
+  return out.split('\n').filter((name) => name.trim() === 'ffmpeg').length;
+}

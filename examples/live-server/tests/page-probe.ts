@@ -1,0 +1,85 @@
+import type { Page } from 'playwright-core';
+import type { TapReading } from '../../live/tests/timecode.js';
+import type { LiveServerPage } from '../src/page/main.js';
+
+/** A video frame as the page displayed it: its RTP timestamp and when it was shown (AudioContext time). */
+export interface ShownFrame {
+  readonly rtpTimestamp: number;
+  readonly shownAt: number;
+}
+
+/** What the probe recorded: frames shown, and the received voice's 40 ms readings. */
+export interface ProbeRecord {
+  readonly frames: ShownFrame[];
+  readonly voice: TapReading[];
+}
+
+type ProbeWindow = { liveServerPage: LiveServerPage; probe?: ProbeRecord };
+
+/**
+ * Starts recording in the page, once its connection has both tracks: each displayed frame's RTP timestamp
+ * and display time (`requestVideoFrameCallback`, mapped onto the AudioContext's clock), and the received
+ * voice through an AudioWorklet tap (each 40 ms window's middle and amplitude, as examples/live's test
+ * taps it).
+ */
+export async function startProbe(page: Page, windowSeconds: number): Promise<void> {
+  await page.waitForFunction(
+    () => (window as unknown as ProbeWindow).liveServerPage.connection?.stream.getTracks().length === 2,
+    undefined,
+    { timeout: 30_000 },
+  );
+  await page.evaluate(async (windowSeconds) => {
+    const probeWindow = window as unknown as ProbeWindow;
+    const { connection, video } = probeWindow.liveServerPage;
+    const context = new AudioContext();
+    await context.resume();
+    const source = `registerProcessor('timecode-tap', class extends AudioWorkletProcessor {
+      constructor() { super(); this.size = Math.round(${windowSeconds} * sampleRate); this.sum = 0; this.count = 0; }
+      process(inputs) {
+        const samples = inputs[0] && inputs[0][0];
+        if (!samples) return true;
+        for (let i = 0; i < samples.length; i++) {
+          if (this.count === 0) this.start = currentTime + i / sampleRate;
+          this.sum += samples[i] * samples[i];
+          if (++this.count === this.size) {
+            this.port.postMessage([this.start + this.size / 2 / sampleRate, Math.sqrt((2 * this.sum) / this.size)]);
+            this.sum = 0;
+            this.count = 0;
+          }
+        }
+        return true;
+      }
+    });`;
+    await context.audioWorklet.addModule(
+      URL.createObjectURL(new Blob([source], { type: 'text/javascript' })),
+    );
+    const probe: ProbeRecord = { frames: [], voice: [] };
+    probeWindow.probe = probe;
+    const tap = new AudioWorkletNode(context, 'timecode-tap');
+    tap.port.onmessage = (event: MessageEvent<TapReading>) => probe.voice.push(event.data);
+    const voice = new MediaStream(connection!.stream.getAudioTracks());
+    context
+      .createMediaStreamSource(voice)
+      .connect(tap)
+      .connect(new GainNode(context, { gain: 0 }))
+      .connect(context.destination);
+    const onFrame = (_now: number, metadata: VideoFrameCallbackMetadata & { rtpTimestamp?: number }) => {
+      const clock = context.getOutputTimestamp();
+      const shownAt = clock.contextTime! + (metadata.expectedDisplayTime - clock.performanceTime!) / 1000;
+      if (metadata.rtpTimestamp !== undefined)
+        probe.frames.push({ rtpTimestamp: metadata.rtpTimestamp, shownAt });
+      video.requestVideoFrameCallback(onFrame);
+    };
+    video.requestVideoFrameCallback(onFrame);
+  }, windowSeconds);
+}
+
+/** Waits until `count` frames were shown, then returns the record. */
+export async function probeRecord(page: Page, count: number, timeoutMs: number): Promise<ProbeRecord> {
+  await page.waitForFunction(
+    (count) => ((window as unknown as ProbeWindow).probe?.frames.length ?? 0) >= count,
+    count,
+    { timeout: timeoutMs },
+  );
+  return page.evaluate(() => (window as unknown as ProbeWindow).probe!);
+}

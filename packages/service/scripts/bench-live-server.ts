@@ -1,0 +1,148 @@
+/**
+ * The live server's figures (issue 23), with a Node WebRTC client (werift) on loopback:
+ *   - per window, from its audio being complete in the session to its first frame leaving as RTP (the
+ *     client's arrival time of the frame's first packet; loopback, so the send time): p50 / p95;
+ *   - per window, the same to the frame coming out of `stream()` (before pacing and encoding);
+ *   - for 1, 2, 4… sessions at once, the share of ticks that sent a new frame on time (25 frames/s holds
+ *     while it stays at 1; below, the renderer is behind and frames repeat).
+ *
+ *   tsx --conditions=@joyvasa/source packages/service/scripts/bench-live-server.ts \
+ *     [--bundle fixture|formula|<folder>] [--device cpu|cuda] [--seconds 120] [--sessions 1,2,4] \
+ *     [--lookahead 1] [--out figures.json]
+ */
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { createTalkingHead, encodePng } from '@joyvasa/pipeline/node';
+import Fastify from 'fastify';
+import { RTCPeerConnection } from 'werift';
+import { ensureBenchBundle } from '../../pipeline/scripts/bench-bundle.js';
+import { type LiveConnection, liveRoutesPlugin } from '../src/index.js';
+
+const { values } = parseArgs({
+  options: {
+    bundle: { type: 'string', default: 'fixture' },
+    device: { type: 'string', default: 'cpu' },
+    seconds: { type: 'string', default: '120' },
+    sessions: { type: 'string', default: '1' },
+    lookahead: { type: 'string', default: '1' },
+    out: { type: 'string' },
+  },
+});
+const seconds = Number(values.seconds);
+const lookahead = Number(values.lookahead);
+const side = 512;
+const portrait = await encodePng({
+  width: side,
+  height: side,
+  channels: 3,
+  data: Uint8Array.from({ length: side * side * 3 }, (_, i) =>
+    Math.round(127.5 + 127.5 * Math.sin(((i / 3) % side) * 0.05 * ((i % 3) + 1) + (i / 3 / side) * 0.03)),
+  ),
+});
+const head = await createTalkingHead({
+  models: await ensureBenchBundle(values.bundle, console.log),
+  device: values.device as 'cpu' | 'cuda',
+});
+const animate = { lookahead };
+await head.warmUp(portrait, animate);
+const connections = new Map<string, LiveConnection>();
+const app = Fastify();
+await app.register(liveRoutesPlugin, {
+  prefix: '/live',
+  head,
+  portraits: { bench: portrait },
+  maxSessions: 64,
+  session: { animate },
+  onSession: (id, connection) => connections.set(id, connection),
+  onSessionEnd: (id) => connections.delete(id),
+});
+const url = await app.listen({ host: '127.0.0.1', port: 0 });
+
+/** Speech-like input: 3 s of a warbling tone, then 1 s of silence, pushed as it would be spoken. */
+function speech(totalSeconds: number): Float32Array {
+  return Float32Array.from({ length: totalSeconds * 16000 }, (_, i) =>
+    i % 64000 < 48000 ? 0.3 * Math.sin((2 * Math.PI * (180 + 60 * Math.sin(i / 900)) * i) / 16000) : 0,
+  );
+}
+
+/** One client: receives both tracks, notes when each video RTP timestamp first arrives. */
+async function connectClient() {
+  const peer = new RTCPeerConnection({ iceServers: [] });
+  peer.addTransceiver('video', { direction: 'recvonly' });
+  peer.addTransceiver('audio', { direction: 'recvonly' });
+  const arrivals = new Map<number, number>();
+  peer.onTrack.subscribe((track) => {
+    if (track.kind !== 'video') return;
+    track.onReceiveRtp.subscribe((rtp) => {
+      if (!arrivals.has(rtp.header.timestamp)) arrivals.set(rtp.header.timestamp, performance.now());
+    });
+  });
+  await peer.setLocalDescription(await peer.createOffer());
+  const response = await fetch(`${url}/live/whep`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/sdp' },
+    body: peer.localDescription!.sdp,
+  });
+  if (response.status !== 201) throw new Error(`the server answered ${response.status}`);
+  const id = response.headers.get('location')!.split('/').at(-1)!;
+  await peer.setRemoteDescription({ type: 'answer', sdp: await response.text() });
+  return { peer, arrivals, id };
+}
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+};
+
+/** Runs `count` sessions for `seconds`; returns the latency figures of all windows and the on-time share. */
+async function runSessions(count: number) {
+  const clients = await Promise.all(Array.from({ length: count }, connectClient));
+  for (const client of clients) connections.get(client.id)!.session.pushAudio(speech(seconds));
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  const toRtp: number[] = [];
+  const toFrame: number[] = [];
+  let ticks = 0;
+  let onTime = 0;
+  for (const client of clients) {
+    const connection = connections.get(client.id)!;
+    const { startedAtMs } = connection.session;
+    // Window i can be sampled once 64,000·i − 1,280 + lookahead·16,000 samples are in (docs/guide/live.md).
+    const complete = (i: number) => startedAtMs + (64000 * i - 1280 + lookahead * 16000) / 16;
+    for (let i = 0; complete(i) < performance.now() - 1000; i++) {
+      const arrived = client.arrivals.get(100 * i * 3600);
+      if (arrived !== undefined) toRtp.push(arrived - complete(i));
+      const ready = connection.ticks.find((tick) => tick.frameIndex === 100 * i)?.frameReadyAtMs;
+      if (ready !== undefined) toFrame.push(ready - complete(i));
+    }
+    const counted = connection.ticks.slice(25);
+    ticks += counted.length;
+    onTime += counted.filter((tick) => tick.frameIndex !== undefined).length;
+    await connection.close();
+    await client.peer.close();
+  }
+  const summary = (values: number[]) => ({
+    count: values.length,
+    p50: percentile(values, 50),
+    p95: percentile(values, 95),
+  });
+  return {
+    sessions: count,
+    windowToRtpMs: summary(toRtp),
+    windowToFrameMs: summary(toFrame),
+    onTimeShare: onTime / Math.max(1, ticks),
+  };
+}
+
+const results = [];
+for (const count of values.sessions.split(',').map(Number)) {
+  const result = await runSessions(count);
+  console.log(JSON.stringify(result));
+  results.push(result);
+}
+if (values.out)
+  writeFileSync(
+    values.out,
+    JSON.stringify({ bundle: values.bundle, device: values.device, seconds, lookahead, results }, null, 2),
+  );
+await app.close();
+await head.dispose();

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The live server's figures on the lent GPU (issue 23): per window, from its audio being complete in a
+# session to its first frame leaving as RTP (p50/p95 over LIVE_SECONDS, default 120), and how many sessions
+# at once keep 25 frames/s, with a Node WebRTC client (werift) on loopback.
+#
+#   bash scripts/gpu-bench.sh prepare          # here: Node, onnxruntime-node, the CUDA provider's parts
+#   bash scripts/gpu-live-server.sh prepare    # here: bundles bench-live-server into .device/bench/
+#   bash scripts/gpu-bench.sh stage            # there, once per provider part (as gpu-bench.sh says)
+#   bash scripts/gpu-live-server.sh run        # there: writes $OUT/live-server.json and live-server-log.txt
+#
+# The session's encoders are ffmpeg (libvpx, libopus): `run` says so and stops if the machine has none.
+# SESSIONS (default 1,2,4,8) and LIVE_SECONDS pass through the environment; `run` on the CPU here (JOYVASA_
+# DEVICE=cpu, a short LIVE_SECONDS) checks the script itself.
+set -euo pipefail
+here=${JOYVASA_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
+device_dir="$here/.device"
+parts=${JOYVASA_PARTS:-/tmp/joyvasa-parts}
+work=${JOYVASA_WORK:-/tmp/joyvasa-gpu}
+
+prepare() {
+  local esbuild
+  esbuild=$(ls -d "$here"/node_modules/.pnpm/esbuild@*/node_modules/esbuild/bin/esbuild | tail -1)
+  mkdir -p "$device_dir/bench"
+  "$esbuild" "$here/packages/service/scripts/bench-live-server.ts" --bundle --platform=node --format=esm \
+    --conditions=@joyvasa/source --external:onnxruntime-node --external:onnxruntime-web --external:webgpu \
+    --external:sharp --log-level=warning --banner:js="import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" \
+    --outfile="$device_dir/bench/bench-live-server.mjs"
+  du -sh "$device_dir/bench/bench-live-server.mjs"
+}
+
+run() {
+  local out=${OUT:-/tmp/joyvasa-out} device=${JOYVASA_DEVICE:-cuda} node=node
+  mkdir -p "$out"
+  exec > >(tee -a "$out/live-server-log.txt") 2>&1
+  command -v ffmpeg >/dev/null || { echo "no ffmpeg on this machine: the live session's encoders need it" >&2; exit 3; }
+  if [ "$device" = cuda ]; then
+    nvidia-smi --query-gpu=name,driver_version --format=csv,noheader
+    # Node, onnxruntime-node and the provider, unpacked as gpu-bench.sh does (its install_runtime).
+    eval "$(sed -n '/^install_runtime()/,/^}/p;/^set_library_path()/,/^}/p' "$here/scripts/gpu-bench.sh")"
+    install_runtime
+    node="$work/node"
+    cp "$device_dir/bench/bench-live-server.mjs" "$work/"
+    cd "$work"
+  else
+    cd "$device_dir/bench"
+  fi
+  "$node" bench-live-server.mjs --device "$device" --bundle "${BUNDLE:-$work/bundle}" \
+    --seconds "${LIVE_SECONDS:-120}" --sessions "${SESSIONS:-1,2,4,8}" --out "$out/live-server.json"
+}
+
+case "${1:-}" in
+  prepare) prepare ;;
+  run) run ;;
+  *) echo "usage: bash scripts/gpu-live-server.sh prepare|run" >&2; exit 2 ;;
+esac
