@@ -23,7 +23,7 @@ prepare() {
   mkdir -p "$device_dir/bench"
   "$esbuild" "$here/packages/service/scripts/bench-live-server.ts" --bundle --platform=node --format=esm \
     --conditions=@joyvasa/source --external:onnxruntime-node --external:onnxruntime-web --external:webgpu \
-    --external:sharp --log-level=warning --banner:js="import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" \
+    --external:sharp --log-level=warning --banner:js="import { createRequire as createRequireForCjs } from 'node:module'; const require = createRequireForCjs(import.meta.url);" \
     --outfile="$device_dir/bench/bench-live-server.mjs"
   du -sh "$device_dir/bench/bench-live-server.mjs"
 }

@@ -12,7 +12,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { createTalkingHead, encodePng } from '@joyvasa/pipeline/node';
+import { createTalkingHead } from '@joyvasa/pipeline/node';
 import Fastify from 'fastify';
 import { RTCPeerConnection } from 'werift';
 import { ensureBenchBundle } from '../../pipeline/scripts/bench-bundle.js';
@@ -31,14 +31,15 @@ const { values } = parseArgs({
 const seconds = Number(values.seconds);
 const lookahead = Number(values.lookahead);
 const side = 512;
-const portrait = await encodePng({
+// Raw RGB, not PNG: the GPU machine's bundle carries no image decoder (sharp).
+const portrait = {
   width: side,
   height: side,
   channels: 3,
   data: Uint8Array.from({ length: side * side * 3 }, (_, i) =>
     Math.round(127.5 + 127.5 * Math.sin(((i / 3) % side) * 0.05 * ((i % 3) + 1) + (i / 3 / side) * 0.03)),
   ),
-});
+} as const;
 const head = await createTalkingHead({
   models: await ensureBenchBundle(values.bundle, console.log),
   device: values.device as 'cpu' | 'cuda',
@@ -146,3 +147,5 @@ if (values.out)
   );
 await app.close();
 await head.dispose();
+// werift's closed peers leave timers behind (ICE, RTCP); the figures are written, so end here.
+process.exit(0);
