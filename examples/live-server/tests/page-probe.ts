@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import type { TapReading } from '../../live/tests/timecode.js';
+import { type TapReading, timecodeTapModule } from '../../live/tests/timecode.js';
 import type { LiveServerPage } from '../src/page/main.js';
 
 /** A video frame as the page displayed it: its RTP timestamp and when it was shown (AudioContext time). */
@@ -28,30 +28,13 @@ export async function startProbe(page: Page, windowSeconds: number): Promise<voi
     undefined,
     { timeout: 30_000 },
   );
-  await page.evaluate(async (windowSeconds) => {
+  await page.evaluate(async (tapModule) => {
     const probeWindow = window as unknown as ProbeWindow;
     const { connection, video } = probeWindow.liveServerPage;
     const context = new AudioContext();
     await context.resume();
-    const source = `registerProcessor('timecode-tap', class extends AudioWorkletProcessor {
-      constructor() { super(); this.size = Math.round(${windowSeconds} * sampleRate); this.sum = 0; this.count = 0; }
-      process(inputs) {
-        const samples = inputs[0] && inputs[0][0];
-        if (!samples) return true;
-        for (let i = 0; i < samples.length; i++) {
-          if (this.count === 0) this.start = currentTime + i / sampleRate;
-          this.sum += samples[i] * samples[i];
-          if (++this.count === this.size) {
-            this.port.postMessage([this.start + this.size / 2 / sampleRate, Math.sqrt((2 * this.sum) / this.size)]);
-            this.sum = 0;
-            this.count = 0;
-          }
-        }
-        return true;
-      }
-    });`;
     await context.audioWorklet.addModule(
-      URL.createObjectURL(new Blob([source], { type: 'text/javascript' })),
+      URL.createObjectURL(new Blob([tapModule], { type: 'text/javascript' })),
     );
     const probe: ProbeRecord = { frames: [], voice: [] };
     probeWindow.probe = probe;
@@ -71,7 +54,7 @@ export async function startProbe(page: Page, windowSeconds: number): Promise<voi
       video.requestVideoFrameCallback(onFrame);
     };
     video.requestVideoFrameCallback(onFrame);
-  }, windowSeconds);
+  }, timecodeTapModule(windowSeconds));
 }
 
 /** Waits until `count` frames were shown, then returns the record. */

@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LiveLog, LivePage } from '../src/live-log.js';
 import { type LiveSite, prepareLiveSite } from './prepare-live-site.js';
-import { type TapReading, timecode, timecodeAt, timecodeDifference } from './timecode.js';
+import { type TapReading, timecode, timecodeAt, timecodeDifference, timecodeTapModule } from './timecode.js';
 
 // The live page as a user meets it, Chromium's fake microphone playing the timecode signal on a loop.
 let session: BrowserSession<LiveSite>;
@@ -52,28 +52,11 @@ async function tapPage(page: Page): Promise<void> {
     await page.evaluate(() => document.body.dataset.state),
     (await page.textContent('#status')) ?? '',
   ).not.toBe('error');
-  await page.evaluate(async (windowSeconds) => {
+  await page.evaluate(async (tapModule) => {
     const live = window as unknown as LiveWindow;
     const { context, microphone, voice } = live.livePage.graph!;
-    const source = `registerProcessor('timecode-tap', class extends AudioWorkletProcessor {
-      constructor() { super(); this.size = Math.round(${windowSeconds} * sampleRate); this.sum = 0; this.count = 0; }
-      process(inputs) {
-        const samples = inputs[0] && inputs[0][0];
-        if (!samples) return true;
-        for (let i = 0; i < samples.length; i++) {
-          if (this.count === 0) this.start = currentTime + i / sampleRate;
-          this.sum += samples[i] * samples[i];
-          if (++this.count === this.size) {
-            this.port.postMessage([this.start + this.size / 2 / sampleRate, Math.sqrt((2 * this.sum) / this.size)]);
-            this.sum = 0;
-            this.count = 0;
-          }
-        }
-        return true;
-      }
-    });`;
     await context.audioWorklet.addModule(
-      URL.createObjectURL(new Blob([source], { type: 'text/javascript' })),
+      URL.createObjectURL(new Blob([tapModule], { type: 'text/javascript' })),
     );
     live.taps = { microphone: [], voice: [] };
     for (const [name, node] of [
@@ -87,7 +70,7 @@ async function tapPage(page: Page): Promise<void> {
         .connect(new GainNode(context, { gain: 0 }))
         .connect(context.destination);
     }
-  }, timecode.windowSeconds);
+  }, timecodeTapModule(timecode.windowSeconds));
 }
 
 describe('the live page (examples/live)', () => {

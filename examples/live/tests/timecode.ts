@@ -63,3 +63,27 @@ export function timecodeAt(readings: readonly TapReading[], at: number, within =
   }
   return best?.code;
 }
+
+/**
+ * The AudioWorklet module of a tap (processor `timecode-tap`): posts, for every `windowSeconds` of its input,
+ * the window's middle (context time) and its peak amplitude (RMS · √2), a {@link TapReading}.
+ */
+export function timecodeTapModule(windowSeconds: number): string {
+  return `registerProcessor('timecode-tap', class extends AudioWorkletProcessor {
+      constructor() { super(); this.size = Math.round(${windowSeconds} * sampleRate); this.sum = 0; this.count = 0; }
+      process(inputs) {
+        const samples = inputs[0] && inputs[0][0];
+        if (!samples) return true;
+        for (let i = 0; i < samples.length; i++) {
+          if (this.count === 0) this.start = currentTime + i / sampleRate;
+          this.sum += samples[i] * samples[i];
+          if (++this.count === this.size) {
+            this.port.postMessage([this.start + this.size / 2 / sampleRate, Math.sqrt((2 * this.sum) / this.size)]);
+            this.sum = 0;
+            this.count = 0;
+          }
+        }
+        return true;
+      }
+    });`;
+}
