@@ -22,7 +22,7 @@ export interface LiveConnection {
   readonly session: LiveSession;
   /** The SDP answer for the peer. */
   readonly answer: string;
-  /** Every tick sent so far, in order (for tests and statistics; a few bytes per tick). */
+  /** The ticks sent, in order: the last 10 minutes of them (for tests and statistics). */
   readonly ticks: readonly LiveTick[];
   stats(): LiveSessionStats;
   /** Ends the session and the peer, frees the encoders; idempotent. */
@@ -45,7 +45,10 @@ export async function openLiveConnection(
   // The clock starts once the answer is ready (ICE gathering can take a second), not before.
   const session = startLiveSession(options, tracks);
   const ticks: LiveTick[] = [];
-  session.onTick = (tick) => ticks.push(tick);
+  session.onTick = (tick) => {
+    ticks.push(tick);
+    if (ticks.length > keptTicks) ticks.splice(0, ticks.length - keptTicks);
+  };
   const microphone = startMicrophone(peer.microphone, session, options.ffmpegPath ?? 'ffmpeg');
   let lostTimer: NodeJS.Timeout | undefined;
   let closing: Promise<void> | undefined;
@@ -76,6 +79,9 @@ export async function openLiveConnection(
     ended,
   };
 }
+
+/** Ticks kept for statistics: the last 10 minutes (a few hundred kB), so a long session stays flat. */
+const keptTicks = 10 * 60 * 25;
 
 /** How long a peer may take to connect and send its first RTCP report before it counts as lost, ms. */
 const connectGraceMs = 15_000;
