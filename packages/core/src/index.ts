@@ -57,6 +57,7 @@ export type {
   ModelFileEvent,
   NoticeEvent,
   ProgressEvent,
+  VariantChosenEvent,
 } from './events.js';
 export type {
   FaceBox,
@@ -73,15 +74,23 @@ export {
   type BundleProvenance,
   checkSessionNames,
   checkSessionSpecs,
+  type ComponentDtype,
   componentFile,
+  componentVariants,
   MANIFEST_VERSION,
   type ModelComponent,
   type ModelFile,
   type ModelManifest,
+  officialVariant,
   type TensorSpec,
   validateManifest,
 } from './manifest.js';
-export { type ModelBundle, type OpenModelBundleOptions, openModelBundle } from './model-bundle.js';
+export {
+  type BundleSessionOptions,
+  type ModelBundle,
+  type OpenModelBundleOptions,
+  openModelBundle,
+} from './model-bundle.js';
 export {
   createMemorySource,
   createUrlSource,
