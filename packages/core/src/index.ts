@@ -72,9 +72,9 @@ export { assertImage, type ImageLike, type RgbImage, toRgbImage } from './image.
 export { inputLimits } from './limits.js';
 export {
   type BundleProvenance,
+  type ComponentDtype,
   checkSessionNames,
   checkSessionSpecs,
-  type ComponentDtype,
   componentFile,
   componentVariants,
   MANIFEST_VERSION,
