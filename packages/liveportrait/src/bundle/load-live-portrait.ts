@@ -17,6 +17,7 @@ import type { AnimationMode } from '../motion/combine-motion.js';
 import { createMlpRunner, type MlpRunner } from '../motion/mlp-runner.js';
 import type { PasteBackGraph } from '../paste-back/paste-back-session.js';
 import { createLivePortraitRenderer, type LivePortraitRenderSessions } from './live-portrait-renderer.js';
+import { openRendererForm, type RendererChoiceOptions } from './open-renderer-form.js';
 
 /** The LivePortrait models of one mode, loaded from a bundle. */
 export interface LivePortraitModels {
@@ -55,6 +56,12 @@ export interface LoadLivePortraitOptions {
   readonly device?: DeviceRequest;
   /** Used instead of the bundle's warping module and generator. */
   readonly renderer?: RendererV1;
+  /**
+   * On a GPU, open the fastest of the render graphs' equivalent forms (the manifest's `variants`), timed
+   * at this batch once and remembered. Without it, or with one form, the official form opens.
+   */
+  readonly rendererChoice?: RendererChoiceOptions;
+  /** Model-file, fallback and notice events, and `variant-chosen` when a render graph's form was chosen. */
   readonly onEvent?: EventListener;
 }
 
@@ -105,9 +112,21 @@ export async function loadLivePortrait(
   try {
     const appearance = await open(livePortraitComponent('appearanceFeatureExtractor', mode));
     const motion = await open(livePortraitComponent('motionExtractor', mode));
+    // The render graphs in their fastest form on a GPU (timed once per GPU, runtime, precision and batch).
+    const openRender = async (component: string) => {
+      const session = await openRendererForm(
+        bundle,
+        backend,
+        component,
+        { ...sessionOptions, device: appearance.device },
+        options.rendererChoice,
+      );
+      opened.push(session);
+      return session;
+    };
     const renderer =
       options.renderer ??
-      createLivePortraitRenderer(await openRenderSessions(bundle, mode, appearance, open));
+      createLivePortraitRenderer(await openRenderSessions(bundle, mode, appearance, openRender));
     const stitching = createMlpRunner(await open(bundleComponents.stitching));
     const lip = createMlpRunner(await open(bundleComponents.retargetLip));
     const face = bundle.has(bundleComponents.faceDetector)
