@@ -51,13 +51,14 @@ describe('validateManifest', () => {
 
 describe('component variants', () => {
   const sha = 'b'.repeat(64);
+  /** The sample manifest with a variant and a dtype on W; its W as a loose record for the bad cases. */
   const withVariants = () => {
     const value = manifest();
     Object.assign(value.components.warping_module, {
       variants: { 'padded-folded': { file: { path: 'warping.padded-folded.onnx', sha256: sha, bytes: 11 } } },
       dtype: 'fp16',
     });
-    return value;
+    return value as typeof value & { components: { warping_module: Record<string, unknown> } };
   };
 
   it('lists the official form first, and only it where the device has a file of its own', () => {
@@ -75,7 +76,7 @@ describe('component variants', () => {
   it('rejects a variant named official, a bad name, a bad file and an unknown dtype', () => {
     const named = (name: string) => {
       const value = withVariants();
-      (value.components.warping_module as { variants: unknown }).variants = {
+      value.components.warping_module.variants = {
         [name]: { file: { path: 'w.onnx', sha256: sha, bytes: 1 } },
       };
       return errorOf(value).path;
@@ -83,10 +84,10 @@ describe('component variants', () => {
     expect(named('official')).toBe('components.warping_module.variants.official');
     expect(named('a b')).toBe('components.warping_module.variants.a b');
     const badFile = withVariants();
-    (badFile.components.warping_module as { variants: unknown }).variants = { x: { file: { path: 'w' } } };
+    badFile.components.warping_module.variants = { x: { file: { path: 'w' } } };
     expect(errorOf(badFile).path).toBe('components.warping_module.variants.x.file.sha256');
     const badDtype = withVariants();
-    (badDtype.components.warping_module as { dtype: unknown }).dtype = 'int8';
+    badDtype.components.warping_module.dtype = 'int8';
     expect(errorOf(badDtype).path).toBe('components.warping_module.dtype');
   });
 });
