@@ -141,8 +141,11 @@ export async function ensureSyntheticBundle(
     );
   }
   const root = join(options.cacheDirectory ?? defaultCacheDirectory(), 'bundles');
+  // The official form is every bundle's own renderer file: only the others name the folder.
   const forms = (options.rendererVariants ?? [])
-    .map((variant) => `-${rendererVariantName(variant)}`)
+    .map(rendererVariantName)
+    .filter((name) => name !== 'official')
+    .map((name) => `-${name}`)
     .join('');
   const directory = join(root, `${kind}${options.locators ? '-locators' : ''}${forms}-${version}-${seed}`);
   const running = pending.get(directory);
