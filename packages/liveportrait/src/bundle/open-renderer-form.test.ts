@@ -24,7 +24,7 @@ const sizes = {
 };
 
 /**
- * A bundle with only W+G as one graph in three forms: the official, an equivalent one (W padded and
+ * A float16 bundle with only W+G as one graph in three forms: the official, an equivalent one (W padded and
  * folded, G's norms as LayerNormalization) and one with other weights, which must never win.
  */
 beforeAll(async () => {
@@ -41,8 +41,10 @@ beforeAll(async () => {
   const other = planJoyvasaBundle({ ...syntheticBundleSources('fixture', 'B'), sizes }, meta).components
     .renderer!;
   const renderer = plan.components.renderer!;
+  // In float16, as the forms are meant to run on a GPU: the key says so, and the forms must still agree.
   await writeBundle(bundleFolder, {
     ...meta,
+    dtype: 'fp16',
     components: {
       renderer: {
         ...renderer,
@@ -104,7 +106,7 @@ describe('openRendererForm', () => {
       'renderer',
       'test CPU',
       'none',
-      'fp32',
+      'fp16',
       2,
     ]);
     expect(runtime).toMatch(/^onnxruntime-node \d+\.\d+\.\d+ cpu$/);
