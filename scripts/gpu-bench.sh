@@ -171,7 +171,7 @@ prepare_frames() {
   git -C "$here" worktree prune
   git -C "$here" worktree add --detach "$tree" "$base" >/dev/null
   (cd "$tree" && pnpm install --frozen-lockfile --prefer-offline >/dev/null)
-  for script in bench-gpu bench-bundle pipeline-timeline timed-backend; do
+  for script in bench-gpu bench-bundle pipeline-timeline script-args timed-backend; do
     cp "$here/packages/pipeline/scripts/$script.ts" "$tree/packages/pipeline/scripts/"
   done
   bundle_script "$tree" "$frames/frames-base.mjs"

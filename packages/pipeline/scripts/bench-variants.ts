@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
 import { createTensor, type Device, type TensorLike } from '@joyvasa/core';
 import { outputDifference } from '@joyvasa/liveportrait/internal';
+import { spadeGeneratorInputChannels } from '@joyvasa/model-builder';
 import type { ModelDtype } from '@joyvasa/model-builder/onnx';
 import { officialStyleFeeds } from './render-feeds.js';
 import { cachedGraph } from './render-graphs.js';
@@ -30,6 +31,7 @@ import {
   type VariantSize,
   type VariantStage,
   variantBuilder,
+  variantConfigs,
   variantVolume,
 } from './variant-graphs.js';
 
@@ -85,8 +87,9 @@ function stageFeeds(
   const volume = variantVolume(size);
   if (stage !== 'G')
     return { feeds: officialStyleFeeds(batch, volume), output: stage === 'W' ? 'out' : 'image' };
-  // G reads W's output: 4·C channels at W's resolution; uniform values in [0, 1) as a stand-in.
-  const dims = [batch, volume[0] * 4, volume[2], volume[3]];
+  // G reads W's output at W's resolution; uniform values in [0, 1) as a stand-in.
+  const channels = spadeGeneratorInputChannels(variantConfigs(size).generator);
+  const dims = [batch, channels, volume[2], volume[3]];
   const count = dims.reduce((a, b) => a * b);
   const data = Float32Array.from({ length: count }, (_, i) => ((i * 2654435761) % 1000) / 1000);
   return { feeds: { feature: createTensor('float32', dims, data) }, output: 'image' };
