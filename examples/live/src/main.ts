@@ -37,8 +37,9 @@ function start(): Promise<void> {
     canvas,
     signal: stop.signal,
     log: livePage.log,
-    onGraph: (graph) => {
+    onGraph: async (graph) => {
       livePage.graph = graph;
+      await livePage.beforeCapture?.(graph);
     },
     onStatus: (text) => {
       status.value = text;

@@ -31,7 +31,8 @@ export interface LiveRunOptions {
   /** Stop: ends the run at once (the frames not yet shown are not rendered). */
   readonly signal: AbortSignal;
   readonly log: LiveLog;
-  onGraph(graph: LiveGraph): void;
+  /** The audio graph, before the capture starts (which waits for what this returns). */
+  onGraph(graph: LiveGraph): void | Promise<void>;
   onStatus(text: string): void;
 }
 
@@ -88,7 +89,7 @@ async function play(
   const delay = new DelayNode(context, { maxDelayTime: maxDelaySeconds });
   const voice = new GainNode(context, { gain: 0 });
   microphone.connect(delay).connect(voice).connect(context.destination);
-  options.onGraph({ context, microphone, voice });
+  await options.onGraph({ context, microphone, voice });
   const audio = await captureAudio(context, microphone);
   const sink = createCanvasSink(options.canvas);
   const events = head.stream({ image: options.image, audio }, animateOptions(options));

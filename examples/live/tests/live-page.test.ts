@@ -44,8 +44,66 @@ const syncToleranceSeconds = 0.04;
 
 type LiveWindow = { livePage: LivePage; taps?: { microphone: TapReading[]; voice: TapReading[] } };
 
-/** Taps the page's microphone and voice: each 40 ms window's middle (context time) and amplitude. */
+/**
+ * Taps the page's microphone and voice (each 40 ms window's middle, in context time, and amplitude) from
+ * the moment its audio graph exists, and holds the capture back until the microphone plays the timecode:
+ * Chromium's fake device starts with a moment of silence, and frames of silent audio could not be checked.
+ */
 async function tapPage(page: Page): Promise<void> {
+  await page.evaluate(
+    ({ windowSeconds, heard }) => {
+      const live = window as unknown as LiveWindow;
+      live.livePage.beforeCapture = async ({ context, microphone, voice }) => {
+        const source = `registerProcessor('timecode-tap', class extends AudioWorkletProcessor {
+          constructor() { super(); this.size = Math.round(${windowSeconds} * sampleRate); this.sum = 0; this.count = 0; }
+          process(inputs) {
+            const samples = inputs[0] && inputs[0][0];
+            if (!samples) return true;
+            for (let i = 0; i < samples.length; i++) {
+              if (this.count === 0) this.start = currentTime + i / sampleRate;
+              this.sum += samples[i] * samples[i];
+              if (++this.count === this.size) {
+                this.port.postMessage([this.start + this.size / 2 / sampleRate, Math.sqrt((2 * this.sum) / this.size)]);
+                this.sum = 0;
+                this.count = 0;
+              }
+            }
+            return true;
+          }
+        });`;
+        await context.audioWorklet.addModule(
+          URL.createObjectURL(new Blob([source], { type: 'text/javascript' })),
+        );
+        const taps = { microphone: [] as TapReading[], voice: [] as TapReading[] };
+        live.taps = taps;
+        let playing: () => void = () => {};
+        const tonePlays = new Promise<void>((resolve) => {
+          playing = resolve;
+        });
+        for (const [name, node] of [
+          ['microphone', microphone],
+          ['voice', voice],
+        ] as const) {
+          const tap = new AudioWorkletNode(context, 'timecode-tap');
+          tap.port.onmessage = (event: MessageEvent<TapReading>) => {
+            taps[name].push(event.data);
+            const last = taps.microphone.slice(-3);
+            if (last.length === 3 && last.every(([, amplitude]) => amplitude >= heard)) playing();
+          };
+          node
+            .connect(tap)
+            .connect(new GainNode(context, { gain: 0 }))
+            .connect(context.destination);
+        }
+        await tonePlays;
+      };
+    },
+    { windowSeconds: timecode.windowSeconds, heard: timecode.low / 2 },
+  );
+}
+
+/** Waits for the page to have built its audio graph; a page that failed before says why. */
+async function waitForGraph(page: Page): Promise<void> {
   await page.waitForFunction(
     () =>
       (window as unknown as LiveWindow).livePage.graph !== undefined ||
@@ -53,47 +111,10 @@ async function tapPage(page: Page): Promise<void> {
     undefined,
     { timeout: 120_000 },
   );
-  // A page that failed before it built its graph says why in its status line.
   expect(
     await page.evaluate(() => document.body.dataset.state),
     (await page.textContent('#status')) ?? '',
   ).not.toBe('error');
-  await page.evaluate(async (windowSeconds) => {
-    const live = window as unknown as LiveWindow;
-    const { context, microphone, voice } = live.livePage.graph!;
-    const source = `registerProcessor('timecode-tap', class extends AudioWorkletProcessor {
-      constructor() { super(); this.size = Math.round(${windowSeconds} * sampleRate); this.sum = 0; this.count = 0; }
-      process(inputs) {
-        const samples = inputs[0] && inputs[0][0];
-        if (!samples) return true;
-        for (let i = 0; i < samples.length; i++) {
-          if (this.count === 0) this.start = currentTime + i / sampleRate;
-          this.sum += samples[i] * samples[i];
-          if (++this.count === this.size) {
-            this.port.postMessage([this.start + this.size / 2 / sampleRate, Math.sqrt((2 * this.sum) / this.size)]);
-            this.sum = 0;
-            this.count = 0;
-          }
-        }
-        return true;
-      }
-    });`;
-    await context.audioWorklet.addModule(
-      URL.createObjectURL(new Blob([source], { type: 'text/javascript' })),
-    );
-    live.taps = { microphone: [], voice: [] };
-    for (const [name, node] of [
-      ['microphone', microphone],
-      ['voice', voice],
-    ] as const) {
-      const tap = new AudioWorkletNode(context, 'timecode-tap');
-      tap.port.onmessage = (event: MessageEvent<TapReading>) => live.taps![name].push(event.data);
-      node
-        .connect(tap)
-        .connect(new GainNode(context, { gain: 0 }))
-        .connect(context.destination);
-    }
-  }, timecode.windowSeconds);
 }
 
 /** What the page's thread did while the head rendered: long tasks (≥ 50 ms) and the longest frame gap. */
@@ -156,8 +177,9 @@ describe('the live page (examples/live)', () => {
     // WASM renders about one frame a second here: the picture starts once the frames are buffered.
     await page.fill('#buffer', String(bufferSeconds));
     if (process.env.LIVE_PAGE_WASM_ON_PAGE) await page.uncheck('#worker');
-    await page.click('#start');
     await tapPage(page);
+    await page.click('#start');
+    await waitForGraph(page);
     // From here the models are loaded and warm: what follows is the live render.
     await startResponsivenessProbe(page);
     await page.waitForFunction(
