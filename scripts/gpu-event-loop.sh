@@ -13,21 +13,13 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 work=${WORK:-/tmp/joyvasa-cpu}
 
-bundle_script() {
-  local root=$1 out=$2 esbuild
-  esbuild=$(ls -d "$root"/node_modules/.pnpm/esbuild@*/node_modules/esbuild/bin/esbuild | tail -1)
-  "$esbuild" "$root/packages/pipeline/scripts/bench-event-loop.ts" --bundle --platform=node --format=esm \
-    --conditions=@joyvasa/source --external:onnxruntime-node --external:onnxruntime-web --external:webgpu \
-    --external:sharp --external:@joyvasa/backend-onnx-capi --external:koffi --log-level=warning --outfile="$out"
-}
-
 prepare() {
   set -e
   local repo base=${1:-58fd860} device_dir tree=/tmp/joyvasa-event-loop-base
   repo=$(cd "$here/.." && pwd)
   device_dir=${DEVICE_DIR:-$repo/.device}/bench-19c
   mkdir -p "$device_dir"
-  bundle_script "$repo" "$device_dir/event-loop-new.mjs"
+  bash "$repo/scripts/bundle-bench.sh" "$repo" bench-event-loop "$device_dir/event-loop-new.mjs"
   rm -rf "$tree"
   git -C "$repo" worktree prune
   git -C "$repo" worktree add --detach "$tree" "$base" >/dev/null
@@ -36,7 +28,7 @@ prepare() {
   for script in bench-event-loop bench-bundle machine-load; do
     cp "$repo/packages/pipeline/scripts/$script.ts" "$tree/packages/pipeline/scripts/"
   done
-  bundle_script "$tree" "$device_dir/event-loop-base.mjs"
+  bash "$repo/scripts/bundle-bench.sh" "$tree" bench-event-loop "$device_dir/event-loop-base.mjs"
   git -C "$tree" rev-parse --short HEAD >"$device_dir/base-commit.txt"
   git -C "$repo" rev-parse --short HEAD >"$device_dir/new-commit.txt"
   git -C "$repo" worktree remove --force "$tree"
