@@ -15,7 +15,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
 import { createTalkingHead } from '../src/node/index.js';
