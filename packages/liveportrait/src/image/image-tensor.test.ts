@@ -36,7 +36,7 @@ describe('image tensors', () => {
     const batch = {
       type: 'float32' as const,
       dims: [2, 3, 1, 2],
-      data: Float32Array.of(...'012345abcdef'.split('').map((c, i) => i / 11)),
+      data: Float32Array.from({ length: 12 }, (_, i) => i / 11),
     };
     const out = new Uint8Array(6);
     const second = tensorToImage(batch, 1, out);
