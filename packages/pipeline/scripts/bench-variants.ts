@@ -18,7 +18,6 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
 import { createTensor, type Device, type TensorLike } from '@joyvasa/core';
 import { outputDifference } from '@joyvasa/liveportrait/internal';
@@ -26,6 +25,7 @@ import { spadeGeneratorInputChannels } from '@joyvasa/model-builder';
 import type { ModelDtype } from '@joyvasa/model-builder/onnx';
 import { officialStyleFeeds } from './render-feeds.js';
 import { cachedGraph } from './render-graphs.js';
+import { median, parseScriptArgs } from './script-args.js';
 import {
   type StageVariant,
   type VariantSize,
@@ -35,21 +35,19 @@ import {
   variantVolume,
 } from './variant-graphs.js';
 
-const { values } = parseArgs({
-  options: {
-    device: { type: 'string', default: 'cuda' },
-    size: { type: 'string', default: 'official' },
-    dtype: { type: 'string', default: 'fp16,fp32' },
-    batch: { type: 'string', default: '1,4,8' },
-    runs: { type: 'string', default: '20' },
-    stages: { type: 'string', default: 'W+G,W,G' },
-    W: { type: 'string', default: 'official,padded,folded,padded-folded' },
-    G: { type: 'string', default: 'official,folded,layer-norm' },
-    WG: { type: 'string', default: 'official+official,padded-folded+folded,padded-folded+layer-norm' },
-    'cache-dir': { type: 'string', default: join(tmpdir(), 'joyvasa-variants') },
-    out: { type: 'string', default: '.' },
-    'budget-s': { type: 'string', default: '480' },
-  },
+const values = parseScriptArgs({
+  device: 'cuda',
+  size: 'official',
+  dtype: 'fp16,fp32',
+  batch: '1,4,8',
+  runs: '20',
+  stages: 'W+G,W,G',
+  W: 'official,padded,folded,padded-folded',
+  G: 'official,folded,layer-norm',
+  WG: 'official+official,padded-folded+folded,padded-folded+layer-norm',
+  'cache-dir': join(tmpdir(), 'joyvasa-variants'),
+  out: '.',
+  'budget-s': '480',
 });
 const list = (text: string) => text.split(',').filter(Boolean);
 const device = values.device as Device;
@@ -79,7 +77,6 @@ interface VariantResult {
 }
 
 const backend = createOnnxNodeBackend({ preference: [device, 'cpu'] });
-const median = (times: readonly number[]) => [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
 const round = (value: number) => Number(value.toPrecision(4));
 
 /** The stage's feeds for `batch` frames and the output compared between variants. */

@@ -13,21 +13,19 @@
  * form is timed (the official opens): a check of the script itself. Prints figures only.
  */
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import type { Device, VariantChosenEvent } from '@joyvasa/core';
 import { parseRendererVariant, type RendererVariant } from '@joyvasa/model-builder';
 import { createTalkingHead } from '@joyvasa/pipeline';
 import { ensureBenchBundle } from './bench-bundle.js';
+import { parseScriptArgs } from './script-args.js';
 
-const { values } = parseArgs({
-  options: {
-    bundle: { type: 'string', default: '/tmp/joyvasa-forms-bundle' },
-    device: { type: 'string', default: 'cuda' },
-    'render-batches': { type: 'string', default: '1,4,8' },
-    dtype: { type: 'string', default: 'fp16' },
-    forms: { type: 'string', default: 'official,padded-folded+folded,padded-folded+layer-norm' },
-    out: { type: 'string' },
-  },
+const values = parseScriptArgs({
+  bundle: '/tmp/joyvasa-forms-bundle',
+  device: 'cuda',
+  'render-batches': '1,4,8',
+  dtype: 'fp16',
+  forms: 'official,padded-folded+folded,padded-folded+layer-norm',
+  out: undefined,
 });
 const forms: RendererVariant[] = values.forms.split(',').map((name) => {
   const form = parseRendererVariant(name);

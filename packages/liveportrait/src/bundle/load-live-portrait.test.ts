@@ -2,6 +2,8 @@ import {
   type BackendV1,
   createTensor,
   type Device,
+  type GraphIo,
+  graphIo,
   type JoyvasaEvent,
   type ModelBundle,
   type ModelManifest,
@@ -10,6 +12,18 @@ import {
 import { describe, expect, it } from 'vitest';
 import { createMemoryVariantChoiceCache } from './choose-fastest-variant.js';
 import { loadLivePortrait } from './load-live-portrait.js';
+
+/** The graph each component of the fake bundle stands for: its sessions carry that graph's names. */
+const graphOf: Readonly<Record<string, GraphIo>> = {
+  appearance_feature_extractor: graphIo.appearanceFeatureExtractor,
+  motion_extractor: graphIo.motionExtractor,
+  warping_module: graphIo.warpingModule,
+  spade_generator: graphIo.spadeGenerator,
+  renderer: graphIo.renderer,
+  stitching: graphIo.retargeting,
+  retarget_lip: graphIo.retargeting,
+  paste_back: graphIo.pasteBack,
+};
 
 /** A bundle of named components whose sessions run nowhere: what the loader opens, and on which device. */
 function fakeBundle(components: readonly string[], device: Device, pasteBackFrames: number | string) {
@@ -30,11 +44,12 @@ function fakeBundle(components: readonly string[], device: Device, pasteBackFram
     has: (name: string) => components.includes(name),
     async createSession(_backend: BackendV1, name: string): Promise<SessionV1> {
       opened.push(name);
+      const io = graphOf[name]!;
       return {
         specificationVersion: 'v1',
         device,
-        inputNames: ['input'],
-        outputNames: ['output'],
+        inputNames: Object.values(io.inputs),
+        outputNames: Object.values(io.outputs),
         run: async () => ({}),
         dispose: async () => {},
       };
@@ -113,11 +128,12 @@ describe('loadLivePortrait', () => {
         options: { variant?: string },
       ): Promise<SessionV1> {
         opened.push(`${name}:${options.variant ?? 'official'}`);
+        const io = graphOf[name]!;
         return {
           specificationVersion: 'v1',
           device: 'cuda',
-          inputNames: ['input'],
-          outputNames: ['image'],
+          inputNames: Object.values(io.inputs),
+          outputNames: Object.values(io.outputs),
           run: async () => ({ image: createTensor('float32', [1], Float32Array.of(0.5)) }),
           dispose: async () => {},
         };

@@ -2,7 +2,14 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
-import { type JoyvasaEvent, type ModelBundle, openModelBundle, type VariantChosenEvent } from '@joyvasa/core';
+import {
+  graphIo,
+  type JoyvasaEvent,
+  type ModelBundle,
+  openBundleSessions,
+  openModelBundle,
+  type VariantChosenEvent,
+} from '@joyvasa/core';
 import { createDirectorySource } from '@joyvasa/core/node';
 import { planJoyvasaBundle } from '@joyvasa/model-builder';
 import { writeBundle } from '@joyvasa/model-builder/node';
@@ -64,9 +71,12 @@ async function openRenderer(choice: RendererChoiceOptions | undefined) {
   const bundle: ModelBundle = await openModelBundle(createDirectorySource(bundleFolder), {
     onEvent: (event) => events.push(event),
   });
-  const options = { device: 'cpu' as const, onEvent: (event: JoyvasaEvent) => events.push(event) };
-  const session = await openRendererForm(bundle, backend, 'renderer', options, choice);
-  await session.dispose();
+  const onEvent = (event: JoyvasaEvent) => events.push(event);
+  // The loader's way: every session opened through openBundleSessions, freed together.
+  const opened = await openBundleSessions(bundle, backend, { device: 'cpu', onEvent }, (open) =>
+    openRendererForm(bundle, backend, 'renderer', graphIo.renderer, open, { device: 'cpu', choice, onEvent }),
+  );
+  await opened.dispose();
   const read = events.flatMap((event) =>
     event.type === 'model-file' && event.status === 'end' ? [event.file] : [],
   );

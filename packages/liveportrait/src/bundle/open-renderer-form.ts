@@ -1,14 +1,16 @@
 import {
   type BackendV1,
-  type BundleSessionOptions,
   componentFile,
   componentVariants,
   createTensor,
   type Device,
+  type EventListener,
   type Float32Tensor,
+  type GraphIo,
   graphIo,
   type ModelBundle,
   type ModelComponent,
+  type OpenBundleSession,
   type SessionV1,
 } from '@joyvasa/core';
 import type { GpuIdentity } from '../node/read-gpu-identity.js';
@@ -95,35 +97,47 @@ async function timingKey(
   };
 }
 
+/** Where {@link openRendererForm} opens a graph, and how it may choose its form. */
+export interface RendererFormOptions {
+  /** The device the bundle's sessions run on. */
+  readonly device: Device;
+  /** Without it the official form opens. */
+  readonly choice?: RendererChoiceOptions | undefined;
+  /** Receives `variant-chosen`. */
+  readonly onEvent?: EventListener | undefined;
+}
+
 /**
- * Opens a render graph of the bundle (`renderer`, `warping_module`, `spade_generator`) on `options.device`:
- * with a `choice` and more than one form on a timed device, the fastest form that agrees with the official
- * one (`chooseFastestVariant`: timed at the choice's batch once, then remembered), reported as a
- * `variant-chosen` event; otherwise the official form (or the device's own file), as before.
+ * Opens a render graph of the bundle (`renderer`, `warping_module`, `spade_generator`) through `open` (the
+ * loader's session opener): with a `choice` and more than one form on a timed device, the fastest form
+ * that agrees with the official one (`chooseFastestVariant`: timed at the choice's batch once, then
+ * remembered), reported as a `variant-chosen` event; otherwise the official form (or the device's own
+ * file), as before.
  */
 export async function openRendererForm(
-  bundle: ModelBundle,
+  bundle: Pick<ModelBundle, 'manifest'>,
   backend: BackendV1,
   name: string,
-  options: BundleSessionOptions & { readonly device: Device },
-  choice: RendererChoiceOptions | undefined,
+  io: GraphIo,
+  open: OpenBundleSession,
+  options: RendererFormOptions,
 ): Promise<SessionV1> {
+  const { device, choice } = options;
   const component = bundle.manifest.components[name];
-  const forms = component ? componentVariants(component, options.device) : [];
-  const timed =
-    choice && forms.length > 1 && (choice.devices ?? timedRendererDevices).includes(options.device);
+  const forms = component ? componentVariants(component, device) : [];
+  const timed = choice && forms.length > 1 && (choice.devices ?? timedRendererDevices).includes(device);
   const feeds = timed && component ? rendererTimingFeeds(component, choice.batch) : undefined;
-  if (!component || !choice || !feeds) return bundle.createSession(backend, name, options);
+  if (!component || !choice || !feeds) return open(name, io);
   const output = comparedOutput(component);
   const candidates: VariantCandidate<SessionV1>[] = forms.map((variant) => ({
     id: variant,
-    open: () => bundle.createSession(backend, name, { ...options, variant }),
+    open: () => open(name, io, variant),
     run: async (session) => (await session.run(feeds, { outputs: [output] }))[output]!,
     close: (session) => session.dispose(),
   }));
   const chosen = await chooseFastestVariant({
     candidates,
-    key: await timingKey(name, component, backend, options.device, choice),
+    key: await timingKey(name, component, backend, device, choice),
     cache: choice.cache,
     ...(choice.warmups !== undefined ? { warmups: choice.warmups } : {}),
     ...(choice.runs !== undefined ? { runs: choice.runs } : {}),
