@@ -17,6 +17,7 @@ import {
   loadLivePortrait,
   type PreparedSource,
   prepareSource,
+  type RendererChoiceOptions,
 } from '@joyvasa/liveportrait';
 import {
   assertEncoderMatches,
@@ -47,6 +48,11 @@ export interface PipelinePlatform<ImageInput, AudioInput> {
     sampleRate: number,
     signal?: AbortSignal,
   ): Promise<{ pcm: Float32Array; durationSeconds: number }>;
+  /**
+   * Where renderer forms chosen by timing on a GPU are remembered (a file under the SDK's cache folder in
+   * Node, memory in browsers) and the GPU they hold for; the batch is each head's first run's `renderBatch`.
+   */
+  readonly rendererChoice?: Omit<RendererChoiceOptions, 'batch'>;
 }
 
 /**
@@ -137,11 +143,15 @@ export function createTalkingHeadWith<ImageInput, AudioInput>(
     if (disposed) throw new DisposedError('talking head', 'create a new one with createTalkingHead');
   };
 
-  const liveportrait = () => {
+  // Loaded by the first run (or warmUp): its render batch is the one the renderer's forms are timed at.
+  const liveportrait = (renderBatch: number) => {
     loaded.liveportrait ??= loadLivePortrait(bundle, backend, {
       ...shared,
       mode: options.mode ?? 'human',
       renderer: options.renderer,
+      ...(platform.rendererChoice
+        ? { rendererChoice: { ...platform.rendererChoice, batch: renderBatch } }
+        : {}),
     });
     return loaded.liveportrait;
   };
@@ -193,7 +203,7 @@ export function createTalkingHeadWith<ImageInput, AudioInput>(
             ),
       ]);
       const [models, encoder, generator] = await Promise.all([
-        liveportrait(),
+        liveportrait(run.renderBatch),
         audioEncoder(),
         motion(run.positionalEncoding),
       ]);

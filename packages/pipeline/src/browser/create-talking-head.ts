@@ -1,6 +1,7 @@
 import { decodeAudio } from '@joyvasa/audio-encoder';
 import { createOnnxWebBackend } from '@joyvasa/backend-onnx-web';
 import { createCacheApiStore, createUrlSource, InvalidInputError } from '@joyvasa/core';
+import { createMemoryVariantChoiceCache } from '@joyvasa/liveportrait';
 import {
   checkAnimateInput,
   checkExplicitDevice,
@@ -43,6 +44,12 @@ export type BrowserTalkingHead = GeneratingTalkingHead<
   BrowserGenerateOptions
 >;
 
+/**
+ * Renderer forms chosen by timing on this page's GPU, shared by its heads (a memo, not a setting): a page
+ * cannot name its GPU and driver reliably, so nothing outlives it.
+ */
+const pageRendererChoices = createMemoryVariantChoiceCache();
+
 /** Resolves a relative bundle URL (`/models/fixture/`) against the page or worker that loads it. */
 function absoluteUrl(location: string | URL): URL {
   const base = (globalThis as { location?: { href: string } }).location?.href;
@@ -82,6 +89,7 @@ export async function createTalkingHead(options: TalkingHeadOptions): Promise<Br
       decodeImage: (input) => decodeBrowserImage(input),
       decodeAudio: (input, sampleRate, signal) =>
         decodeAudio(input, { sampleRate, ...(signal ? { signal } : {}) }),
+      rendererChoice: { cache: pageRendererChoices },
     },
     options,
   );

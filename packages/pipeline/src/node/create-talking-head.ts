@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { decodeAudio } from '@joyvasa/audio-encoder/node';
 import { createUrlSource, type ImageLike, toRgbImage } from '@joyvasa/core';
 import { createDirectorySource, createFileStore } from '@joyvasa/core/node';
-import { readImage } from '@joyvasa/liveportrait/node';
+import { createFileVariantChoiceCache, readImage, readNvidiaGpuIdentity } from '@joyvasa/liveportrait/node';
 import {
   checkAnimateInput,
   checkExplicitDevice,
@@ -99,6 +99,8 @@ export async function createTalkingHead(options: TalkingHeadOptions): Promise<No
       },
       decodeAudio: (input, sampleRate, signal) =>
         decodeAudio(input, { sampleRate, ...(signal ? { signal } : {}) }),
+      // Renderer forms timed on this GPU are remembered across processes.
+      rendererChoice: { cache: createFileVariantChoiceCache(), gpu: () => readNvidiaGpuIdentity() },
     },
     options,
   );
