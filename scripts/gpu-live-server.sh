@@ -7,6 +7,7 @@
 #   bash scripts/gpu-live-server.sh prepare    # here: bundles bench-live-server into .device/bench/
 #   bash scripts/gpu-bench.sh stage            # there, once per provider part (as gpu-bench.sh says)
 #   bash scripts/gpu-live-server.sh run        # there: writes $OUT/live-server.json and live-server-log.txt
+#   (carry .device/node.xz, .device/ort-node.tar.xz, .device/bench and .device/ffmpeg.xz)
 #
 # The session's encoders are ffmpeg (libvpx, libopus): `run` says so and stops if the machine has none.
 # SESSIONS (default 1,2,4,8) and LIVE_SECONDS pass through the environment; `run` on the CPU here (JOYVASA_
@@ -26,12 +27,26 @@ prepare() {
     --external:sharp --log-level=warning --banner:js="import { createRequire as createRequireForCjs } from 'node:module'; const require = createRequireForCjs(import.meta.url);" \
     --outfile="$device_dir/bench/bench-live-server.mjs"
   du -sh "$device_dir/bench/bench-live-server.mjs"
+  # The GPU machine has no ffmpeg: a static build with libvpx and libopus (npm's @ffmpeg-installer/linux-x64),
+  # carried as .device/ffmpeg.xz and used there only by this benchmark.
+  if [ ! -s "$device_dir/ffmpeg.xz" ]; then
+    local scratch
+    scratch=$(mktemp -d)
+    (cd "$scratch" && npm pack --silent @ffmpeg-installer/linux-x64@4.1.0 >/dev/null && tar xzf ./*.tgz)
+    xz -T2 -6 -c "$scratch/package/ffmpeg" >"$device_dir/ffmpeg.xz"
+    rm -rf "$scratch"
+  fi
+  du -sh "$device_dir/ffmpeg.xz"
 }
 
 run() {
   local out=${OUT:-/tmp/joyvasa-out} device=${JOYVASA_DEVICE:-cuda} node=node
   mkdir -p "$out"
   exec > >(tee -a "$out/live-server-log.txt") 2>&1
+  if ! command -v ffmpeg >/dev/null && [ -s "$device_dir/ffmpeg.xz" ]; then
+    mkdir -p "$work/bin" && xz -dc "$device_dir/ffmpeg.xz" >"$work/bin/ffmpeg" && chmod +x "$work/bin/ffmpeg"
+    export PATH="$work/bin:$PATH"
+  fi
   command -v ffmpeg >/dev/null || { echo "no ffmpeg on this machine: the live session's encoders need it" >&2; exit 3; }
   if [ "$device" = cuda ]; then
     nvidia-smi --query-gpu=name,driver_version --format=csv,noheader
