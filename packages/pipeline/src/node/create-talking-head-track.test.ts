@@ -3,30 +3,10 @@ import { join } from 'node:path';
 import { encodeWav } from '@joyvasa/audio-encoder';
 import { describe, expect, it } from 'vitest';
 import { useFixtureHead } from '../../test/fixture-talking-head.js';
+import { recordingSink } from '../../test/recording-sink.js';
 import { texturedImage } from '../../test/synthetic-media.js';
-import type { FrameSinkStartInfo, FrameSinkV1 } from '../sinks/frame-sink.js';
 
 const tone = (n: number, f: number) => Float32Array.from({ length: n }, (_, i) => 0.25 * Math.sin(i * f));
-
-/** A sink that keeps what `start` was told and counts frames. */
-function recordingSink(): FrameSinkV1 & { info?: FrameSinkStartInfo; written: number } {
-  const sink = {
-    specificationVersion: 'v1' as const,
-    info: undefined as FrameSinkStartInfo | undefined,
-    written: 0,
-    async start(info: FrameSinkStartInfo) {
-      sink.info = info;
-    },
-    async write() {
-      sink.written++;
-    },
-    async finish() {
-      return { frameCount: sink.written, durationSeconds: sink.written / sink.info!.fps, files: [] };
-    },
-    async abort() {},
-  };
-  return sink;
-}
 
 const fixture = useFixtureHead();
 

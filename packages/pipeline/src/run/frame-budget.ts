@@ -1,12 +1,5 @@
+import { videoFrameCount } from '../sinks/video-frame-count.js';
 import type { LiveAudio } from './live-audio.js';
-
-/**
- * Frames of the video for audio of `seconds`: the video ends with the audio (the official one runs about
- * 3 frames past it, having padded 1920 samples), and has at least one frame.
- */
-export function videoFrameCount(seconds: number, fps: number): number {
-  return Math.max(1, Math.round(seconds * fps));
-}
 
 /** Which motion frames become video frames: those the audio reaches. */
 export interface FrameBudget {

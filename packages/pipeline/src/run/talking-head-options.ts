@@ -40,7 +40,7 @@ export interface TalkingHeadOptions {
   readonly device?: DeviceRequest;
   /** `'human'` (default) or `'animal'`. */
   readonly mode?: AnimationMode;
-  /** Your own audio encoder, used instead of the bundle's (it must give 768-d features at 25 fps). */
+  /** Your own audio encoder, used instead of the bundle's: features of `head.audioFeatureDim` at the motion fps. */
   readonly audioEncoder?: AudioEncoderV1;
   /** Your own renderer, used instead of LivePortrait's warping module and generator. */
   readonly renderer?: RendererV1;

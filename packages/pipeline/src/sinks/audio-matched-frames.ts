@@ -1,6 +1,8 @@
+import { videoFrameCount } from './video-frame-count.js';
+
 /**
  * Frame accounting of a video sink that makes the video last as long as its audio, to the nearest frame:
- * `round(audioSeconds · fps)` frames (at least one), keeping the frames received up to that count, leaving
+ * {@link videoFrameCount} frames, keeping the frames received up to that count, leaving
  * out the rest, and padding with copies of the last kept frame when fewer arrive. Without audio every frame
  * is kept and nothing is padded.
  */
@@ -11,8 +13,7 @@ export class AudioMatchedFrames {
 
   /** `audioSeconds` undefined: no audio, keep everything. */
   constructor(fps: number, audioSeconds?: number) {
-    this.#target =
-      audioSeconds === undefined ? Number.POSITIVE_INFINITY : Math.max(1, Math.round(audioSeconds * fps));
+    this.#target = audioSeconds === undefined ? Number.POSITIVE_INFINITY : videoFrameCount(audioSeconds, fps);
   }
 
   /** Frames received so far: the index the next frame must have. */

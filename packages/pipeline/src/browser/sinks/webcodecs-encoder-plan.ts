@@ -47,7 +47,7 @@ export interface EncoderPlan {
   readonly keyFrameSeconds: number;
 }
 
-/** Both encoders accept 48 kHz on every platform; the 16 kHz model audio is resampled up to it. */
+/** Both encoders accept 48 kHz on every platform; the caller's track is resampled to it. */
 export const audioSampleRate = 48_000;
 
 /**

@@ -9,7 +9,7 @@ import {
   openFixtureHead,
 } from '../../test/fixture-talking-head.js';
 import { chirp, texturedImage } from '../../test/synthetic-media.js';
-import type { NodeTalkingHead } from '../node/create-talking-head.js';
+import type { NodeTalkingHead } from './create-talking-head.js';
 
 /** A cheap renderer that counts the frames it renders. */
 function countingRenderer(): RendererV1 & { frames: number } {
