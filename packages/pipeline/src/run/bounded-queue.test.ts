@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createBoundedQueue } from './bounded-queue.js';
+import { createBoundedQueue, pump } from './bounded-queue.js';
 
 /** Lets every task that can run, run (a few turns of the event loop; no clock involved). */
 async function settle(turns = 20): Promise<void> {
@@ -48,5 +48,77 @@ describe('createBoundedQueue', () => {
 
   it('refuses a capacity below one', () => {
     expect(() => createBoundedQueue(0)).toThrow(RangeError);
+  });
+
+  it('counts weight when told how to weigh an item: samples of PCM chunks, one heavy chunk let in alone', async () => {
+    const queue = createBoundedQueue<Float32Array>(100, { weigh: (pcm) => pcm.length });
+    expect(await queue.push(new Float32Array(60))).toBe(true);
+    expect(await queue.push(new Float32Array(30))).toBe(true);
+    let third = false;
+    const blocked = queue.push(new Float32Array(500)).then((pushed) => {
+      third = pushed;
+    });
+    await settle();
+    // 90 of 100 waiting: room is left, so the 500-sample chunk goes in although it overflows the bound.
+    expect(third).toBe(true);
+    let fourth = false;
+    void queue.push(new Float32Array(1)).then((pushed) => {
+      fourth = pushed;
+    });
+    await settle();
+    expect(fourth).toBe(false);
+    await queue.pull();
+    await queue.pull();
+    await settle();
+    expect(fourth).toBe(false);
+    await queue.pull();
+    await settle();
+    expect(fourth).toBe(true);
+    await blocked;
+  });
+});
+
+describe('pump', () => {
+  it('moves every item into the queue and ends it, or fails it with the source’s error', async () => {
+    const queue = createBoundedQueue<number>(2);
+    const done = pump(
+      (async function* () {
+        yield* [1, 2, 3];
+      })(),
+      queue,
+    );
+    const pulled: number[] = [];
+    for (let next = await queue.pull(); !next.done; next = await queue.pull()) pulled.push(next.value);
+    await done;
+    expect(pulled).toEqual([1, 2, 3]);
+    async function* failing(): AsyncGenerator<number> {
+      yield 1;
+      throw new Error('the producer broke');
+    }
+    const failed = createBoundedQueue<number>(2);
+    await pump(failing(), failed);
+    expect(await failed.pull()).toEqual({ done: false, value: 1 });
+    await expect(failed.pull()).rejects.toThrow('the producer broke');
+  });
+
+  it('stops reading, closing the source, once the consumer cancels; runs afterEach after each push', async () => {
+    let closed = false;
+    const seen: number[] = [];
+    async function* endless(): AsyncGenerator<number> {
+      try {
+        for (let i = 0; ; i++) yield i;
+      } finally {
+        closed = true;
+      }
+    }
+    const queue = createBoundedQueue<number>(1);
+    const done = pump(endless(), queue, (item) => {
+      seen.push(item);
+    });
+    expect(await queue.pull()).toEqual({ done: false, value: 0 });
+    queue.cancel();
+    await done;
+    expect(closed).toBe(true);
+    expect(seen[0]).toBe(0);
   });
 });
