@@ -7,16 +7,14 @@ import {
   motionGeneratorData,
 } from '@joyvasa/core';
 import { collectTalkingHead } from '../run/collect-talking-head.js';
-import { liveSampleRate, openLiveAudio } from '../run/live-audio.js';
-import { runTalkingHead } from '../run/run-talking-head.js';
 import type { TalkingHeadEvent } from '../run/talking-head-events.js';
 import {
   type AnimateOptions,
-  type ResolvedAnimateOptions,
   resolveAnimateOptions,
   type TalkingHeadOptions,
 } from '../run/talking-head-options.js';
 import type { FrameSinkResult, FrameSinkV1, SinkAudio } from '../sinks/frame-sink.js';
+import { createAnimate } from './animate.js';
 import { checkAnimateInput } from './check-talking-head-options.js';
 import { createHeadModels } from './head-models.js';
 import type {
@@ -64,55 +62,7 @@ export function createTalkingHeadWith<ImageInput, AudioInput, Options extends Ge
     if (disposed) throw new DisposedError('talking head', 'create a new one with createTalkingHead');
   };
 
-  /** One run on checked input; `decoded` is the audio when `generate()` has decoded it already. */
-  async function* animate(
-    image: ImageInput,
-    audio: AudioInput | AudioStreamInput,
-    run: ResolvedAnimateOptions,
-    decoded?: DecodedAudio,
-  ): AsyncGenerator<TalkingHeadEvent, void> {
-    const signal = run.signal;
-    const fitted = models.audio(run.positionalEncoding);
-    const live = isAudioStreamInput(audio)
-      ? openLiveAudio(audio, {
-          sampleRate: await liveSampleRate(
-            audio,
-            fitted.then(({ encoder }) => encoder),
-          ),
-          idleTimeoutMs: run.idleTimeoutMs,
-          ...(signal ? { signal } : {}),
-        })
-      : undefined;
-    try {
-      const [pixels, whole] = await Promise.all([
-        platform.decodeImage(image, signal),
-        live
-          ? undefined
-          : (decoded ??
-            fitted.then(({ encoder }) =>
-              platform.decodeAudio(audio as AudioInput, {
-                sampleRate: encoder.sampleRate,
-                keepSource: false,
-                ...(signal ? { signal } : {}),
-              }),
-            )),
-      ]);
-      const [liveportrait, { encoder, generator }] = await Promise.all([models.liveportrait(), fitted]);
-      yield* runTalkingHead(
-        {
-          image: pixels,
-          audio: live ? { live } : whole!,
-          liveportrait,
-          encoder,
-          generator,
-          ...(options.faceLocator ? { faceLocator: options.faceLocator } : {}),
-        },
-        run,
-      );
-    } finally {
-      live?.close();
-    }
-  }
+  const animate = createAnimate(models, platform, options.faceLocator);
 
   async function* stream(
     input: AnimateInput<ImageInput, AudioInput>,
