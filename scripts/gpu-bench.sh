@@ -155,11 +155,7 @@ run() {
 # (a detached worktree under /tmp; the measuring scripts are this tree's, the SDK under them the baseline's),
 # so that one device call measures the baseline of the day beside the change. FRAMES_DIR overrides the output.
 bundle_script() {
-  local root=$1 out=$2 esbuild
-  esbuild=$(ls -d "$root"/node_modules/.pnpm/esbuild@*/node_modules/esbuild/bin/esbuild | tail -1)
-  "$esbuild" "$root/packages/pipeline/scripts/bench-gpu.ts" --bundle --platform=node --format=esm \
-    --conditions=@joyvasa/source --external:onnxruntime-node --external:onnxruntime-web --external:webgpu \
-    --external:sharp --external:@joyvasa/backend-onnx-capi --external:koffi --log-level=warning --outfile="$out"
+  bash "$here/scripts/bundle-bench.sh" "$1" bench-gpu "$2"
 }
 
 prepare_frames() {
@@ -171,7 +167,7 @@ prepare_frames() {
   git -C "$here" worktree prune
   git -C "$here" worktree add --detach "$tree" "$base" >/dev/null
   (cd "$tree" && pnpm install --frozen-lockfile --prefer-offline >/dev/null)
-  for script in bench-gpu bench-bundle pipeline-timeline timed-backend; do
+  for script in bench-gpu bench-bundle pipeline-timeline script-args timed-backend; do
     cp "$here/packages/pipeline/scripts/$script.ts" "$tree/packages/pipeline/scripts/"
   done
   bundle_script "$tree" "$frames/frames-base.mjs"

@@ -35,4 +35,6 @@ export interface LiveGraph {
 export interface LivePage {
   readonly log: LiveLog;
   graph?: LiveGraph;
+  /** Set by a tool that listens in (its test): runs once the graph is built, before the capture starts. */
+  beforeCapture?: (graph: LiveGraph) => Promise<void>;
 }

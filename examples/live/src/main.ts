@@ -8,6 +8,8 @@ const modelsInput = element<HTMLInputElement>('models');
 const deviceSelect = element<HTMLSelectElement>('device');
 const lookaheadInput = element<HTMLInputElement>('lookahead');
 const stepsInput = element<HTMLInputElement>('steps');
+const bufferInput = element<HTMLInputElement>('buffer');
+const workerInput = element<HTMLInputElement>('worker');
 const startButton = element<HTMLButtonElement>('start');
 const stopButton = element<HTMLButtonElement>('stop');
 const status = element<HTMLOutputElement>('status');
@@ -28,13 +30,16 @@ function start(): Promise<void> {
     image,
     models: modelsInput.value,
     device,
+    wasmInWorker: workerInput.checked,
     lookahead: Number(lookaheadInput.value),
     ddimSteps: Number(stepsInput.value),
+    bufferSeconds: Number(bufferInput.value) || 0,
     canvas,
     signal: stop.signal,
     log: livePage.log,
-    onGraph: (graph) => {
+    onGraph: async (graph) => {
       livePage.graph = graph;
+      await livePage.beforeCapture?.(graph);
     },
     onStatus: (text) => {
       status.value = text;

@@ -8,6 +8,7 @@ import {
   type PacedFrameEvent,
   paceFrames,
 } from '@joyvasa/pipeline/browser';
+import { liveBackend } from './live-backend.js';
 import type { LiveGraph, LiveLog } from './live-log.js';
 
 /** What one live run needs. */
@@ -15,14 +16,23 @@ export interface LiveRunOptions {
   readonly image: Blob;
   readonly models: string;
   readonly device: DeviceRequest;
+  /** WASM in onnxruntime-web's proxy worker (the page's thread stays free), else on the page's thread. */
+  readonly wasmInWorker: boolean;
   /** Seconds of speech each window waits for (4: the exact path). */
   readonly lookahead: number;
   readonly ddimSteps: number;
+  /**
+   * Seconds of frames buffered before the picture starts (the latency grows by as much): a renderer slower
+   * than real time shows that many seconds' worth of frames before it falls behind the clock and its late
+   * frames are dropped.
+   */
+  readonly bufferSeconds: number;
   readonly canvas: HTMLCanvasElement;
   /** Stop: ends the run at once (the frames not yet shown are not rendered). */
   readonly signal: AbortSignal;
   readonly log: LiveLog;
-  onGraph(graph: LiveGraph): void;
+  /** The audio graph, before the capture starts (which waits for what this returns). */
+  onGraph(graph: LiveGraph): void | Promise<void>;
   onStatus(text: string): void;
 }
 
@@ -37,12 +47,13 @@ function openMicrophone(): Promise<MediaStream> {
 }
 
 /**
- * Microphone → AudioWorklet capture → `stream()` → 25 fps pacing → canvas, with the voice played through a
- * delay set, at the first frame, to the picture's latency: a frame at `time` shows the audio captured at
- * `startTime + time`, so that audio is played when the frame is drawn.
+ * Microphone → AudioWorklet capture → `stream()` (WASM inference in a worker) → 25 fps pacing → canvas,
+ * with the voice played through a delay set, at the first frame, to the picture's latency: a frame at
+ * `time` shows the audio captured at `startTime + time`, so that audio is played when the frame is drawn.
  */
 export async function runLive(options: LiveRunOptions): Promise<void> {
-  const head = await createTalkingHead({ models: options.models, device: options.device });
+  const { backend, device } = await liveBackend(options.device, options.wasmInWorker);
+  const head = await createTalkingHead({ models: options.models, device, backend });
   try {
     // The models load and run once before the microphone opens, so neither is latency.
     await head.warmUp(options.image, animateOptions(options));
@@ -78,7 +89,7 @@ async function play(
   const delay = new DelayNode(context, { maxDelayTime: maxDelaySeconds });
   const voice = new GainNode(context, { gain: 0 });
   microphone.connect(delay).connect(voice).connect(context.destination);
-  options.onGraph({ context, microphone, voice });
+  await options.onGraph({ context, microphone, voice });
   const audio = await captureAudio(context, microphone);
   const sink = createCanvasSink(options.canvas);
   const events = head.stream({ image: options.image, audio }, animateOptions(options));
@@ -87,7 +98,8 @@ async function play(
   // Ticks on the audio clock, which plays the voice: the wall clock drifts from it (20 ms in 15 s on the
   // loaded test machine), and the lips would drift with it.
   const audioClock = () => context.currentTime * 1000;
-  for await (const event of paceFrames(events, { signal, now: audioClock })) {
+  const startDelayMs = options.bufferSeconds * 1000;
+  for await (const event of paceFrames(events, { signal, now: audioClock, startDelayMs })) {
     if (event.type === 'frame-dropped') log.dropped++;
     if (event.type !== 'paced-frame') continue;
     const shownAt = context.currentTime;

@@ -37,6 +37,27 @@ interface Koffi {
   };
   view(pointer: unknown, bytes: number): ArrayBuffer;
   address(value: unknown): bigint;
+  config(settings?: Record<string, number>): Record<string, number>;
+}
+
+/**
+ * The stacks koffi runs native code on. Its defaults (2 MiB for calls on the caller's thread, 128 KiB for
+ * `.async` calls on its worker threads) are far below the 8 MiB thread stack that onnxruntime, the CUDA
+ * provider and cuDNN are built for: a CUDA run overflowed the async stack into koffi's guard page (a
+ * segmentation fault on an H100, hidden under a debugger). The pages are reserved, not committed, so the
+ * size costs address space only. Settable only before koffi loads its first library.
+ */
+export const koffiStackSizes = { sync_stack_size: 16 * 1024 * 1024, async_stack_size: 8 * 1024 * 1024 };
+
+function configureStacks(koffi: Koffi): void {
+  const current = koffi.config();
+  const wanted = Object.entries(koffiStackSizes).filter(([key, size]) => (current[key] ?? 0) < size);
+  if (wanted.length === 0) return;
+  try {
+    koffi.config({ ...current, ...Object.fromEntries(wanted) });
+  } catch {
+    // Another user of koffi in this process loaded a library first: its settings stay.
+  }
 }
 
 /** The runtime file name of onnxruntime's shared library on this platform. */
@@ -86,6 +107,7 @@ function bind(koffi: Koffi, table: readonly bigint[], name: OrtApiName): OrtFunc
 export async function loadOrtLibrary(path: string): Promise<OrtLibrary> {
   const module = (await import('koffi')) as unknown as { default?: Koffi } & Koffi;
   const koffi = module.default ?? module;
+  configureStacks(koffi);
   const library = koffi.load(path);
   const getApiBase = library.func('void *OrtGetApiBase()');
   const base = getApiBase() as bigint;

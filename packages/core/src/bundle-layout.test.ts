@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   bundleData,
-  checkSessionIo,
   denoiserComponent,
-  graphIo,
   livePortraitComponent,
   type MotionModelSizes,
   motionGeneratorData,
@@ -11,6 +9,7 @@ import {
   positionalEncodingModes,
 } from './bundle-layout.js';
 import { InvalidInputError, ManifestError } from './errors.js';
+import { checkSessionIo, graphIo } from './graph-io.js';
 import { validateManifest } from './manifest.js';
 import { createTensor } from './tensor.js';
 import { decodeTensorJson, encodeTensorJson } from './tensor-json.js';

@@ -17,10 +17,7 @@ export {
   audioPadModes,
   bundleComponents,
   bundleData,
-  checkSessionIo,
   denoiserComponent,
-  type GraphIo,
-  graphIo,
   type LivePortraitNetwork,
   type LocatorModelRecord,
   type LocatorModelsData,
@@ -31,7 +28,6 @@ export {
   motionModelSizeFields,
   type PositionalEncodingMode,
   positionalEncodingModes,
-  type SessionIoCheck,
 } from './bundle-layout.js';
 export type { DenoiseInput, DenoiserConfig, DenoiserV1 } from './denoiser.js';
 export { type Device, type DeviceRequest, devices, isDeviceRequest } from './device.js';
@@ -66,6 +62,7 @@ export type {
   LocatedFace,
   LocateFaceOptions,
 } from './face-locator.js';
+export { checkSessionIo, type GraphIo, graphIo, type SessionIoCheck } from './graph-io.js';
 export { sha256Hex } from './hash.js';
 export { assertImage, type ImageLike, type RgbImage, toRgbImage } from './image.js';
 export { inputLimits } from './limits.js';
@@ -96,6 +93,11 @@ export {
   type ModelStore,
 } from './model-store.js';
 export type { MotionFrame } from './motion-frame.js';
+export {
+  type BundleSessions,
+  type OpenBundleSession,
+  openBundleSessions,
+} from './open-bundle-sessions.js';
 export { isWriteFailure, OutputWriteError } from './output-write-error.js';
 export type { RendererV1, RenderInput } from './renderer.js';
 export type { SchedulerStepInput, SchedulerV1 } from './scheduler.js';

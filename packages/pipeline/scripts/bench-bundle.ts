@@ -5,9 +5,12 @@
  * is the quickest official-size bundle to build on a bare GPU machine.
  */
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type ModelBundle, openModelBundle } from '@joyvasa/core';
+import { createDirectorySource } from '@joyvasa/core/node';
 import { writeBundle } from '@joyvasa/model-builder/node';
-import { planSyntheticBundle } from '@joyvasa/model-builder/synthetic';
+import { planSyntheticBundle, type SyntheticBundleKind } from '@joyvasa/model-builder/synthetic';
 import { ensureSyntheticBundle } from '@joyvasa/model-builder/synthetic/node';
 
 /** Resolves `fixture`, `formula` or a folder to a bundle folder, building the folder's bundle if missing. */
@@ -28,4 +31,40 @@ export async function ensureBenchBundle(
     `built the official-size ${dtype} bundle (random weights) in ${((performance.now() - start) / 1000).toFixed(1)} s`,
   );
   return bundle;
+}
+
+/** {@link ensureBenchBundle}, then the bundle opened from its folder (its files are not copied to a cache). */
+export async function openBenchBundle(
+  bundle: string,
+  log: (line: string) => void,
+  dtype: 'fp32' | 'fp16' = 'fp32',
+): Promise<{ readonly directory: string; readonly bundle: ModelBundle }> {
+  const directory = await ensureBenchBundle(bundle, log, dtype);
+  return { directory, bundle: await openModelBundle(createDirectorySource(directory)) };
+}
+
+/** Where {@link openWrittenBenchBundle} writes a kind's bundle by default: `<tmpdir>/joyvasa-bench-<kind>`. */
+export function benchBundleFolder(kind: SyntheticBundleKind): string {
+  return join(tmpdir(), `joyvasa-bench-${kind}`);
+}
+
+/**
+ * The synthetic bundle of `kind` (formula weights) written into `directory` unless a complete one (with
+ * `manifest.json`) is already there, then opened: the bundle of the CPU benchmarks, which delete the folder
+ * at the end unless `--keep`.
+ */
+export async function openWrittenBenchBundle(
+  kind: SyntheticBundleKind,
+  directory: string,
+  log: (line: string) => void,
+): Promise<{ readonly directory: string; readonly bundle: ModelBundle }> {
+  if (!existsSync(join(directory, 'manifest.json'))) {
+    log(`writing the ${kind} bundle to ${directory} (once; reused by later runs) …`);
+    const start = performance.now();
+    await writeBundle(directory, planSyntheticBundle(kind), (event) => {
+      if (event.type === 'progress') process.stdout.write(`  ${event.completed}/${event.total}\r`);
+    });
+    log(`  written in ${((performance.now() - start) / 1000).toFixed(0)} s`);
+  }
+  return { directory, bundle: await openModelBundle(createDirectorySource(directory)) };
 }

@@ -13,34 +13,30 @@
  * cache (~/.cache/joyvasa), which a folder path would do. Each run with the same talking head after the
  * first (--repeat) reuses the loaded sessions. Prints figures only; nothing is asserted.
  */
-import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { decodeAudio } from '@joyvasa/audio-encoder/node';
 import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
-import { type BackendV1, openModelBundle } from '@joyvasa/core';
-import { createDirectorySource } from '@joyvasa/core/node';
-import { writeBundle } from '@joyvasa/model-builder/node';
-import { planSyntheticBundle, type SyntheticBundleKind } from '@joyvasa/model-builder/synthetic';
+import type { BackendV1 } from '@joyvasa/core';
+import type { SyntheticBundleKind } from '@joyvasa/model-builder/synthetic';
 import { createTalkingHead, probeMedia, type TalkingHeadEvent } from '../src/node/index.js';
-import { childCpuSeconds, machineBusySeconds } from './machine-load.js';
+import { benchBundleFolder, openWrittenBenchBundle } from './bench-bundle.js';
+import { childCpuSeconds, loadAverage as load, machineBusySeconds, machineHeader } from './machine-load.js';
+import { parseScriptArgs } from './script-args.js';
 
-const { values } = parseArgs({
-  options: {
-    seconds: { type: 'string', default: '2' },
-    audio: { type: 'string', default: '../shared/data/audio/en_speech_01.wav' },
-    image: { type: 'string', default: '../shared/data/images/human_01.jpg' },
-    bundles: { type: 'string', default: 'formula,fixture' },
-    threads: { type: 'string' },
-    sampler: { type: 'string', default: 'ddpm' },
-    repeat: { type: 'string', default: '1' },
-    keep: { type: 'boolean', default: false },
+const values = parseScriptArgs(
+  {
+    seconds: '2',
+    audio: '../shared/data/audio/en_speech_01.wav',
+    image: '../shared/data/images/human_01.jpg',
+    bundles: 'formula,fixture',
+    threads: undefined,
+    sampler: 'ddpm',
+    repeat: '1',
   },
-});
+  ['keep'],
+);
 const seconds = Number(values.seconds);
 const kinds = values.bundles.split(',') as SyntheticBundleKind[];
 const threads = values.threads ? Number(values.threads) : undefined;
@@ -49,17 +45,7 @@ const sampler =
   values.sampler === 'ddpm' ? ('ddpm' as const) : { ddim: Number(values.sampler.replace(/^ddim/, '')) };
 const outDir = join(tmpdir(), `joyvasa-bench-e2e-${process.pid}`);
 
-const load = () =>
-  loadavg()
-    .map((v) => v.toFixed(2))
-    .join(' ');
-const ortVersion = createRequire(fileURLToPath(import.meta.resolve('@joyvasa/backend-onnx-node')))(
-  'onnxruntime-node',
-).env.versions.node as string;
-console.log(
-  `machine: ${cpus()[0]?.model} x ${cpus().length}, node ${process.version}, onnxruntime-node ${ortVersion}`,
-);
-console.log(`date: ${new Date().toISOString()}, load average at start: ${load()}`);
+console.log(machineHeader());
 
 /** The node backend with a fixed intra-op thread count on every session (createTalkingHead has no such option). */
 function backendWithThreads(count: number | undefined): BackendV1 {
@@ -69,17 +55,6 @@ function backendWithThreads(count: number | undefined): BackendV1 {
     ...backend,
     createSession: (model, options) => backend.createSession(model, { ...options, threads: count }),
   };
-}
-
-async function ensureBundle(kind: SyntheticBundleKind) {
-  const directory = join(tmpdir(), `joyvasa-bench-${kind}`);
-  if (!existsSync(join(directory, 'manifest.json'))) {
-    console.log(`writing the ${kind} bundle to ${directory} …`);
-    const start = performance.now();
-    await writeBundle(directory, planSyntheticBundle(kind));
-    console.log(`  written in ${((performance.now() - start) / 1000).toFixed(0)} s`);
-  }
-  return { directory, bundle: await openModelBundle(createDirectorySource(directory)) };
 }
 
 // Cut at 16 kHz, the rate of the bundles these figures are for (the talking head resamples to its encoder's).
@@ -99,7 +74,9 @@ await mkdir(outDir, { recursive: true });
 const summary: string[] = [];
 const directories: string[] = [];
 for (const kind of kinds) {
-  const { directory, bundle } = await ensureBundle(kind);
+  const { directory, bundle } = await openWrittenBenchBundle(kind, benchBundleFolder(kind), (line) =>
+    console.log(line),
+  );
   directories.push(directory);
   const created = performance.now();
   const head = await createTalkingHead({

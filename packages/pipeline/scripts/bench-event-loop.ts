@@ -2,7 +2,8 @@
  * Event-loop delay benchmark (not a test): how long an app's own work (an HTTP handler, a timer) waits
  * while a talking head renders in the same process. `perf_hooks.monitorEventLoopDelay` (10 ms resolution)
  * records the delay during one CPU `generate()` of the fixture bundle into memory; a 50 ms timer also
- * counts how long the loop was stalled beyond 100 ms, as a server's health probe would see it.
+ * counts how long the loop was stalled beyond 100 ms, as a server's health probe would see it, and
+ * `performance.eventLoopUtilization` the share of the render the calling thread spent running.
  *
  *   pnpm exec tsx --conditions=@joyvasa/source packages/pipeline/scripts/bench-event-loop.ts \
  *     [--threads main,worker] [--seconds 4] [--image-size 512] [--repeat 2] [--out result.json]
@@ -14,7 +15,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
 import { createTalkingHead } from '../src/node/index.js';
@@ -67,10 +68,12 @@ for (let run = 0; run < Number(values.repeat); run++) {
     const loadBefore = loadavg()[0];
     const busyBefore = machineBusySeconds();
     const start = performance.now();
+    const loopBefore = performance.eventLoopUtilization();
     histogram.enable();
     const { frameCount } = await head.generate(input);
     histogram.disable();
     const wallMs = performance.now() - start;
+    const loop = performance.eventLoopUtilization(loopBefore);
     clearInterval(probe);
     runs.push({
       thread,
@@ -83,6 +86,8 @@ for (let run = 0; run < Number(values.repeat); run++) {
         mean: ms(histogram.mean),
       },
       stalledShare: stalledMs / wallMs,
+      // The calling thread's share of the render spent running (not waiting in the event loop).
+      loopUtilization: loop.utilization,
       busyCores: (machineBusySeconds() - busyBefore) / (wallMs / 1000),
       loadAverageBefore: loadBefore,
     });

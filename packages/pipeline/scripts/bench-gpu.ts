@@ -20,38 +20,30 @@
  * Prints figures only. Also runs on this repository's CPU machine (--device cpu, --bundle fixture).
  */
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
-import {
-  createTensor,
-  type Device,
-  type Float32Tensor,
-  openModelBundle,
-  type TensorLike,
-} from '@joyvasa/core';
-import { createDirectorySource } from '@joyvasa/core/node';
+import { createTensor, type Device, type Float32Tensor, type TensorLike } from '@joyvasa/core';
 import { createTalkingHead } from '@joyvasa/pipeline';
-import { ensureBenchBundle } from './bench-bundle.js';
+import { openBenchBundle } from './bench-bundle.js';
 import { formatTimeline, measureBatch, measureTransferRate } from './pipeline-timeline.js';
+import { median, parseScriptArgs } from './script-args.js';
 import { createTimedBackend } from './timed-backend.js';
 
-const { values } = parseArgs({
-  options: {
-    bundle: { type: 'string', default: '/tmp/joyvasa-bench-bundle' },
-    device: { type: 'string', default: 'cuda' },
-    runs: { type: 'string', default: '20' },
-    seconds: { type: 'string', default: '8' },
-    out: { type: 'string' },
-    'skip-pipeline': { type: 'boolean', default: false },
-    'render-batch': { type: 'string', default: '1' },
-    'render-batches': { type: 'string' },
-    dtype: { type: 'string', default: 'fp32' },
-    'skip-components': { type: 'boolean', default: false },
-    label: { type: 'string', default: 'this branch' },
-    backend: { type: 'string', default: 'onnx-node' },
-    capi: { type: 'string' },
+const values = parseScriptArgs(
+  {
+    bundle: '/tmp/joyvasa-bench-bundle',
+    device: 'cuda',
+    runs: '20',
+    seconds: '8',
+    out: undefined,
+    'render-batch': '1',
+    'render-batches': undefined,
+    dtype: 'fp32',
+    label: 'this branch',
+    backend: 'onnx-node',
+    capi: undefined,
   },
-});
+  ['skip-pipeline', 'skip-components'],
+);
 const device = values.device as Device;
 const runs = Number(values.runs);
 const results: Record<string, unknown> = { device, backend: values.backend };
@@ -66,11 +58,6 @@ function tensor(dims: number[], scale = 0.5, phase = 0): Float32Tensor {
   );
 }
 
-function median(times: number[]): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
 async function timed(run: () => Promise<unknown>, count: number): Promise<{ median: number; min: number }> {
   for (let i = 0; i < 3; i++) await run();
   const times: number[] = [];
@@ -82,8 +69,8 @@ async function timed(run: () => Promise<unknown>, count: number): Promise<{ medi
   return { median: median(times), min: Math.min(...times) };
 }
 
-const bundleFolder = await ensureBenchBundle(values.bundle, log, values.dtype === 'fp16' ? 'fp16' : 'fp32');
-const bundle = await openModelBundle(createDirectorySource(bundleFolder));
+const dtype = values.dtype === 'fp16' ? 'fp16' : 'fp32';
+const { directory: bundleFolder, bundle } = await openBenchBundle(values.bundle, log, dtype);
 results.label = values.label;
 results.components_in_bundle = Object.keys(bundle.manifest.components);
 const backend =

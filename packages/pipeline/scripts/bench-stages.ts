@@ -16,25 +16,18 @@
  * CPU time of this process (and of ffmpeg) and how many cores other processes kept busy meanwhile (/proc/stat),
  * since the machine may be shared. Prints figures only; nothing is asserted.
  */
-import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
 import {
   bundleComponents,
   componentFile,
   createTensor,
   type Float32Tensor,
-  type ModelBundle,
-  openModelBundle,
   type RgbImage,
   type TensorLike,
 } from '@joyvasa/core';
-import { createDirectorySource } from '@joyvasa/core/node';
 import {
   imageToTensor,
   loadMaskTemplate,
@@ -52,40 +45,30 @@ import {
   transformKeypoint,
 } from '@joyvasa/liveportrait/internal';
 import { readImage } from '@joyvasa/liveportrait/node';
-import { writeBundle } from '@joyvasa/model-builder/node';
-import { planSyntheticBundle, type SyntheticBundleKind } from '@joyvasa/model-builder/synthetic';
+import type { SyntheticBundleKind } from '@joyvasa/model-builder/synthetic';
 import { createFfmpegVideoSink, type X264Preset } from '../src/node/index.js';
-import { childCpuSeconds, machineBusySeconds } from './machine-load.js';
+import { benchBundleFolder, openWrittenBenchBundle } from './bench-bundle.js';
+import { childCpuSeconds, loadAverage as load, machineBusySeconds, machineHeader } from './machine-load.js';
+import { median, parseScriptArgs } from './script-args.js';
 
-const { values } = parseArgs({
-  options: {
-    runs: { type: 'string', default: '3' },
-    threads: { type: 'string', default: '1,2' },
-    image: { type: 'string', default: '../shared/data/images/human_01.jpg' },
-    kind: { type: 'string', default: 'formula' },
-    bundle: { type: 'string' },
-    keep: { type: 'boolean', default: false },
-    'encode-frames': { type: 'string', default: '25' },
-    preset: { type: 'string', default: 'medium' },
-    'write-only': { type: 'boolean', default: false },
+const values = parseScriptArgs(
+  {
+    runs: '3',
+    threads: '1,2',
+    image: '../shared/data/images/human_01.jpg',
+    kind: 'formula',
+    bundle: undefined,
+    'encode-frames': '25',
+    preset: 'medium',
   },
-});
+  ['keep', 'write-only'],
+);
 const runs = Number(values.runs);
 const threadCounts = values.threads.split(',').map(Number);
 const encodeFrames = Number(values['encode-frames']);
 const preset = values.preset as X264Preset;
 const kind = values.kind as SyntheticBundleKind;
-const bundleDir = values.bundle ?? join(tmpdir(), `joyvasa-bench-${kind}`);
-
-const load = () =>
-  loadavg()
-    .map((v) => v.toFixed(2))
-    .join(' ');
-
-function median(samples: number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
+const bundleDir = values.bundle ?? benchBundleFolder(kind);
 
 async function timed<T>(task: () => T | Promise<T>): Promise<[T, number]> {
   const start = performance.now();
@@ -139,21 +122,7 @@ async function measure(task: () => unknown | Promise<unknown>, count = runs): Pr
   return summarise(samples);
 }
 
-/** Writes the synthetic bundle unless a complete one (with manifest.json) is already there. */
-async function ensureBundle(directory: string): Promise<ModelBundle> {
-  if (!existsSync(join(directory, 'manifest.json'))) {
-    console.log(`writing the ${kind} bundle to ${directory} (once; reused by later runs) …`);
-    const [, ms] = await timed(() =>
-      writeBundle(directory, planSyntheticBundle(kind), (event) => {
-        if (event.type === 'progress') process.stdout.write(`  ${event.completed}/${event.total}\r`);
-      }),
-    );
-    console.log(`  written in ${(ms / 1000).toFixed(0)} s`);
-  }
-  return openModelBundle(createDirectorySource(directory));
-}
-
-const bundle = await ensureBundle(bundleDir);
+const { bundle } = await openWrittenBenchBundle(kind, bundleDir, (line) => console.log(line));
 const totalBytes = Object.values(bundle.manifest.components).reduce(
   (sum, c) =>
     sum + c.file.bytes + Object.values(c.devices ?? {}).reduce((s, d) => s + (d?.file.bytes ?? 0), 0),
@@ -164,14 +133,7 @@ console.log(
 );
 if (values['write-only']) process.exit(0);
 
-// onnxruntime-node is the backend package's dependency, not this package's: resolve it from there.
-const ortVersion = createRequire(fileURLToPath(import.meta.resolve('@joyvasa/backend-onnx-node')))(
-  'onnxruntime-node',
-).env.versions.node as string;
-console.log(
-  `machine: ${cpus()[0]?.model} x ${cpus().length}, node ${process.version}, onnxruntime-node ${ortVersion}`,
-);
-console.log(`date: ${new Date().toISOString()}, load average at start: ${load()}`);
+console.log(machineHeader());
 console.log(
   `runs: 1 warm-up + median of ${runs}; network stages alternate between ${threadCounts.join(' and ')} intra-op threads run by run; image ${values.image}`,
 );

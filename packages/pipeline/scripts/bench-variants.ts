@@ -18,36 +18,36 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
 import { createTensor, type Device, type TensorLike } from '@joyvasa/core';
 import { outputDifference } from '@joyvasa/liveportrait/internal';
+import { spadeGeneratorInputChannels } from '@joyvasa/model-builder';
 import type { ModelDtype } from '@joyvasa/model-builder/onnx';
 import { officialStyleFeeds } from './render-feeds.js';
 import { cachedGraph } from './render-graphs.js';
+import { median, parseScriptArgs } from './script-args.js';
 import {
   type StageVariant,
   type VariantSize,
   type VariantStage,
   variantBuilder,
+  variantConfigs,
   variantVolume,
 } from './variant-graphs.js';
 
-const { values } = parseArgs({
-  options: {
-    device: { type: 'string', default: 'cuda' },
-    size: { type: 'string', default: 'official' },
-    dtype: { type: 'string', default: 'fp16,fp32' },
-    batch: { type: 'string', default: '1,4,8' },
-    runs: { type: 'string', default: '20' },
-    stages: { type: 'string', default: 'W+G,W,G' },
-    W: { type: 'string', default: 'official,padded,folded,padded-folded' },
-    G: { type: 'string', default: 'official,folded,layer-norm' },
-    WG: { type: 'string', default: 'official+official,padded-folded+folded,padded-folded+layer-norm' },
-    'cache-dir': { type: 'string', default: join(tmpdir(), 'joyvasa-variants') },
-    out: { type: 'string', default: '.' },
-    'budget-s': { type: 'string', default: '480' },
-  },
+const values = parseScriptArgs({
+  device: 'cuda',
+  size: 'official',
+  dtype: 'fp16,fp32',
+  batch: '1,4,8',
+  runs: '20',
+  stages: 'W+G,W,G',
+  W: 'official,padded,folded,padded-folded',
+  G: 'official,folded,layer-norm',
+  WG: 'official+official,padded-folded+folded,padded-folded+layer-norm',
+  'cache-dir': join(tmpdir(), 'joyvasa-variants'),
+  out: '.',
+  'budget-s': '480',
 });
 const list = (text: string) => text.split(',').filter(Boolean);
 const device = values.device as Device;
@@ -77,7 +77,6 @@ interface VariantResult {
 }
 
 const backend = createOnnxNodeBackend({ preference: [device, 'cpu'] });
-const median = (times: readonly number[]) => [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
 const round = (value: number) => Number(value.toPrecision(4));
 
 /** The stage's feeds for `batch` frames and the output compared between variants. */
@@ -88,8 +87,9 @@ function stageFeeds(
   const volume = variantVolume(size);
   if (stage !== 'G')
     return { feeds: officialStyleFeeds(batch, volume), output: stage === 'W' ? 'out' : 'image' };
-  // G reads W's output: 4·C channels at W's resolution; uniform values in [0, 1) as a stand-in.
-  const dims = [batch, volume[0] * 4, volume[2], volume[3]];
+  // G reads W's output at W's resolution; uniform values in [0, 1) as a stand-in.
+  const channels = spadeGeneratorInputChannels(variantConfigs(size).generator);
+  const dims = [batch, channels, volume[2], volume[3]];
   const count = dims.reduce((a, b) => a * b);
   const data = Float32Array.from({ length: count }, (_, i) => ((i * 2654435761) % 1000) / 1000);
   return { feeds: { feature: createTensor('float32', dims, data) }, output: 'image' };

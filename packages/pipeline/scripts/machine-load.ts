@@ -3,6 +3,9 @@
  * while other processes hold cores must say so.
  */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
 
 /** CPU seconds of this process's reaped children (ffmpeg), from /proc/self/stat (cutime + cstime). */
 export function childCpuSeconds(): number {
@@ -19,4 +22,23 @@ export function machineBusySeconds(): number {
     .split(/\s+/)
     .map(Number);
   return (user! + nice! + system! + irq! + softirq! + steal!) / 100;
+}
+
+/** The 1, 5 and 15 minute load averages, two decimals each. */
+export function loadAverage(): string {
+  return loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ');
+}
+
+/** The header of a CPU benchmark: processor and cores, Node and onnxruntime-node versions, date and load. */
+export function machineHeader(): string {
+  // onnxruntime-node is the backend package's dependency, not this package's: resolve it from there.
+  const ortVersion = createRequire(fileURLToPath(import.meta.resolve('@joyvasa/backend-onnx-node')))(
+    'onnxruntime-node',
+  ).env.versions.node as string;
+  return (
+    `machine: ${cpus()[0]?.model} x ${cpus().length}, node ${process.version}, onnxruntime-node ${ortVersion}\n` +
+    `date: ${new Date().toISOString()}, load average at start: ${loadAverage()}`
+  );
 }

@@ -8,12 +8,9 @@
  *   pnpm exec tsx --conditions=@joyvasa/source packages/pipeline/scripts/measure-lookahead.ts \
  *     [--bundle fixture|formula|<folder>] [--seconds 12] [--lookahead 0.5,1,2,3,4]
  */
-import { parseArgs } from 'node:util';
 import { loadAudioEncoder } from '@joyvasa/audio-encoder';
 import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
-import { type MotionFrame, openModelBundle } from '@joyvasa/core';
-import { createDirectorySource } from '@joyvasa/core/node';
-import { ensureSyntheticBundle } from '@joyvasa/model-builder/synthetic/node';
+import type { MotionFrame } from '@joyvasa/core';
 import {
   createDdpmScheduler,
   loadMotionGenerator,
@@ -21,18 +18,11 @@ import {
   sampleMotion,
 } from '@joyvasa/motion-diffusion';
 import { chirp } from '../test/synthetic-media.js';
+import { openBenchBundle } from './bench-bundle.js';
+import { median, parseScriptArgs } from './script-args.js';
 
-const { values } = parseArgs({
-  options: {
-    bundle: { type: 'string', default: 'fixture' },
-    seconds: { type: 'string', default: '12' },
-    lookahead: { type: 'string', default: '0.5,1,2,3,4' },
-  },
-});
-const folder = ['fixture', 'formula'].includes(values.bundle)
-  ? (await ensureSyntheticBundle(values.bundle as 'fixture' | 'formula')).directory
-  : values.bundle;
-const bundle = await openModelBundle(createDirectorySource(folder));
+const values = parseScriptArgs({ bundle: 'fixture', seconds: '12', lookahead: '0.5,1,2,3,4' });
+const { bundle } = await openBenchBundle(values.bundle, (line) => console.log(line));
 const backend = createOnnxNodeBackend();
 const [encoder, generator] = await Promise.all([
   loadAudioEncoder(bundle, backend, { device: 'cpu' }),
@@ -67,7 +57,6 @@ async function* chunks(samples: Float32Array) {
 }
 
 const exact = await run({ pcm });
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
 console.log(`bundle ${values.bundle}, ${values.seconds} s, ${exact.frames.length} frames`);
 console.log(`exact: ${median(exact.windowMs).toFixed(0)} ms to sample a window (median)`);
 for (const lookahead of values.lookahead.split(',').map(Number)) {

@@ -1,5 +1,13 @@
 export { describeBackendConformance, maxAbsDiff } from './describe-backend.js';
 export {
+  type FakeHubDownload,
+  type FakeHubFile,
+  type FakeModelHub,
+  type FakeModelHubOptions,
+  patternBytes,
+  startFakeModelHub,
+} from './fake-model-hub.js';
+export {
   type LocalServer,
   startLocalServer,
   startTrickleServer,

@@ -1,61 +1,35 @@
-import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type LocalServer, startLocalServer } from '@joyvasa/test-utils';
+import { type FakeModelHub, patternBytes, startFakeModelHub } from '@joyvasa/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureOutput } from '../cli-output.js';
 import { fetchCommand } from './fetch-command.js';
 
-// A stand-in for the hub (same URL layout and listing format, Range support) serving generated files.
-const files: Record<string, { body: Uint8Array; lfs: boolean }> = {
-  'motion_generator/motion_generator_hubert_chinese.pt': { body: bytes(400_000, 1), lfs: true },
-  'motion_template/motion_template.pkl': { body: bytes(3_140, 2), lfs: false },
+// The hub's files: a checkpoint stored in LFS and a small plain file.
+const files = {
+  'motion_generator/motion_generator_hubert_chinese.pt': { body: patternBytes(400_000, 1), lfs: true },
+  'motion_template/motion_template.pkl': { body: patternBytes(3_140, 2), lfs: false },
 };
 const checkpoint = 'JoyVASA/motion_generator/motion_generator_hubert_chinese.pt';
 
-function bytes(length: number, seed: number): Uint8Array {
-  return Uint8Array.from({ length }, (_, i) => (i * 31 + seed * 7) & 0xff);
-}
-
 /** When set, the next full download of the checkpoint sends half the file, then calls this (and stalls). */
 let onHalfSent: (() => void) | undefined;
-let server: LocalServer;
+let server: FakeModelHub;
 let endpoint: string;
 let root: string;
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'joyvasa-cli-fetch-'));
-  server = await startLocalServer((req, res) => {
-    const url = new URL(req.url!, 'http://x');
-    if (url.pathname === '/api/models/jdh-algo/JoyVASA/tree/main') {
-      const listing = Object.entries(files).map(([path, { body, lfs }]) => ({
-        type: 'file',
-        path,
-        size: lfs ? 134 : body.length,
-        oid: createHash('sha1').update(`blob ${body.length}\0`).update(body).digest('hex'),
-        ...(lfs ? { lfs: { oid: createHash('sha256').update(body).digest('hex'), size: body.length } } : {}),
-      }));
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(listing));
-      return;
-    }
-    const file = files[url.pathname.replace('/jdh-algo/JoyVASA/resolve/main/', '')];
-    if (!file) {
-      res.writeHead(404).end();
-      return;
-    }
-    const start = Number(/bytes=(\d+)-/.exec(req.headers.range ?? '')?.[1] ?? 0);
-    const slice = file.body.subarray(start);
-    const range =
-      start > 0 ? { 'content-range': `bytes ${start}-${file.body.length - 1}/${file.body.length}` } : {};
-    res.writeHead(start > 0 ? 206 : 200, { 'content-length': slice.length, ...range });
-    const interrupt = onHalfSent;
-    if (interrupt && start === 0 && file.lfs) {
+  server = await startFakeModelHub({
+    repos: { 'jdh-algo/JoyVASA': files },
+    intercept: ({ file, start, slice, response }) => {
+      const interrupt = onHalfSent;
+      if (!interrupt || start !== 0 || !file.lfs) return false;
       onHalfSent = undefined;
-      res.write(slice.subarray(0, slice.length >> 1), interrupt);
-      return;
-    }
-    res.end(slice);
+      response.write(slice.subarray(0, slice.length >> 1), interrupt);
+      return true;
+    },
   });
   endpoint = server.endpoint;
 });

@@ -1,6 +1,26 @@
-import type { BackendV1, Device, ModelBundle, ModelManifest, SessionV1 } from '@joyvasa/core';
+import {
+  type BackendV1,
+  type Device,
+  type GraphIo,
+  graphIo,
+  type ModelBundle,
+  type ModelManifest,
+  type SessionV1,
+} from '@joyvasa/core';
 import { describe, expect, it } from 'vitest';
 import { loadLivePortrait } from './load-live-portrait.js';
+
+/** The graph each component of the fake bundle stands for: its sessions carry that graph's names. */
+const graphOf: Readonly<Record<string, GraphIo>> = {
+  appearance_feature_extractor: graphIo.appearanceFeatureExtractor,
+  motion_extractor: graphIo.motionExtractor,
+  warping_module: graphIo.warpingModule,
+  spade_generator: graphIo.spadeGenerator,
+  renderer: graphIo.renderer,
+  stitching: graphIo.retargeting,
+  retarget_lip: graphIo.retargeting,
+  paste_back: graphIo.pasteBack,
+};
 
 /** A bundle of named components whose sessions run nowhere: what the loader opens, and on which device. */
 function fakeBundle(components: readonly string[], device: Device, pasteBackFrames: number | string) {
@@ -21,11 +41,12 @@ function fakeBundle(components: readonly string[], device: Device, pasteBackFram
     has: (name: string) => components.includes(name),
     async createSession(_backend: BackendV1, name: string): Promise<SessionV1> {
       opened.push(name);
+      const io = graphOf[name]!;
       return {
         specificationVersion: 'v1',
         device,
-        inputNames: ['input'],
-        outputNames: ['output'],
+        inputNames: Object.values(io.inputs),
+        outputNames: Object.values(io.outputs),
         run: async () => ({}),
         dispose: async () => {},
       };

@@ -7,6 +7,8 @@ import {
   graphIo,
   livePortraitComponent,
   type ModelBundle,
+  type OpenBundleSession,
+  openBundleSessions,
   type RendererV1,
   type SessionV1,
 } from '@joyvasa/core';
@@ -72,19 +74,74 @@ async function openRenderSessions(
   bundle: ModelBundle,
   mode: AnimationMode,
   appearance: SessionV1,
-  open: (component: string) => Promise<SessionV1>,
+  open: OpenBundleSession,
 ): Promise<LivePortraitRenderSessions> {
   const fused = livePortraitComponent('renderer', mode);
-  if (bundle.has(fused) && appearance.device !== 'webgpu') return { fused: await open(fused) };
+  if (bundle.has(fused) && appearance.device !== 'webgpu') {
+    return { fused: await open(fused, graphIo.renderer) };
+  }
   return {
-    warping: await open(livePortraitComponent('warpingModule', mode)),
-    generator: await open(livePortraitComponent('spadeGenerator', mode)),
+    warping: await open(livePortraitComponent('warpingModule', mode), graphIo.warpingModule),
+    generator: await open(livePortraitComponent('spadeGenerator', mode), graphIo.spadeGenerator),
+  };
+}
+
+/** The face models of the bundle for a mode, and the notices saying which locator finds the face. */
+async function openFaceModels(
+  bundle: ModelBundle,
+  mode: AnimationMode,
+  open: OpenBundleSession,
+  onEvent: EventListener | undefined,
+): Promise<Pick<LivePortraitModels, 'face' | 'faceLocator' | 'animalLocator'>> {
+  const has = (component: string) => bundle.has(component);
+  const face = has(bundleComponents.faceDetector)
+    ? {
+        detector: await open(bundleComponents.faceDetector, graphIo.faceDetector),
+        landmark106: await open(bundleComponents.faceLandmarks106, graphIo.faceLandmarks106),
+        ...(has(bundleComponents.faceLandmarks203)
+          ? { landmark203: await open(bundleComponents.faceLandmarks203, graphIo.faceLandmarks203) }
+          : {}),
+      }
+    : undefined;
+  // One place decides: InsightFace when the bundle has it, else the licence-clean locator if present.
+  const faceLocator =
+    mode === 'human' && !face && has(bundleComponents.mediapipeFaceDetector)
+      ? createMediaPipeFaceLocator({
+          detector: await open(bundleComponents.mediapipeFaceDetector, graphIo.mediapipeFaceDetector),
+          mesh: await open(bundleComponents.mediapipeFaceMesh, graphIo.mediapipeFaceMesh),
+        })
+      : undefined;
+  const animalLocator =
+    mode === 'animal' && has(bundleComponents.nanodetDetector)
+      ? createNanoDetAnimalLocator(await open(bundleComponents.nanodetDetector, graphIo.nanodetDetector))
+      : undefined;
+  if (faceLocator) {
+    onEvent?.({
+      type: 'notice',
+      code: 'default-face-locator',
+      message:
+        'the bundle has no InsightFace files: faces are found by the licence-clean MediaPipe locator (BlazeFace + FaceMesh, Apache-2.0)',
+    });
+  }
+  if (animalLocator) {
+    onEvent?.({
+      type: 'notice',
+      code: 'default-animal-locator',
+      message:
+        'cats and dogs are found by NanoDet (Apache-2.0) and cropped by their box, not by X-Pose keypoints',
+    });
+  }
+  return {
+    ...(face ? { face } : {}),
+    ...(faceLocator ? { faceLocator } : {}),
+    ...(animalLocator ? { animalLocator } : {}),
   };
 }
 
 /**
  * Creates the sessions of LivePortrait from a bundle: F, M, W and G of the mode (the animal weights in
  * animal mode), the stitching and lip MLPs (shared by both modes, as JoyVASA does), and the face models.
+ * Each session is checked against its graph's names; when one fails, those already opened are disposed.
  */
 export async function loadLivePortrait(
   bundle: ModelBundle,
@@ -92,66 +149,23 @@ export async function loadLivePortrait(
   options: LoadLivePortraitOptions = {},
 ): Promise<LivePortraitModels> {
   const mode = options.mode ?? 'human';
-  const sessionOptions = {
-    device: options.device ?? 'auto',
-    onEvent: options.onEvent,
-  };
-  const opened: SessionV1[] = [];
-  const open = async (component: string) => {
-    const session = await bundle.createSession(backend, component, sessionOptions);
-    opened.push(session);
-    return session;
-  };
-  try {
-    const appearance = await open(livePortraitComponent('appearanceFeatureExtractor', mode));
-    const motion = await open(livePortraitComponent('motionExtractor', mode));
+  const sessionOptions = { device: options.device ?? 'auto', onEvent: options.onEvent };
+  const network = (name: 'appearanceFeatureExtractor' | 'motionExtractor') =>
+    [livePortraitComponent(name, mode), graphIo[name]] as const;
+  const opened = await openBundleSessions(bundle, backend, sessionOptions, async (open) => {
+    const appearance = await open(...network('appearanceFeatureExtractor'));
+    const motion = await open(...network('motionExtractor'));
     const renderer =
       options.renderer ??
       createLivePortraitRenderer(await openRenderSessions(bundle, mode, appearance, open));
-    const stitching = createMlpRunner(await open(bundleComponents.stitching));
-    const lip = createMlpRunner(await open(bundleComponents.retargetLip));
-    const face = bundle.has(bundleComponents.faceDetector)
-      ? {
-          detector: await open(bundleComponents.faceDetector),
-          landmark106: await open(bundleComponents.faceLandmarks106),
-          ...(bundle.has(bundleComponents.faceLandmarks203)
-            ? { landmark203: await open(bundleComponents.faceLandmarks203) }
-            : {}),
-        }
-      : undefined;
-    // One place decides: InsightFace when the bundle has it, else the licence-clean locator if present.
-    const faceLocator =
-      mode === 'human' && !face && bundle.has(bundleComponents.mediapipeFaceDetector)
-        ? createMediaPipeFaceLocator({
-            detector: await open(bundleComponents.mediapipeFaceDetector),
-            mesh: await open(bundleComponents.mediapipeFaceMesh),
-          })
-        : undefined;
-    const animalLocator =
-      mode === 'animal' && bundle.has(bundleComponents.nanodetDetector)
-        ? createNanoDetAnimalLocator(await open(bundleComponents.nanodetDetector))
-        : undefined;
-    if (faceLocator) {
-      options.onEvent?.({
-        type: 'notice',
-        code: 'default-face-locator',
-        message:
-          'the bundle has no InsightFace files: faces are found by the licence-clean MediaPipe locator (BlazeFace + FaceMesh, Apache-2.0)',
-      });
-    }
-    if (animalLocator) {
-      options.onEvent?.({
-        type: 'notice',
-        code: 'default-animal-locator',
-        message:
-          'cats and dogs are found by NanoDet (Apache-2.0) and cropped by their box, not by X-Pose keypoints',
-      });
-    }
+    const stitching = createMlpRunner(await open(bundleComponents.stitching, graphIo.retargeting));
+    const lip = createMlpRunner(await open(bundleComponents.retargetLip, graphIo.retargeting));
+    const faceModels = await openFaceModels(bundle, mode, open, options.onEvent);
     const onGpu = appearance.device === 'cuda' || appearance.device === 'webgpu';
     const pasteBack =
       onGpu && bundle.has(bundleComponents.pasteBack)
         ? {
-            session: await open(bundleComponents.pasteBack),
+            session: await open(bundleComponents.pasteBack, graphIo.pasteBack),
             batched: takesBatch(bundle, bundleComponents.pasteBack, graphIo.pasteBack.inputs.image),
           }
         : undefined;
@@ -162,16 +176,9 @@ export async function loadLivePortrait(
       renderer,
       stitching,
       lip,
-      ...(face ? { face } : {}),
-      ...(faceLocator ? { faceLocator } : {}),
-      ...(animalLocator ? { animalLocator } : {}),
+      ...faceModels,
       ...(pasteBack ? { pasteBack } : {}),
-      async dispose() {
-        await Promise.all(opened.map((session) => session.dispose()));
-      },
     };
-  } catch (error) {
-    await Promise.all(opened.map((session) => session.dispose()));
-    throw error;
-  }
+  });
+  return { ...opened.value, dispose: opened.dispose };
 }

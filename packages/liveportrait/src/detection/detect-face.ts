@@ -1,4 +1,5 @@
 import {
+  graphIo,
   InvalidInputError,
   NoFaceFoundError,
   type RgbImage,
@@ -58,10 +59,8 @@ export async function detectFaces(
     throw new InvalidInputError('options.inputSize', `expected a multiple of 32, got ${inputSize}`);
   }
   const { tensor, scale } = prepareScrfdInput(image, inputSize);
-  const inputName = detector.inputNames[0];
-  if (!inputName) throw new InvalidInputError('sessions.detector', 'the session declares no input');
   const outputs = await detector.run(
-    { [inputName]: tensor },
+    { [graphIo.faceDetector.inputs.image]: tensor },
     options.signal ? { signal: options.signal } : {},
   );
   const ordered = detector.outputNames.map((name) => outputs[name]!);

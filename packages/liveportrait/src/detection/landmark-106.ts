@@ -1,5 +1,6 @@
 import {
   type Float32Tensor,
+  graphIo,
   InvalidInputError,
   type RgbImage,
   type RunOptions,
@@ -80,6 +81,7 @@ export async function detectLandmarks106(
   options: RunOptions = {},
 ): Promise<Float32Array> {
   const { tensor, matrix } = prepareLandmark106Input(image, box);
-  const outputs = await session.run({ [session.inputNames[0] ?? 'data']: tensor }, options);
-  return decodeLandmark106(outputs[session.outputNames[0] ?? ''] ?? Object.values(outputs)[0], matrix);
+  const { inputs, outputs } = graphIo.faceLandmarks106;
+  const results = await session.run({ [inputs.image]: tensor }, options);
+  return decodeLandmark106(results[outputs.landmarks], matrix);
 }

@@ -1,5 +1,6 @@
 import {
   type Float32Tensor,
+  graphIo,
   InvalidInputError,
   type RgbImage,
   type RunOptions,
@@ -68,6 +69,6 @@ export async function detectLandmarks203(
       `landmark.onnx has 3 outputs (the third holds the points), this session has ${session.outputNames.length}`,
     );
   }
-  const outputs = await session.run({ [session.inputNames[0] ?? 'input']: tensor }, options);
+  const outputs = await session.run({ [graphIo.faceLandmarks203.inputs.image]: tensor }, options);
   return decodeLandmark203(outputs[session.outputNames[2]!], transform);
 }

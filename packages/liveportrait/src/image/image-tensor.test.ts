@@ -31,4 +31,17 @@ describe('image tensors', () => {
     );
     expect(() => imageToTensor(image, new Float32Array(5))).toThrow(/expected 6/);
   });
+
+  it('write into a given buffer, which must fit the image', () => {
+    const batch = {
+      type: 'float32' as const,
+      dims: [2, 3, 1, 2],
+      data: Float32Array.from({ length: 12 }, (_, i) => i / 11),
+    };
+    const out = new Uint8Array(6);
+    const second = tensorToImage(batch, 1, out);
+    expect(second.data).toBe(out);
+    expect(Array.from(out)).toEqual(Array.from(tensorToImage(batch, 1).data));
+    expect(() => tensorToImage(batch, 0, new Uint8Array(5))).toThrow(/expected 6 bytes/);
+  });
 });

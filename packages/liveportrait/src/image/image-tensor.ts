@@ -34,9 +34,9 @@ export function imageToTensor(image: RgbImage, out?: Float32Array): Float32Tenso
 /**
  * A network's RGB output back to 8 bits, as the official `parse_output`: `clip(x, 0, 1) · 255` in float32,
  * then truncation (not rounding). Accepts `[1, 3, H, W]` or `[3, H, W]` float32; `batchIndex` picks an
- * item of a larger batch `[N, 3, H, W]`. NaN becomes 0.
+ * item of a larger batch `[N, 3, H, W]`. NaN becomes 0. Pass `out` (length `3·H·W`) to reuse a buffer.
  */
-export function tensorToImage(tensor: TensorLike, batchIndex = 0): RgbImage {
+export function tensorToImage(tensor: TensorLike, batchIndex = 0, out?: Uint8Array): RgbImage {
   const rank = tensor.dims?.length;
   const bound = assertTensor('tensor', tensor, 'float32', rank === 3 ? [3, 'h', 'w'] : ['n', 3, 'h', 'w']);
   const n = bound.n ?? 1;
@@ -46,15 +46,25 @@ export function tensorToImage(tensor: TensorLike, batchIndex = 0): RgbImage {
   const height = bound.h!;
   const width = bound.w!;
   const plane = width * height;
-  const source = (tensor.data as Float32Array).subarray(batchIndex * 3 * plane, (batchIndex + 1) * 3 * plane);
-  const data = new Uint8Array(3 * plane);
-  for (let c = 0; c < 3; c++) {
-    for (let i = 0; i < plane; i++) {
-      const x = source[c * plane + i]!;
-      const clipped = x > 0 ? Math.min(x, 1) : 0;
-      // float32 product, as numpy computes it, so that truncation lands on the same integer.
-      data[3 * i + c] = Math.fround(clipped * 255);
-    }
+  const data = out ?? new Uint8Array(3 * plane);
+  if (data.length !== 3 * plane) {
+    throw new InvalidInputError(
+      'out',
+      `expected ${3 * plane} bytes for ${width}x${height}, got ${data.length}`,
+    );
+  }
+  const start = batchIndex * 3 * plane;
+  const values = tensor.data as Float32Array;
+  // Pixel by pixel (the three planes read side by side), so the bytes are written in order.
+  for (let i = 0, o = 0; i < plane; i++, o += 3) {
+    data[o] = toByte(values[start + i]!);
+    data[o + 1] = toByte(values[start + plane + i]!);
+    data[o + 2] = toByte(values[start + 2 * plane + i]!);
   }
   return { width, height, channels: 3, data };
+}
+
+/** `clip(x, 0, 1) · 255` as a float32 product, as numpy computes it, so truncation lands on the same byte. */
+function toByte(x: number): number {
+  return x > 0 ? Math.fround(Math.min(x, 1) * 255) : 0;
 }

@@ -76,6 +76,14 @@ export function warpAffineInto(
       const w11 = fx * fy;
       const p = y0 * stride + x0 * cn;
       if (x0 >= 0 && y0 >= 0 && x0 < w - 1 && y0 < h - 1) {
+        if (cn === 3) {
+          // RGB spelled out (the same sums as the loop below): the paste-back of every frame runs here.
+          const q = p + stride;
+          d[o] = Math.floor(w00 * s[p]! + w01 * s[p + 3]! + w10 * s[q]! + w11 * s[q + 3]! + 0.5);
+          d[o + 1] = Math.floor(w00 * s[p + 1]! + w01 * s[p + 4]! + w10 * s[q + 1]! + w11 * s[q + 4]! + 0.5);
+          d[o + 2] = Math.floor(w00 * s[p + 2]! + w01 * s[p + 5]! + w10 * s[q + 2]! + w11 * s[q + 5]! + 0.5);
+          continue;
+        }
         for (let c = 0; c < cn; c++) {
           const q = p + c;
           const v = w00 * s[q]! + w01 * s[q + cn]! + w10 * s[q + stride]! + w11 * s[q + stride + cn]!;

@@ -1,4 +1,4 @@
-import { InvalidInputError, type RgbImage, type SessionV1, type TensorLike } from '@joyvasa/core';
+import { graphIo, InvalidInputError, type RgbImage, type SessionV1, type TensorLike } from '@joyvasa/core';
 import type { FaceBox } from '../crop/crop-image.js';
 import { nonMaxSuppression } from '../detection/non-max-suppression.js';
 import { type Roi, roiInput } from './roi-input.js';
@@ -110,7 +110,7 @@ export async function detectBlazeFaces(
   };
   const input = roiInput(image, roi, blazeFaceInputSize, 1 / 127.5, -1);
   const outputs = await session.run(
-    { [session.inputNames[0]!]: input.tensor },
+    { [graphIo.mediapipeFaceDetector.inputs.image]: input.tensor },
     options.signal ? { signal: options.signal } : {},
   );
   return decodeBlazeFace(outputs, options).map((detection) => {

@@ -1,5 +1,6 @@
 import {
   type FaceBox,
+  graphIo,
   InvalidInputError,
   type RgbImage,
   type RunOptions,
@@ -55,7 +56,9 @@ export async function runFaceMesh(
   options: RunOptions = {},
 ): Promise<FaceMeshResult> {
   const input = roiInput(image, roi, faceMeshInputSize, 1 / 255, 0);
-  const outputs = Object.values(await session.run({ [session.inputNames[0]!]: input.tensor }, options));
+  const outputs = Object.values(
+    await session.run({ [graphIo.mediapipeFaceMesh.inputs.image]: input.tensor }, options),
+  );
   const mesh = outputs.find((tensor) => tensor.data.length === 1404);
   const presence = outputs.find((tensor) => tensor.data.length === 1);
   if (!mesh || !presence)

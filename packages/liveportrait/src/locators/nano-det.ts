@@ -1,5 +1,6 @@
 import {
   createTensor,
+  graphIo,
   InvalidInputError,
   type RgbImage,
   type SessionV1,
@@ -122,7 +123,7 @@ export async function detectNanoDetAnimals(
 ): Promise<NanoDetDetection[]> {
   const input = nanoDetInput(image);
   const outputs = await session.run(
-    { [session.inputNames[0]!]: input.tensor },
+    { [graphIo.nanodetDetector.inputs.image]: input.tensor },
     options.signal ? { signal: options.signal } : {},
   );
   return decodeNanoDet(outputs, options).map((detection) => {

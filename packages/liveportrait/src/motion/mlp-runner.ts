@@ -1,5 +1,7 @@
 import {
+  checkSessionIo,
   type Float32Tensor,
+  graphIo,
   InvalidInputError,
   type RunOptions,
   type SessionV1,
@@ -12,13 +14,17 @@ import {
  */
 export type MlpRunner = (input: Float32Tensor, options?: RunOptions) => Promise<TensorLike>;
 
-/** An {@link MlpRunner} over a session: feeds its first input, returns its first output. */
+/**
+ * An {@link MlpRunner} over a session of a retargeting MLP (`stitching`, `retarget_lip`, `retarget_eye`):
+ * feeds and reads the names of `graphIo.retargeting`. Throws `InvalidInputError` for a session of another graph.
+ */
 export function createMlpRunner(session: SessionV1): MlpRunner {
-  const inputName = session.inputNames[0];
-  const outputName = session.outputNames[0];
-  if (!inputName || !outputName) {
-    throw new InvalidInputError('session', 'a retargeting MLP session needs one input and one output');
-  }
+  checkSessionIo(session, graphIo.retargeting, {
+    graph: 'a retargeting MLP',
+    fix: 'load the stitching, retarget_lip or retarget_eye component of the bundle',
+  });
+  const { input: inputName } = graphIo.retargeting.inputs;
+  const { output: outputName } = graphIo.retargeting.outputs;
   return async (input, options) => {
     const outputs = await session.run({ [inputName]: input }, options);
     const output = outputs[outputName];

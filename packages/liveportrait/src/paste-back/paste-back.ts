@@ -62,7 +62,7 @@ export function pasteBack(
 ): RgbImage {
   assertPixelImage('frame', frame);
   assertPixelImage('original', original);
-  const { width, height, region, weights } = mask;
+  const { width, height, region } = mask;
   if (frame.channels !== 3 || original.channels !== 3)
     throw new InvalidInputError('frame', 'expected RGB images');
   if (original.width !== width || original.height !== height) {
@@ -83,27 +83,44 @@ export function pasteBack(
   const inverse = invertAffine('mC2o', mask.mC2o);
   inverse[2] = inverse[2]! + inverse[0]! * region.x0 + inverse[1]! * region.y0;
   inverse[5] = inverse[5]! + inverse[3]! * region.x0 + inverse[4]! * region.y0;
-  const warped: RgbImage = {
-    width: regionWidth,
-    height: regionHeight,
-    channels: 3,
-    data: new Uint8Array(regionWidth * regionHeight * 3),
-  };
+  const warped: RgbImage = { width: regionWidth, height: regionHeight, channels: 3, data: warpScratch(mask) };
   warpAffineInto(frame, inverse, warped, { x0: 0, y0: 0, x1: regionWidth, y1: regionHeight });
+  blendRegion(warped.data, original.data, mask, result.data);
+  return result;
+}
+
+/** The warped crop's buffer of one mask's region, kept with the mask: a frame's paste-back allocates none. */
+const warpScratches = new WeakMap<PasteBackMask, Uint8Array>();
+
+function warpScratch(mask: PasteBackMask): Uint8Array {
+  const { x0, y0, x1, y1 } = mask.region;
+  let scratch = warpScratches.get(mask);
+  if (!scratch) {
+    scratch = new Uint8Array((x1 - x0) * (y1 - y0) * 3);
+    warpScratches.set(mask, scratch);
+  }
+  return scratch;
+}
+
+/** `clip(m · warped + (1 − m) · original, 0, 255)` in float32, truncated, over the mask's region. */
+function blendRegion(warped: Uint8Array, original: Uint8Array, mask: PasteBackMask, out: Uint8Array): void {
+  const { width, region, weights } = mask;
+  const regionWidth = region.x1 - region.x0;
   const f = Math.fround;
-  for (let y = 0; y < regionHeight; y++) {
-    for (let x = 0; x < regionWidth; x++) {
-      const pixel = (y + region.y0) * width + x + region.x0;
+  for (let y = region.y0, w = 0; y < region.y1; y++) {
+    for (let pixel = y * width + region.x0, end = pixel + regionWidth; pixel < end; pixel++, w += 3) {
       const m = weights[pixel]!;
       if (m === 0) continue;
       const keep = f(1 - m);
-      for (let c = 0; c < 3; c++) {
-        const value = f(
-          f(m * warped.data[(y * regionWidth + x) * 3 + c]!) + f(keep * original.data[pixel * 3 + c]!),
-        );
-        result.data[pixel * 3 + c] = value < 0 ? 0 : Math.min(value, 255);
-      }
+      const o = pixel * 3;
+      out[o] = clipByte(f(f(m * warped[w]!) + f(keep * original[o]!)));
+      out[o + 1] = clipByte(f(f(m * warped[w + 1]!) + f(keep * original[o + 1]!)));
+      out[o + 2] = clipByte(f(f(m * warped[w + 2]!) + f(keep * original[o + 2]!)));
     }
   }
-  return result;
+}
+
+/** `clip(value, 0, 255)`; the store into 8 bits truncates. */
+function clipByte(value: number): number {
+  return value < 0 ? 0 : Math.min(value, 255);
 }

@@ -149,6 +149,34 @@ describe('PreparedSource.renderFrames', () => {
     expect(calls).toEqual(['renderBatch 2', 'render', 'render', 'render', 'render']);
   });
 
+  it('lets the event loop run between the per-pixel steps of a batch pasted back in TypeScript', async () => {
+    const renderer = fused.renderer;
+    if (!isLivePortraitRenderer(renderer)) throw new Error('the fixture bundle has no fused renderer');
+    // Turns of the event loop, counted from the moment the renderer's images are in until the frames are.
+    let turns = 0;
+    let counting = false;
+    const count = () => {
+      if (!counting) return;
+      turns++;
+      setImmediate(count);
+    };
+    const spied = {
+      ...renderer,
+      renderKeypoints: async (...args: Parameters<typeof renderer.renderKeypoints>) => {
+        const images = await renderer.renderKeypoints(...args);
+        counting = true;
+        setImmediate(count);
+        return images;
+      },
+    };
+    const frames = await render({ ...fused, renderer: spied }, [3]);
+    counting = false;
+    expect(frames).toHaveLength(3);
+    // A turn before each frame's conversion to bytes and one before its paste-back.
+    expect(turns).toBeGreaterThanOrEqual(6);
+    expect(compare(frames, reference).worst).toBeLessThanOrEqual(1);
+  });
+
   it('pastes back a batch on the paste-back graph, and one frame a run on a graph from before batching', async () => {
     const session = await bundle.createSession(backend, 'paste_back', { device: 'cpu' });
     for (const batched of [true, false]) {

@@ -15,6 +15,7 @@ import type { KeypointDriver } from '../motion/keypoint-driver.js';
 import { keypointCount } from '../motion/keypoint-info.js';
 import { type PasteBackMask, pasteBack } from '../paste-back/paste-back.js';
 import type { PasteBackRunner } from '../paste-back/paste-back-session.js';
+import { yieldToEventLoop } from './yield-to-event-loop.js';
 
 /** What one source's frame loop is made of: its models' renderer and paste-back, and the source's state. */
 export interface SourceFrameParts {
@@ -92,13 +93,27 @@ export function createSourceFrames(parts: SourceFrameParts): SourceFrames {
     return count === 1 ? images[0]! : stackImages(images);
   }
 
+  /** The 8-bit crop of the frame being pasted back, reused frame after frame (it never leaves). */
+  let crop: Uint8Array | undefined;
   async function compose(rendered: Float32Tensor, options: RunOptions = {}): Promise<RgbImage[]> {
     if (mask && sessionPasteBack) return sessionPasteBack(rendered, options);
     const count = rendered.dims[0]!;
-    return Array.from({ length: count }, (_, i) => {
-      const crop = tensorToImage(rendered, i);
-      return mask ? pasteBack(crop, image, mask) : crop;
-    });
+    const images: RgbImage[] = [];
+    for (let i = 0; i < count; i++) {
+      // Per-pixel work on the calling thread: the caller's own work (a server, a page) gets a turn before
+      // each step, so it waits for one step at most, not for the whole batch.
+      await yieldToEventLoop();
+      throwIfAborted(options.signal);
+      if (!mask) {
+        images.push(tensorToImage(rendered, i));
+        continue;
+      }
+      crop ??= new Uint8Array(rendered.data.length / count);
+      const cropImage = tensorToImage(rendered, i, crop);
+      await yieldToEventLoop();
+      images.push(pasteBack(cropImage, image, mask));
+    }
+    return images;
   }
 
   return {

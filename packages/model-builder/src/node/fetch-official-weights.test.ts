@@ -1,71 +1,48 @@
-import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IntegrityError, ModelLoadError } from '@joyvasa/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+// A relative import: test-utils depends on model-builder, so model-builder cannot depend on it.
+import {
+  type FakeModelHub,
+  patternBytes,
+  startFakeModelHub,
+} from '../../../test-utils/src/fake-model-hub.js';
 import { fetchOfficialWeights } from './fetch-official-weights.js';
 
-// A stand-in for the hub: the same URL layout, listing format and Range support, serving generated files.
-const repoFiles: Record<string, Record<string, { body: Uint8Array; lfs: boolean }>> = {
+const repoFiles = {
   'jdh-algo/JoyVASA': {
-    'motion_generator/motion_generator_hubert_chinese.pt': { body: bytes(300_000, 1), lfs: true },
-    'motion_template/motion_template.pkl': { body: bytes(3_140, 2), lfs: false },
-    'README.md': { body: bytes(10, 3), lfs: false },
+    'motion_generator/motion_generator_hubert_chinese.pt': { body: patternBytes(300_000, 1), lfs: true },
+    'motion_template/motion_template.pkl': { body: patternBytes(3_140, 2), lfs: false },
+    'README.md': { body: patternBytes(10, 3), lfs: false },
   },
 };
 
-function bytes(length: number, seed: number): Uint8Array {
-  return Uint8Array.from({ length }, (_, i) => (i * 31 + seed * 7) & 0xff);
-}
-
 const behaviour = { cutFirstDownloadAt: 0, corrupt: '' };
-let server: Server;
+let server: FakeModelHub;
 let endpoint: string;
-const requests: string[] = [];
+let requests: string[];
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const url = new URL(req.url!, 'http://x');
-    requests.push(`${url.pathname} ${req.headers.range ?? ''}`);
-    const tree = /^\/api\/models\/(.+)\/tree\/main$/.exec(url.pathname);
-    if (tree) {
-      const files = repoFiles[tree[1]!] ?? {};
-      const listing = Object.entries(files).map(([path, { body, lfs }]) => ({
-        type: 'file',
-        path,
-        size: lfs ? 134 : body.length,
-        oid: createHash('sha1').update(`blob ${body.length}\0`).update(body).digest('hex'),
-        ...(lfs ? { lfs: { oid: createHash('sha256').update(body).digest('hex'), size: body.length } } : {}),
-      }));
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(listing));
-      return;
-    }
-    const resolve = /^\/(.+?\/.+?)\/resolve\/main\/(.+)$/.exec(url.pathname);
-    const file = resolve ? repoFiles[resolve[1]!]?.[resolve[2]!] : undefined;
-    if (!file) {
-      res.writeHead(404).end();
-      return;
-    }
-    let body = file.body;
-    if (behaviour.corrupt === resolve![2]) body = bytes(body.length, 99);
-    const start = Number(/bytes=(\d+)-/.exec(req.headers.range ?? '')?.[1] ?? 0);
-    const slice = body.subarray(start);
-    const range = start > 0 ? { 'content-range': `bytes ${start}-${body.length - 1}/${body.length}` } : {};
-    res.writeHead(start > 0 ? 206 : 200, { 'content-length': slice.length, ...range });
-    if (behaviour.cutFirstDownloadAt > 0 && start === 0 && body.length > behaviour.cutFirstDownloadAt) {
-      res.write(slice.subarray(0, behaviour.cutFirstDownloadAt), () => res.destroy());
+  server = await startFakeModelHub({
+    repos: repoFiles,
+    intercept: ({ path, start, slice, response }) => {
+      if (behaviour.corrupt === path) {
+        response.end(patternBytes(slice.length, 99));
+        return true;
+      }
+      const cut = behaviour.cutFirstDownloadAt;
+      if (cut === 0 || start !== 0 || slice.length <= cut) return false;
       behaviour.cutFirstDownloadAt = 0;
-      return;
-    }
-    res.end(slice);
+      response.write(slice.subarray(0, cut), () => response.destroy());
+      return true;
+    },
   });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  endpoint = server.endpoint;
+  requests = server.requests;
 });
-afterAll(() => new Promise<void>((done) => server.close(() => done())));
+afterAll(() => server.close());
 
 const folders: string[] = [];
 afterEach(async () => {

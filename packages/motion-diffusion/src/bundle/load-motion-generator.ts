@@ -6,11 +6,12 @@ import {
   decodeTensorJson,
   denoiserComponent,
   type EventListener,
+  graphIo,
   type ModelBundle,
   type MotionModelSizes,
   motionGeneratorData,
+  openBundleSessions,
   type PositionalEncodingMode,
-  type SessionV1,
 } from '@joyvasa/core';
 import { type AudioProjection, createAudioProjection } from '../audio/audio-projection.js';
 import { createOnnxDenoiser } from '../denoiser/onnx-denoiser.js';
@@ -65,29 +66,10 @@ export async function loadMotionGenerator(
     onEvent: options.onEvent,
   };
   const component = denoiserComponent(options.positionalEncoding ?? 'legacy');
-  const sessions: SessionV1[] = [];
-  try {
-    const denoiserSession = await bundle.createSession(backend, component, sessionOptions);
-    sessions.push(denoiserSession);
-    const projectionSession = await bundle.createSession(
-      backend,
-      bundleComponents.audioProjection,
-      sessionOptions,
-    );
-    sessions.push(projectionSession);
-    const config = data.config;
-    return {
-      config,
-      denoiser: createOnnxDenoiser({ session: denoiserSession, config }),
-      projection: createAudioProjection(projectionSession),
-      startFeatures,
-      template,
-      async dispose() {
-        await Promise.all(sessions.map((session) => session.dispose()));
-      },
-    };
-  } catch (error) {
-    await Promise.all(sessions.map((session) => session.dispose()));
-    throw error;
-  }
+  const config = data.config;
+  const opened = await openBundleSessions(bundle, backend, sessionOptions, async (open) => ({
+    denoiser: createOnnxDenoiser({ session: await open(component, graphIo.denoiser), config }),
+    projection: createAudioProjection(await open(bundleComponents.audioProjection, graphIo.audioProjection)),
+  }));
+  return { config, ...opened.value, startFeatures, template, dispose: opened.dispose };
 }

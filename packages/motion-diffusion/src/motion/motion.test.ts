@@ -8,8 +8,9 @@ import { createPoseSmoother } from './pose-smoother.js';
 describe('motion template', () => {
   it('reads the pickle key names and lists every missing key', () => {
     const template = motionTemplateFromStats(exampleStats());
+    // Scale, translation, pitch, yaw, roll: the synthetic statistics' minima.
     expect(resolveMotionTemplate(template).poseMin).toEqual(
-      Float64Array.from([0.8, -0.1, -0.2, -0.3, -20, -30, -10]),
+      Float64Array.from([1.35, -0.04, -0.04, -0.02, -15, -20, -10]),
     );
     const { std_exp: _, max_roll: __, ...partial } = exampleStats();
     expect(() => motionTemplateFromStats(partial)).toThrow(/std_exp, max_roll/);
@@ -20,12 +21,14 @@ describe('motion template', () => {
   });
 
   it('de-normalises z-scored expression and min-max pose without epsilon', () => {
-    const template = resolveMotionTemplate(motionTemplateFromStats(exampleStats()));
+    const stats = exampleStats();
+    const template = resolveMotionTemplate(motionTemplateFromStats(stats));
     const row = Float32Array.from({ length: 140 }, (_, i) => Math.sin(i));
     const [first, second] = denormaliseMotion(row, template);
-    expect(first!.exp[10]).toBeCloseTo(Math.sin(10) * 0.51 + 0.1, 6);
-    expect(first!.pose[0]).toBeCloseTo(Math.sin(63) * 0.4 + 0.8, 6);
-    expect(second!.pose[6]).toBeCloseTo(Math.sin(139) * 22 - 10, 6);
+    expect(first!.exp[10]).toBeCloseTo(Math.sin(10) * stats.std_exp![10]! + stats.mean_exp![10]!, 6);
+    // Scale spans 1.35 to 1.65 and roll -10 to 10 in the synthetic statistics.
+    expect(first!.pose[0]).toBeCloseTo(Math.sin(63) * 0.3 + 1.35, 6);
+    expect(second!.pose[6]).toBeCloseTo(Math.sin(139) * 20 - 10, 6);
   });
 });
 

@@ -18,15 +18,12 @@ export interface RenderJobContext {
 /**
  * Renders one job into the store: the MP4 is written under a temporary name and renamed when complete, so
  * the video's name only ever holds a whole file; on any failure (an abort included) nothing is left. A job
- * whose video is already in the store (its completion was lost with Redis, or its worker died between
- * writing it and completing the job) is not rendered again: that gives undefined, and the caller reports
- * the frames its last progress counted.
+ * whose video is already in the store (its completion was lost with Redis) is not rendered again: undefined.
  */
 export async function renderJob(context: RenderJobContext): Promise<RenderJobResult | undefined> {
   const { id, data, head, store, signal } = context;
   const started = performance.now();
-  const existing = await store.videoBytes(id);
-  if (existing !== undefined) return undefined;
+  if ((await store.videoBytes(id)) !== undefined) return undefined;
   const [image, audio] = await Promise.all([
     store.inputPath(data.inputs.image),
     store.inputPath(data.inputs.audio),

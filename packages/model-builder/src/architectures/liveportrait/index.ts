@@ -19,6 +19,7 @@ export {
   buildSpadeGenerator,
   type SpadeGeneratorConfig,
   spadeGeneratorDefaultConfig,
+  spadeGeneratorInputChannels,
   spadeGeneratorStateDict,
 } from './spade-generator.js';
 export type { SpadeVariant } from './spade-resnet-block.js';

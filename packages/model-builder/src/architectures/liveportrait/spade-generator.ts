@@ -41,9 +41,14 @@ export const spadeGeneratorDefaultConfig: SpadeGeneratorConfig = {
   spatialSize: 64,
 };
 
+/** The channels of G's input feature map (W's output): 256 for the released sizes. */
+export function spadeGeneratorInputChannels(config: SpadeGeneratorConfig): number {
+  return Math.min(config.maxFeatures, config.blockExpansion * 2 ** config.numDownBlocks);
+}
+
 /** The blocks in order, with their widths; `upsample` marks a nearest ×2 before the block. */
 function blockPlan(config: SpadeGeneratorConfig) {
-  const input = Math.min(config.maxFeatures, config.blockExpansion * 2 ** config.numDownBlocks);
+  const input = spadeGeneratorInputChannels(config);
   const middle = 2 * input;
   const shape = (inChannels: number, outChannels: number): Omit<SpadeResnetBlockShape, 'side'> => ({
     inChannels,
