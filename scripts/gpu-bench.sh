@@ -10,6 +10,7 @@
 #   bash scripts/gpu-bench.sh prepare-frames [BASE_COMMIT]  # here: the whole-pipeline bench of this tree and
 #                                        # of BASE_COMMIT (default: main), into .device/bench-frames/
 #   bash scripts/gpu-bench.sh frames     # there: both, render batches 1/4/8, fp16 then fp32, one bundle each
+#   bash scripts/gpu-bench.sh forms      # there: renderer forms chosen at load (issue 21), batches 1/4/8, fp16
 #
 # docs/guide/devices.md gives the exact device calls. Why the staging: the CUDA provider library is 165 MB
 # even compressed, more than one call may carry (64 MiB); a warm machine keeps /tmp between calls.
@@ -53,7 +54,7 @@ prepare() {
   # Our benchmark scripts as plain ESM (the GPU machine has no tsx), and the official script with its modules.
   local esbuild
   esbuild=$(ls -d "$here"/node_modules/.pnpm/esbuild@*/node_modules/esbuild/bin/esbuild | tail -1)
-  for script in bench-render render-table accuracy-render bench-gpu bench-live; do
+  for script in bench-render render-table accuracy-render bench-gpu bench-live choose-renderer-form; do
     "$esbuild" "$here/packages/pipeline/scripts/$script.ts" --bundle --platform=node --format=esm \
       --conditions=@joyvasa/source --external:onnxruntime-node --external:onnxruntime-web --external:webgpu \
       --external:sharp --log-level=warning --outfile="$device_dir/bench/$script.mjs"
@@ -198,6 +199,22 @@ frames() {
   done
 }
 
+# Renderer forms chosen when a head loads (issue 21, point 2): an official-size fp16 bundle with three forms
+# of the renderer, each render batch loaded twice through createTalkingHead (timed, then from the cache
+# file, which starts empty), the variant-chosen events and the cache file into $OUT.
+forms() {
+  local out=${OUT:-/tmp/joyvasa-out}
+  mkdir -p "$out"
+  exec > >(tee -a "$out/forms-log.txt") 2>&1
+  nvidia-smi --query-gpu=name,driver_version --format=csv,noheader
+  install_runtime
+  rm -rf "$work/choice-cache"
+  (cd "$work" && XDG_CACHE_HOME="$work/choice-cache" timeout 540 ./node choose-renderer-form.mjs --device cuda \
+    --bundle "$work/bundle-forms-fp16" --dtype fp16 --render-batches "${FORMS_BATCHES:-1,4,8}" \
+    --out "$out/renderer-forms.json")
+  cp "$work/choice-cache/joyvasa/variant-choices.json" "$out/" 2>/dev/null
+}
+
 case "${1:-}" in
   prepare) prepare ;;
   prepare-frames) prepare_frames "${2:-}" ;;
@@ -206,5 +223,6 @@ case "${1:-}" in
   run) run ;;
   live) live ;;
   live-wait) live_wait "${LIVE_WAIT:-560}" ;;
-  *) echo "usage: bash scripts/gpu-bench.sh prepare|stage|run|live|live-wait|prepare-frames|frames" >&2; exit 2 ;;
+  forms) forms ;;
+  *) echo "usage: bash scripts/gpu-bench.sh prepare|stage|run|live|live-wait|prepare-frames|frames|forms" >&2; exit 2 ;;
 esac

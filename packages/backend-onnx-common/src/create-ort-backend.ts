@@ -17,6 +17,8 @@ import { type OrtRuntime, wrapOrtSession } from './wrap-ort-session.js';
 export interface OrtBackendDefinition {
   /** Backend name, also the key of its `backendOptions`. */
   readonly name: string;
+  /** The runtime and its version (`BackendV1.runtime`), when known. */
+  readonly runtime?: string;
   /** Imports the runtime lazily (so importing the backend has no side effect). */
   loadRuntime(): Promise<OrtRuntime>;
   /** Every device this runtime can serve; each is probed once, on first need. */
@@ -143,6 +145,7 @@ export function createOrtBackend(definition: OrtBackendDefinition): BackendV1 {
   return {
     specificationVersion: 'v1',
     name: definition.name,
+    ...(definition.runtime ? { runtime: definition.runtime } : {}),
     supportedDevices,
     resolveDevice,
     async createSession(model: Uint8Array, options: SessionOptions = {}): Promise<SessionV1> {

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import type { OrtRuntime } from '@joyvasa/backend-onnx-common';
 import { probeModel } from '@joyvasa/backend-onnx-common';
 import {
@@ -43,6 +44,13 @@ describe('the onnxruntime-node backend', () => {
     expect(error.message).toContain('npm approve-scripts onnxruntime-node');
     expect(error.message).not.toContain('docs/guide');
     expect(providers).not.toContain('webgpu');
+  });
+
+  it('names the installed runtime and its version (part of a timed renderer choice), not a given one', () => {
+    const installed = createRequire(import.meta.url)('onnxruntime-node/package.json').version;
+    expect(createOnnxNodeBackend().runtime).toBe(`onnxruntime-node ${installed}`);
+    expect(createOnnxNodeBackend({ thread: 'worker' }).runtime).toBe(`onnxruntime-node ${installed}`);
+    expect(createOnnxNodeBackend({ runtime: cpuRuntime().runtime }).runtime).toBeUndefined();
   });
 });
 

@@ -45,6 +45,16 @@ function cudaProviderInstalled(): boolean {
   }
 }
 
+/** `onnxruntime-node <version>` of the installed package, or undefined where it cannot be read. */
+function installedRuntime(): string | undefined {
+  try {
+    const manifest = createRequire(import.meta.url)('onnxruntime-node/package.json') as { version?: unknown };
+    return typeof manifest.version === 'string' ? `onnxruntime-node ${manifest.version}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * A backend on onnxruntime-node: `cpu` always; `cuda` when the installed runtime has its CUDA provider
  * (onnxruntime-node downloads it at install time on linux/x64 unless told to skip); `webgpu` on request.
@@ -61,8 +71,10 @@ export function createOnnxNodeBackend(options: OnnxNodeBackendOptions = {}): Bac
       "a runtime object cannot cross into a worker thread: pass it with thread: 'main'",
     );
   }
+  const runtime = options.runtime ? undefined : installedRuntime();
   return createOrtBackend({
     name: 'onnx-node',
+    ...(runtime ? { runtime } : {}),
     loadRuntime: async () =>
       thread === 'worker'
         ? createWorkerRuntime()

@@ -110,6 +110,11 @@ export interface BackendV1 {
   readonly specificationVersion: 'v1';
   /** Short name used for `backendOptions` and in events, e.g. `onnx-node`. */
   readonly name: string;
+  /**
+   * The runtime and its version, e.g. `onnxruntime-node 1.30.0`, where the backend knows it: part of what a
+   * renderer form chosen by timing is remembered for.
+   */
+  readonly runtime?: string;
   /** Devices usable in this process, probed lazily and cached. */
   supportedDevices(): Promise<readonly Device[]>;
   /** Turns a request into a concrete device, reporting a fallback from `'auto'`. */

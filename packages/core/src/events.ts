@@ -37,8 +37,32 @@ export interface NoticeEvent {
   readonly message: string;
 }
 
+/**
+ * Which of a component's equivalent forms (its manifest `variants`) a GPU loaded: timed now at the
+ * session's batch, remembered from an earlier load on the same GPU, driver, runtime, precision and batch,
+ * or the only form that agreed with the official one.
+ */
+export interface VariantChosenEvent {
+  readonly type: 'variant-chosen';
+  /** The bundle component, e.g. `renderer`. */
+  readonly component: string;
+  /** The form opened, e.g. `padded-folded+layer-norm`, or `official`. */
+  readonly variant: string;
+  /** `timed`: measured now; `cache`: remembered; `only`: the single form left. */
+  readonly source: 'timed' | 'cache' | 'only';
+  /** Frames per run the forms were timed at. */
+  readonly batch: number;
+  /** When timed: median milliseconds per run of each form, or why it was passed over. */
+  readonly timings: Readonly<Record<string, number | string>>;
+}
+
 /** Every event the lower layers report through an {@link EventListener}. */
-export type JoyvasaEvent = BackendFallbackEvent | ModelFileEvent | ProgressEvent | NoticeEvent;
+export type JoyvasaEvent =
+  | BackendFallbackEvent
+  | ModelFileEvent
+  | ProgressEvent
+  | NoticeEvent
+  | VariantChosenEvent;
 
 /** Receives events; must not throw. */
 export type EventListener = (event: JoyvasaEvent) => void;

@@ -53,6 +53,7 @@ export type {
   ModelFileEvent,
   NoticeEvent,
   ProgressEvent,
+  VariantChosenEvent,
 } from './events.js';
 export type {
   FaceBox,
@@ -68,17 +69,25 @@ export { assertImage, type ImageLike, type RgbImage, toRgbImage } from './image.
 export { inputLimits } from './limits.js';
 export {
   type BundleProvenance,
+  type ComponentDtype,
   checkSessionNames,
   checkSessionSpecs,
   componentFile,
+  componentVariants,
   MANIFEST_VERSION,
   type ModelComponent,
   type ModelFile,
   type ModelManifest,
+  officialVariant,
   type TensorSpec,
   validateManifest,
 } from './manifest.js';
-export { type ModelBundle, type OpenModelBundleOptions, openModelBundle } from './model-bundle.js';
+export {
+  type BundleSessionOptions,
+  type ModelBundle,
+  type OpenModelBundleOptions,
+  openModelBundle,
+} from './model-bundle.js';
 export {
   createMemorySource,
   createUrlSource,

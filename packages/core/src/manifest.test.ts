@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ManifestError } from './errors.js';
-import { checkSessionNames, checkSessionSpecs, componentFile, validateManifest } from './manifest.js';
+import {
+  checkSessionNames,
+  checkSessionSpecs,
+  componentFile,
+  componentVariants,
+  validateManifest,
+} from './manifest.js';
 import { sampleManifest } from './testing/sample-manifest.js';
 
 const manifest = sampleManifest;
@@ -40,6 +46,49 @@ describe('validateManifest', () => {
     const badDevice = manifest();
     (badDevice.components.warping_module as { devices: unknown }).devices = { tpu: {} };
     expect(errorOf(badDevice).path).toBe('components.warping_module.devices.tpu');
+  });
+});
+
+describe('component variants', () => {
+  const sha = 'b'.repeat(64);
+  /** The sample manifest with a variant and a dtype on W; its W as a loose record for the bad cases. */
+  const withVariants = () => {
+    const value = manifest();
+    Object.assign(value.components.warping_module, {
+      variants: { 'padded-folded': { file: { path: 'warping.padded-folded.onnx', sha256: sha, bytes: 11 } } },
+      dtype: 'fp16',
+    });
+    return value as typeof value & { components: { warping_module: Record<string, unknown> } };
+  };
+
+  it('lists the official form first, and only it where the device has a file of its own', () => {
+    const component = validateManifest(withVariants()).components.warping_module!;
+    expect(component.dtype).toBe('fp16');
+    expect(componentVariants(component, 'cuda')).toEqual(['official', 'padded-folded']);
+    expect(componentFile(component, 'cuda', 'padded-folded').path).toBe('warping.padded-folded.onnx');
+    expect(componentFile(component, 'cuda', 'official').path).toBe('warping.onnx');
+    expect(componentVariants(component, 'webgpu')).toEqual(['official']);
+    expect(() => componentFile(component, 'webgpu', 'padded-folded', 'warping_module')).toThrow(
+      /components\.warping_module\.variants\.padded-folded: no such form on webgpu \(it has official\)/,
+    );
+  });
+
+  it('rejects a variant named official, a bad name, a bad file and an unknown dtype', () => {
+    const named = (name: string) => {
+      const value = withVariants();
+      value.components.warping_module.variants = {
+        [name]: { file: { path: 'w.onnx', sha256: sha, bytes: 1 } },
+      };
+      return errorOf(value).path;
+    };
+    expect(named('official')).toBe('components.warping_module.variants.official');
+    expect(named('a b')).toBe('components.warping_module.variants.a b');
+    const badFile = withVariants();
+    badFile.components.warping_module.variants = { x: { file: { path: 'w' } } };
+    expect(errorOf(badFile).path).toBe('components.warping_module.variants.x.file.sha256');
+    const badDtype = withVariants();
+    badDtype.components.warping_module.dtype = 'int8';
+    expect(errorOf(badDtype).path).toBe('components.warping_module.dtype');
   });
 });
 

@@ -28,7 +28,22 @@ export interface ModelComponent {
   readonly outputs: Readonly<Record<string, TensorSpec>>;
   /** Per-device replacements, e.g. a warping graph without 5-D GridSample for WebGPU. */
   readonly devices?: Readonly<Partial<Record<Device, { readonly file: ModelFile }>>>;
+  /**
+   * Equivalent forms of the component by name (same inputs, outputs and results to the precision's
+   * rounding; e.g. the renderer with padded channels), which a loader may time on a GPU to open the
+   * fastest (issue 21). `file` is the official form, {@link officialVariant}. A device with its own file in
+   * `devices` uses that file alone.
+   */
+  readonly variants?: Readonly<Record<string, { readonly file: ModelFile }>>;
+  /** `fp16`: the component stores and computes in float16 (`joyvasa convert --dtype fp16`). Default `fp32`. */
+  readonly dtype?: ComponentDtype;
 }
+
+/** The precision a component computes in. */
+export type ComponentDtype = 'fp32' | 'fp16';
+
+/** The name of a component's own `file` among its {@link ModelComponent.variants}. */
+export const officialVariant = 'official';
 
 /**
  * Where a bundle's weights came from. `converted`: official checkpoints. `formula` and `fixture`: synthetic
@@ -110,6 +125,8 @@ function validateComponent(value: unknown, path: string): ModelComponent {
     inputs: Record<string, TensorSpec>;
     outputs: Record<string, TensorSpec>;
     devices?: Partial<Record<Device, { file: ModelFile }>>;
+    variants?: Record<string, { file: ModelFile }>;
+    dtype?: ComponentDtype;
   } = {
     file: validateFile(component.file, `${path}.file`),
     inputs: validateSpecs(component.inputs, `${path}.inputs`),
@@ -129,7 +146,32 @@ function validateComponent(value: unknown, path: string): ModelComponent {
       result.devices[device as Device] = { file: validateFile(entry.file, `${path}.devices.${device}.file`) };
     }
   }
+  if (component.variants !== undefined) result.variants = validateVariants(component.variants, path);
+  if (component.dtype !== undefined) {
+    if (component.dtype !== 'fp32' && component.dtype !== 'fp16') {
+      throw new ManifestError(`${path}.dtype`, "must be 'fp32' or 'fp16'");
+    }
+    result.dtype = component.dtype;
+  }
   return result;
+}
+
+function validateVariants(value: unknown, path: string): Record<string, { file: ModelFile }> {
+  const variants: Record<string, { file: ModelFile }> = {};
+  for (const [name, entry] of Object.entries(expectObject(value, `${path}.variants`))) {
+    if (name === officialVariant || !/^[A-Za-z0-9._+-]{1,64}$/.test(name)) {
+      throw new ManifestError(
+        `${path}.variants.${name}`,
+        `a variant is named by 1 to 64 letters, digits, '.', '_', '+' or '-', other than '${officialVariant}' (the component's own file)`,
+      );
+    }
+    const file = validateFile(
+      expectObject(entry, `${path}.variants.${name}`).file,
+      `${path}.variants.${name}.file`,
+    );
+    variants[name] = { file };
+  }
+  return variants;
 }
 
 /** Checks a parsed `manifest.json` and returns it typed; throws {@link ManifestError} with the field's path. */
@@ -159,9 +201,38 @@ export function validateManifest(value: unknown): ModelManifest {
   };
 }
 
-/** The file to load for a component on a device: the device's override if there is one. */
-export function componentFile(component: ModelComponent, device: Device): ModelFile {
-  return component.devices?.[device]?.file ?? component.file;
+/**
+ * The file to load for a component on a device: the device's override if there is one, else the named
+ * variant (default {@link officialVariant}, the component's own file). `name` (the component's) goes into
+ * the error's path.
+ *
+ * @throws ManifestError for a variant the component does not have on that device.
+ */
+export function componentFile(
+  component: ModelComponent,
+  device: Device,
+  variant: string = officialVariant,
+  name = '',
+): ModelFile {
+  const override = component.devices?.[device]?.file;
+  if (variant === officialVariant) return override ?? component.file;
+  const file = override ? undefined : component.variants?.[variant]?.file;
+  if (!file) {
+    throw new ManifestError(
+      `components.${name}.variants.${variant}`,
+      `no such form on ${device} (it has ${componentVariants(component, device).join(', ')})`,
+    );
+  }
+  return file;
+}
+
+/**
+ * The forms of a component a device can load, the official first: one where the device has a file of its
+ * own in `devices`, else the official form and each of {@link ModelComponent.variants}.
+ */
+export function componentVariants(component: ModelComponent, device: Device): string[] {
+  if (component.devices?.[device]) return [officialVariant];
+  return [officialVariant, ...Object.keys(component.variants ?? {})];
 }
 
 /**

@@ -23,6 +23,12 @@ export interface OpenModelBundleOptions {
   readonly signal?: AbortSignal;
 }
 
+/** Options of {@link ModelBundle.createSession}: the session's, and which form of the component. */
+export interface BundleSessionOptions extends SessionOptions {
+  /** One of the component's `variants`, by name. Default `official`, the component's own file. */
+  readonly variant?: string;
+}
+
 /** A model bundle whose manifest has been read and checked. */
 export interface ModelBundle {
   readonly manifest: ModelManifest;
@@ -32,10 +38,10 @@ export interface ModelBundle {
   /** Reads a file of the bundle and checks its sha256. */
   readFile(file: ModelFile, signal?: AbortSignal): Promise<Uint8Array>;
   /**
-   * Loads a component on a backend: resolves the device, picks the device's file, checks it, creates the
-   * session and checks the session's input and output names against the manifest.
+   * Loads a component on a backend: resolves the device, picks the device's file (or the variant's),
+   * checks it, creates the session and checks the session's input and output names against the manifest.
    */
-  createSession(backend: BackendV1, component: string, options?: SessionOptions): Promise<SessionV1>;
+  createSession(backend: BackendV1, component: string, options?: BundleSessionOptions): Promise<SessionV1>;
 }
 
 /** Reads and validates `manifest.json` from a source. */
@@ -112,8 +118,9 @@ export async function openModelBundle(
         sessionOptions.device ?? 'auto',
         sessionOptions.onEvent,
       );
-      const bytes = await readFile(componentFile(component, device));
-      const session = await backend.createSession(bytes, { ...sessionOptions, device, name });
+      const { variant, ...backendOptions } = sessionOptions;
+      const bytes = await readFile(componentFile(component, device, variant, name));
+      const session = await backend.createSession(bytes, { ...backendOptions, device, name });
       try {
         checkSessionNames(name, component, session);
         checkSessionSpecs(name, component, session);

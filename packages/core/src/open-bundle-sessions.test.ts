@@ -10,8 +10,14 @@ const components = ['stitching', 'retarget_lip', 'retarget_eye'];
 /** A bundle whose components open as sessions named `names`, except `failing`, whose load fails. */
 function bundleOf(failing?: string, names = { input: 'input', output: 'output' }) {
   const disposed: string[] = [];
+  const variants: Array<string | undefined> = [];
   const bundle = {
-    async createSession(_backend: BackendV1, component: string): Promise<SessionV1> {
+    async createSession(
+      _backend: BackendV1,
+      component: string,
+      options: { variant?: string },
+    ): Promise<SessionV1> {
+      variants.push(options.variant);
       if (component === failing) throw new ModelLoadError(component, 'the file is truncated');
       return {
         specificationVersion: 'v1',
@@ -25,7 +31,7 @@ function bundleOf(failing?: string, names = { input: 'input', output: 'output' }
       };
     },
   };
-  return { bundle, disposed };
+  return { bundle, disposed, variants };
 }
 
 const backend = {} as BackendV1;
@@ -40,6 +46,16 @@ describe('openBundleSessions', () => {
     expect(disposed).toEqual([]);
     await opened.dispose();
     expect(disposed.sort()).toEqual([...components].sort());
+  });
+
+  it('opens a named form of a component when asked, the official one otherwise', async () => {
+    const { bundle, variants } = bundleOf();
+    const opened = await openBundleSessions(bundle, backend, {}, async (open) => [
+      await open('stitching', io),
+      await open('stitching', io, 'padded'),
+    ]);
+    expect(variants).toEqual([undefined, 'padded']);
+    await opened.dispose();
   });
 
   it('disposes the first two sessions when the third fails to open', async () => {

@@ -8,6 +8,7 @@ const publicValues = [
   'createInsightFaceLocator',
   'createLivePortraitRenderer',
   'createMediaPipeFaceLocator',
+  'createMemoryVariantChoiceCache',
   'createNanoDetAnimalLocator',
   'decodeImage',
   'imageBitmapToRgb',

@@ -1,5 +1,9 @@
 // The public surface, listed in README.md; the building blocks are behind `./internal`.
 export {
+  createMemoryVariantChoiceCache,
+  type VariantChoiceCache,
+} from './bundle/choose-fastest-variant.js';
+export {
   createLivePortraitRenderer,
   type LivePortraitRenderer,
   type LivePortraitRenderSessions,
@@ -9,6 +13,7 @@ export {
   type LoadLivePortraitOptions,
   loadLivePortrait,
 } from './bundle/load-live-portrait.js';
+export type { RendererChoiceOptions } from './bundle/open-renderer-form.js';
 export type { FaceBox } from './crop/crop-image.js';
 export type { FaceSessions } from './detection/detect-face.js';
 export { createInsightFaceLocator } from './detection/insightface-locator.js';

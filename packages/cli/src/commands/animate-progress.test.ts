@@ -91,4 +91,25 @@ describe('animateProgressPrinter', () => {
       'note: 2 faces found; animating the largest',
     ]);
   });
+
+  it('says which renderer form a GPU opened, timed now or remembered', () => {
+    const output = captureOutput(false);
+    const printer = animateProgressPrinter(output);
+    const chosen = {
+      type: 'variant-chosen',
+      component: 'renderer',
+      variant: 'padded-folded',
+      batch: 8,
+    } as const;
+    printer.onEvent({
+      ...chosen,
+      source: 'timed',
+      timings: { official: 9.187, 'padded-folded': 8.6, x: 'passed over: differs' },
+    });
+    printer.onEvent({ ...chosen, source: 'cache', timings: {} });
+    expect(output.lines).toEqual([
+      'renderer  form padded-folded (timed at batch 8: official 9.19 ms, padded-folded 8.60 ms, x passed over: differs)',
+      'renderer  form padded-folded (remembered for batch 8)',
+    ]);
+  });
 });

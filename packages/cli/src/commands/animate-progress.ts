@@ -1,4 +1,4 @@
-import type { JoyvasaEvent, ModelFileEvent, ProgressEvent } from '@joyvasa/core';
+import type { JoyvasaEvent, ModelFileEvent, ProgressEvent, VariantChosenEvent } from '@joyvasa/core';
 import type { TalkingHeadEvent } from '@joyvasa/pipeline';
 import { type CliOutput, fileProgressPrinter, formatBytes, progressBar } from '../cli-output.js';
 
@@ -50,6 +50,20 @@ function isMilestone(completed: number, total: number): boolean {
 
 function describeNotice(event: { code: string; message: string }): string {
   return event.code === 'synthetic-weights' ? `WARNING: ${event.message}` : `note: ${event.message}`;
+}
+
+/** The line of a `variant-chosen` event: the form, and the timings when they were taken now. */
+function describeVariant(event: VariantChosenEvent): string {
+  const forms = Object.entries(event.timings)
+    .map(([form, timing]) =>
+      typeof timing === 'number' ? `${form} ${timing.toFixed(2)} ms` : `${form} ${timing}`,
+    )
+    .join(', ');
+  const how =
+    event.source === 'timed'
+      ? `timed at batch ${event.batch}: ${forms}`
+      : `remembered for batch ${event.batch}`;
+  return `${event.component}  form ${event.variant} (${how})`;
 }
 
 /** What the printer keeps between events. */
@@ -108,6 +122,8 @@ function onEvent(printer: Printer, event: JoyvasaEvent | TalkingHeadEvent): void
     onProgress(printer, event);
   } else if (event.type === 'notice') {
     output.log(describeNotice(event));
+  } else if (event.type === 'variant-chosen') {
+    output.log(describeVariant(event));
   } else if (event.type === 'backend-fallback') {
     const line = `note: device auto uses ${event.device} (${event.skipped.join(', ')} not available)`;
     if (!printer.shown.has(line)) output.log(line);

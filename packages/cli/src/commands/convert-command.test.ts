@@ -78,6 +78,36 @@ describe('joyvasa convert', () => {
     expect(variant.components.denoiser.file.sha256).toBe(official.components.denoiser.file.sha256);
   });
 
+  it('writes several forms of the renderer with --renderer-variants, the official as its own file', async () => {
+    const to = join(root, 'bundle-forms');
+    const forms = ['--renderer-variants', 'official, padded-folded+layer-norm', '--dtype', 'fp16'];
+    const { code } = await run(['--from', weights, '--to', to, '--sizes', 'fixture', ...forms]);
+    expect(code).toBe(0);
+    const manifest = JSON.parse(await readFile(join(to, 'manifest.json'), 'utf8'));
+    const official = JSON.parse(await readFile(join(root, 'bundle-fp16', 'manifest.json'), 'utf8'));
+    for (const name of ['renderer', 'animal_renderer']) {
+      const component = manifest.components[name];
+      expect(Object.keys(component.variants)).toEqual(['padded-folded+layer-norm']);
+      expect(component.variants['padded-folded+layer-norm'].file.path).toBe(
+        `${name}.padded-folded+layer-norm.onnx`,
+      );
+      expect(component.file.sha256).toBe(official.components[name].file.sha256);
+      expect(component.dtype).toBe('fp16');
+    }
+    expect(manifest.components.spade_generator.variants).toBeUndefined();
+  });
+
+  it('refuses an unknown renderer form, and forms beside one chosen W or G form', async () => {
+    const base = ['--from', weights, '--to', join(root, 'x')];
+    const unknown = await run([...base, '--renderer-variants', 'official,padded+nhwc']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.text).toContain('--renderer-variants takes <W>[+<G>] forms');
+    expect(unknown.text).toContain("'padded+nhwc' is not one");
+    const both = await run([...base, '--renderer-variants', 'padded', '--warping-variant', 'folded']);
+    expect(both.code).toBe(2);
+    expect(both.text).toContain('leave out --warping-variant and --generator-variant');
+  });
+
   it('refuses a renderer variant it does not know, naming the ones it does', async () => {
     const args = ['--from', weights, '--to', join(root, 'x'), '--warping-variant', 'fast'];
     const { code, text } = await run(args);

@@ -6,6 +6,8 @@ import {
   isWarpingVariantName,
   type LivePortraitSizes,
   officialLivePortraitSizes,
+  parseRendererVariant,
+  type RendererVariant,
   warpingVariants,
   withRendererVariants,
 } from '@joyvasa/model-builder';
@@ -49,6 +51,9 @@ Options:
                               folded or padded-folded (same outputs; which is fastest depends on the GPU)
   --generator-variant <name>  the generator's SPADE blocks in an equivalent form: official (default),
                               folded or layer-norm
+  --renderer-variants <list>  also write these equivalent forms of the renderer (W+G as one graph),
+                              comma-separated, each <W>[+<G>] (e.g. official,padded-folded+layer-norm):
+                              on a GPU the head times them at its first load and opens the fastest
   -h, --help        this text
 
 Exit codes: 0 converted, 1 conversion failed (the message says why), 2 bad arguments, 130 interrupted.`;
@@ -60,6 +65,7 @@ const options = {
   dtype: { type: 'string' },
   'warping-variant': { type: 'string' },
   'generator-variant': { type: 'string' },
+  'renderer-variants': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -168,6 +174,31 @@ function livePortraitSizes(
   };
 }
 
+/** The renderer forms `--renderer-variants` asks for, or the usage error it gives. */
+function rendererForms(values: OptionValues): { forms?: RendererVariant[] } | { error: string } {
+  const list = stringOption(values, 'renderer-variants');
+  if (list === undefined) return {};
+  if (stringOption(values, 'warping-variant') || stringOption(values, 'generator-variant')) {
+    return {
+      error:
+        '--renderer-variants writes the official form and others: leave out --warping-variant and --generator-variant',
+    };
+  }
+  const forms: RendererVariant[] = [];
+  for (const name of list.split(',').map((item) => item.trim())) {
+    const form = parseRendererVariant(name);
+    if (!form) {
+      return {
+        error:
+          `--renderer-variants takes <W>[+<G>] forms, W one of ${Object.keys(warpingVariants).join(', ')}, ` +
+          `G one of ${Object.keys(generatorVariants).join(', ')}; '${name}' is not one`,
+      };
+    }
+    forms.push(form);
+  }
+  return { forms };
+}
+
 /** `joyvasa convert`: official checkpoints or a Hugging Face encoder folder to a bundle. Returns the exit code. */
 export async function convertCommand(args: readonly string[], context: CommandContext = {}): Promise<number> {
   const output = context.output ?? processOutput();
@@ -192,6 +223,8 @@ export async function convertCommand(args: readonly string[], context: CommandCo
   }
   const renderer = livePortraitSizes(parsed.values, sizes === 'fixture');
   if ('error' in renderer) return usageError(output, renderer.error, convertUsage);
+  const variants = rendererForms(parsed.values);
+  if ('error' in variants) return usageError(output, variants.error, convertUsage);
   const official = await isOfficialLayout(from);
   if (!official && !(await isHuggingFaceFolder(from))) {
     return usageError(
@@ -210,6 +243,7 @@ export async function convertCommand(args: readonly string[], context: CommandCo
         ...common,
         dtype,
         ...(renderer.sizes ? { livePortraitSizes: renderer.sizes } : {}),
+        ...(variants.forms ? { rendererVariants: variants.forms } : {}),
         ...(sizes === 'fixture' ? { denoiserHeads: fixtureMotionGeneratorConfig.heads } : {}),
       });
       printOfficialReport(output, report, to);

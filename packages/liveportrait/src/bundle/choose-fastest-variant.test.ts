@@ -4,6 +4,7 @@ import {
   chooseFastestVariant,
   createMemoryVariantChoiceCache,
   outputDifference,
+  outputDifferences,
   type VariantCandidate,
   type VariantTimingKey,
   variantTimingKey,
@@ -97,7 +98,9 @@ describe('chooseFastestVariant', () => {
     });
     const chosen = await chooseFastestVariant({ ...forms, key, cache: createMemoryVariantChoiceCache() });
     expect(chosen.id).toBe('folded');
-    expect(chosen.timings.wrong).toMatch(/^passed over: differs from official by 0\.(2|19)/);
+    expect(chosen.timings.wrong).toBe(
+      'passed over: differs from official: mean 0.0667 (≤ 0.00392), max 0.200 (≤ 0.0314)',
+    );
     expect(forms.open.has('wrong')).toBe(false);
   });
 
@@ -126,11 +129,26 @@ describe('chooseFastestVariant', () => {
     });
   });
 
+  it('holds forms to the renderer fp16 targets: mean 1 and max 8 levels of 255', async () => {
+    const check = async (output: number[]) => {
+      const forms = fakeForms({
+        official: { milliseconds: 30, output: [0.5, 0.5, 0.5] },
+        other: { milliseconds: 1, output },
+      });
+      return (await chooseFastestVariant({ ...forms, key, cache: createMemoryVariantChoiceCache() })).id;
+    };
+    expect(await check([0.5 + 3 / 255, 0.5, 0.5])).toBe('other');
+    // One value 9 levels off; then three values 2 levels off (mean 2 levels).
+    expect(await check([0.5 + 9 / 255, 0.5, 0.5])).toBe('official');
+    expect(await check([0.5 + 2 / 255, 0.5 - 2 / 255, 0.5 + 2 / 255])).toBe('official');
+  });
+
   it('measures differences as the golden suite does, a NaN or another size as infinitely far', () => {
     const tensor = (values: number[]) => createTensor('float32', [values.length], Float32Array.from(values));
     expect(outputDifference(tensor([0.5, 4]), tensor([0.5, 2]))).toBe(1);
     expect(outputDifference(tensor([0.25, 0.5]), tensor([0.5, 0.5]))).toBe(0.25);
     expect(outputDifference(tensor([Number.NaN, 0.5]), tensor([0.5, 0.5]))).toBe(Number.POSITIVE_INFINITY);
     expect(outputDifference(tensor([0.5]), tensor([0.5, 0.5]))).toBe(Number.POSITIVE_INFINITY);
+    expect(outputDifferences(tensor([0.5, 7]), tensor([0.5, 4]))).toEqual({ mean: 0.375, max: 0.75 });
   });
 });

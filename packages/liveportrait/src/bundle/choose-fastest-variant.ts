@@ -61,11 +61,25 @@ export interface ChooseFastestVariantOptions<T> {
   /** Timed runs; the median counts. Default 5. */
   readonly runs?: number;
   /**
-   * Largest `max |out − reference| / max(1, max |reference|)` a form may show and still win. Default
-   * 0.02 (float16 and TF32 convolutions round differently from form to form; a wrong form is far off).
+   * How far a form's output may be from the reference's and still win, relative to
+   * `max(1, max |reference|)`. Default {@link rendererFloat16Tolerance}.
    */
-  readonly tolerance?: number;
+  readonly tolerance?: VariantTolerance;
 }
+
+/** Largest mean and largest single `|output − reference|`, each over `max(1, max |reference|)`. */
+export interface VariantTolerance {
+  readonly mean: number;
+  readonly max: number;
+}
+
+/**
+ * The renderer's float16 accuracy targets (docs/benchmarks.md §6b; issue 21's "mean ≤ 1 level, max ≤ 8"):
+ * frames within a mean of 1 and at most 8 8-bit levels of the reference. For images in [0, 1] the relative
+ * measure is the level itself; W's features are held to the same share of their range. float16 and TF32
+ * convolutions round differently from form to form; a wrong form is far off.
+ */
+export const rendererFloat16Tolerance: VariantTolerance = { mean: 1 / 255, max: 8 / 255 };
 
 /** What {@link chooseFastestVariant} decided. */
 export interface ChosenVariant<T> {
@@ -103,21 +117,37 @@ export function createMemoryVariantChoiceCache(): VariantChoiceCache {
 }
 
 /**
- * `max |output − reference| / max(1, max |reference|)`, the golden suite's float32 measure; infinite for
- * another size or a NaN.
+ * Mean and largest `|output − reference|` over `max(1, max |reference|)` (the largest is the golden suite's
+ * float32 measure); infinite for another size or a NaN.
  */
-export function outputDifference(output: TensorLike, reference: TensorLike): number {
-  if (output.data.length !== reference.data.length) return Number.POSITIVE_INFINITY;
+export function outputDifferences(output: TensorLike, reference: TensorLike): { mean: number; max: number } {
+  const far = { mean: Number.POSITIVE_INFINITY, max: Number.POSITIVE_INFINITY };
+  if (output.data.length !== reference.data.length) return far;
   let worst = 0;
+  let sum = 0;
   let scale = 1;
   for (let i = 0; i < reference.data.length; i++) {
     const expected = Number(reference.data[i]);
     const difference = Math.abs(Number(output.data[i]) - expected);
     // NaN compares false: count it as infinitely far.
-    worst = Math.max(worst, Number.isNaN(difference) ? Number.POSITIVE_INFINITY : difference);
+    if (Number.isNaN(difference)) return far;
+    worst = Math.max(worst, difference);
+    sum += difference;
     scale = Math.max(scale, Math.abs(expected));
   }
-  return worst / scale;
+  return { mean: sum / Math.max(1, reference.data.length) / scale, max: worst / scale };
+}
+
+/** `max |output − reference| / max(1, max |reference|)` ({@link outputDifferences}' largest). */
+export function outputDifference(output: TensorLike, reference: TensorLike): number {
+  return outputDifferences(output, reference).max;
+}
+
+/** Why `output` is too far from `reference`, or undefined when it is within `tolerance`. */
+function disagreement(output: TensorLike, reference: TensorLike, tolerance: VariantTolerance) {
+  const { mean, max } = outputDifferences(output, reference);
+  if (mean <= tolerance.mean && max <= tolerance.max) return undefined;
+  return `mean ${mean.toPrecision(3)} (≤ ${tolerance.mean.toPrecision(3)}), max ${max.toPrecision(3)} (≤ ${tolerance.max.toPrecision(3)})`;
 }
 
 const median = (values: readonly number[]) =>
@@ -164,7 +194,7 @@ export async function chooseFastestVariant<T>(
     warmups: options.warmups ?? 2,
     runs: Math.max(1, options.runs ?? 5),
   };
-  const tolerance = options.tolerance ?? 0.02;
+  const tolerance = options.tolerance ?? rendererFloat16Tolerance;
   const timings: Record<string, number | string> = {};
   let best: { candidate: VariantCandidate<T>; handle: T; milliseconds: number } | undefined;
   let reference: TensorLike | undefined;
@@ -174,8 +204,8 @@ export async function chooseFastestVariant<T>(
       handle = await candidate.open();
       const { output, milliseconds } = await timeCandidate(candidate, handle, settings);
       reference ??= output;
-      const difference = outputDifference(output, reference);
-      if (difference > tolerance) throw new Error(`differs from ${candidates[0]!.id} by ${difference}`);
+      const difference = disagreement(output, reference, tolerance);
+      if (difference) throw new Error(`differs from ${candidates[0]!.id}: ${difference}`);
       timings[candidate.id] = milliseconds;
       if (best && best.milliseconds <= milliseconds) {
         await candidate.close(handle);

@@ -4,9 +4,12 @@ export {
   chooseFastestVariant,
   createMemoryVariantChoiceCache,
   outputDifference,
+  outputDifferences,
+  rendererFloat16Tolerance,
   type VariantCandidate,
   type VariantChoiceCache,
   type VariantTimingKey,
+  type VariantTolerance,
   variantTimingKey,
 } from './choose-fastest-variant.js';
 export { padBatch, takeFrames } from './fixed-batch.js';
@@ -22,3 +25,9 @@ export {
   type LoadLivePortraitOptions,
   loadLivePortrait,
 } from './load-live-portrait.js';
+export {
+  openRendererForm,
+  type RendererChoiceOptions,
+  rendererTimingFeeds,
+  timedRendererDevices,
+} from './open-renderer-form.js';

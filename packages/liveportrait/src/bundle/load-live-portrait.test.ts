@@ -1,13 +1,16 @@
 import {
   type BackendV1,
+  createTensor,
   type Device,
   type GraphIo,
   graphIo,
+  type JoyvasaEvent,
   type ModelBundle,
   type ModelManifest,
   type SessionV1,
 } from '@joyvasa/core';
 import { describe, expect, it } from 'vitest';
+import { createMemoryVariantChoiceCache } from './choose-fastest-variant.js';
 import { loadLivePortrait } from './load-live-portrait.js';
 
 /** The graph each component of the fake bundle stands for: its sessions carry that graph's names. */
@@ -95,5 +98,61 @@ describe('loadLivePortrait', () => {
       expect(models.pasteBack?.batched).toBe(batched);
       await models.dispose();
     }
+  });
+
+  it('opens the renderer through the timed choice on a GPU, at the given batch', async () => {
+    const sha = (letter: string) => letter.repeat(64);
+    const file = (path: string, letter: string) => ({ path, sha256: sha(letter), bytes: 1 });
+    const opened: string[] = [];
+    const manifest = {
+      components: Object.fromEntries(
+        [...base, 'renderer'].map((name) => [
+          name,
+          {
+            file: file(`${name}.onnx`, 'a'),
+            inputs: {},
+            outputs: { image: { type: 'float32', dims: ['batch', 3, 512, 512] } },
+            ...(name === 'renderer'
+              ? { variants: { folded: { file: file('renderer.folded.onnx', 'b') } } }
+              : {}),
+          },
+        ]),
+      ),
+    } as unknown as ModelManifest;
+    const bundle = {
+      manifest,
+      has: (name: string) => name in manifest.components,
+      async createSession(
+        _backend: BackendV1,
+        name: string,
+        options: { variant?: string },
+      ): Promise<SessionV1> {
+        opened.push(`${name}:${options.variant ?? 'official'}`);
+        const io = graphOf[name]!;
+        return {
+          specificationVersion: 'v1',
+          device: 'cuda',
+          inputNames: Object.values(io.inputs),
+          outputNames: Object.values(io.outputs),
+          run: async () => ({ image: createTensor('float32', [1], Float32Array.of(0.5)) }),
+          dispose: async () => {},
+        };
+      },
+    } as unknown as ModelBundle;
+    const events: JoyvasaEvent[] = [];
+    const cache = createMemoryVariantChoiceCache();
+    const models = await loadLivePortrait(bundle, backend, {
+      device: 'cuda',
+      rendererChoice: { batch: 4, cache, warmups: 1, runs: 1 },
+      onEvent: (event) => events.push(event),
+    });
+    expect(opened.filter((name) => name.startsWith('renderer'))).toEqual([
+      'renderer:official',
+      'renderer:folded',
+    ]);
+    expect(events).toEqual([
+      expect.objectContaining({ type: 'variant-chosen', component: 'renderer', batch: 4 }),
+    ]);
+    await models.dispose();
   });
 });

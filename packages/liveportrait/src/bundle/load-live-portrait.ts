@@ -19,6 +19,7 @@ import type { AnimationMode } from '../motion/combine-motion.js';
 import { createMlpRunner, type MlpRunner } from '../motion/mlp-runner.js';
 import type { PasteBackGraph } from '../paste-back/paste-back-session.js';
 import { createLivePortraitRenderer, type LivePortraitRenderSessions } from './live-portrait-renderer.js';
+import { openRendererForm, type RendererChoiceOptions } from './open-renderer-form.js';
 
 /** The LivePortrait models of one mode, loaded from a bundle. */
 export interface LivePortraitModels {
@@ -57,6 +58,12 @@ export interface LoadLivePortraitOptions {
   readonly device?: DeviceRequest;
   /** Used instead of the bundle's warping module and generator. */
   readonly renderer?: RendererV1;
+  /**
+   * On a GPU, open the fastest of the render graphs' equivalent forms (the manifest's `variants`), timed
+   * at this batch once and remembered. Without it, or with one form, the official form opens.
+   */
+  readonly rendererChoice?: RendererChoiceOptions;
+  /** Model-file, fallback and notice events, and `variant-chosen` when a render graph's form was chosen. */
   readonly onEvent?: EventListener;
 }
 
@@ -155,9 +162,16 @@ export async function loadLivePortrait(
   const opened = await openBundleSessions(bundle, backend, sessionOptions, async (open) => {
     const appearance = await open(...network('appearanceFeatureExtractor'));
     const motion = await open(...network('motionExtractor'));
+    // The render graphs in their fastest form on a GPU (timed once per GPU, runtime, precision and batch).
+    const openRender: OpenBundleSession = (component, io) =>
+      openRendererForm(bundle, backend, component, io, open, {
+        device: appearance.device,
+        choice: options.rendererChoice,
+        onEvent: options.onEvent,
+      });
     const renderer =
       options.renderer ??
-      createLivePortraitRenderer(await openRenderSessions(bundle, mode, appearance, open));
+      createLivePortraitRenderer(await openRenderSessions(bundle, mode, appearance, openRender));
     const stitching = createMlpRunner(await open(bundleComponents.stitching, graphIo.retargeting));
     const lip = createMlpRunner(await open(bundleComponents.retargetLip, graphIo.retargeting));
     const faceModels = await openFaceModels(bundle, mode, open, options.onEvent);

@@ -21,6 +21,11 @@ export interface PlannedComponent {
   readonly float16?: boolean;
   /** Per-device variants of the same component (same inputs and outputs), e.g. a gather-based warp for WebGPU. */
   readonly devices?: Partial<Record<Device, { readonly build: () => GraphBuilder; readonly file: string }>>;
+  /**
+   * Equivalent forms of the component by name (the manifest's `variants`): same inputs, outputs and
+   * results, other graphs, stored in the component's precision; a GPU times them at load (issue 21).
+   */
+  readonly variants?: Readonly<Record<string, { readonly build: () => GraphBuilder; readonly file: string }>>;
 }
 
 /** Everything a bundle holds, before it is written. */

@@ -40,6 +40,7 @@ import {
 import type { GraphBuilder } from '../onnx/graph-builder.js';
 import { prefixedSource, type WeightSource } from '../weights/weight-source.js';
 import type { BundlePlan, PlannedComponent } from './bundle-plan.js';
+import { type RendererVariant, rendererVariantName, withRendererVariants } from './renderer-variants.js';
 
 /** The weights of the four LivePortrait base networks (one `.pth` each in the official layout). */
 export interface LivePortraitWeights {
@@ -100,6 +101,12 @@ export interface JoyvasaBundleSources {
     readonly landmarks203: ReadyModel;
   };
   readonly sizes?: LivePortraitSizes;
+  /**
+   * Equivalent forms of the renderer (W+G as one graph) written beside the official one, by name
+   * (`padded-folded+layer-norm`; see {@link parseRendererVariant}): a GPU times them at load and opens the
+   * fastest. Default none: one form.
+   */
+  readonly rendererVariants?: readonly RendererVariant[];
   /** The licence-clean locator models (MediaPipe face, NanoDet animal) and their licence record. */
   readonly locators?: {
     readonly components: Readonly<Record<string, ReadyModel>>;
@@ -107,7 +114,42 @@ export interface JoyvasaBundleSources {
   };
 }
 
-function livePortraitComponents(weights: LivePortraitWeights, sizes: LivePortraitSizes, prefix: string) {
+/** W+G as one graph in the forms of `sizes`. */
+function rendererGraph(weights: LivePortraitWeights, sizes: LivePortraitSizes) {
+  return buildRendererGraph(
+    { warping: weights.warpingModule, generator: weights.spadeGenerator },
+    { warping: { ...sizes.warpingModule, gridSample: 'native' }, generator: sizes.spadeGenerator },
+  );
+}
+
+/** The renderer's equivalent forms other than the official one, as planned variants. */
+function rendererVariantForms(
+  weights: LivePortraitWeights,
+  sizes: LivePortraitSizes,
+  prefix: string,
+  variants: readonly RendererVariant[],
+): PlannedComponent['variants'] {
+  const forms = variants
+    .map((variant) => ({ name: rendererVariantName(variant), variant }))
+    .filter(({ name }) => name !== 'official');
+  if (forms.length === 0) return undefined;
+  return Object.fromEntries(
+    forms.map(({ name, variant }) => [
+      name,
+      {
+        build: () => rendererGraph(weights, withRendererVariants(sizes, variant)),
+        file: `${prefix}${bundleComponents.renderer}.${name}.onnx`,
+      },
+    ]),
+  );
+}
+
+function livePortraitComponents(
+  weights: LivePortraitWeights,
+  sizes: LivePortraitSizes,
+  prefix: string,
+  rendererVariants: readonly RendererVariant[] = [],
+) {
   // WebGPU variants: no 5-D GridSample (Gather sampling) and Conv3D as Conv2D sums (its Conv3D is naive).
   const warping = (webgpu: boolean) => () =>
     buildWarpingModule(weights.warpingModule, {
@@ -120,6 +162,7 @@ function livePortraitComponents(weights: LivePortraitWeights, sizes: LivePortrai
       ...sizes.appearanceFeatureExtractor,
       conv3dAsConv2d: webgpu,
     });
+  const forms = rendererVariantForms(weights, sizes, prefix, rendererVariants);
   const components: Record<string, PlannedComponent> = {
     [`${prefix}${bundleComponents.appearanceFeatureExtractor}`]: {
       build: appearance(false),
@@ -147,12 +190,9 @@ function livePortraitComponents(weights: LivePortraitWeights, sizes: LivePortrai
     // W+G in one graph: the warped features never leave the device. No WebGPU variant: there the loader
     // keeps W's Gather variant and G.
     [`${prefix}${bundleComponents.renderer}`]: {
-      build: () =>
-        buildRendererGraph(
-          { warping: weights.warpingModule, generator: weights.spadeGenerator },
-          { warping: { ...sizes.warpingModule, gridSample: 'native' }, generator: sizes.spadeGenerator },
-        ),
+      build: () => rendererGraph(weights, sizes),
       float16: true,
+      ...(forms ? { variants: forms } : {}),
     },
   };
   return components;
@@ -192,8 +232,10 @@ export function planJoyvasaBundle(
     featuresPerSecond: motion.config.fps,
   };
   const components: Record<string, PlannedComponent> = {
-    ...livePortraitComponents(sources.human, sizes, ''),
-    ...(sources.animal ? livePortraitComponents(sources.animal, sizes, 'animal_') : {}),
+    ...livePortraitComponents(sources.human, sizes, '', sources.rendererVariants),
+    ...(sources.animal
+      ? livePortraitComponents(sources.animal, sizes, 'animal_', sources.rendererVariants)
+      : {}),
     [bundleComponents.stitching]: mlp(sources.retargeting.stitching, 'stitching'),
     [bundleComponents.retargetLip]: mlp(sources.retargeting.lip, 'lip'),
     [bundleComponents.retargetEye]: mlp(sources.retargeting.eye, 'eye'),

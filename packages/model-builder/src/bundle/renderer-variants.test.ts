@@ -7,7 +7,7 @@ import type { GraphBuilder } from '../onnx/graph-builder.js';
 import { formulaInput } from '../synthetic/formula.js';
 import { fixtureLivePortraitSizes, syntheticBundleSources } from '../synthetic/synthetic-bundle.js';
 import { planJoyvasaBundle } from './joyvasa-bundle-plan.js';
-import { withRendererVariants } from './renderer-variants.js';
+import { parseRendererVariant, rendererVariantName, withRendererVariants } from './renderer-variants.js';
 
 const meta = { name: 'variants', version: '1.0.0', provenance: 'fixture' } as const;
 const feeds = {
@@ -43,5 +43,42 @@ describe('withRendererVariants', () => {
     expect(generator.LayerNormalization).toBe(8);
     expect(generator.InstanceNormalization).toBeUndefined();
     expect(official('spade_generator').opInventory().InstanceNormalization).toBe(8);
+  });
+});
+
+describe('renderer forms by name', () => {
+  it('parses <W> and <W>+<G>, gives each form one name, refuses unknown ones', () => {
+    expect(parseRendererVariant('padded-folded+layer-norm')).toEqual({
+      warping: 'padded-folded',
+      generator: 'layer-norm',
+    });
+    expect(parseRendererVariant('official')).toEqual({ warping: 'official', generator: 'official' });
+    expect(rendererVariantName(parseRendererVariant('folded+official')!)).toBe('folded');
+    expect(rendererVariantName(parseRendererVariant('official+folded')!)).toBe('official+folded');
+    for (const bad of ['nhwc', 'padded+nhwc', 'padded+folded+folded', '']) {
+      expect(parseRendererVariant(bad)).toBeUndefined();
+    }
+  });
+
+  it('plans the forms as variants of each renderer, the official one as its own file', () => {
+    const plan = planJoyvasaBundle(
+      {
+        ...syntheticBundleSources('fixture'),
+        rendererVariants: [
+          { warping: 'official', generator: 'official' },
+          { warping: 'padded-folded', generator: 'layer-norm' },
+        ],
+      },
+      meta,
+    );
+    for (const name of ['renderer', 'animal_renderer']) {
+      const variants = plan.components[name]!.variants!;
+      expect(Object.keys(variants)).toEqual(['padded-folded+layer-norm']);
+      expect(variants['padded-folded+layer-norm']!.file).toBe(`${name}.padded-folded+layer-norm.onnx`);
+      expect(variants['padded-folded+layer-norm']!.build().opInventory().LayerNormalization).toBe(8);
+    }
+    expect(
+      planJoyvasaBundle(syntheticBundleSources('fixture'), meta).components.renderer!.variants,
+    ).toBeUndefined();
   });
 });

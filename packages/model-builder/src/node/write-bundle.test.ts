@@ -23,7 +23,16 @@ async function writeTinyBundle() {
     version: '0.0.0',
     provenance: 'fixture',
     components: {
-      stitching: { build: () => buildRetargetingMlp(createFormulaSource('T'), tiny) },
+      stitching: {
+        build: () => buildRetargetingMlp(createFormulaSource('T'), tiny),
+        // Another graph under a variant's name: the manifest says which form each file is.
+        variants: {
+          other: {
+            build: () => buildRetargetingMlp(createFormulaSource('V'), tiny),
+            file: 'stitching.other.onnx',
+          },
+        },
+      },
       lip: {
         build: () => buildRetargetingMlp(createFormulaSource('U'), tiny),
         devices: {
@@ -41,6 +50,8 @@ describe('writeBundle', () => {
     const { directory, manifest } = await writeTinyBundle();
     expect(Object.keys(manifest.components)).toEqual(['stitching', 'lip']);
     expect(manifest.components.lip!.devices?.wasm?.file.path).toBe('lip.wasm.onnx');
+    expect(manifest.components.stitching!.variants?.other?.file.path).toBe('stitching.other.onnx');
+    expect(manifest.components.stitching!.dtype).toBeUndefined();
     expect(manifest.components.stitching!.inputs).toEqual({ input: { type: 'float32', dims: ['batch', 6] } });
     const bundle = await openModelBundle(createDirectorySource(directory));
     const session = await bundle.createSession(createOnnxNodeBackend(), 'stitching', { device: 'cpu' });
@@ -48,7 +59,19 @@ describe('writeBundle', () => {
       input: createTensor('float32', [2, 6], new Float32Array(12).fill(0.5)),
     });
     expect(output!.dims).toEqual([2, 4]);
-    await session.dispose();
+    const other = await bundle.createSession(createOnnxNodeBackend(), 'stitching', {
+      device: 'cpu',
+      variant: 'other',
+    });
+    const { output: otherOutput } = await other.run({
+      input: createTensor('float32', [2, 6], new Float32Array(12).fill(0.5)),
+    });
+    expect(otherOutput!.dims).toEqual([2, 4]);
+    expect(otherOutput!.data).not.toEqual(output!.data);
+    await Promise.all([session.dispose(), other.dispose()]);
+    await expect(
+      bundle.createSession(createOnnxNodeBackend(), 'lip', { device: 'cpu', variant: 'other' }),
+    ).rejects.toThrow('components.lip.variants.other: no such form on cpu (it has official)');
   });
 
   it('produces a bundle whose tampered file is refused', async () => {

@@ -33,7 +33,7 @@ async function writeModelFile(directory: string, path: string, bytes: Uint8Array
 }
 
 /**
- * Writes a bundle folder: one `.onnx` per component (and per device variant) and `manifest.json` with each
+ * Writes a bundle folder: one `.onnx` per component (and per device file and equivalent form) and `manifest.json` with each
  * file's sha256 and size and each component's input and output specs. Components are built and written one
  * at a time, so only one graph's weights are in memory at once. The manifest is written last: a folder
  * without it is an interrupted write, never a valid bundle. Each file goes through `<name>.partial`; a
@@ -62,7 +62,21 @@ export async function writeBundle(
         file: await writeModelFile(directory, variant.file, variant.build().encode()),
       };
     }
-    components[name] = { file, inputs, outputs, ...(Object.keys(devices).length > 0 ? { devices } : {}) };
+    const variants: Record<string, { file: ModelFile }> = {};
+    for (const [variant, form] of Object.entries(planned.variants ?? {})) {
+      variants[variant] = {
+        file: await writeModelFile(directory, form.file, form.build().encode({ dtype })),
+      };
+    }
+    components[name] = {
+      file,
+      inputs,
+      outputs,
+      ...(Object.keys(devices).length > 0 ? { devices } : {}),
+      ...(Object.keys(variants).length > 0 ? { variants } : {}),
+      // Only float16 is written: float32 manifests stay as they were.
+      ...(dtype === 'fp16' ? { dtype } : {}),
+    };
     onEvent?.({ type: 'progress', stage: 'write-bundle', completed: index + 1, total: names.length });
   }
   const manifest = validateManifest({

@@ -12,6 +12,7 @@ import {
   officialLivePortraitSizes,
   planJoyvasaBundle,
 } from '../bundle/joyvasa-bundle-plan.js';
+import type { RendererVariant } from '../bundle/renderer-variants.js';
 import type { WeightSource } from '../weights/weight-source.js';
 import { fixtureFaceDetector, fixtureLandmarks106, fixtureLandmarks203 } from './fixture-detectors.js';
 import { createFormulaSource, type SyntheticValues } from './formula-source.js';
@@ -156,15 +157,18 @@ export function syntheticBundleSources(
 
 /**
  * The plan of a synthetic bundle, ready for `writeBundle`. With `locators` (from `convertLocatorModels`)
- * the bundle carries the licence-clean locators instead of the stand-in InsightFace detectors.
+ * the bundle carries the licence-clean locators instead of the stand-in InsightFace detectors; with
+ * `rendererVariants`, those equivalent forms of the renderer beside the official one (default: one form).
  */
 export function planSyntheticBundle(
   kind: SyntheticBundleKind,
   seed = 'A',
   values: SyntheticValues = 'formula',
   locators?: JoyvasaBundleSources['locators'],
+  rendererVariants: readonly RendererVariant[] = [],
 ): BundlePlan {
-  return planJoyvasaBundle(syntheticBundleSources(kind, seed, values, locators), {
+  const sources = syntheticBundleSources(kind, seed, values, locators);
+  return planJoyvasaBundle(rendererVariants.length > 0 ? { ...sources, rendererVariants } : sources, {
     name: locators ? `joyvasa-${kind}-locators` : `joyvasa-${kind}`,
     version: '1.0.0',
     provenance: kind,

@@ -1,6 +1,7 @@
 import { decodeAudio } from '@joyvasa/audio-encoder';
 import { createOnnxWebBackend } from '@joyvasa/backend-onnx-web';
 import { createCacheApiStore, createUrlSource, InvalidInputError } from '@joyvasa/core';
+import { createMemoryVariantChoiceCache } from '@joyvasa/liveportrait';
 import { openTalkingHead } from '../head/open-talking-head.js';
 import type { GenerateOptions, GeneratingTalkingHead } from '../head/talking-head.js';
 import type { TalkingHeadOptions } from '../run/talking-head-options.js';
@@ -30,6 +31,12 @@ export type BrowserTalkingHead = GeneratingTalkingHead<
   BrowserAudioInput,
   BrowserGenerateOptions
 >;
+
+/**
+ * Renderer forms chosen by timing on this page's GPU, shared by its heads (a memo, not a setting): a page
+ * cannot name its GPU and driver reliably, so nothing outlives it.
+ */
+const pageRendererChoices = createMemoryVariantChoiceCache();
 
 /** Resolves a relative bundle URL (`/models/fixture/`) against the page or worker that loads it. */
 function absoluteUrl(location: string | URL): URL {
@@ -62,5 +69,6 @@ export function createTalkingHead(options: TalkingHeadOptions): Promise<BrowserT
       typeof models === 'string' || models instanceof URL ? createCacheApiStore() : undefined,
     decodeImage: (input) => decodeBrowserImage(input),
     decodeAudio: (input, decodeOptions) => decodeAudio(input, decodeOptions),
+    rendererChoice: { cache: pageRendererChoices },
   });
 }

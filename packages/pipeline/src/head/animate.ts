@@ -56,7 +56,10 @@ export function createAnimate<ImageInput, AudioInput>(
               }),
             )),
       ]);
-      const [liveportrait, { encoder, generator }] = await Promise.all([models.liveportrait(), fitted]);
+      const [liveportrait, { encoder, generator }] = await Promise.all([
+        models.liveportrait(run.renderBatch),
+        fitted,
+      ]);
       yield* runTalkingHead(
         {
           image: pixels,

@@ -56,7 +56,7 @@ export function createTalkingHeadWith<ImageInput, AudioInput, Options extends Ge
   platform: PipelinePlatform<ImageInput, AudioInput, Options>,
   options: Omit<TalkingHeadOptions, 'models' | 'backend'>,
 ): GeneratingTalkingHead<ImageInput, AudioInput, Options> {
-  const models = createHeadModels(bundle, backend, options);
+  const models = createHeadModels(bundle, backend, options, platform.rendererChoice);
   let disposed = false;
   const throwIfDisposed = () => {
     if (disposed) throw new DisposedError('talking head', 'create a new one with createTalkingHead');

@@ -6,7 +6,7 @@ import type {
   ModelBundle,
   PositionalEncodingMode,
 } from '@joyvasa/core';
-import { type LivePortraitModels, loadLivePortrait } from '@joyvasa/liveportrait';
+import { type LivePortraitModels, loadLivePortrait, type RendererChoiceOptions } from '@joyvasa/liveportrait';
 import { assertEncoderMatches, loadMotionGenerator, type MotionGenerator } from '@joyvasa/motion-diffusion';
 import type { TalkingHeadOptions } from '../run/talking-head-options.js';
 
@@ -18,18 +18,26 @@ export interface FittedAudioModels {
 
 /** A talking head's models, each loaded on first use and kept for the next runs. */
 export interface HeadModels {
-  liveportrait(): Promise<LivePortraitModels>;
+  /**
+   * LivePortrait's models, loaded by the first run (or warmUp): its `renderBatch` is the batch the
+   * renderer's forms are timed at.
+   */
+  liveportrait(renderBatch: number): Promise<LivePortraitModels>;
   /** The encoder and the motion model for `positionalEncoding`, once the encoder is found to fit it. */
   audio(positionalEncoding: PositionalEncodingMode): Promise<FittedAudioModels>;
   /** Disposes what was loaded (not a caller's own encoder, which is the caller's to dispose). */
   dispose(): Promise<void>;
 }
 
-/** The models of a talking head on `bundle`, loaded lazily on `backend`. */
+/**
+ * The models of a talking head on `bundle`, loaded lazily on `backend`; renderer forms chosen by timing are
+ * remembered in the platform's `rendererChoice`.
+ */
 export function createHeadModels(
   bundle: ModelBundle,
   backend: BackendV1,
   options: Omit<TalkingHeadOptions, 'models' | 'backend'>,
+  rendererChoice?: Omit<RendererChoiceOptions, 'batch'>,
 ): HeadModels {
   const onEvent: EventListener | undefined = options.onEvent;
   const shared = { device: options.device ?? 'auto', ...(onEvent ? { onEvent } : {}) } as const;
@@ -51,11 +59,12 @@ export function createHeadModels(
     return loaded;
   };
   return {
-    liveportrait() {
+    liveportrait(renderBatch) {
       liveportrait ??= loadLivePortrait(bundle, backend, {
         ...shared,
         mode: options.mode ?? 'human',
         renderer: options.renderer,
+        ...(rendererChoice ? { rendererChoice: { ...rendererChoice, batch: renderBatch } } : {}),
       });
       return liveportrait;
     },

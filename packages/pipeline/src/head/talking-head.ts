@@ -1,5 +1,6 @@
 import type { AudioStreamInput, DecodedAudio } from '@joyvasa/audio-encoder';
 import type { ModelManifest, RgbImage } from '@joyvasa/core';
+import type { RendererChoiceOptions } from '@joyvasa/liveportrait';
 import type { GenerateResult } from '../run/collect-talking-head.js';
 import type { TalkingHeadEvent } from '../run/talking-head-events.js';
 import type { AnimateOptions } from '../run/talking-head-options.js';
@@ -20,6 +21,11 @@ export interface PipelinePlatform<ImageInput, AudioInput, Options extends Genera
   audioFile?(input: AudioInput): string | undefined;
   /** The sink `generate()` writes to when the caller gave none (Node: an mp4 at `output`); or memory. */
   defaultSink?(options: Options): FrameSinkV1 | undefined;
+  /**
+   * Where renderer forms chosen by timing on a GPU are remembered (a file under the SDK's cache folder in
+   * Node, memory in browsers) and the GPU they hold for; the batch is each head's first run's `renderBatch`.
+   */
+  readonly rendererChoice?: Omit<RendererChoiceOptions, 'batch'>;
 }
 
 /**

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { decodeAudio } from '@joyvasa/audio-encoder/node';
 import { createUrlSource, type ImageLike, toRgbImage } from '@joyvasa/core';
 import { createDirectorySource, createFileStore } from '@joyvasa/core/node';
-import { readImage } from '@joyvasa/liveportrait/node';
+import { createFileVariantChoiceCache, readImage, readNvidiaGpuIdentity } from '@joyvasa/liveportrait/node';
 import { openTalkingHead } from '../head/open-talking-head.js';
 import type { GenerateOptions, GeneratingTalkingHead } from '../head/talking-head.js';
 import type { TalkingHeadOptions } from '../run/talking-head-options.js';
@@ -70,6 +70,8 @@ export function createTalkingHead(options: TalkingHeadOptions): Promise<NodeTalk
     },
     decodeAudio: (input, decodeOptions) => decodeAudio(input, decodeOptions),
     audioFile: asPath,
+    // Renderer forms timed on this GPU are remembered across processes.
+    rendererChoice: { cache: createFileVariantChoiceCache(), gpu: () => readNvidiaGpuIdentity() },
     defaultSink: ({ output, ffmpegPath }) =>
       output ? createFfmpegVideoSink({ output, ...(ffmpegPath ? { ffmpegPath } : {}) }) : undefined,
   });

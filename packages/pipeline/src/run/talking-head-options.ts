@@ -51,7 +51,10 @@ export interface TalkingHeadOptions {
   readonly faceLocator?: FaceLocatorV1;
   /** Cache for model files fetched from a URL (Cache API in browsers, a folder in Node). */
   readonly store?: ModelStore;
-  /** Model-loading and device events (`model-file`, `backend-fallback`, `notice`). */
+  /**
+   * Model-loading and device events (`model-file`, `backend-fallback`, `notice`, and `variant-chosen`: the
+   * renderer form a GPU opened, see docs/guide/devices.md).
+   */
   readonly onEvent?: EventListener;
 }
 

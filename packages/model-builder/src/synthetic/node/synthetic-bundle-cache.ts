@@ -4,6 +4,7 @@ import { type EventListener, InvalidInputError, type ModelManifest, validateMani
 import { defaultCacheDirectory } from '@joyvasa/core/node';
 import type { BundlePlan } from '../../bundle/bundle-plan.js';
 import type { ReadyModel } from '../../bundle/joyvasa-bundle-plan.js';
+import { type RendererVariant, rendererVariantName } from '../../bundle/renderer-variants.js';
 import { writeBundle } from '../../node/write-bundle.js';
 import { convertLocatorModels, locatorModelFiles } from '../../tfjs/node/locator-models.js';
 import { version } from '../../version.js';
@@ -22,6 +23,11 @@ export interface EnsureSyntheticBundleOptions {
    * instead of the stand-in InsightFace detectors, so the crop finds the photo's real face. Default false.
    */
   readonly locators?: boolean;
+  /**
+   * Equivalent forms of the renderer to write beside the official one (`planSyntheticBundle`), so that a
+   * GPU can time them at load. Default none: the bundle has one form.
+   */
+  readonly rendererVariants?: readonly RendererVariant[];
 }
 
 /** Where the synthetic bundle is and whether this call wrote it. */
@@ -80,10 +86,11 @@ async function writeAndPublish(
   const onEvent = options.onEvent;
   // The cached folder is checked against the plan's names first: converting the locators takes seconds.
   const names = options.locators ? { components: locatorNamesOnly(), data: {} } : undefined;
-  const existing = await readManifest(directory, planSyntheticBundle(kind, seed, 'formula', names));
+  const variants = options.rendererVariants ?? [];
+  const existing = await readManifest(directory, planSyntheticBundle(kind, seed, 'formula', names, variants));
   if (existing) return { directory, manifest: existing, created: false };
   const locators = options.locators ? await convertLocatorModels() : undefined;
-  const plan = planSyntheticBundle(kind, seed, 'formula', locators);
+  const plan = planSyntheticBundle(kind, seed, 'formula', locators, variants);
   // Written beside the target and renamed in one step, so no reader (another test worker, another
   // process) ever sees half a bundle under the final name.
   const staging = `${directory}.partial-${process.pid}-${Date.now().toString(36)}`;
@@ -134,7 +141,13 @@ export async function ensureSyntheticBundle(
     );
   }
   const root = join(options.cacheDirectory ?? defaultCacheDirectory(), 'bundles');
-  const directory = join(root, `${kind}${options.locators ? '-locators' : ''}-${version}-${seed}`);
+  // The official form is every bundle's own renderer file: only the others name the folder.
+  const forms = (options.rendererVariants ?? [])
+    .map(rendererVariantName)
+    .filter((name) => name !== 'official')
+    .map((name) => `-${name}`)
+    .join('');
+  const directory = join(root, `${kind}${options.locators ? '-locators' : ''}${forms}-${version}-${seed}`);
   const running = pending.get(directory);
   if (running) return running;
   const work = mkdir(root, { recursive: true }).then(() => writeAndPublish(kind, seed, directory, options));
