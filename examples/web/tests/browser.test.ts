@@ -1,7 +1,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
-import { createMemoryStore, createTensor, openModelBundle, type TensorLike } from '@joyvasa/core';
+import {
+  createMemoryStore,
+  createTensor,
+  motionGeneratorData,
+  openModelBundle,
+  type TensorLike,
+} from '@joyvasa/core';
 import { createDirectorySource } from '@joyvasa/core/node';
 import { createTalkingHead, probeMedia } from '@joyvasa/pipeline/node';
 import { convModel, failOnCi, gatherModel, maxAbsDiff, mlpModel, testInput } from '@joyvasa/test-utils';
@@ -17,6 +23,7 @@ import { countOnnxOps } from './count-onnx-ops.js';
 import type { AdapterReport, Harness, JsonTensor, PipelineRequest } from './harness-protocol.js';
 import { parseNodePlacement } from './parse-node-placement.js';
 import { translucentPicture } from './prepare-test-site.js';
+import { plainRateEncoder } from './rate-encoder.js';
 
 const seed = 7;
 /** The served fixture bundle on the served portrait and second of speech, on wasm. */
@@ -35,6 +42,13 @@ const fixturePipelineAsInReadme: PipelineRequest = {
   audio: '/inputs/speech-short.wav',
   sampler: { ddim: 2 },
 };
+/** A custom encoder at 24 kHz (the browser build decodes the audio at its rate): 2 frames, 2 DDIM steps. */
+const fixtureWithEncoderAt24k: PipelineRequest = {
+  ...fixturePipelineOnWasm,
+  audio: '/inputs/speech-short.wav',
+  sampler: { ddim: 2 },
+  encoderSampleRate: 24000,
+};
 let session: BrowserSession;
 let harness: TestPage;
 let adapter: AdapterReport;
@@ -46,6 +60,12 @@ const call = <K extends keyof Harness>(name: K, argument?: Parameters<Harness[K]
 function toJson(tensor: TensorLike): JsonTensor {
   const data = Array.from(tensor.data as ArrayLike<number | bigint>, Number);
   return { type: tensor.type === 'int64' ? 'int64' : 'float32', dims: [...tensor.dims], data };
+}
+
+/** The feature width the bundle's motion model takes, which a custom encoder must give. */
+async function audioFeatureDim(directory: string): Promise<number> {
+  const bundle = await openModelBundle(createDirectorySource(directory));
+  return motionGeneratorData(bundle.manifest).config.audioFeatureDim;
 }
 
 /** Skips (developer machine) or fails (CI) a test that needs a WebGPU adapter when there is none. */
@@ -165,6 +185,7 @@ describe('the web build in headless Chromium', () => {
   for (const [label, request, frames] of [
     ['on wasm', fixturePipelineOnWasm, 25],
     ['as the README calls it (auto: webgpu)', fixturePipelineAsInReadme, 2],
+    ['with a plain-object encoder at 24 kHz on wasm', fixtureWithEncoderAt24k, 2],
   ] as const) {
     it(`renders ${frames} frames of a ${frames / 25} s clip ${label}, matching the Node pipeline frame for frame`, async (ctx) => {
       if (session.skipReason) return ctx.skip(session.skipReason);
@@ -182,15 +203,18 @@ describe('the web build in headless Chromium', () => {
       expect(report.canvasVersusLastFrame).toBe(0);
       expect(report.events.frame).toBe(frames);
 
+      const models = ready().site.bundleDirectory;
+      const rate = request.encoderSampleRate;
       const head = await createTalkingHead({
-        models: ready().site.bundleDirectory,
+        models,
         device: 'cpu',
         store: createMemoryStore(),
+        ...(rate ? { audioEncoder: plainRateEncoder(rate, await audioFeatureDim(models)) } : {}),
       });
       const node = await head.generate(
         {
           image: ready().site.portraitPng,
-          audio: frames === 25 ? ready().site.speechWav : ready().site.shortSpeechWav,
+          audio: request.audio.endsWith('short.wav') ? ready().site.shortSpeechWav : ready().site.speechWav,
         },
         { seed, ...(request.sampler ? { sampler: request.sampler } : {}) },
       );

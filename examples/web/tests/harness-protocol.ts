@@ -68,6 +68,8 @@ export interface PipelineRequest {
   readonly seed: number;
   /** Default DDPM (every step); DDIM keeps a run on SwiftShader's CPU-emulated WebGPU within minutes. */
   readonly sampler?: { readonly ddim: number };
+  /** Animate with a plain-object encoder (`plainRateEncoder`) at this rate instead of the bundle's. */
+  readonly encoderSampleRate?: number;
 }
 
 export interface PipelineReport {

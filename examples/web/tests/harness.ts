@@ -3,6 +3,7 @@ import {
   createTensor,
   createUrlSource,
   ModelLoadError,
+  motionGeneratorData,
   openModelBundle,
   type RgbImage,
   type TensorLike,
@@ -15,7 +16,8 @@ import {
   createWebCodecsVideoSink,
   decodeBrowserImage,
 } from '@joyvasa/pipeline/browser';
-import type { Harness, JsonTensor } from './harness-protocol.js';
+import type { Harness, JsonTensor, PipelineRequest } from './harness-protocol.js';
+import { plainRateEncoder } from './rate-encoder.js';
 
 // One backend for the page, as an app would have: onnxruntime-web is loaded once.
 const backend = createOnnxWebBackend();
@@ -59,6 +61,14 @@ function fingerprint(image: RgbImage): string {
   let hash = 0x811c9dc5;
   for (const byte of image.data) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
   return `${image.width}x${image.height}:${hash.toString(16)}`;
+}
+
+/** The request's models, opened with a plain-object encoder at `encoderSampleRate` when it names one. */
+async function headOptions({ models, encoderSampleRate }: PipelineRequest) {
+  if (encoderSampleRate === undefined) return { models };
+  const bundle = await openModelBundle(createUrlSource(new URL(models, location.href)));
+  const width = motionGeneratorData(bundle.manifest).config.audioFeatureDim;
+  return { models: bundle, audioEncoder: plainRateEncoder(encoderSampleRate, width) };
 }
 
 async function fetchBlob(url: string): Promise<Blob> {
@@ -143,7 +153,8 @@ const harness: Harness = {
     }
   },
 
-  async runPipeline({ models, image, audio, device, seed, sampler }) {
+  async runPipeline(request) {
+    const { image, audio, device, seed, sampler } = request;
     const events: Record<string, number> = {};
     const startedAt = performance.now();
     const count = (event: { readonly type: string; readonly status?: string; readonly file?: string }) => {
@@ -160,7 +171,11 @@ const harness: Harness = {
         console.log(`[pipeline] ${seconds} s ${event.type}`);
       }
     };
-    const head = await createTalkingHead({ models, ...(device ? { device } : {}), onEvent: count });
+    const head = await createTalkingHead({
+      ...(await headOptions(request)),
+      ...(device ? { device } : {}),
+      onEvent: count,
+    });
     let first: RgbImage | undefined;
     let last: RgbImage | undefined;
     const canvas = document.getElementById('canvas') as HTMLCanvasElement;

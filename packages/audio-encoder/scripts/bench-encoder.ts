@@ -41,7 +41,12 @@ const [session, createMs] = await timed(() =>
     ...(threads ? { threads } : {}),
   }),
 );
-const encoder = createOnnxAudioEncoder({ session, id: 'hubert-zh' });
+const encoder = createOnnxAudioEncoder({
+  session,
+  id: 'hubert-zh',
+  sampleRate: 16000,
+  featuresPerSecond: 25,
+});
 const pcm = Float32Array.from(
   { length: samples },
   (_, i) => 0.3 * Math.sin(i * 0.0863) * Math.sin(i * 0.0007),

@@ -48,7 +48,7 @@ describe('decodeAudio', () => {
     const left = tone(44100, 440, 1);
     const right = tone(44100, 1000, 1);
     const wav = encodeWav([left, right], 44100, { format: 'float32' });
-    const decoded = await decodeAudio(wav);
+    const decoded = await decodeAudio(wav, { sampleRate: 16000 });
     expect(decoded.sampleRate).toBe(16000);
     expect(decoded.sourceSampleRate).toBe(44100);
     expect(decoded.sourceChannels).toBe(2);
@@ -59,11 +59,11 @@ describe('decodeAudio', () => {
   it('accepts ArrayBuffer, Blob and PCM inputs with the same result', async () => {
     const pcm = tone(16000, 300, 0.25);
     const wav = encodeWav(pcm, 16000, { format: 'float32' });
-    const fromBytes = await decodeAudio(wav);
-    const fromBuffer = await decodeAudio(wav.slice().buffer);
-    const fromBlob = await decodeAudio(new Blob([wav]));
-    const fromPcm = await decodeAudio({ pcm, sampleRate: 16000 });
-    const fromChannels = await decodeAudio({ pcm: [pcm, pcm], sampleRate: 16000 });
+    const fromBytes = await decodeAudio(wav, { sampleRate: 16000 });
+    const fromBuffer = await decodeAudio(wav.slice().buffer, { sampleRate: 16000 });
+    const fromBlob = await decodeAudio(new Blob([wav]), { sampleRate: 16000 });
+    const fromPcm = await decodeAudio({ pcm, sampleRate: 16000 }, { sampleRate: 16000 });
+    const fromChannels = await decodeAudio({ pcm: [pcm, pcm], sampleRate: 16000 }, { sampleRate: 16000 });
     for (const result of [fromBuffer, fromBlob, fromPcm, fromChannels])
       expect(result.pcm).toEqual(fromBytes.pcm);
     expect(fromBytes.pcm).toEqual(pcm);
@@ -71,12 +71,29 @@ describe('decodeAudio', () => {
   });
 
   it('accepts silence and honours options.sampleRate', async () => {
-    const silent = await decodeAudio({ pcm: new Float32Array(8000), sampleRate: 8000 });
+    const silent = await decodeAudio(
+      { pcm: new Float32Array(8000), sampleRate: 8000 },
+      { sampleRate: 16000 },
+    );
     expect(silent.pcm).toHaveLength(16000);
     expect(silent.pcm.every((v) => v === 0)).toBe(true);
     const at24k = await decodeAudio({ pcm: new Float32Array(8000), sampleRate: 8000 }, { sampleRate: 24000 });
     expect(at24k.sampleRate).toBe(24000);
     expect(at24k.pcm).toHaveLength(24000);
+    expect(at24k.source).toBeUndefined();
+  });
+
+  it("needs the encoder's rate, and keeps the source's channels at its own rate when asked", async () => {
+    const left = tone(8000, 200, 0.25);
+    const right = tone(8000, 300, 0.25);
+    const error = await rejectionOf(decodeAudio({ pcm: left, sampleRate: 8000 }, {} as never));
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect(error.message).toMatch(/options\.sampleRate.*missing.*encoder\.sampleRate/);
+    const wav = encodeWav([left, right], 8000, { format: 'float32' });
+    const kept = await decodeAudio(wav, { sampleRate: 24000, keepSource: true });
+    expect(kept.source?.sampleRate).toBe(8000);
+    expect(kept.source?.channels).toEqual([left, right]);
+    expect(kept.pcm).toHaveLength(left.length * 3);
   });
 
   it('rejects empty, non-finite and absurd input with InvalidInputError', async () => {
@@ -99,7 +116,7 @@ describe('decodeAudio', () => {
       ['not audio', /expected file bytes/],
     ];
     for (const [input, pattern] of cases) {
-      const error = await rejectionOf(decodeAudio(input as never));
+      const error = await rejectionOf(decodeAudio(input as never, { sampleRate: 16000 }));
       expect(InvalidInputError.isInstance(error), `${error}`).toBe(true);
       expect(error.message).toMatch(pattern);
     }
@@ -107,17 +124,19 @@ describe('decodeAudio', () => {
 
   it('rejects audio longer than maxDurationSeconds unless the caller raises it', async () => {
     const input = { pcm: new Float32Array(16000 * 3), sampleRate: 16000 };
-    const error = await rejectionOf(decodeAudio(input, { maxDurationSeconds: 2 }));
+    const error = await rejectionOf(decodeAudio(input, { sampleRate: 16000, maxDurationSeconds: 2 }));
     expect(error.message).toMatch(/more than the 2 s limit.*maxDurationSeconds/);
-    expect((await decodeAudio(input, { maxDurationSeconds: 3 })).durationSeconds).toBe(3);
+    expect((await decodeAudio(input, { sampleRate: 16000, maxDurationSeconds: 3 })).durationSeconds).toBe(3);
     const tooLong = { pcm: new Float32Array(1000 * 601), sampleRate: 1000 };
-    expect((await rejectionOf(decodeAudio(tooLong))).message).toMatch(/600 s limit/);
-    await expect(decodeAudio(input, { maxDurationSeconds: 0 })).rejects.toThrow(/maxDurationSeconds/);
+    expect((await rejectionOf(decodeAudio(tooLong, { sampleRate: 16000 }))).message).toMatch(/600 s limit/);
+    await expect(decodeAudio(input, { sampleRate: 16000, maxDurationSeconds: 0 })).rejects.toThrow(
+      /maxDurationSeconds/,
+    );
   });
 
   it('needs a decoder for non-WAV bytes and reports it as a missing dependency', async () => {
     const mp3 = Uint8Array.from([0x49, 0x44, 0x33, 4, 0, 0, 0, 0, 0, 0]);
-    const error = await rejectionOf(decodeAudio(mp3));
+    const error = await rejectionOf(decodeAudio(mp3, { sampleRate: 16000 }));
     expect(MissingDependencyError.isInstance(error)).toBe(true);
     expect(error.message).toMatch(/MP3 input.*@joyvasa\/audio-encoder\/node/);
   });
@@ -134,19 +153,22 @@ describe('decodeAudio', () => {
     };
     const alaw = encodeWav(new Float32Array(4), 8000, { format: 'uint8' });
     alaw[20] = 6;
-    const fromAlaw = await decodeAudio(alaw, { decoder, maxDurationSeconds: 30 });
+    const fromAlaw = await decodeAudio(alaw, { sampleRate: 16000, decoder, maxDurationSeconds: 30 });
     expect(fromAlaw.sourceSampleRate).toBe(8000);
     expect(fromAlaw.pcm).toHaveLength(8000);
-    await decodeAudio(Uint8Array.from([1, 2, 3]), { decoder });
+    await decodeAudio(Uint8Array.from([1, 2, 3]), { sampleRate: 16000, decoder });
     expect(seen).toEqual([alaw.length, 30, 3, 600]);
-    expect((await rejectionOf(decodeAudio(alaw))).message).toMatch(/A-law/);
+    expect((await rejectionOf(decodeAudio(alaw, { sampleRate: 16000 }))).message).toMatch(/A-law/);
   });
 
   it('rejects with the abort reason when the signal is aborted', async () => {
     const controller = new AbortController();
     controller.abort(new DOMException('stop', 'AbortError'));
     const error = await rejectionOf(
-      decodeAudio({ pcm: new Float32Array(10), sampleRate: 16000 }, controller),
+      decodeAudio(
+        { pcm: new Float32Array(10), sampleRate: 16000 },
+        { sampleRate: 16000, signal: controller.signal },
+      ),
     );
     expect(error.name).toBe('AbortError');
   });

@@ -18,8 +18,13 @@ export type AudioInput = Uint8Array | ArrayBuffer | Blob | PcmInput;
 
 /** Options of {@link decodeAudio}. */
 export interface DecodeAudioOptions {
-  /** Output rate in Hz. Default 16000, what HuBERT and wav2vec2 expect. */
-  readonly sampleRate?: number;
+  /** Output rate in Hz: the audio encoder's `sampleRate` (16000 for HuBERT and wav2vec2). */
+  readonly sampleRate: number;
+  /**
+   * Also return the source's own channels at its own rate (`source`), for a video's audio track: the audio
+   * is then read once for the model and the track. Default false.
+   */
+  readonly keepSource?: boolean;
   /**
    * Longest audio accepted, in seconds; longer input is an InvalidInputError. Default 600 (10 minutes),
    * which bounds memory and run time; pass a larger number or `Infinity` to accept more.
@@ -37,21 +42,23 @@ export interface DecodeAudioOptions {
 export interface DecodedAudio {
   /** Mono samples at `sampleRate`, channels averaged, not normalised. */
   readonly pcm: Float32Array;
-  /** Hz; 16000 unless `options.sampleRate` said otherwise. */
+  /** Hz: `options.sampleRate`. */
   readonly sampleRate: number;
   /** Length of the source audio in seconds (source frames / source rate). */
   readonly durationSeconds: number;
   /** The source's rate in Hz (for browser decoding: the rate the browser decoded at). */
   readonly sourceSampleRate: number;
   readonly sourceChannels: number;
+  /** The source's channels at `sourceSampleRate`, when `options.keepSource` asked for them. */
+  readonly source?: PcmAudio;
 }
 
 /** Sample rates outside this range (Hz) are taken for a corrupt header or a wrong argument. */
 export const sampleRateRange = { min: 1000, max: 768_000 } as const;
 
 /**
- * Turns audio into mono float PCM at 16 kHz, as `librosa.load(path, sr=16000, mono=True)` does in the
- * reference: channels averaged, then resampled with {@link resample}; no normalisation.
+ * Turns audio into mono float PCM at `options.sampleRate` (the encoder's), as
+ * `librosa.load(path, sr=16000, mono=True)` does in the reference: channels averaged, then resampled with {@link resample}; no normalisation.
  *
  * WAV (PCM 8 to 32 bits, float 32/64) is parsed here; other formats go to `options.decoder`.
  * Silent audio is valid.
@@ -59,11 +66,14 @@ export const sampleRateRange = { min: 1000, max: 768_000 } as const;
  * @throws InvalidInputError for empty, corrupt, non-finite, too long audio or absurd sample rates.
  * @throws MissingDependencyError when the input needs a decoder and none is available.
  */
-export async function decodeAudio(
-  input: AudioInput,
-  options: DecodeAudioOptions = {},
-): Promise<DecodedAudio> {
-  const targetRate = options.sampleRate ?? 16000;
+export async function decodeAudio(input: AudioInput, options: DecodeAudioOptions): Promise<DecodedAudio> {
+  const targetRate = options?.sampleRate;
+  if (targetRate === undefined) {
+    throw new InvalidInputError(
+      'options.sampleRate',
+      "is missing: pass the audio encoder's rate (`encoder.sampleRate`; 16000 for HuBERT and wav2vec2)",
+    );
+  }
   checkSampleRate('options.sampleRate', targetRate);
   const maxDurationSeconds = options.maxDurationSeconds ?? inputLimits.audioMaxSeconds;
   if (!(maxDurationSeconds > 0)) {
@@ -81,6 +91,7 @@ export async function decodeAudio(
     durationSeconds: frames / source.sampleRate,
     sourceSampleRate: source.sampleRate,
     sourceChannels: source.channels.length,
+    ...(options.keepSource ? { source } : {}),
   };
 }
 

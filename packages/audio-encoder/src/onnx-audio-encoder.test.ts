@@ -24,6 +24,11 @@ const backend = createOnnxNodeBackend();
 const tinyModel = buildHubertEncoder(createFormulaSource('T'), tinyConfig).encode();
 const newSession = () => backend.createSession(tinyModel, { device: 'cpu', name: 'tiny-hubert' });
 
+/** The rates of the tiny HuBERT: 16 kHz in, 25 feature frames a second out. */
+const rates = { sampleRate: 16000, featuresPerSecond: 25 } as const;
+const tinyHubert = (session: SessionV1) =>
+  createOnnxAudioEncoder({ session, id: 'tiny-hubert', featureDim: 32, ...rates });
+
 describe('createOnnxAudioEncoder', () => {
   let session: SessionV1;
   beforeAll(async () => {
@@ -32,14 +37,14 @@ describe('createOnnxAudioEncoder', () => {
   afterAll(() => session.dispose());
 
   it('passes the AudioEncoderV1 conformance suite over a tiny HuBERT graph', async () => {
-    const encoder = createOnnxAudioEncoder({ session, id: 'tiny-hubert', featureDim: 32 });
+    const encoder = tinyHubert(session);
     const report = await checkAudioEncoder(encoder, { expectedFeatureDim: 32 });
     expect(report.failures).toEqual([]);
     expect(report.passed).toHaveLength(6);
   });
 
   it('returns the graph features as [frames, featureDim], one frame per 640 samples', async () => {
-    const encoder = createOnnxAudioEncoder({ session, id: 'tiny-hubert', featureDim: 32 });
+    const encoder = tinyHubert(session);
     const pcm = Float32Array.from({ length: 3 * 640 }, (_, i) => 0.3 * Math.sin(i * 0.07));
     const features = await encoder.encode(pcm);
     const direct = await session.run({ audio: createTensor('float32', [1, pcm.length], pcm.slice()) });
@@ -48,7 +53,7 @@ describe('createOnnxAudioEncoder', () => {
   });
 
   it('rejects unusable PCM with InvalidInputError that says how to fix it', async () => {
-    const encoder = createOnnxAudioEncoder({ session, id: 'tiny-hubert', featureDim: 32 });
+    const encoder = tinyHubert(session);
     const infinite = new Float32Array(640);
     infinite[5] = Number.POSITIVE_INFINITY;
     const cases: [unknown, RegExp][] = [
@@ -65,7 +70,11 @@ describe('createOnnxAudioEncoder', () => {
   });
 
   it('reports a graph whose features do not match the declared width as SessionRunError', async () => {
-    const encoder = createOnnxAudioEncoder({ session, id: 'mismatched' });
+    const encoder = createOnnxAudioEncoder({
+      session,
+      id: 'mismatched',
+      ...rates,
+    });
     const error = await rejectionOf(encoder.encode(new Float32Array(640)));
     expect(SessionRunError.isInstance(error)).toBe(true);
     expect((error as Error).message).toContain('expected float32 [1, 1, 768]');
@@ -75,17 +84,17 @@ describe('createOnnxAudioEncoder', () => {
     const g = new GraphBuilder('other');
     g.output(g.relu(g.input('x', 'float32', [1, 4])), 'y', 'float32', [1, 4]);
     const other = await backend.createSession(g.encode(), { device: 'cpu' });
-    expect(() => createOnnxAudioEncoder({ session: other, id: 'other' })).toThrow(/takes `audio`/);
+    expect(() => createOnnxAudioEncoder({ session: other, id: 'other', ...rates })).toThrow(/takes `audio`/);
     await other.dispose();
-    expect(() => createOnnxAudioEncoder({ session, id: 'x', featuresPerSecond: 7 })).toThrow(
-      /does not divide/,
-    );
-    expect(() => createOnnxAudioEncoder({ session, id: '' })).toThrow(/non-empty/);
+    expect(() =>
+      createOnnxAudioEncoder({ session, id: 'x', sampleRate: 16000, featuresPerSecond: 7 }),
+    ).toThrow(/does not divide/);
+    expect(() => createOnnxAudioEncoder({ session, id: '', ...rates })).toThrow(/non-empty/);
   });
 
   it('disposes its session', async () => {
     const own = await newSession();
-    const encoder = createOnnxAudioEncoder({ session: own, id: 'tiny-hubert', featureDim: 32 });
+    const encoder = tinyHubert(own);
     await encoder.dispose?.();
     const error = await rejectionOf(encoder.encode(new Float32Array(640)));
     expect(SessionRunError.isInstance(error)).toBe(true);

@@ -27,10 +27,10 @@ export interface OnnxAudioEncoderOptions {
   readonly id: string;
   /** Width of one feature vector. Default 768 (HuBERT-base, wav2vec2-base). */
   readonly featureDim?: number;
-  /** Sample rate of the PCM `encode` takes, in Hz. Default 16000. */
-  readonly sampleRate?: number;
-  /** Feature frames per second of audio. Default 25 (the JoyVASA motion rate). */
-  readonly featuresPerSecond?: number;
+  /** Sample rate of the PCM `encode` takes, in Hz (the bundle's `audioEncoder.sampleRate`, 16000 for HuBERT). */
+  readonly sampleRate: number;
+  /** Feature frames per second of audio: the motion model's fps (the bundle's `featuresPerSecond`, 25). */
+  readonly featuresPerSecond: number;
 }
 
 function positiveInteger(name: string, value: number): number {
@@ -63,7 +63,7 @@ function checkPcm(pcm: unknown, samplesPerFrame: number, sampleRate: number): Fl
 /**
  * An {@link AudioEncoderV1} over a session of an audio-encoder graph such as HuBERT or wav2vec2 built by
  * `buildHubertEncoder` (JoyVASA's `pad_audio` included in the graph). `encode` takes one window of mono
- * PCM whose length is a positive multiple of `sampleRate / featuresPerSecond` samples (640 by default;
+ * PCM whose length is a positive multiple of `sampleRate / featuresPerSecond` samples (640 at 16 kHz / 25;
  * 64000 for the 4-second JoyVASA window) and returns features [frames, featureDim] float32.
  * Throws `InvalidInputError` for other input, `SessionRunError` when the graph fails or returns another
  * shape, and the signal's `AbortError` when aborted. `dispose` disposes the session.
@@ -72,8 +72,8 @@ export function createOnnxAudioEncoder(options: OnnxAudioEncoderOptions): AudioE
   const { session, id } = options;
   if (typeof id !== 'string' || !id) throw new InvalidInputError('options.id', 'must be a non-empty string');
   const featureDim = positiveInteger('featureDim', options.featureDim ?? 768);
-  const sampleRate = positiveInteger('sampleRate', options.sampleRate ?? 16000);
-  const featuresPerSecond = positiveInteger('featuresPerSecond', options.featuresPerSecond ?? 25);
+  const sampleRate = positiveInteger('sampleRate', options.sampleRate);
+  const featuresPerSecond = positiveInteger('featuresPerSecond', options.featuresPerSecond);
   if (sampleRate % featuresPerSecond !== 0) {
     throw new InvalidInputError(
       'options.featuresPerSecond',

@@ -2,7 +2,12 @@ import { InvalidInputError, isAbortError } from '@joyvasa/core';
 import { describe, expect, it } from 'vitest';
 import { AudioStreamError } from './audio-stream-error.js';
 import { decodeAudio } from './decode-audio.js';
-import { type AudioStreamInput, type PcmChunk, readAudioStream } from './read-audio-stream.js';
+import {
+  type AudioStreamInput,
+  type PcmChunk,
+  type ReadAudioStreamOptions,
+  readAudioStream,
+} from './read-audio-stream.js';
 
 function stereo(frames: number, rate: number): [Float32Array, Float32Array] {
   const left = Float32Array.from(
@@ -33,10 +38,10 @@ async function* cut<T extends Float32Array | Int16Array>(samples: T, sizes: read
   }
 }
 
-async function readAll(input: AudioStreamInput, options = {}) {
+async function readAll(input: AudioStreamInput, options: Partial<ReadAudioStreamOptions> = {}) {
   const parts: Float32Array[] = [];
   let sourceFrames = 0;
-  for await (const piece of readAudioStream(input, options)) {
+  for await (const piece of readAudioStream(input, { sampleRate: 16000, ...options })) {
     parts.push(piece.pcm);
     sourceFrames = piece.sourceFrames;
   }
@@ -52,7 +57,7 @@ async function readAll(input: AudioStreamInput, options = {}) {
 describe('readAudioStream', () => {
   it('gives what decodeAudio gives for the whole audio: stereo 44.1 kHz cut mid-frame', async () => {
     const channels = stereo(20_001, 44100);
-    const whole = await decodeAudio({ pcm: channels, sampleRate: 44100 });
+    const whole = await decodeAudio({ pcm: channels, sampleRate: 44100 }, { sampleRate: 16000 });
     const read = await readAll({
       stream: cut(interleave(channels), [1, 777, 4096, 3]),
       sampleRate: 44100,
@@ -146,7 +151,7 @@ describe('readAudioStream', () => {
     const run = (async () => {
       for await (const _ of readAudioStream(
         { stream: endless(), sampleRate: 16000 },
-        { signal: controller.signal },
+        { sampleRate: 16000, signal: controller.signal },
       )) {
         if (++pieces === 5) controller.abort();
       }

@@ -27,8 +27,8 @@ export interface AudioStreamInput {
 
 /** Options of {@link readAudioStream}. */
 export interface ReadAudioStreamOptions {
-  /** Output rate in Hz. Default 16000. */
-  readonly sampleRate?: number;
+  /** Output rate in Hz: the audio encoder's `sampleRate`. */
+  readonly sampleRate: number;
   /**
    * Longest wait for the next chunk, in ms, before an `AudioStreamError` (`stalled`). Default: wait for
    * ever (a live microphone may be silent and still open; a producer that hangs then hangs the run).
@@ -131,7 +131,7 @@ function createInterleavedMixer(channels: number) {
 }
 
 /**
- * Reads a PCM stream as mono audio at 16 kHz (or `options.sampleRate`), chunk by chunk: what `decodeAudio`
+ * Reads a PCM stream as mono audio at `options.sampleRate` (the encoder's), chunk by chunk: what `decodeAudio`
  * gives for the same samples whole (channels averaged, the same resampler), however the stream was cut.
  * Memory stays flat: nothing is kept past the resampler's filter length. Breaking out of the loop, an abort
  * or an error closes the producer.
@@ -142,10 +142,10 @@ function createInterleavedMixer(channels: number) {
  */
 export async function* readAudioStream(
   input: AudioStreamInput,
-  options: ReadAudioStreamOptions = {},
+  options: ReadAudioStreamOptions,
 ): AsyncGenerator<AudioStreamPiece, void> {
   const channels = checkStreamFormat(input);
-  const resampler = createStreamResampler(input.sampleRate, options.sampleRate ?? 16000);
+  const resampler = createStreamResampler(input.sampleRate, options.sampleRate);
   const mix = createInterleavedMixer(channels);
   const puller = pullChunks<PcmChunk>(input.stream);
   let done = false;

@@ -112,7 +112,8 @@ export const specialFileTarget = fuzzTarget<HostilePath>({
     try {
       const path = join(folder, name);
       if (reader === 'image') return await readImage(path);
-      if (reader === 'audio') return await decodeAudio(path, { ffmpegPath: join(folder, 'no-ffmpeg') });
+      if (reader === 'audio')
+        return await decodeAudio(path, { sampleRate: 16000, ffmpegPath: join(folder, 'no-ffmpeg') });
       return await createDirectorySource(folder).read(name);
     } finally {
       rmSync(folder, { recursive: true, force: true });

@@ -50,6 +50,7 @@ async function* randomChunks(pcm: Float32Array, seed: number, max: number): Asyn
 
 function options(overrides: Partial<SampleMotionOptions>): SampleMotionOptions {
   return {
+    fps: 25,
     audioEncoder: encoder,
     template: motionTemplateFromStats(exampleStats()),
     projection: model.projection,
@@ -139,8 +140,8 @@ describe('sampleMotion from a PCM stream', () => {
 describe('createAudioWindowAssembler', () => {
   it('cuts the windows windowSamples cuts from the whole audio, holding only what the next window reads', () => {
     const pcm = speech(40_000);
-    const plan = planAudioWindows(pcm.length, { windowFrames: 8 });
-    const assembler = createAudioWindowAssembler({ windowFrames: 8 });
+    const plan = planAudioWindows(pcm.length, { sampleRate: 16000, fps: 25, windowFrames: 8 });
+    const assembler = createAudioWindowAssembler({ sampleRate: 16000, fps: 25, windowFrames: 8 });
     const windows = [];
     for (let at = 0; at < pcm.length; at += 333) windows.push(...assembler.push(pcm.slice(at, at + 333)));
     expect(windows.length).toBe(plan.windowCount - 1);

@@ -47,6 +47,7 @@ const speech = (samples: number) =>
 
 function options(overrides: Partial<SampleMotionOptions> = {}): SampleMotionOptions {
   return {
+    fps: 25,
     pcm: speech(8000),
     audioEncoder: encoder,
     template: motionTemplateFromStats(exampleStats()),
@@ -68,7 +69,7 @@ async function chunks(o: SampleMotionOptions): Promise<MotionChunk[]> {
 describe('sampleMotion', () => {
   it('yields one chunk per window and the official frame count, the padded tail cut', async () => {
     for (const samples of [1, 8000, 10_240, 23_000]) {
-      const plan = planAudioWindows(samples, { windowFrames: 8 });
+      const plan = planAudioWindows(samples, { sampleRate: 16000, fps: 25, windowFrames: 8 });
       const result = await chunks(options({ pcm: speech(samples) }));
       expect(result).toHaveLength(plan.windowCount);
       expect(result.map((c) => c.startFrame)).toEqual(result.map((_, i) => i * 8));

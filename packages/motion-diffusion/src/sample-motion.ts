@@ -47,8 +47,8 @@ export interface SampleMotionOptions extends Omit<SampleWindowsOptions, 'audioWi
   readonly smoothing?: boolean;
   /** Padding of the last window with `pcm`: the model's `padMode`. Default `zero` (the released `pad_mode`). */
   readonly padMode?: AudioPadMode;
-  /** Motion frames per second. Default 25. */
-  readonly fps?: number;
+  /** Motion frames per second: the motion model's (`config.fps`). */
+  readonly fps: number;
 }
 
 /** The motion of one sampled window, ready to animate. */
@@ -112,7 +112,7 @@ function audioSource(options: SampleMotionOptions): AudioSource {
   const windowOptions = {
     windowFrames,
     sampleRate: options.audioEncoder.sampleRate,
-    fps: options.fps ?? 25,
+    fps: options.fps,
     padMode: options.padMode ?? 'zero',
   } as const;
   if (options.pcmStream) {

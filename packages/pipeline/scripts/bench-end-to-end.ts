@@ -57,7 +57,8 @@ function backendWithThreads(count: number | undefined): BackendV1 {
   };
 }
 
-const decoded = await decodeAudio(values.audio);
+// Cut at 16 kHz, the rate of the bundles these figures are for (the talking head resamples to its encoder's).
+const decoded = await decodeAudio(values.audio, { sampleRate: 16000 });
 const clip = {
   pcm: decoded.pcm.slice(0, Math.round(seconds * decoded.sampleRate)),
   sampleRate: decoded.sampleRate,

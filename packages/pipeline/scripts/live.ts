@@ -15,7 +15,7 @@
 import { createServer, type Socket } from 'node:net';
 import { parseArgs } from 'node:util';
 import { ensureSyntheticBundle } from '@joyvasa/model-builder/synthetic/node';
-import { createTalkingHead, type PacedEvent, paceFrames, startLiveFfmpegSink } from '@joyvasa/pipeline';
+import { createLiveFfmpegSink, createTalkingHead, type PacedEvent, paceFrames } from '@joyvasa/pipeline';
 
 const { values } = parseArgs({
   options: {
@@ -92,27 +92,31 @@ const paced: AsyncIterable<PacedEvent> = values.realtime
           : event;
       }
     })();
-let sink: Awaited<ReturnType<typeof startLiveFfmpegSink>> | undefined;
+const sink = createLiveFfmpegSink({ output: values.output });
+// The video's frame rate is the motion model's, which every motion-chunk carries (the first comes before any frame).
+let fps = 0;
 for await (const event of paced) {
+  if (event.type === 'motion-chunk') fps = event.fps;
   if (event.type === 'paced-frame') {
     const { image } = event.frame;
-    sink ??= await startLiveFfmpegSink({
-      output: values.output,
-      width: image.width,
-      height: image.height,
-      audioSampleRate: rate,
-    });
-    if (event.tick === 0)
+    if (event.tick === 0) {
+      await sink.start({
+        width: image.width,
+        height: image.height,
+        fps,
+        audio: { live: true, sampleRate: rate },
+      });
       console.error(`first frame after ${((performance.now() - started) / 1000).toFixed(2)} s`);
-    // Each tick's 40 ms of audio goes in before its frame, so the two tracks stay in step.
+    }
+    // Each tick's 1/fps s of audio goes in before its frame, so the two tracks stay in step.
     await sink.writeAudio(
-      takeAudio(Math.round(((event.tick + 1) * rate) / 25) - Math.round((event.tick * rate) / 25)),
+      takeAudio(Math.round(((event.tick + 1) * rate) / fps) - Math.round((event.tick * rate) / fps)),
     );
-    await sink.writeFrame(image);
+    await sink.write(image, event.tick);
   } else if (event.type === 'frame-dropped')
     console.error(`dropped frame ${event.index} at tick ${event.tick}`);
   else if (event.type === 'pacing-end')
     console.error(`ticks ${event.ticks}, repeated ${event.repeated}, dropped ${event.dropped}`);
 }
-console.error(`wrote ${JSON.stringify(await sink?.finish())} to ${values.output}`);
+console.error(`wrote ${JSON.stringify(await sink.finish())} to ${values.output}`);
 await head.dispose();

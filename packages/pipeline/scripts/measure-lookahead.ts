@@ -28,8 +28,9 @@ const [encoder, generator] = await Promise.all([
   loadAudioEncoder(bundle, backend, { device: 'cpu' }),
   loadMotionGenerator(bundle, backend, { device: 'cpu' }),
 ]);
-const pcm = chirp(Number(values.seconds), 16000);
+const pcm = chirp(Number(values.seconds), encoder.sampleRate);
 const common = {
+  fps: generator.config.fps,
   audioEncoder: encoder,
   projection: generator.projection,
   denoiser: generator.denoiser,

@@ -26,15 +26,15 @@ export {
   SessionRunError,
   UnsupportedDeviceError,
 } from '@joyvasa/core';
-export type { FrameSinkResult, FrameSinkStartInfo, FrameSinkV1, SinkAudio } from './frame-sink.js';
-export {
-  type CollectOptions,
-  collectTalkingHead,
-  type GenerateOptions,
-  type GenerateResult,
-  type GeneratingTalkingHead,
-} from './generate-video.js';
-export { openModels } from './open-bundle.js';
+export { createTalkingHeadWith } from './head/create-talking-head-with.js';
+export { openModels } from './head/open-models.js';
+export type {
+  AnimateInput,
+  GenerateOptions,
+  GeneratingTalkingHead,
+  PipelinePlatform,
+  TalkingHead,
+} from './head/talking-head.js';
 export {
   type FrameDroppedEvent,
   type PacedEvent,
@@ -42,26 +42,33 @@ export {
   type PaceFramesOptions,
   type PacingEndEvent,
   paceFrames,
-} from './pace-frames.js';
+} from './pacing/pace-frames.js';
 export {
-  type AnimateInput,
-  createTalkingHeadWith,
-  type PipelinePlatform,
-  type TalkingHead,
-} from './talking-head.js';
+  type CollectOptions,
+  collectTalkingHead,
+  type GenerateResult,
+} from './run/collect-talking-head.js';
 export type {
   FrameEvent,
   MotionChunkEvent,
   SourceReadyEvent,
   StreamEndEvent,
   TalkingHeadEvent,
-} from './talking-head-events.js';
+} from './run/talking-head-events.js';
 export {
   type AnimateOptions,
   type ResolvedAnimateOptions,
   resolveAnimateOptions,
   type TalkingHeadOptions,
-} from './talking-head-options.js';
-export { createTeeSink } from './tee-sink.js';
-export { evenSize, toEvenFrame } from './to-even-frame.js';
+} from './run/talking-head-options.js';
+export { createFrameSink, type FrameSinkHandlers } from './sinks/create-frame-sink.js';
+export type {
+  FrameSinkResult,
+  FrameSinkStartInfo,
+  FrameSinkV1,
+  LiveSinkAudio,
+  SinkAudio,
+} from './sinks/frame-sink.js';
+export { createTeeSink } from './sinks/tee-sink.js';
+export { evenSize, toEvenFrame } from './sinks/to-even-frame.js';
 export { version } from './version.js';

@@ -11,8 +11,8 @@ import { type ModelManifest, type ModelStore, sha256Hex } from '@joyvasa/core';
 import { ensureSyntheticBundle } from '@joyvasa/model-builder/synthetic/node';
 import { afterAll, beforeAll } from 'vitest';
 import { createTalkingHead, type NodeTalkingHead } from '../src/node/index.js';
-import type { FrameEvent, TalkingHeadEvent } from '../src/talking-head-events.js';
-import type { TalkingHeadOptions } from '../src/talking-head-options.js';
+import type { FrameEvent, TalkingHeadEvent } from '../src/run/talking-head-events.js';
+import type { TalkingHeadOptions } from '../src/run/talking-head-options.js';
 
 /** A store that never has anything: every model file is read from its bundle folder and checked. */
 export const keepNothing: ModelStore = {

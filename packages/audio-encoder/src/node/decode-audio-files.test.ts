@@ -18,7 +18,7 @@ describe('decodeAudio (Node) of hostile paths', () => {
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   const refusal = async (path: string) => {
-    const error = await rejectionOf(decodeAudio(path));
+    const error = await rejectionOf(decodeAudio(path, { sampleRate: 16000 }));
     expect(InvalidInputError.isInstance(error), String(error)).toBe(true);
     return error.message;
   };

@@ -77,7 +77,7 @@ describe.skipIf(!haveFfmpeg)('decodeAudio (Node, ffmpeg)', () => {
   it('decodes a file path, a file URL and bytes of a FLAC file to the same PCM as the WAV it came from', async () => {
     const expected = resample(mixToMono([left, right]), 44100, 16000);
     for (const input of [flacPath, pathToFileURL(flacPath), readFileSync(flacPath), wavPath]) {
-      const decoded = await decodeAudio(input);
+      const decoded = await decodeAudio(input, { sampleRate: 16000 });
       expect(decoded.sourceSampleRate).toBe(44100);
       expect(decoded.sourceChannels).toBe(2);
       expect(decoded.durationSeconds).toBe(1.5);
@@ -92,8 +92,8 @@ describe.skipIf(!haveFfmpeg)('decodeAudio (Node, ffmpeg)', () => {
     ffmpeg('-i', wavPath, '-c:a', 'aac', '-b:a', '128k', m4a);
     ffmpeg('-i', wavPath, '-c:a', 'libvorbis', ogg);
     for (const path of [m4a, ogg]) {
-      const fromBytes = await decodeAudio(readFileSync(path));
-      const fromPath = await decodeAudio(path);
+      const fromBytes = await decodeAudio(readFileSync(path), { sampleRate: 16000 });
+      const fromPath = await decodeAudio(path, { sampleRate: 16000 });
       expect(fromBytes.pcm).toEqual(fromPath.pcm);
       expect(Math.abs(fromBytes.durationSeconds - 1.5)).toBeLessThan(0.03);
       let energy = 0;
@@ -106,13 +106,13 @@ describe.skipIf(!haveFfmpeg)('decodeAudio (Node, ffmpeg)', () => {
   it('hands WAV codecs the TypeScript parser lacks (mu-law) to ffmpeg', async () => {
     const ulaw = join(dir, 'ulaw.wav');
     ffmpeg('-i', wavPath, '-c:a', 'pcm_mulaw', ulaw);
-    const decoded = await decodeAudio(ulaw);
+    const decoded = await decodeAudio(ulaw, { sampleRate: 16000 });
     expect(decoded.sourceSampleRate).toBe(44100);
     expect(maxDifference(decoded.pcm, resample(mixToMono([left, right]), 44100, 16000))).toBeLessThan(0.02);
   });
 
   it('stops ffmpeg early on files over maxDurationSeconds and reports them as too long', async () => {
-    const error = await rejectionOf(decodeAudio(longPath, { maxDurationSeconds: 5 }));
+    const error = await rejectionOf(decodeAudio(longPath, { sampleRate: 16000, maxDurationSeconds: 5 }));
     expect(error.message).toMatch(/more than the 5 s limit \(6\.0 s read\)/);
   });
 
@@ -126,7 +126,7 @@ describe.skipIf(!haveFfmpeg)('decodeAudio (Node, ffmpeg)', () => {
       [dir, /a folder, not a regular file/],
     ];
     for (const [input, pattern] of cases) {
-      const error = await rejectionOf(decodeAudio(input as string));
+      const error = await rejectionOf(decodeAudio(input as string, { sampleRate: 16000 }));
       expect(InvalidInputError.isInstance(error), `${error}`).toBe(true);
       expect(error.message).toMatch(pattern);
     }
@@ -134,10 +134,10 @@ describe.skipIf(!haveFfmpeg)('decodeAudio (Node, ffmpeg)', () => {
 
   it('reports a missing ffmpeg as MissingDependencyError, but WAV needs none', async () => {
     const ffmpegPath = join(dir, 'no-such-ffmpeg');
-    const error = await rejectionOf(decodeAudio(flacPath, { ffmpegPath }));
+    const error = await rejectionOf(decodeAudio(flacPath, { sampleRate: 16000, ffmpegPath }));
     expect(MissingDependencyError.isInstance(error)).toBe(true);
     expect(error.message).toMatch(/no runnable ffmpeg at .*no-such-ffmpeg.*apt-get install ffmpeg/);
-    expect((await decodeAudio(wavPath, { ffmpegPath })).sourceChannels).toBe(2);
+    expect((await decodeAudio(wavPath, { sampleRate: 16000, ffmpegPath })).sourceChannels).toBe(2);
   });
 
   it('kills ffmpeg and rejects with the reason when aborted', async () => {

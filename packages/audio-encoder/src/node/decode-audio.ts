@@ -26,13 +26,13 @@ export interface NodeDecodeAudioOptions extends DecodeAudioOptions {
  * refused before it is opened for reading. A WAV file's header is read first, and a file whose header
  * states more than `maxDurationSeconds` is refused before the rest is read.
  *
- * @returns mono float PCM at 16 kHz (or `options.sampleRate`).
+ * @returns mono float PCM at `options.sampleRate`.
  * @throws MissingDependencyError when a non-WAV input needs ffmpeg and none is found.
  * @throws InvalidInputError for missing files and bad audio (see the platform-neutral decodeAudio).
  */
 export async function decodeAudio(
   input: AudioInput | string | URL,
-  options: NodeDecodeAudioOptions = {},
+  options: NodeDecodeAudioOptions,
 ): Promise<DecodedAudio> {
   const { ffmpegPath, ...rest } = options;
   const decoder = options.decoder ?? createFfmpegAudioDecoder(ffmpegPath ? { ffmpegPath } : {});

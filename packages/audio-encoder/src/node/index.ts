@@ -5,4 +5,3 @@ export {
   type FfmpegAudioDecoderOptions,
   ffmpegTimeLimitMs,
 } from './ffmpeg-audio-decoder.js';
-export { missingFfmpeg, type SpawnedFfmpeg, spawnFfmpeg } from './spawn-ffmpeg.js';

@@ -66,7 +66,8 @@ async function cutSpeech(
   folder: string,
   signal: AbortSignal,
 ): Promise<string> {
-  const decoded = await decodeAudio(path, { signal });
+  // A demo clip: 16 kHz mono is what the bundled HuBERT hears (the talking head resamples to its encoder's).
+  const decoded = await decodeAudio(path, { sampleRate: 16000, signal });
   const cut = join(folder, `speech-${seconds}s.wav`);
   await writeFile(
     cut,

@@ -72,7 +72,9 @@ export async function endToEndStage(stage: StageContext): Promise<GoldenComparis
   const manifestInputs = (await context.readJson(pipelinePath('manifest.json'))) as {
     inputs: { audio_wav: string };
   };
-  const audio = await decodeAudio(await context.readBytes(pipelinePath(manifestInputs.inputs.audio_wav)));
+  const audio = await decodeAudio(await context.readBytes(pipelinePath(manifestInputs.inputs.audio_wav)), {
+    sampleRate: networks.audioEncoder.sampleRate,
+  });
   const locator = fixedLandmarkLocator(inputs.landmarks106, inputs.landmarks203);
   const source = await prepareSource(
     inputs.image,

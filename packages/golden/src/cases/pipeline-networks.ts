@@ -32,6 +32,7 @@ import type { GoldenContext } from '../golden-case.js';
 import { moduleConfig } from './audio.js';
 import { contextSession } from './golden-session.js';
 import { goldenMotionConfig } from './motion.js';
+import { referenceSampleRate } from './pipeline-stages.js';
 
 /** Every network of the pipeline under the seed's formula weights, as the SDK's own objects. */
 export interface PipelineNetworks {
@@ -97,11 +98,14 @@ export async function buildPipelineNetworks(
 
   const hubertConfig = await moduleConfig(context, 'hubert_zh', chineseHubertBaseConfig);
   const hubert = buildHubertEncoder(await context.weights('audio/manifest.json', 'hubert_zh'), hubertConfig);
+  const motionConfig = await goldenMotionConfig(context);
   const audioEncoder = createOnnxAudioEncoder({
     session: session(hubert.encode(), 'hubert_zh', graphIo.audioEncoder),
     id: 'hubert_zh',
+    // The reference loads the audio with librosa at 16 kHz and gives the motion model one feature per frame.
+    sampleRate: referenceSampleRate,
+    featuresPerSecond: motionConfig.fps,
   });
-  const motionConfig = await goldenMotionConfig(context);
   // Both encodings share the same state-dict keys, so the legacy module's formula weights serve either.
   const generatorWeights = await weights('motion_generator.denoising_net.pe_legacy');
   const denoiser = createOnnxDenoiser({

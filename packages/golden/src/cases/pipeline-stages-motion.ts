@@ -22,6 +22,7 @@ const withBatch = (tensor: Float32Tensor) => createTensor('float32', [1, ...tens
 export function audioPlan(stage: StageContext) {
   const config = stage.networks.motionConfig;
   return planAudioWindows(stage.inputs.pcm.length, {
+    sampleRate: stage.networks.audioEncoder.sampleRate,
     windowFrames: config.windowFrames,
     fps: config.fps,
     padMode: config.padMode,

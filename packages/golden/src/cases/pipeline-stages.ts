@@ -18,6 +18,9 @@ import type { PipelineNetworks } from './pipeline-networks.js';
 /** Values of one frame's keypoints (21 × 3). */
 export const keypointValues = 3 * keypointCount;
 
+/** The rate the reference loads its audio at (`librosa.load(sr=16000)`), which its HuBERT takes. */
+export const referenceSampleRate = 16000;
+
 /** The inputs of the whole pipeline, read once for every variant. */
 export interface PipelineInputs {
   readonly image: RgbImage;

@@ -41,14 +41,14 @@ export interface AudioWindowAssembler {
 }
 
 /**
- * Cuts mono 16 kHz PCM that arrives in pieces into exactly the windows {@link planAudioWindows} and
+ * Cuts mono PCM (at `options.sampleRate`) that arrives in pieces into exactly the windows {@link planAudioWindows} and
  * {@link windowSamples} make of the whole audio. Window i is complete once the silence-padded audio
  * reaches (i + 1)·64,000 samples; such a window keeps all its frames whatever follows (the stream's end
  * can only cut a window that is still incomplete), so it is handed out at once. At the end, the official
  * plan for the received length decides the last windows and their padding. Only the samples the next
  * window reads are held, so memory stays flat.
  */
-export function createAudioWindowAssembler(options: AudioWindowAssemblerOptions = {}): AudioWindowAssembler {
+export function createAudioWindowAssembler(options: AudioWindowAssemblerOptions): AudioWindowAssembler {
   const shape = planAudioWindows(1, options);
   const lookaheadFrames = options.lookaheadFrames ?? shape.windowFrames;
   if (!Number.isInteger(lookaheadFrames) || lookaheadFrames < 1 || lookaheadFrames > shape.windowFrames) {

@@ -1,11 +1,14 @@
 import { type AudioPadMode, audioPadModes, InvalidInputError } from '@joyvasa/core';
 
-/** Options of {@link planAudioWindows}; the defaults are the released model's values. */
+/**
+ * Options of {@link planAudioWindows}: the rates come from the loaded models (the encoder's `sampleRate`,
+ * the motion model's `fps`); the other defaults are the released model's values.
+ */
 export interface AudioWindowOptions {
-  /** PCM sample rate in Hz. Default 16000. */
-  readonly sampleRate?: number;
-  /** Motion frames per second. Default 25. */
-  readonly fps?: number;
+  /** PCM sample rate in Hz: the audio encoder's. */
+  readonly sampleRate: number;
+  /** Motion frames per second: the motion model's (`config.fps`). */
+  readonly fps: number;
   /** Frames per window (`n_motions`). Default 100. */
   readonly windowFrames?: number;
   /** Zero samples put before the audio. Default two frames' worth (1280 at 16 kHz / 25 fps). */
@@ -58,13 +61,13 @@ function wholeNumber(name: string, value: number, minimum: number): number {
 }
 
 /** Plans the windows for `inputSamples` samples of audio. Throws {@link InvalidInputError} for no audio. */
-export function planAudioWindows(inputSamples: number, options: AudioWindowOptions = {}): AudioWindowPlan {
+export function planAudioWindows(inputSamples: number, options: AudioWindowOptions): AudioWindowPlan {
   if (inputSamples === 0) {
     throw new InvalidInputError('audio', 'it has no samples; pass at least one sample of mono PCM');
   }
   wholeNumber('audio length', inputSamples, 1);
-  const sampleRate = wholeNumber('options.sampleRate', options.sampleRate ?? 16000, 1);
-  const fps = wholeNumber('options.fps', options.fps ?? 25, 1);
+  const sampleRate = wholeNumber('options.sampleRate', options.sampleRate, 1);
+  const fps = wholeNumber('options.fps', options.fps, 1);
   const windowFrames = wholeNumber('options.windowFrames', options.windowFrames ?? 100, 1);
   const padMode = options.padMode ?? 'zero';
   if (!audioPadModes.includes(padMode)) {

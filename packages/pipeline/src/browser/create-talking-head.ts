@@ -2,21 +2,9 @@ import { decodeAudio } from '@joyvasa/audio-encoder';
 import { createOnnxWebBackend } from '@joyvasa/backend-onnx-web';
 import { createCacheApiStore, createUrlSource, InvalidInputError } from '@joyvasa/core';
 import { createMemoryVariantChoiceCache } from '@joyvasa/liveportrait';
-import {
-  checkAnimateInput,
-  checkExplicitDevice,
-  checkTalkingHeadOptions,
-} from '../check-talking-head-options.js';
-import {
-  collectTalkingHead,
-  type GenerateOptions,
-  type GeneratingTalkingHead,
-  wholeAudio,
-} from '../generate-video.js';
-import { openModels } from '../open-bundle.js';
-import { createTalkingHeadWith } from '../talking-head.js';
-import type { TalkingHeadOptions } from '../talking-head-options.js';
-import { browserAudioTrack } from './browser-audio-track.js';
+import { openTalkingHead } from '../head/open-talking-head.js';
+import type { GenerateOptions, GeneratingTalkingHead } from '../head/talking-head.js';
+import type { TalkingHeadOptions } from '../run/talking-head-options.js';
 import { type BrowserImageInput, decodeBrowserImage } from './decode-browser-image.js';
 
 /**
@@ -35,7 +23,7 @@ export type BrowserGenerateOptions = GenerateOptions;
 
 /**
  * The browser talking head: `stream()` plus `generate()`, which animates and collects into a sink (given the
- * 16 kHz mono audio the model heard) or into memory (`frames`; about 0.8 MB a frame at 512x512, so prefer a
+ * caller's own audio, its channels and rate as decoded) or into memory (`frames`; about 0.8 MB a frame at 512x512, so prefer a
  * sink for long audio).
  */
 export type BrowserTalkingHead = GeneratingTalkingHead<
@@ -72,41 +60,15 @@ function absoluteUrl(location: string | URL): URL {
  * The backend defaults to onnxruntime-web; `device: 'auto'` (default) runs on WebGPU when the browser
  * offers an adapter and on WASM otherwise, reporting the fallback as a `backend-fallback` event.
  */
-export async function createTalkingHead(options: TalkingHeadOptions): Promise<BrowserTalkingHead> {
-  checkTalkingHeadOptions(options);
-  const backend = options.backend ?? createOnnxWebBackend();
-  await checkExplicitDevice(backend, options);
-  const remote = typeof options.models === 'string' || options.models instanceof URL;
-  const bundle = await openModels(options.models, (location) => createUrlSource(absoluteUrl(location)), {
+export function createTalkingHead(options: TalkingHeadOptions): Promise<BrowserTalkingHead> {
+  return openTalkingHead<BrowserImageInput, BrowserAudioInput, BrowserGenerateOptions>(options, {
+    defaultBackend: () => createOnnxWebBackend(),
+    locate: (location) => createUrlSource(absoluteUrl(location)),
     // Only downloads are cached: a source of your own (files the user picked) is read where it is.
-    ...(options.store ? { store: options.store } : remote ? { store: createCacheApiStore() } : {}),
-    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    defaultStore: (models) =>
+      typeof models === 'string' || models instanceof URL ? createCacheApiStore() : undefined,
+    decodeImage: (input) => decodeBrowserImage(input),
+    decodeAudio: (input, decodeOptions) => decodeAudio(input, decodeOptions),
+    rendererChoice: { cache: pageRendererChoices },
   });
-  const head = createTalkingHeadWith<BrowserImageInput, BrowserAudioInput>(
-    bundle,
-    backend,
-    {
-      decodeImage: (input) => decodeBrowserImage(input),
-      decodeAudio: (input, sampleRate, signal) =>
-        decodeAudio(input, { sampleRate, ...(signal ? { signal } : {}) }),
-      rendererChoice: { cache: pageRendererChoices },
-    },
-    options,
-  );
-  return {
-    ...head,
-    async generate(input, generateOptions = {}) {
-      checkAnimateInput(input);
-      const signal = generateOptions.signal;
-      const whole = wholeAudio(input.audio);
-      // The sink gets the caller's own track (rate, channels); the model hears it at 16 kHz mono.
-      const audio = generateOptions.sink ? await browserAudioTrack(whole, signal) : undefined;
-      const events = head.stream({ image: input.image, audio: whole }, generateOptions);
-      return collectTalkingHead(events, {
-        sink: generateOptions.sink,
-        ...(audio ? { audio } : {}),
-        onEvent: generateOptions.onEvent,
-      });
-    },
-  };
 }

@@ -1,5 +1,4 @@
 export * from '../index.js';
-export { type CanvasSinkOptions, createCanvasSink } from './canvas-sink.js';
 export { type CaptureAudioOptions, type CapturedAudio, captureAudio } from './capture-audio.js';
 export {
   type BrowserAudioInput,
@@ -8,7 +7,8 @@ export {
   createTalkingHead,
 } from './create-talking-head.js';
 export { type BrowserImageInput, decodeBrowserImage } from './decode-browser-image.js';
-export { VideoEncodingError } from './video-encoding-error.js';
+export { type CanvasSinkOptions, createCanvasSink } from './sinks/canvas-sink.js';
+export { VideoEncodingError } from './sinks/video-encoding-error.js';
 export {
   createWebCodecsVideoSink,
   type WebCodecsAudioCodec,
@@ -16,4 +16,4 @@ export {
   type WebCodecsVideoSink,
   type WebCodecsVideoSinkOptions,
   type WebCodecsVideoSinkResult,
-} from './webcodecs-video-sink.js';
+} from './sinks/webcodecs-video-sink.js';

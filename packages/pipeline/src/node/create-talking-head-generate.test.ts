@@ -7,7 +7,7 @@ import { rejectionOf } from '@joyvasa/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useFixtureHead } from '../../test/fixture-talking-head.js';
 import { chirpWav, texturedImage } from '../../test/synthetic-media.js';
-import { probeMedia } from './probe-media.js';
+import { probeMedia } from './ffmpeg/probe-media.js';
 
 const haveFfmpeg =
   spawnSync('ffprobe', ['-version']).status === 0 && spawnSync('ffmpeg', ['-version']).status === 0;

@@ -16,9 +16,9 @@ import {
   useFixtureHead,
 } from '../../test/fixture-talking-head.js';
 import { chirp, chirpWav, flatImage, texturedImage } from '../../test/synthetic-media.js';
-import type { AnimateOptions } from '../talking-head-options.js';
+import type { AnimateOptions } from '../run/talking-head-options.js';
 import type { NodeAudioInput, NodeImageInput } from './create-talking-head.js';
-import { encodePng } from './encode-png.js';
+import { encodePng } from './sinks/encode-png.js';
 
 const fixture = useFixtureHead();
 

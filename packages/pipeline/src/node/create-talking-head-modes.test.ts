@@ -16,6 +16,7 @@ import {
   motionOf,
   openFixtureHead,
 } from '../../test/fixture-talking-head.js';
+import { recordingSink } from '../../test/recording-sink.js';
 import { chirpWav, flatImage, texturedImage } from '../../test/synthetic-media.js';
 
 let workspace: FixtureWorkspace;
@@ -152,6 +153,12 @@ describe('a custom audio encoder', () => {
       expect(events.at(-1)).toMatchObject({ type: 'stream-end', frameCount: 3 });
       // One window of 100 frames at 24 kHz / 25 fps: 96,000 samples (64,000 at 16 kHz).
       expect(windowLengths).toEqual([96_000]);
+      // generate() too: decoded once at 24 kHz for the encoder, the sink told the track's own rate.
+      const sink = recordingSink();
+      const generated = await head.generate({ image: texturedImage(96, 96), audio }, { sink });
+      expect(generated).toMatchObject({ frameCount: 3, fps: 25, durationSeconds: 0.12 });
+      expect(sink.info).toMatchObject({ fps: 25, audio: { sampleRate: 16000, durationSeconds: 0.12 } });
+      expect(windowLengths).toEqual([96_000, 96_000]);
     } finally {
       await head.dispose();
       await own.dispose?.();

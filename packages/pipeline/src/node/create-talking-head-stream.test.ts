@@ -12,7 +12,7 @@ import {
   openFixtureHead,
 } from '../../test/fixture-talking-head.js';
 import { chirp, texturedImage } from '../../test/synthetic-media.js';
-import type { TalkingHeadEvent } from '../talking-head-events.js';
+import type { TalkingHeadEvent } from '../run/talking-head-events.js';
 import type { NodeTalkingHead } from './create-talking-head.js';
 
 const fixture = {} as { workspace: FixtureWorkspace; head: NodeTalkingHead };

@@ -10,9 +10,9 @@ import {
   useFixtureHead,
 } from '../../test/fixture-talking-head.js';
 import { chirp, chirpWav, texturedImage } from '../../test/synthetic-media.js';
-import { stageQueueCapacity } from '../render-motion.js';
-import type { TalkingHeadEvent } from '../talking-head-events.js';
-import { encodePng } from './encode-png.js';
+import { stageQueueCapacity } from '../run/render-motion.js';
+import type { TalkingHeadEvent } from '../run/talking-head-events.js';
+import { encodePng } from './sinks/encode-png.js';
 
 const fixture = useFixtureHead();
 

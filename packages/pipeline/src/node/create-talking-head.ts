@@ -3,24 +3,11 @@ import { decodeAudio } from '@joyvasa/audio-encoder/node';
 import { createUrlSource, type ImageLike, toRgbImage } from '@joyvasa/core';
 import { createDirectorySource, createFileStore } from '@joyvasa/core/node';
 import { createFileVariantChoiceCache, readImage, readNvidiaGpuIdentity } from '@joyvasa/liveportrait/node';
-import {
-  checkAnimateInput,
-  checkExplicitDevice,
-  checkTalkingHeadOptions,
-} from '../check-talking-head-options.js';
-import type { FrameSinkResult, FrameSinkV1 } from '../frame-sink.js';
-import {
-  collectTalkingHead,
-  type GenerateOptions,
-  type GeneratingTalkingHead,
-  wholeAudio,
-} from '../generate-video.js';
-import { openModels } from '../open-bundle.js';
-import { createTalkingHeadWith } from '../talking-head.js';
-import type { TalkingHeadOptions } from '../talking-head-options.js';
-import { callerAudioTrack } from './caller-audio-track.js';
+import { openTalkingHead } from '../head/open-talking-head.js';
+import type { GenerateOptions, GeneratingTalkingHead } from '../head/talking-head.js';
+import type { TalkingHeadOptions } from '../run/talking-head-options.js';
 import { loadDefaultNodeBackend } from './default-node-backend.js';
-import { createFfmpegVideoSink } from './ffmpeg-video-sink.js';
+import { createFfmpegVideoSink } from './sinks/ffmpeg-video-sink.js';
 
 /** An image in Node: a file path or URL, encoded bytes (PNG, JPEG, WebP, …), or decoded pixels. */
 export type NodeImageInput = string | URL | Uint8Array | ArrayBuffer | ImageLike;
@@ -35,7 +22,7 @@ export type NodeAudioInput =
 
 /** Options of {@link NodeTalkingHead}'s `generate`: an mp4 to write, or a sink of your own, or memory. */
 export interface NodeGenerateOptions extends GenerateOptions {
-  /** Writes an mp4 (H.264 + AAC, 25 fps) there, with the audio track. */
+  /** Writes an mp4 (H.264 + AAC, at the motion model's frame rate) there, with the audio track. */
   readonly output?: string;
   /** Path of ffmpeg when it is not on PATH. */
   readonly ffmpegPath?: string;
@@ -44,8 +31,7 @@ export interface NodeGenerateOptions extends GenerateOptions {
 /**
  * The Node talking head: `stream()` plus `generate()`, which animates and collects into `output` (mp4 with
  * the audio muxed in), a `sink`, or memory (frames). The video carries the caller's own audio: a file as it
- * is, PCM at its rate, WAV bytes with their channels and rate, other bytes as encoded (not the 16 kHz mono
- * the model hears).
+ * is, PCM at its rate, bytes with their channels and rate as decoded (not the mono the model hears).
  */
 export type NodeTalkingHead = GeneratingTalkingHead<NodeImageInput, NodeAudioInput, NodeGenerateOptions>;
 
@@ -53,8 +39,8 @@ function isImageLike(value: unknown): value is ImageLike {
   return typeof value === 'object' && value !== null && 'width' in value && 'channels' in value;
 }
 
-function isRemote(models: TalkingHeadOptions['models']): boolean {
-  return (typeof models === 'string' || models instanceof URL) && /^https?:/.test(String(models));
+function isRemote(location: unknown): boolean {
+  return (typeof location === 'string' || location instanceof URL) && /^https?:/.test(String(location));
 }
 
 function asPath(input: unknown): string | undefined {
@@ -68,72 +54,25 @@ function asPath(input: unknown): string | undefined {
  * --models fixture` writes one), an http(s) URL (fetched and cached under ~/.cache/joyvasa), a source, or a
  * bundle. The backend defaults to onnxruntime-node; `device: 'auto'` uses CUDA when it is installed.
  */
-export async function createTalkingHead(options: TalkingHeadOptions): Promise<NodeTalkingHead> {
-  checkTalkingHeadOptions(options);
-  const backend = options.backend ?? (await loadDefaultNodeBackend());
-  await checkExplicitDevice(backend, options);
-  const bundle = await openModels(
-    options.models,
-    (location) =>
-      /^https?:/.test(String(location))
+export function createTalkingHead(options: TalkingHeadOptions): Promise<NodeTalkingHead> {
+  return openTalkingHead<NodeImageInput, NodeAudioInput, NodeGenerateOptions>(options, {
+    defaultBackend: loadDefaultNodeBackend,
+    locate: (location) =>
+      isRemote(location)
         ? createUrlSource(location)
         : createDirectorySource(asPath(location) ?? String(location)),
-    {
-      // Only downloads are cached: a local bundle folder is read where it is.
-      ...(options.store
-        ? { store: options.store }
-        : isRemote(options.models)
-          ? { store: createFileStore() }
-          : {}),
-      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    // Only downloads are cached: a local bundle folder is read where it is.
+    defaultStore: (models) => (isRemote(models) ? createFileStore() : undefined),
+    async decodeImage(input) {
+      return isImageLike(input)
+        ? toRgbImage(input)
+        : readImage(input as string | URL | Uint8Array | ArrayBuffer);
     },
-  );
-  const head = createTalkingHeadWith<NodeImageInput, NodeAudioInput>(
-    bundle,
-    backend,
-    {
-      async decodeImage(input) {
-        return isImageLike(input)
-          ? toRgbImage(input)
-          : readImage(input as string | URL | Uint8Array | ArrayBuffer);
-      },
-      decodeAudio: (input, sampleRate, signal) =>
-        decodeAudio(input, { sampleRate, ...(signal ? { signal } : {}) }),
-      // Renderer forms timed on this GPU are remembered across processes.
-      rendererChoice: { cache: createFileVariantChoiceCache(), gpu: () => readNvidiaGpuIdentity() },
-    },
-    options,
-  );
-  return {
-    ...head,
-    async generate<SinkResult extends FrameSinkResult = FrameSinkResult>(
-      input: Parameters<NodeTalkingHead['generate']>[0],
-      generateOptions: NodeGenerateOptions & { readonly sink?: FrameSinkV1<SinkResult> } = {},
-    ) {
-      checkAnimateInput(input);
-      const whole = wholeAudio(input.audio);
-      // With `output` and no sink, SinkResult is the default FrameSinkResult, which FfmpegVideoSinkResult extends.
-      const sink =
-        generateOptions.sink ??
-        (generateOptions.output
-          ? (createFfmpegVideoSink({
-              output: generateOptions.output,
-              ...(generateOptions.ffmpegPath ? { ffmpegPath: generateOptions.ffmpegPath } : {}),
-            }) as FrameSinkV1 as FrameSinkV1<SinkResult>)
-          : undefined);
-      const track = sink
-        ? await callerAudioTrack((asPath(whole) ?? whole) as Parameters<typeof callerAudioTrack>[0])
-        : undefined;
-      try {
-        const events = head.stream({ image: input.image, audio: whole }, generateOptions);
-        return await collectTalkingHead(events, {
-          sink,
-          ...(track ? { audio: track.audio } : {}),
-          onEvent: generateOptions.onEvent,
-        });
-      } finally {
-        await track?.release();
-      }
-    },
-  };
+    decodeAudio: (input, decodeOptions) => decodeAudio(input, decodeOptions),
+    audioFile: asPath,
+    // Renderer forms timed on this GPU are remembered across processes.
+    rendererChoice: { cache: createFileVariantChoiceCache(), gpu: () => readNvidiaGpuIdentity() },
+    defaultSink: ({ output, ffmpegPath }) =>
+      output ? createFfmpegVideoSink({ output, ...(ffmpegPath ? { ffmpegPath } : {}) }) : undefined,
+  });
 }

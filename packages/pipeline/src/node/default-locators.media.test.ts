@@ -7,7 +7,7 @@ import { requireSharedData, sharedDirectory } from '@joyvasa/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectEvents, openFixtureHead } from '../../test/fixture-talking-head.js';
 import { chirpWav, flatImage } from '../../test/synthetic-media.js';
-import type { SourceReadyEvent } from '../talking-head-events.js';
+import type { SourceReadyEvent } from '../run/talking-head-events.js';
 
 const imagesDir = join(sharedDirectory(), 'data/images');
 // Locally the shared data may be absent (skip); on CI its absence fails the run.

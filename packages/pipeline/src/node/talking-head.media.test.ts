@@ -20,9 +20,9 @@ import {
   type FixtureWorkspace,
   openFixtureHead,
 } from '../../test/fixture-talking-head.js';
-import type { SourceReadyEvent, TalkingHeadEvent } from '../talking-head-events.js';
-import { createPngSequenceSink } from './png-sequence-sink.js';
-import { probeMedia } from './probe-media.js';
+import type { SourceReadyEvent, TalkingHeadEvent } from '../run/talking-head-events.js';
+import { probeMedia } from './ffmpeg/probe-media.js';
+import { createPngSequenceSink } from './sinks/png-sequence-sink.js';
 
 const imagesDir = join(sharedDirectory(), 'data/images');
 const speechFile = join(sharedDirectory(), 'data/audio/en_speech_01.wav');
@@ -126,7 +126,7 @@ describe.skipIf(!available)('the pipeline on shared pictures and speech (fixture
   beforeAll(async () => {
     workspace = await createFixtureWorkspace();
     // 2 s of speech from 3 s on: exactly 50 frames at 25 fps.
-    const decoded = await decodeAudio(speechFile);
+    const decoded = await decodeAudio(speechFile, { sampleRate: 16000 });
     const start = 3 * decoded.sampleRate;
     speech = join(workspace.directory, 'speech-2s.wav');
     const cut = decoded.pcm.slice(start, start + seconds * decoded.sampleRate);
