@@ -47,7 +47,7 @@ function openMicrophone(): Promise<MediaStream> {
 }
 
 /**
- * Microphone → AudioWorklet capture → `stream()` (WASM inference in a worker) → 25 fps pacing → canvas,
+ * Microphone → AudioWorklet capture → `stream()` (WASM inference in a worker) → pacing at the model's frame rate → canvas,
  * with the voice played through a delay set, at the first frame, to the picture's latency: a frame at
  * `time` shows the audio captured at `startTime + time`, so that audio is played when the frame is drawn.
  */
@@ -99,7 +99,9 @@ async function play(
   // loaded test machine), and the lips would drift with it.
   const audioClock = () => context.currentTime * 1000;
   const startDelayMs = options.bufferSeconds * 1000;
+  let fps = 0; // the motion model's, from the first motion-chunk (which comes before any frame)
   for await (const event of paceFrames(events, { signal, now: audioClock, startDelayMs })) {
+    if (event.type === 'motion-chunk') fps = event.fps;
     if (event.type === 'frame-dropped') log.dropped++;
     if (event.type !== 'paced-frame') continue;
     const shownAt = context.currentTime;
@@ -109,7 +111,7 @@ async function play(
       delay.delayTime.value = Math.min(log.latency, maxDelaySeconds);
       voice.gain.value = 1;
       const { width, height } = event.frame.image;
-      await sink.start({ width, height, fps: 25 });
+      await sink.start({ width, height, fps });
     }
     if (event.repeated) log.repeated++;
     else await sink.write(event.frame.image, drawn++);
