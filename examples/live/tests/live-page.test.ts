@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LiveLog, LivePage } from '../src/live-log.js';
 import { type LiveSite, prepareLiveSite } from './prepare-live-site.js';
-import { type TapReading, timecode, timecodeAt, timecodeDifference } from './timecode.js';
+import { type TapReading, timecode, timecodeAt, timecodeDifference, timecodeTapModule } from './timecode.js';
 
 // The live page as a user meets it, Chromium's fake microphone playing the timecode signal on a loop.
 let session: BrowserSession<LiveSite>;
@@ -51,28 +51,11 @@ type LiveWindow = { livePage: LivePage; taps?: { microphone: TapReading[]; voice
  */
 async function tapPage(page: Page): Promise<void> {
   await page.evaluate(
-    ({ windowSeconds, heard }) => {
+    ({ tapModule, heard }) => {
       const live = window as unknown as LiveWindow;
       live.livePage.beforeCapture = async ({ context, microphone, voice }) => {
-        const source = `registerProcessor('timecode-tap', class extends AudioWorkletProcessor {
-          constructor() { super(); this.size = Math.round(${windowSeconds} * sampleRate); this.sum = 0; this.count = 0; }
-          process(inputs) {
-            const samples = inputs[0] && inputs[0][0];
-            if (!samples) return true;
-            for (let i = 0; i < samples.length; i++) {
-              if (this.count === 0) this.start = currentTime + i / sampleRate;
-              this.sum += samples[i] * samples[i];
-              if (++this.count === this.size) {
-                this.port.postMessage([this.start + this.size / 2 / sampleRate, Math.sqrt((2 * this.sum) / this.size)]);
-                this.sum = 0;
-                this.count = 0;
-              }
-            }
-            return true;
-          }
-        });`;
         await context.audioWorklet.addModule(
-          URL.createObjectURL(new Blob([source], { type: 'text/javascript' })),
+          URL.createObjectURL(new Blob([tapModule], { type: 'text/javascript' })),
         );
         const taps = { microphone: [] as TapReading[], voice: [] as TapReading[] };
         live.taps = taps;
@@ -98,7 +81,7 @@ async function tapPage(page: Page): Promise<void> {
         await tonePlays;
       };
     },
-    { windowSeconds: timecode.windowSeconds, heard: timecode.low / 2 },
+    { tapModule: timecodeTapModule(timecode.windowSeconds), heard: timecode.low / 2 },
   );
 }
 
