@@ -16,7 +16,7 @@ import { createTalkingHead } from '@joyvasa/pipeline/node';
 import Fastify from 'fastify';
 import { RTCPeerConnection } from 'werift';
 import { ensureBenchBundle } from '../../pipeline/scripts/bench-bundle.js';
-import { type LiveConnection, liveRoutesPlugin } from '../src/index.js';
+import { type LiveConnection, liveRoutesPlugin } from '../src/live/index.js';
 
 const { values } = parseArgs({
   options: {

@@ -15,15 +15,6 @@ export {
   VideoNotFoundError,
 } from './errors.js';
 export { type HttpRenderOptions, httpOptionsSchema, parseHttpOptions } from './http-options.js';
-export type { LiveConnection } from './live/live-connection.js';
-export { type LiveRoutesOptions, type LiveSessionStats, liveRoutesPlugin } from './live/live-routes.js';
-export {
-  type LiveSession,
-  type LiveSessionOptions,
-  type LiveTick,
-  startLiveSession,
-} from './live/live-session.js';
-export type { RealtimeAudio } from './live/realtime-audio.js';
 export { checkRedisUrl } from './redis-connection.js';
 export { createFolderVideoStore } from './store/folder-video-store.js';
 export type { ByteRange, InputRole, PendingVideo, VideoStoreV1 } from './store/video-store.js';

@@ -1,5 +1,5 @@
 import { createStaticHandler } from '@joyvasa/example-kit';
-import { type LiveConnection, type LiveRoutesOptions, liveRoutesPlugin } from '@joyvasa/service';
+import { type LiveConnection, type LiveRoutesOptions, liveRoutesPlugin } from '@joyvasa/service/live';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { speak } from './speak.js';
 
