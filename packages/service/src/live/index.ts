@@ -5,5 +5,10 @@
  */
 export type { LiveConnection } from './live-connection.js';
 export { type LiveRoutesOptions, type LiveSessionStats, liveRoutesPlugin } from './live-routes.js';
-export { type LiveSession, type LiveSessionOptions, type LiveTick, startLiveSession } from './live-session.js';
+export {
+  type LiveSession,
+  type LiveSessionOptions,
+  type LiveTick,
+  startLiveSession,
+} from './live-session.js';
 export type { RealtimeAudio } from './realtime-audio.js';
