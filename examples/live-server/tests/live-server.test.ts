@@ -15,7 +15,7 @@ import {
   timecodeSignal,
 } from '../../live/tests/timecode.js';
 import { type LiveTestServer, startLiveTestServer } from './live-test-server.js';
-import { type ProbeRecord, probeRecord, startProbe } from './page-probe.js';
+import { type ProbeRecord, probeRecord, startProbe, toneReadings } from './page-probe.js';
 
 /**
  * The live server as a browser meets it: the example server on the fixture bundle in this process, Debian's
@@ -27,6 +27,8 @@ let skipReason: string | undefined;
 
 /** Ticks the page must show (a second of media): enough to see the clock run, few for this CPU. */
 const shownTicks = 25;
+/** Voice readings (40 ms each) that must carry the timecode tone: 0.4 s of speech heard. */
+const heardTones = 10;
 /** Frames checked for sync: the fixture renders about one a second on a loaded 2-core machine. */
 const checkedFrames = 3;
 /*
@@ -101,10 +103,6 @@ function syncErrors(record: ProbeRecord, heard: readonly TapReading[], newFrameT
   return errors;
 }
 
-/** The readings in which the timecode tone is heard. */
-const toneReadings = (readings: readonly TapReading[]) =>
-  readings.filter(([, amplitude]) => amplitude > 0.05);
-
 /** Waits until no live session is open and no ffmpeg of this process runs, within `timeoutMs`. */
 async function waitTornDown(timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -129,7 +127,7 @@ describe('the live server (examples/live-server)', () => {
     expect(full.headers.get('retry-after')).toBe('7');
     expect((await full.json()).error.name).toBe('LiveCapacityError');
     await startProbe(page, timecode.windowSeconds);
-    const record = await probeRecord(page, shownTicks, 60_000);
+    const record = await probeRecord(page, shownTicks, 60_000, heardTones);
     const connection = live!.server.connections.get(id)!;
     const newFrameTicks = new Set(
       connection.ticks.filter((t) => t.frameIndex !== undefined).map((t) => t.tick),
@@ -137,7 +135,7 @@ describe('the live server (examples/live-server)', () => {
     const ticks = frameTicks(record);
     // The page showed frames the renderer made for their tick (not only repeats), and heard the speech.
     expect(ticks.filter((tick) => newFrameTicks.has(tick)).length).toBeGreaterThanOrEqual(checkedFrames);
-    expect(toneReadings(record.voice).length).toBeGreaterThanOrEqual(10);
+    expect(toneReadings(record.voice).length).toBeGreaterThanOrEqual(heardTones);
     const sync = syncErrors(record, live!.heardBySession.get(id)!, newFrameTicks);
     console.log(
       `[live-server] pushed speech: ${record.frames.length} frames shown, ${newFrameTicks.size} new at their ` +
@@ -153,11 +151,11 @@ describe('the live server (examples/live-server)', () => {
     if (skipReason) return ctx.skip(skipReason);
     const { page, id, errors } = await openPage('#speak');
     await startProbe(page, timecode.windowSeconds);
-    const record = await probeRecord(page, shownTicks, 60_000);
+    const record = await probeRecord(page, shownTicks, 60_000, heardTones);
     frameTicks(record);
     // The session's audio is the fake microphone's timecode, decoded on the server.
     expect(toneReadings(live!.heardBySession.get(id)!).length).toBeGreaterThanOrEqual(10);
-    expect(toneReadings(record.voice).length).toBeGreaterThanOrEqual(10);
+    expect(toneReadings(record.voice).length).toBeGreaterThanOrEqual(heardTones);
     expect(errors).toEqual([]);
     await page.click('#stop');
     await waitTornDown(10_000);

@@ -57,11 +57,30 @@ export async function startProbe(page: Page, windowSeconds: number): Promise<voi
   }, timecodeTapModule(windowSeconds));
 }
 
-/** Waits until `count` frames were shown, then returns the record. */
-export async function probeRecord(page: Page, count: number, timeoutMs: number): Promise<ProbeRecord> {
+/** A voice reading louder than this carries the timecode tone (the tone's peak is far above it). */
+export const toneAmplitude = 0.05;
+
+/** The readings in which the timecode tone is heard. */
+export const toneReadings = (readings: readonly TapReading[]) =>
+  readings.filter(([, amplitude]) => amplitude > toneAmplitude);
+
+/**
+ * Waits until `count` frames were shown and the voice carried the tone in at least `voiceTones` readings
+ * (audio and pictures arrive at their own pace), then returns the record.
+ */
+export async function probeRecord(
+  page: Page,
+  count: number,
+  timeoutMs: number,
+  voiceTones = 0,
+): Promise<ProbeRecord> {
   await page.waitForFunction(
-    (count) => ((window as unknown as ProbeWindow).probe?.frames.length ?? 0) >= count,
-    count,
+    ({ count, voiceTones, toneAmplitude }) => {
+      const probe = (window as unknown as ProbeWindow).probe;
+      if (!probe || probe.frames.length < count) return false;
+      return probe.voice.filter(([, amplitude]) => amplitude > toneAmplitude).length >= voiceTones;
+    },
+    { count, voiceTones, toneAmplitude },
     { timeout: timeoutMs },
   );
   return page.evaluate(() => (window as unknown as ProbeWindow).probe!);
