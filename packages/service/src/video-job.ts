@@ -49,6 +49,8 @@ export interface RenderJobResult {
 export interface RenderProgress {
   readonly frames: number;
   readonly totalFrames: number;
+  /** Frames per second of the video, once the motion model has said it (absent while queued). */
+  readonly fps?: number;
 }
 
 /** The states a video goes through, as the API reports them. */

@@ -17,7 +17,11 @@ export const videoStatusSchema = {
     progress: {
       type: 'object',
       required: ['frames', 'totalFrames'],
-      properties: { frames: { type: 'integer' }, totalFrames: { type: 'integer' } },
+      properties: {
+        frames: { type: 'integer' },
+        totalFrames: { type: 'integer' },
+        fps: { type: 'number' },
+      },
     },
     error: errorBodySchema.properties.error,
     createdAt: { type: 'string', format: 'date-time' },

@@ -22,6 +22,7 @@ function progressOf(job: Job | undefined): RenderProgress {
   return {
     frames: typeof progress?.frames === 'number' ? progress.frames : 0,
     totalFrames: typeof progress?.totalFrames === 'number' ? progress.totalFrames : 0,
+    ...(typeof progress?.fps === 'number' ? { fps: progress.fps } : {}),
   };
 }
 

@@ -30,9 +30,12 @@ export async function renderJob(context: RenderJobContext): Promise<RenderJobRes
   ]);
   const pending = await store.beginVideo(id);
   let totalFrames = 0;
+  let fps: number | undefined;
   const onEvent = (event: TalkingHeadEvent) => {
-    if (event.type === 'motion-chunk') totalFrames = event.totalFrames;
-    if (event.type === 'frame') context.onProgress({ frames: event.index + 1, totalFrames });
+    if (event.type === 'motion-chunk') ({ totalFrames, fps } = event);
+    if (event.type === 'frame') {
+      context.onProgress({ frames: event.index + 1, totalFrames, ...(fps ? { fps } : {}) });
+    }
   };
   try {
     const result = await head.generate(

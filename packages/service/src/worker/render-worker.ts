@@ -71,10 +71,13 @@ function throttledProgress(job: Job): (progress: RenderProgress) => void {
   };
 }
 
-/** The result of a job whose video was already complete: the frames its last progress reported. */
+/**
+ * The result of a job whose video was already complete: the frames and rate its last progress reported
+ * (a progress without a rate gives a duration of 0 rather than a guessed one).
+ */
 function alreadyRendered(job: Job, worker: string): RenderJobResult {
-  const frames = (job.progress as Partial<RenderProgress> | undefined)?.totalFrames ?? 0;
-  return { frames, durationSeconds: frames / 25, renderSeconds: 0, worker };
+  const { totalFrames: frames = 0, fps } = (job.progress as Partial<RenderProgress> | undefined) ?? {};
+  return { frames, durationSeconds: fps ? frames / fps : 0, renderSeconds: 0, worker };
 }
 
 /** One talking head per mode, loaded on first use and kept; `dispose` frees them all. */
@@ -153,7 +156,12 @@ function renderProcessor(context: ProcessorContext) {
         onProgress: throttledProgress(job),
       });
       const result = rendered ?? alreadyRendered(job, name);
-      await job.updateProgress({ frames: result.frames, totalFrames: result.frames });
+      const { fps } = (job.progress as Partial<RenderProgress> | undefined) ?? {};
+      await job.updateProgress({
+        frames: result.frames,
+        totalFrames: result.frames,
+        ...(fps ? { fps } : {}),
+      });
       await options.store.removeInputs(id);
       await recordJob(redis, name, {
         completed: true,
