@@ -101,6 +101,14 @@ export interface SessionV1 {
    * of their own may keep it on the CPU; the result of a run is the same either way.
    */
   upload?(tensor: TensorLike): Promise<DeviceTensor>;
+  /**
+   * Optional: runs the model and leaves the outputs `options.outputs` names on the device, as device tensors
+   * that sessions of the same backend on the same device take as feeds. The caller disposes them.
+   */
+  runToDevice?(
+    feeds: Readonly<Record<string, SessionFeed>>,
+    options: RunOptions & { readonly outputs: readonly string[] },
+  ): Promise<Record<string, DeviceTensor>>;
   /** Frees the session's memory. Calling it twice is harmless. */
   dispose(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import {
   assertTensor,
   createTensor,
+  type DeviceTensor,
   type Float32Tensor,
   graphIo,
   InvalidInputError,
@@ -40,6 +41,17 @@ export interface LivePortraitRenderer extends RendererV1 {
    * that, else the tensor itself. A held one is the caller's to dispose once the video is done.
    */
   holdFeatures(features: Float32Tensor): Promise<SessionFeed>;
+  /**
+   * Present where the last render graph's session leaves outputs on its device (`SessionV1.runToDevice`):
+   * {@link renderKeypoints} with the images `[N, 3, 512, 512]` left there, for a session of the same backend
+   * (the paste-back graph) to take without a copy to the host and back. The caller disposes the result.
+   */
+  readonly renderKeypointsOnDevice?: (
+    features: SessionFeed,
+    sourceKeypoints: Float32Tensor,
+    drivingKeypoints: Float32Tensor,
+    options?: RunOptions,
+  ) => Promise<DeviceTensor>;
 }
 
 /** True for the built-in renderer (checked by shape: the caller's own renderers are plain `RendererV1`). */
@@ -73,14 +85,33 @@ function float32Output(outputs: Record<string, unknown>, name: string, graph: st
   return value;
 }
 
-/** One pass of the render graphs: W+G, or W (its warped features only) then G. */
-function renderPass(sessions: LivePortraitRenderSessions) {
+/** The last graph's run: its image to the host, or (`onDevice`) left on the device. */
+type ImageRun<T> = (
+  session: SessionV1,
+  feeds: Record<string, SessionFeed>,
+  output: string,
+  graph: string,
+  options: RunOptions,
+) => Promise<T>;
+
+const imageToHost: ImageRun<Float32Tensor> = async (session, feeds, output, graph, options) =>
+  float32Output(await session.run(feeds, { ...options, outputs: [output] }), output, graph);
+
+const imageOnDevice: ImageRun<DeviceTensor> = async (session, feeds, output, graph, options) => {
+  const result = await session.runToDevice!(feeds, { ...options, outputs: [output] });
+  const image = result[output];
+  if (!image) throw new SessionRunError(graph, `no \`${output}\` output left on the device`);
+  return image;
+};
+
+/** One pass of the render graphs: W+G, or W (its warped features only) then G; `last` runs the last graph. */
+function renderPass<T>(sessions: LivePortraitRenderSessions, last: ImageRun<T>) {
   return async (
     features: SessionFeed,
     driving: Float32Tensor,
     source: Float32Tensor,
     options: RunOptions,
-  ): Promise<Float32Tensor> => {
+  ): Promise<T> => {
     const signal = options.signal ? { signal: options.signal } : {};
     if ('fused' in sessions) {
       const { inputs, outputs } = fusedIo;
@@ -89,8 +120,7 @@ function renderPass(sessions: LivePortraitRenderSessions) {
         [inputs.drivingKeypoints]: driving,
         [inputs.sourceKeypoints]: source,
       };
-      const result = await sessions.fused.run(feeds, { ...signal, outputs: [outputs.image] });
-      return float32Output(result, outputs.image, 'renderer');
+      return last(sessions.fused, feeds, outputs.image, 'renderer', signal);
     }
     const warped = await sessions.warping.run(
       {
@@ -103,10 +133,14 @@ function renderPass(sessions: LivePortraitRenderSessions) {
     );
     throwIfAborted(options.signal);
     const feature = float32Output(warped, warping.outputs.warped, 'warping_module');
-    const image = await sessions.generator.run({ [generator.inputs.warped]: feature }, signal);
-    return float32Output(image, generator.outputs.image, 'spade_generator');
+    const feeds = { [generator.inputs.warped]: feature };
+    return last(sessions.generator, feeds, generator.outputs.image, 'spade_generator', signal);
   };
 }
+
+/** The session whose run makes the image: the fused graph, or G. */
+const imageSession = (sessions: LivePortraitRenderSessions) =>
+  'fused' in sessions ? sessions.fused : sessions.generator;
 
 /**
  * LivePortrait's renderer over the bundle's graphs: the warping module W (`feature_3d`, `kp_driving`,
@@ -115,8 +149,14 @@ function renderPass(sessions: LivePortraitRenderSessions) {
  * (the graphs take a batch; W broadcasts the one source volume).
  */
 export function createLivePortraitRenderer(sessions: LivePortraitRenderSessions): LivePortraitRenderer {
-  const run = renderPass(sessions);
+  const run = renderPass(sessions, imageToHost);
+  const runOnDevice = imageSession(sessions).runToDevice ? renderPass(sessions, imageOnDevice) : undefined;
   const featureSession = 'fused' in sessions ? sessions.fused : sessions.warping;
+  const checkKeypoints = (sourceKeypoints: Float32Tensor, drivingKeypoints: Float32Tensor) => {
+    const bound: Record<string, number> = {};
+    assertTensor('drivingKeypoints', drivingKeypoints, 'float32', ['frames', 'keypoints', 3], bound);
+    assertTensor('sourceKeypoints', sourceKeypoints, 'float32', ['frames', 'keypoints', 3], bound);
+  };
   return {
     specificationVersion: 'v1',
     outputSize: { width: 512, height: 512 },
@@ -142,11 +182,17 @@ export function createLivePortraitRenderer(sessions: LivePortraitRenderSessions)
       return splitImages(await run(features, driving, source, options));
     },
     async renderKeypoints(features, sourceKeypoints, drivingKeypoints, options = {}) {
-      const bound: Record<string, number> = {};
-      assertTensor('drivingKeypoints', drivingKeypoints, 'float32', ['frames', 'keypoints', 3], bound);
-      assertTensor('sourceKeypoints', sourceKeypoints, 'float32', ['frames', 'keypoints', 3], bound);
+      checkKeypoints(sourceKeypoints, drivingKeypoints);
       return run(features, drivingKeypoints, sourceKeypoints, options);
     },
+    ...(runOnDevice
+      ? {
+          async renderKeypointsOnDevice(features, sourceKeypoints, drivingKeypoints, options = {}) {
+            checkKeypoints(sourceKeypoints, drivingKeypoints);
+            return runOnDevice(features, drivingKeypoints, sourceKeypoints, options);
+          },
+        }
+      : {}),
     async holdFeatures(features) {
       return featureSession.upload ? featureSession.upload(features) : features;
     },
