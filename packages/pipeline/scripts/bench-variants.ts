@@ -6,7 +6,7 @@
  *
  *   tsx --conditions=@joyvasa/source packages/pipeline/scripts/bench-variants.ts [--device cuda]
  *     [--size official|tiny] [--dtype fp16,fp32] [--batch 1,4,8] [--runs 20] [--stages W+G,W,G]
- *     [--W official,padded,folded,padded-folded] [--G official,folded,layer-norm]
+ *     [--W official,padded,folded,padded-folded] [--G official,folded,layer-norm,merged,merged-layer-norm]
  *     [--WG official+official,padded-folded+folded,padded-folded+layer-norm]
  *     [--cache-dir <dir>] [--out <dir>] [--budget-s 480]
  *
@@ -43,8 +43,8 @@ const values = parseScriptArgs({
   runs: '20',
   stages: 'W+G,W,G',
   W: 'official,padded,folded,padded-folded',
-  G: 'official,folded,layer-norm',
-  WG: 'official+official,padded-folded+folded,padded-folded+layer-norm',
+  G: 'official,folded,layer-norm,merged,merged-layer-norm',
+  WG: 'official+official,padded-folded+folded,padded-folded+layer-norm,padded-folded+merged,padded-folded+merged-layer-norm',
   'cache-dir': join(tmpdir(), 'joyvasa-variants'),
   out: '.',
   'budget-s': '480',
