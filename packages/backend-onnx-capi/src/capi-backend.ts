@@ -6,7 +6,7 @@ import type {
   SessionOptions,
   SessionV1,
 } from '@joyvasa/core';
-import { resolveDeviceRequest, UnsupportedDeviceError } from '@joyvasa/core';
+import { DeviceTensorRegistry, resolveDeviceRequest, UnsupportedDeviceError } from '@joyvasa/core';
 import { createDeviceProbe, installHint } from './device-probe.js';
 import type { NativeSessionConfig } from './native-session.js';
 import { openSession } from './open-session.js';
@@ -53,6 +53,8 @@ export function createOnnxCapiBackend(options: OnnxCapiBackendOptions = {}): Onn
     return runtime;
   };
   const { isAvailable, reason } = createDeviceProbe(loadRuntime, cudaDeviceId);
+  // Device tensors are the backend's: any of its sessions on the same device takes them (W's output to G).
+  const deviceTensors = new DeviceTensorRegistry<bigint>();
   const known: readonly Device[] = ['cpu', 'cuda'];
   const supportedDevices = async () => {
     const checks = await Promise.all(known.map(isAvailable));
@@ -94,9 +96,10 @@ export function createOnnxCapiBackend(options: OnnxCapiBackendOptions = {}): Onn
         device,
         deviceId: merged.cuda?.deviceId ?? cudaDeviceId,
         ...(device === 'cpu' && sessionOptions.threads ? { threads: sessionOptions.threads } : {}),
+        ...(sessionOptions.fixedAxes ? { fixedAxes: sessionOptions.fixedAxes } : {}),
         options: merged,
       };
-      return openSession(ort, model, config, sessionOptions.name ?? 'model');
+      return openSession(ort, model, config, sessionOptions.name ?? 'model', deviceTensors);
     },
   };
 }
