@@ -7,7 +7,8 @@
  *                     [--out <file.jsonl>] [--ort '<onnxruntime session options as JSON>'] [--clock cpu]
  *                     [--fused] [--family default|webgpu|conv2d]
  *                     [--backend onnx-node|onnx-capi] [--capi '<OnnxCapiSessionOptions as JSON>'] [--label <name>]
- *                     [--upload-volume]
+ *                     [--upload-volume] [--fixed-batch] [--capi-w '<JSON>'] [--capi-g '<JSON>']
+ *                     [--stages split,device,fused]
  *
  * Defaults: the devices onnxruntime-node finds; batches 1,4,8 and fp32,fp16 on GPUs, batch 1 and fp32 on
  * the CPU (as `../shared/bench/official_renderer.py` does there). Graphs: a bundle's W and G when
@@ -18,7 +19,15 @@
  * `--backend onnx-capi` runs on `@joyvasa/backend-onnx-capi` (onnxruntime's C API: the CUDA provider's own
  * options from `--capi`, e.g. '{"cuda":{"preferNhwc":true,"enableCudaGraph":true}}'); `--upload-volume` feeds
  * W's appearance volume as a tensor uploaded once (`SessionV1.upload`) instead of copying it in every run;
- * `--label` names the configuration in the JSON lines (`variant`).
+ * `--label` names the configuration in the JSON lines (`variant`). `--capi-w` and `--capi-g` override
+ * `--capi` for W (`warping_module`) and G (`spade_generator`) alone, through the capi options' `sessions`
+ * (e.g. W in NCHW, G with '{"cuda":{"preferNhwc":true,"fuseConvBias":true}}'). `--fixed-batch` opens every
+ * session with its batch axis fixed at the run's batch (`SessionOptions.fixedAxes`), so onnxruntime folds the
+ * batch's shape arithmetic and a CUDA graph can be captured.
+ *
+ * `--stages` picks what is timed: `split` W, G and W+G (W's output through the host, as the onnx-node
+ * pipeline runs it; the default), `device` `W→G on device` (W's `runToDevice`, its output handed to G as a
+ * device tensor; backends with `runToDevice` only), `fused` `W+G fused` (one graph; what `--fused` adds).
  *
  * Each configuration: warm-up runs (1 on the CPU, 3 on GPUs), then the median of `--runs`, per frame.
  * `--json` prints one JSON object per line and stage, `{"stage","batch","dtype","device","ms_per_frame",
@@ -30,8 +39,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createOnnxCapiBackend } from '@joyvasa/backend-onnx-capi';
 import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
-import type { Device, SessionFeed, SessionOptions } from '@joyvasa/core';
-import type { ModelDtype } from '@joyvasa/model-builder/onnx';
+import type { Device, SessionFeed, SessionOptions, SessionV1, TensorLike } from '@joyvasa/core';
+import { BATCH_DIM, type ModelDtype } from '@joyvasa/model-builder/onnx';
 import { machineBusySeconds } from './machine-load.js';
 import { officialStyleFeeds } from './render-feeds.js';
 import { type GraphFamily, renderGraphs } from './render-graphs.js';
@@ -56,8 +65,16 @@ const { values } = parseArgs({
     capi: { type: 'string' },
     label: { type: 'string' },
     'upload-volume': { type: 'boolean', default: false },
+    'fixed-batch': { type: 'boolean', default: false },
+    'capi-w': { type: 'string' },
+    'capi-g': { type: 'string' },
+    stages: { type: 'string' },
   },
 });
+type StageGroup = 'split' | 'device' | 'fused';
+const stageGroups = new Set(
+  (values.stages?.split(',') ?? ['split', ...(values.fused ? ['fused'] : [])]) as StageGroup[],
+);
 const list = (text: string | undefined) => text?.split(',').filter(Boolean);
 const runs = Number(values.runs);
 const threads = values.threads ? Number(values.threads) : undefined;
@@ -83,8 +100,11 @@ const now =
 
 /** One printed figure, in the issue's JSON shape (keys in this order). */
 interface StageResult {
-  /** `W+G fused`: W and G as one graph (`--fused`), the feature map staying on the device. */
-  stage: 'W' | 'G' | 'W+G' | 'W+G fused';
+  /**
+   * `W+G fused`: W and G as one graph (`--fused`), the feature map staying on the device; `W→G on device`:
+   * two sessions, W's output handed to G as a device tensor.
+   */
+  stage: 'W' | 'G' | 'W+G' | 'W+G fused' | 'W→G on device';
   batch: number;
   dtype: ModelDtype;
   device: Device;
@@ -124,12 +144,68 @@ const backend =
   values.backend === 'onnx-capi'
     ? createOnnxCapiBackend()
     : createOnnxNodeBackend({ preference: ['cuda', 'webgpu', 'cpu'] });
+/** `--capi`, with `--capi-w` and `--capi-g` as its overrides for W and G by session name. */
+function capiOptions(): Record<string, unknown> | undefined {
+  const sessions = {
+    ...(values['capi-w'] ? { warping_module: JSON.parse(values['capi-w']) } : {}),
+    ...(values['capi-g'] ? { spade_generator: JSON.parse(values['capi-g']) } : {}),
+  };
+  const base = values.capi ? JSON.parse(values.capi) : undefined;
+  if (Object.keys(sessions).length === 0) return base;
+  return { ...base, sessions: { ...base?.sessions, ...sessions } };
+}
+const capi = capiOptions();
 const backendOptions = {
   ...(values.ort ? { 'onnx-node': ortOptions } : {}),
-  ...(values.capi ? { 'onnx-capi': JSON.parse(values.capi) } : {}),
+  ...(capi ? { 'onnx-capi': capi } : {}),
 };
 
-/** Times W, G and W+G for one device, precision and batch: W then G in every run. */
+type Feeds = Record<string, SessionFeed>;
+
+/** Warm-up runs (not timed), then `runs` timed runs of `step`, which returns its stages' times. */
+async function timeRuns<K extends string>(warmups: number, step: () => Promise<Record<K, number>>) {
+  const times = {} as Record<K, number[]>;
+  for (let run = 0; run < warmups + runs; run++) {
+    const taken = await step();
+    if (run < warmups) continue;
+    for (const [stage, ms] of Object.entries(taken) as [K, number][]) (times[stage] ??= []).push(ms);
+  }
+  return times;
+}
+
+/** The feeds of W (or the fused graph), the volume uploaded once when `--upload-volume` asks. */
+async function rendererInput(session: SessionV1, feeds: Feeds): Promise<Feeds> {
+  if (!values['upload-volume'] || !session.upload) return { ...feeds };
+  return { ...feeds, feature_3d: await session.upload(feeds.feature_3d as TensorLike) };
+}
+
+/** W then G, W's output through the host: W, G and W+G. */
+function splitStep(warping: SessionV1, generator: SessionV1, input: Feeds) {
+  return async () => {
+    const start = now();
+    const { out } = await warping.run(input, { outputs: ['out'] });
+    const middle = now();
+    await generator.run({ feature: out! });
+    const end = now();
+    return { W: middle - start, G: end - middle, 'W+G': end - start };
+  };
+}
+
+/** W then G, W's output handed to G on the device (`runToDevice`). */
+function deviceStep(warping: SessionV1, generator: SessionV1, input: Feeds) {
+  return async () => {
+    const start = now();
+    const { out } = await warping.runToDevice!(input, { outputs: ['out'] });
+    try {
+      await generator.run({ feature: out! });
+    } finally {
+      await out?.dispose();
+    }
+    return { 'W→G on device': now() - start };
+  };
+}
+
+/** Times the `--stages` for one device, precision and batch. */
 async function measure(device: Device, dtype: ModelDtype, batch: number): Promise<StageResult[]> {
   const family = (values.family ?? (device === 'webgpu' ? 'webgpu' : 'default')) as GraphFamily;
   const bundle = bundles[dtype];
@@ -137,62 +213,58 @@ async function measure(device: Device, dtype: ModelDtype, batch: number): Promis
     dtype,
     family,
     cacheDir: values['cache-dir'],
-    fused: values.fused,
+    fused: stageGroups.has('fused'),
     ...(bundle ? { bundle } : {}),
   });
   const options: SessionOptions = {
     device,
     ...(threads ? { threads } : {}),
+    ...(values['fixed-batch'] ? { fixedAxes: { [BATCH_DIM]: batch } } : {}),
     backendOptions,
   };
-  const warping = await backend.createSession(graphs.warping, { ...options, name: 'warping_module' });
-  const generator = await backend.createSession(graphs.generator, { ...options, name: 'spade_generator' });
   const feeds = officialStyleFeeds(batch);
-  const input: Record<string, SessionFeed> = { ...feeds };
-  if (values['upload-volume'] && warping.upload) input.feature_3d = await warping.upload(feeds.feature_3d!);
-  const times = { W: [] as number[], G: [] as number[], 'W+G': [] as number[] };
   const warmups = device === 'cpu' ? 1 : 3;
   const busyBefore = machineBusySeconds();
   const cpuBefore = process.cpuUsage();
   const wallBefore = performance.now();
-  for (let run = 0; run < warmups + runs; run++) {
-    const start = now();
-    const { out } = await warping.run(input);
-    const middle = now();
-    await generator.run({ feature: out! });
-    const end = now();
-    if (run < warmups) continue;
-    times.W.push(middle - start);
-    times.G.push(end - middle);
-    times['W+G'].push(end - start);
+  const results: StageResult[] = [];
+  const record = (times: Partial<Record<StageResult['stage'], number[]>>) => {
+    for (const [stage, list] of Object.entries(times) as [StageResult['stage'], number[]][]) {
+      results.push(result(stage, list, batch, dtype, device));
+    }
+  };
+  if (stageGroups.has('split') || stageGroups.has('device')) {
+    const warping = await backend.createSession(graphs.warping, { ...options, name: 'warping_module' });
+    const generator = await backend.createSession(graphs.generator, { ...options, name: 'spade_generator' });
+    const input = await rendererInput(warping, feeds);
+    if (stageGroups.has('split')) record(await timeRuns(warmups, splitStep(warping, generator, input)));
+    if (stageGroups.has('device')) {
+      if (warping.runToDevice) record(await timeRuns(warmups, deviceStep(warping, generator, input)));
+      else note(`${backend.name}: no runToDevice; W→G on device skipped`);
+    }
+    await Promise.all([warping.dispose(), generator.dispose()]);
+  }
+  if (graphs.fused) {
+    const fused = await backend.createSession(graphs.fused, { ...options, name: 'renderer' });
+    const input = await rendererInput(fused, feeds);
+    record(
+      await timeRuns(warmups, async () => {
+        const start = now();
+        await fused.run(input);
+        return { 'W+G fused': now() - start };
+      }),
+    );
+    await fused.dispose();
   }
   const wall = (performance.now() - wallBefore) / 1000;
   const own = process.cpuUsage(cpuBefore);
   const others = (machineBusySeconds() - busyBefore - (own.user + own.system) / 1e6) / wall;
   note(
     `${device} ${dtype} batch ${batch}: ${graphs.source}; family ${family}; threads ${threads ?? 'default'}; clock ${values.clock}; ` +
-      `other processes ${Math.max(0, others).toFixed(2)} cores; load ${loadavg()
+      `fixed batch ${values['fixed-batch']}; other processes ${Math.max(0, others).toFixed(2)} cores; load ${loadavg()
         .map((v) => v.toFixed(2))
         .join(' ')}`,
   );
-  await Promise.all([warping.dispose(), generator.dispose()]);
-  const results = (['W', 'G', 'W+G'] as const).map((stage) =>
-    result(stage, times[stage], batch, dtype, device),
-  );
-  if (graphs.fused) {
-    const fused = await backend.createSession(graphs.fused, { ...options, name: 'renderer' });
-    const fusedInput: Record<string, SessionFeed> = { ...feeds };
-    if (values['upload-volume'] && fused.upload)
-      fusedInput.feature_3d = await fused.upload(feeds.feature_3d!);
-    const fusedTimes: number[] = [];
-    for (let run = 0; run < warmups + runs; run++) {
-      const start = now();
-      await fused.run(fusedInput);
-      if (run >= warmups) fusedTimes.push(now() - start);
-    }
-    await fused.dispose();
-    results.push(result('W+G fused', fusedTimes, batch, dtype, device));
-  }
   return results;
 }
 
@@ -203,7 +275,7 @@ function print(results: readonly StageResult[]): void {
   }
   for (const r of results) {
     console.log(
-      `${r.device.padEnd(7)} ${r.dtype} batch ${String(r.batch).padStart(2)}  ${r.stage.padEnd(3)}  ` +
+      `${r.device.padEnd(7)} ${r.dtype} batch ${String(r.batch).padStart(2)}  ${r.stage.padEnd(13)}  ` +
         `${r.ms_per_frame.toFixed(2).padStart(10)} ms/frame  ${r.fps.toFixed(1).padStart(7)} frames/s  ` +
         `(min ${r.min_ms.toFixed(2)}, max ${r.max_ms.toFixed(2)})`,
     );
