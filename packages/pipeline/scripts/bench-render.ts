@@ -26,7 +26,8 @@
  * batch's shape arithmetic and a CUDA graph can be captured.
  *
  * `--stages` picks what is timed: `split` W, G and W+G (W's output through the host, as the onnx-node
- * pipeline runs it; the default), `device` `W→G on device` (W's `runToDevice`, its output handed to G as a
+ * pipeline runs it, W fetching only `out` as the renderer does — until issue 21e it fetched all three; the
+ * default), `device` `W→G on device` (W's `runToDevice`, its output handed to G as a
  * device tensor; backends with `runToDevice` only), `fused` `W+G fused` (one graph; what `--fused` adds);
  * `build` only builds and caches the graphs (a GPU call's first step, so no timed step pays for it).
  *
@@ -45,6 +46,7 @@ import { BATCH_DIM, type ModelDtype } from '@joyvasa/model-builder/onnx';
 import { machineBusySeconds } from './machine-load.js';
 import { officialStyleFeeds } from './render-feeds.js';
 import { type GraphFamily, renderGraphs } from './render-graphs.js';
+import { deviceStep, splitStep, timeRuns } from './render-steps.js';
 
 const { values } = parseArgs({
   options: {
@@ -163,47 +165,10 @@ const backendOptions = {
 
 type Feeds = Record<string, SessionFeed>;
 
-/** Warm-up runs (not timed), then `runs` timed runs of `step`, which returns its stages' times. */
-async function timeRuns<K extends string>(warmups: number, step: () => Promise<Record<K, number>>) {
-  const times = {} as Record<K, number[]>;
-  for (let run = 0; run < warmups + runs; run++) {
-    const taken = await step();
-    if (run < warmups) continue;
-    for (const [stage, ms] of Object.entries(taken) as [K, number][]) (times[stage] ??= []).push(ms);
-  }
-  return times;
-}
-
 /** The feeds of W (or the fused graph), the volume uploaded once when `--upload-volume` asks. */
 async function rendererInput(session: SessionV1, feeds: Feeds): Promise<Feeds> {
   if (!values['upload-volume'] || !session.upload) return { ...feeds };
   return { ...feeds, feature_3d: await session.upload(feeds.feature_3d as TensorLike) };
-}
-
-/** W then G, W's output through the host: W, G and W+G. */
-function splitStep(warping: SessionV1, generator: SessionV1, input: Feeds) {
-  return async () => {
-    const start = now();
-    const { out } = await warping.run(input, { outputs: ['out'] });
-    const middle = now();
-    await generator.run({ feature: out! });
-    const end = now();
-    return { W: middle - start, G: end - middle, 'W+G': end - start };
-  };
-}
-
-/** W then G, W's output handed to G on the device (`runToDevice`). */
-function deviceStep(warping: SessionV1, generator: SessionV1, input: Feeds) {
-  return async () => {
-    const start = now();
-    const { out } = await warping.runToDevice!(input, { outputs: ['out'] });
-    try {
-      await generator.run({ feature: out! });
-    } finally {
-      await out?.dispose();
-    }
-    return { 'W→G on device': now() - start };
-  };
 }
 
 /** Times the `--stages` for one device, precision and batch. */
@@ -245,9 +210,11 @@ async function measure(device: Device, dtype: ModelDtype, batch: number): Promis
       const warping = await open(graphs.warping, 'warping_module');
       const generator = await open(graphs.generator, 'spade_generator');
       const input = await rendererInput(warping, feeds);
-      if (stageGroups.has('split')) record(await timeRuns(warmups, splitStep(warping, generator, input)));
+      if (stageGroups.has('split'))
+        record(await timeRuns(warmups, runs, splitStep(now, warping, generator, input)));
       if (stageGroups.has('device')) {
-        if (warping.runToDevice) record(await timeRuns(warmups, deviceStep(warping, generator, input)));
+        if (warping.runToDevice)
+          record(await timeRuns(warmups, runs, deviceStep(now, warping, generator, input)));
         else note(`${backend.name}: no runToDevice; W→G on device skipped`);
       }
     }
@@ -255,7 +222,7 @@ async function measure(device: Device, dtype: ModelDtype, batch: number): Promis
       const fused = await open(graphs.fused, 'renderer');
       const input = await rendererInput(fused, feeds);
       record(
-        await timeRuns(warmups, async () => {
+        await timeRuns(warmups, runs, async () => {
           const start = now();
           await fused.run(input);
           return { 'W+G fused': now() - start };
