@@ -257,8 +257,7 @@ class CapiSession implements SessionV1 {
   async upload(tensor: TensorLike): Promise<DeviceTensor> {
     if (this.#disposed) throw new SessionRunError(this.#parts.name, 'the session has been disposed');
     checkFilled('tensor', this.#parts.name, tensor);
-    const value = await this.#inTurn(() => uploadValue(this.#runtime, tensor, this.#parts.gpu));
-    return this.#hold(value);
+    return this.#inTurn(async () => this.#hold(await uploadValue(this.#runtime, tensor, this.#parts.gpu)));
   }
 
   dispose(): Promise<void> {

@@ -60,7 +60,9 @@ export interface LoadLivePortraitOptions {
   readonly renderer?: RendererV1;
   /**
    * On a GPU, open the fastest of the render graphs' equivalent forms (the manifest's `variants`), timed
-   * at this batch once and remembered. Without it, or with one form, the official form opens.
+   * at this batch once and remembered. Without it, or with one form, the official form opens. On CUDA its
+   * `batch` also fixes the render graphs' batch axis (`SessionOptions.fixedAxes`), and the renderer pads
+   * every call to that batch (`LivePortraitRendererOptions.batch`).
    */
   readonly rendererChoice?: RendererChoiceOptions;
   /**
