@@ -27,14 +27,19 @@ const graphOf: Readonly<Record<string, GraphIo>> = {
 };
 
 /** A bundle of named components whose sessions run nowhere: what the loader opens, and on which device. */
-function fakeBundle(components: readonly string[], device: Device, pasteBackFrames: number | string) {
+function fakeBundle(
+  components: readonly string[],
+  device: Device,
+  pasteBackFrames: number | string,
+  renderFrames: number | string = 'batch',
+) {
   const opened: string[] = [];
   const fixedAxes: Record<string, unknown> = {};
   const firstInput = (name: string) =>
     name === 'paste_back'
       ? { image: { type: 'float32', dims: [pasteBackFrames, 3, 512, 512] } }
       : ['warping_module', 'renderer', 'spade_generator'].includes(name)
-        ? { kp_driving: { type: 'float32', dims: ['batch', 21, 3] } }
+        ? { kp_driving: { type: 'float32', dims: [renderFrames, 21, 3] } }
         : {};
   const manifest = {
     components: Object.fromEntries(components.map((name) => [name, { inputs: firstInput(name) }])),
@@ -100,19 +105,20 @@ describe('loadLivePortrait', () => {
 
   it('fixes the render graphs at the render batch on CUDA only, and nothing else', async () => {
     const rendererChoice = { batch: 4, cache: createMemoryVariantChoiceCache() };
-    for (const [graphs, device] of [
-      ['auto', 'cuda'],
-      ['split', 'cuda'],
-      ['split', 'cpu'],
+    for (const [graphs, device, frames] of [
+      ['auto', 'cuda', 'batch'],
+      ['split', 'cuda', 'batch'],
+      ['split', 'cpu', 'batch'],
+      ['split', 'cuda', 1], // a bundle from before batching: nothing to fix
     ] as const) {
-      const { bundle, fixedAxes } = fakeBundle([...base, 'renderer'], device, 'frames');
+      const { bundle, fixedAxes } = fakeBundle([...base, 'renderer'], device, 'frames', frames);
       const models = await loadLivePortrait(bundle, backend, {
         device,
         rendererChoice,
         renderGraphs: graphs,
       });
       const expected =
-        device !== 'cuda'
+        device !== 'cuda' || frames === 1
           ? {}
           : graphs === 'auto'
             ? { renderer: { batch: 4 } }

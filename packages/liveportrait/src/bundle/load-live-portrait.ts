@@ -85,14 +85,17 @@ function takesBatch(bundle: ModelBundle, component: string, input: string): bool
   return dims !== undefined && typeof dims[0] !== 'number';
 }
 
-/**
- * `fixedAxes` fixing a render graph's batch axis (the free first axis its manifest names, `batch` in bundles
- * of this SDK) at `batch`; none without a batch or such an axis.
- */
-function fixedBatchOptions(bundle: ModelBundle, component: string, batch: number | undefined) {
+/** The name of a component's batch axis: the free first axis its manifest names (`batch` here), if any. */
+function batchAxis(bundle: ModelBundle, component: string): string | undefined {
   const inputs = Object.values(bundle.manifest.components[component]?.inputs ?? {});
   const axis = inputs.map((spec) => spec.dims[0]).find((dim) => typeof dim === 'string');
-  return batch !== undefined && typeof axis === 'string' ? { fixedAxes: { [axis]: batch } } : {};
+  return typeof axis === 'string' ? axis : undefined;
+}
+
+/** `fixedAxes` fixing a render graph's batch axis at `batch`; none without a batch or such an axis. */
+function fixedBatchOptions(bundle: ModelBundle, component: string, batch: number | undefined) {
+  const axis = batchAxis(bundle, component);
+  return batch !== undefined && axis !== undefined ? { fixedAxes: { [axis]: batch } } : {};
 }
 
 /**
@@ -187,7 +190,9 @@ export async function loadLivePortrait(
     const motion = await open(...network('motionExtractor'));
     // On CUDA, with a known render batch, the render graphs open with their batch axis fixed (so the runtime
     // folds its shape arithmetic and CUDA graphs may run), and the renderer pads every call to it.
-    const batch = appearance.device === 'cuda' ? options.rendererChoice?.batch : undefined;
+    // Bundles from before batching declare 1 there: nothing to fix, and the renderer must not pad.
+    const batched = batchAxis(bundle, livePortraitComponent('warpingModule', mode)) !== undefined;
+    const batch = appearance.device === 'cuda' && batched ? options.rendererChoice?.batch : undefined;
     const openFixed: OpenBundleSession = (component, io, variant) =>
       open(component, io, variant, fixedBatchOptions(bundle, component, batch));
     // The render graphs in their fastest form on a GPU (timed once per GPU, runtime, precision and batch).
