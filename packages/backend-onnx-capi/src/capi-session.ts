@@ -1,6 +1,5 @@
 import {
   assertFeedsComplete,
-  type BorrowedValue,
   type Device,
   type DeviceTensor,
   describeFeeds,
@@ -12,37 +11,20 @@ import {
   SessionRunError,
   type SessionV1,
   type TensorLike,
-  tensorSize,
   throwIfAborted,
 } from '@joyvasa/core';
 import { takeBoundOutputs } from './bound-values.js';
 import { copyOutOfFixed, FixedBindings } from './fixed-bindings.js';
 import type { SessionSignature } from './native-session.js';
 import type { OrtRuntime } from './ort-runtime.js';
+import { checkFilled, disposeAll, newTemporaries, type Temporaries } from './run-temporaries.js';
 import type { CapiSessionParts, DeviceMemory } from './session-parts.js';
 import { uploadValue } from './session-parts.js';
 import { terminateOnAbort } from './terminate-on-abort.js';
 
 type Outputs = Record<string, TensorLike>;
 
-function checkFilled(name: string, component: string, tensor: TensorLike): void {
-  if (tensor.data.length !== tensorSize(tensor.dims)) {
-    throw new SessionRunError(
-      component,
-      `input ${name} has ${tensor.data.length} elements for dims [${tensor.dims.join(', ')}]`,
-    );
-  }
-}
-
 type Feeds = Readonly<Record<string, SessionFeed>>;
-
-/** What a run made for itself and must give back: host values to release, device tensors lent to it. */
-interface Temporaries {
-  readonly values: bigint[];
-  readonly borrowed: BorrowedValue<bigint>[];
-}
-
-const newTemporaries = (): Temporaries => ({ values: [], borrowed: [] });
 
 /**
  * A {@link SessionV1} over a native session. Runs go through one IO binding, one at a time, on libuv's thread
@@ -201,6 +183,7 @@ class CapiSession implements SessionV1 {
     feeds: Feeds,
     runOptions: RunOptions,
     task: (fetches: readonly string[]) => Promise<T>,
+    discard?: (result: T) => Promise<unknown>,
   ): Promise<T> {
     const { signal } = runOptions;
     throwIfAborted(signal);
@@ -217,6 +200,7 @@ class CapiSession implements SessionV1 {
         throw new SessionRunError(this.#parts.name, message, { cause: error });
       }
     });
+    if (signal?.aborted) await discard?.(result);
     throwIfAborted(signal);
     return result;
   }
@@ -241,23 +225,32 @@ class CapiSession implements SessionV1 {
   }
 
   runToDevice(feeds: Feeds, runOptions: RunOptions = {}): Promise<Record<string, DeviceTensor>> {
-    return this.#guardedRun(feeds, runOptions, async (fetches) => {
-      const { gpu } = this.#parts;
-      const fixed = this.#fixed;
-      if (gpu && fixed) {
-        const outputs = await this.#runFixed(feeds, gpu, fixed, runOptions.signal);
-        const copies = await copyOutOfFixed(this.#runtime, gpu, fetches, outputs);
-        return this.#holdAll(fetches, copies);
-      }
-      const target = gpu?.memory ?? this.#runtime.cpuMemory;
-      return this.#holdAll(fetches, await this.#runBound(feeds, fetches, target, runOptions.signal));
-    });
+    return this.#guardedRun(
+      feeds,
+      runOptions,
+      async (fetches) => {
+        const { gpu } = this.#parts;
+        const fixed = this.#fixed;
+        if (gpu && fixed) {
+          const outputs = await this.#runFixed(feeds, gpu, fixed, runOptions.signal);
+          const copies = await copyOutOfFixed(this.#runtime, gpu, fetches, outputs);
+          return this.#holdAll(fetches, copies);
+        }
+        const target = gpu?.memory ?? this.#runtime.cpuMemory;
+        return this.#holdAll(fetches, await this.#runBound(feeds, fetches, target, runOptions.signal));
+      },
+      disposeAll,
+    );
   }
 
   async upload(tensor: TensorLike): Promise<DeviceTensor> {
     if (this.#disposed) throw new SessionRunError(this.#parts.name, 'the session has been disposed');
     checkFilled('tensor', this.#parts.name, tensor);
-    return this.#inTurn(async () => this.#hold(await uploadValue(this.#runtime, tensor, this.#parts.gpu)));
+    return this.#inTurn(async () => {
+      // Checked again in turn: a dispose queued before this upload has released the device allocator.
+      if (this.#disposed) throw new SessionRunError(this.#parts.name, 'the session has been disposed');
+      return this.#hold(await uploadValue(this.#runtime, tensor, this.#parts.gpu));
+    });
   }
 
   dispose(): Promise<void> {
