@@ -1,6 +1,7 @@
 import {
   assertTensor,
   createTensor,
+  type DeviceTensor,
   type Float32Tensor,
   graphIo,
   InvalidInputError,
@@ -13,12 +14,24 @@ import {
   throwIfAborted,
 } from '@joyvasa/core';
 
+import { inFixedBatches } from './fixed-batch.js';
+
 const { warpingModule: warping, spadeGenerator: generator, renderer: fusedIo } = graphIo;
 
 /** The bundle's render graphs: W+G as one graph where the device takes it, else W then G. */
 export type LivePortraitRenderSessions =
   | { readonly fused: SessionV1 }
   | { readonly warping: SessionV1; readonly generator: SessionV1 };
+
+/** Options of {@link createLivePortraitRenderer}. */
+export interface LivePortraitRendererOptions {
+  /**
+   * The batch the render sessions were opened with (`SessionOptions.fixedAxes`): every call is run at
+   * exactly this many frames (fewer padded with the last one, the extra images dropped; more split), so a
+   * session fixed at 8 never sees 1. Default: each call at its own size.
+   */
+  readonly batch?: number;
+}
 
 /**
  * The built-in renderer: a {@link RendererV1} (for callers that drive it frame by frame) that also renders
@@ -92,15 +105,17 @@ function renderPass(sessions: LivePortraitRenderSessions) {
       const result = await sessions.fused.run(feeds, { ...signal, outputs: [outputs.image] });
       return float32Output(result, outputs.image, 'renderer');
     }
-    const warped = await sessions.warping.run(
-      {
-        [warping.inputs.features]: features,
-        [warping.inputs.drivingKeypoints]: driving,
-        [warping.inputs.sourceKeypoints]: source,
-      },
-      // The occlusion map and the deformation field are not needed: they stay on the device.
-      { ...signal, outputs: [warping.outputs.warped] },
-    );
+    const warpingFeeds = {
+      [warping.inputs.features]: features,
+      [warping.inputs.drivingKeypoints]: driving,
+      [warping.inputs.sourceKeypoints]: source,
+    };
+    // The occlusion map and the deformation field are not needed: they stay on the device.
+    const only = { ...signal, outputs: [warping.outputs.warped] };
+    if (sessions.warping.runToDevice) {
+      return warpedOnDevice(sessions, await sessions.warping.runToDevice(warpingFeeds, only), options);
+    }
+    const warped = await sessions.warping.run(warpingFeeds, only);
     throwIfAborted(options.signal);
     const feature = float32Output(warped, warping.outputs.warped, 'warping_module');
     const image = await sessions.generator.run({ [generator.inputs.warped]: feature }, signal);
@@ -109,13 +124,38 @@ function renderPass(sessions: LivePortraitRenderSessions) {
 }
 
 /**
+ * G on W's warped features left on the device (`runToDevice`): no trip through the host between the two.
+ * The device tensor is disposed after G's run, also when it fails or the run is aborted.
+ */
+async function warpedOnDevice(
+  sessions: { readonly generator: SessionV1 },
+  kept: Record<string, DeviceTensor>,
+  options: RunOptions,
+): Promise<Float32Tensor> {
+  try {
+    const feature = kept[warping.outputs.warped];
+    if (!feature) throw new SessionRunError('warping_module', `no \`${warping.outputs.warped}\` output`);
+    throwIfAborted(options.signal);
+    const signal = options.signal ? { signal: options.signal } : {};
+    const image = await sessions.generator.run({ [generator.inputs.warped]: feature }, signal);
+    return float32Output(image, generator.outputs.image, 'spade_generator');
+  } finally {
+    await Promise.all(Object.values(kept).map((tensor) => tensor.dispose()));
+  }
+}
+
+/**
  * LivePortrait's renderer over the bundle's graphs: the warping module W (`feature_3d`, `kp_driving`,
  * `kp_source` → `out`) then the SPADE generator G (`feature` → `image`, [N, 3, 512, 512] in [0, 1]), or
  * the two as one graph (`renderer`). `renderBatch` runs N frames of one source in one call of each graph
  * (the graphs take a batch; W broadcasts the one source volume).
  */
-export function createLivePortraitRenderer(sessions: LivePortraitRenderSessions): LivePortraitRenderer {
-  const run = renderPass(sessions);
+export function createLivePortraitRenderer(
+  sessions: LivePortraitRenderSessions,
+  options: LivePortraitRendererOptions = {},
+): LivePortraitRenderer {
+  const pass = renderPass(sessions);
+  const run = options.batch === undefined ? pass : inFixedBatches(pass, options.batch);
   const featureSession = 'fused' in sessions ? sessions.fused : sessions.warping;
   return {
     specificationVersion: 'v1',

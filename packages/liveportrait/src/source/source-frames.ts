@@ -8,7 +8,7 @@ import {
   type SessionFeed,
   throwIfAborted,
 } from '@joyvasa/core';
-import { padBatch } from '../bundle/fixed-batch.js';
+import { padBatch, stackFrames } from '../bundle/fixed-batch.js';
 import { isLivePortraitRenderer } from '../bundle/live-portrait-renderer.js';
 import { tensorToImage } from '../image/image-tensor.js';
 import type { KeypointDriver } from '../motion/keypoint-driver.js';
@@ -39,16 +39,6 @@ export interface SourceFrames {
 }
 
 const keypointValues = 3 * keypointCount;
-
-/** Frame tensors [1, 3, H, W] stacked into one batch [N, 3, H, W]. */
-function stackImages(images: readonly Float32Tensor[]): Float32Tensor {
-  const size = images[0]!.data.length;
-  const data = new Float32Array(images.length * size);
-  images.forEach((image, i) => {
-    data.set(image.data, i * size);
-  });
-  return createTensor('float32', [images.length, ...images[0]!.dims.slice(1)], data);
-}
 
 /**
  * The frame loop of one source: the keypoint driver and stitching for the N frames as one batch, the
@@ -87,10 +77,10 @@ export function createSourceFrames(parts: SourceFrameParts): SourceFrames {
         driving.subarray(i * keypointValues, (i + 1) * keypointValues),
       ),
     }));
-    if (count > 1 && renderer.renderBatch) return stackImages(await renderer.renderBatch(inputs, options));
+    if (count > 1 && renderer.renderBatch) return stackFrames(await renderer.renderBatch(inputs, options));
     const images: Float32Tensor[] = [];
     for (const input of inputs) images.push(await renderer.render(input, options));
-    return count === 1 ? images[0]! : stackImages(images);
+    return count === 1 ? images[0]! : stackFrames(images);
   }
 
   /** The 8-bit crop of the frame being pasted back, reused frame after frame (it never leaves). */
