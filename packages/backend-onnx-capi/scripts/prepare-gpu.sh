@@ -5,6 +5,9 @@
 #                                          pipeline's bench-render.ts and bench-gpu.ts
 #   koffi.tar.xz                           koffi and its prebuilt linux-x64 binary package
 #   run.sh                                 the device-side runner (gpu-run.sh)
+#   gpu-renderer-21e.sh                    issue 21e's one-call renderer comparison (scripts/gpu-renderer-21e.sh)
+#   commit.txt                             the commit the bundles were built from (+ "with local changes")
+# Every run rebuilds the bundles from this tree, so what is carried is what is checked out here.
 #   bash packages/backend-onnx-capi/scripts/prepare-gpu.sh [destination]
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -28,4 +31,9 @@ cp -rL "$here"/node_modules/.pnpm/@koromix+koffi-linux-x64@3.3.4/node_modules/@k
 rm -rf "$scratch/node_modules/koffi/vendor" "$scratch/node_modules/koffi/doc"
 tar cJf "$dest/koffi.tar.xz" -C "$scratch" node_modules
 cp "$here/packages/backend-onnx-capi/scripts/gpu-run.sh" "$dest/run.sh"
+cp "$here/scripts/gpu-renderer-21e.sh" "$dest/gpu-renderer-21e.sh"
+{
+  git -C "$here" rev-parse --short HEAD
+  git -C "$here" diff --quiet HEAD -- packages scripts || echo "with local changes"
+} >"$dest/commit.txt"
 du -sh "$dest"/*

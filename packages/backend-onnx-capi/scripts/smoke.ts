@@ -16,7 +16,7 @@ import {
   SessionRunError,
   type SessionV1,
 } from '@joyvasa/core';
-import { gatherModel, mlpModel, testInput } from '../../test-utils/src/tiny-models.js';
+import { affineModel, gatherModel, mlpModel, testInput } from '../../test-utils/src/tiny-models.js';
 import { createOnnxCapiBackend } from '../src/index.js';
 import type { OnnxCapiSessionOptions } from '../src/provider-options.js';
 
@@ -107,23 +107,70 @@ for (const [label, capi] of Object.entries(optionSets)) {
     expect(SessionRunError.isInstance(error), 'unknown output accepted');
     return undefined;
   });
-  await check(label, 'runs an uploaded tensor, only in its own session', async () => {
-    const x = testInput([5, 4]);
-    const held = await loaded.upload!(x);
-    expect(isDeviceTensor(held), 'not a device tensor');
-    for (let run = 0; run < 3; run++) {
-      const { y } = await loaded.run({ x: held });
-      const diff = maxDiff(y!.data as Float32Array, model.reference(x).y);
-      expect(diff < tolerance(capi), `run ${run}: max diff ${diff}`);
+  await check(
+    label,
+    "runs an uploaded tensor in any session of the backend, never another backend's",
+    async () => {
+      const x = testInput([5, 4]);
+      const held = await loaded.upload!(x);
+      expect(isDeviceTensor(held), 'not a device tensor');
+      const other = await session('other', model.bytes);
+      const stranger = await createOnnxCapiBackend().createSession(model.bytes, { device, name: 'stranger' });
+      try {
+        for (const [run, taker] of [loaded, loaded, other].entries()) {
+          const { y } = await taker.run({ x: held });
+          const diff = maxDiff(y!.data as Float32Array, model.reference(x).y);
+          expect(diff < tolerance(capi), `run ${run}: max diff ${diff}`);
+        }
+        const foreign = await stranger.run({ x: held }).catch((e) => e);
+        expect(SessionRunError.isInstance(foreign), "another backend's device tensor was accepted");
+      } finally {
+        await Promise.all([other.dispose(), stranger.dispose()]);
+      }
+      await held.dispose();
+      const late = await loaded.run({ x: held }).catch((e) => e);
+      expect(SessionRunError.isInstance(late), 'a disposed device tensor was accepted');
+      return undefined;
+    },
+  );
+  await check(label, "hands runToDevice's output to another session, unchanged by the next run", async () => {
+    const affine = affineModel();
+    const next = await session('affine', affine.bytes);
+    try {
+      const x = testInput([5, 4]);
+      const kept = await loaded.runToDevice!({ x }, { outputs: ['y'] });
+      const expected = affine.reference(model.reference(x).y);
+      const diffs: number[] = [];
+      // The second time after another run of the first session (which, with CUDA graphs, replays into the
+      // same fixed output buffers): the device tensor must be a copy of its own.
+      for (const _ of [0, 1]) {
+        const { w } = await next.run({ y: kept.y! });
+        diffs.push(maxDiff(w!.data as Float32Array, expected));
+        await loaded.run({ x: testInput([5, 4], 3) });
+      }
+      await kept.y!.dispose();
+      expect(Math.max(...diffs) < 3 * tolerance(capi), `max diffs ${diffs}`);
+      return `max diffs ${diffs.map((d) => d.toExponential(1)).join(' ')}`;
+    } finally {
+      await next.dispose();
     }
-    const other = await session('other', model.bytes);
-    const foreign = await other.run({ x: held }).catch((e) => e);
-    await other.dispose();
-    expect(SessionRunError.isInstance(foreign), 'a foreign device tensor was accepted');
-    await held.dispose();
-    const late = await loaded.run({ x: held }).catch((e) => e);
-    expect(SessionRunError.isInstance(late), 'a disposed device tensor was accepted');
-    return undefined;
+  });
+  await check(label, 'fixes a free axis (fixedAxes), refusing another size', async () => {
+    const fixed = await backend.createSession(model.bytes, {
+      device,
+      name: 'fixed',
+      fixedAxes: { n: 2 },
+      backendOptions: { 'onnx-capi': capi },
+    });
+    try {
+      expect(fixed.inputSpecs?.x?.dims.join() === '2,4', `specs ${JSON.stringify(fixed.inputSpecs)}`);
+      await fixed.run({ x: testInput([2, 4]) });
+      const error = await fixed.run({ x: testInput([3, 4]) }).catch((e) => e);
+      expect(SessionRunError.isInstance(error), `batch 3 gave ${error}`);
+      return (error as Error).message.slice(0, 160);
+    } finally {
+      await fixed.dispose();
+    }
   });
   await check(label, 'reports wrong feeds as SessionRunError', async () => {
     const error = await loaded.run({ x: testInput([2, 7]) }).catch((e) => e);

@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTensor, ModelLoadError, UnsupportedDeviceError } from '@joyvasa/core';
 import { GraphBuilder } from '@joyvasa/model-builder/onnx';
-import { describeBackendConformance, maxAbsDiff, mlpModel, testInput } from '@joyvasa/test-utils';
+import {
+  affineModel,
+  describeBackendConformance,
+  maxAbsDiff,
+  mlpModel,
+  testInput,
+} from '@joyvasa/test-utils';
 import { describe, expect, it } from 'vitest';
 import { createOnnxCapiBackend } from './capi-backend.js';
 import { defaultLibraryPath } from './ort-library.js';
@@ -23,6 +29,20 @@ describe('the onnx-capi backend', () => {
     expect(during).toEqual({ session: 1, 'io-binding': 1, 'run-options': 1, value: 1 });
     await held.dispose();
     await session.dispose();
+    expect(await backend.aliveObjects()).toEqual({});
+  });
+
+  it('releases the outputs runToDevice kept, whether disposed or left to their session', async () => {
+    const backend = createOnnxCapiBackend();
+    const first = await backend.createSession(mlpModel().bytes, { device: 'cpu', name: 'mlp' });
+    const second = await backend.createSession(affineModel().bytes, { device: 'cpu', name: 'affine' });
+    const kept = await first.runToDevice!({ x: testInput([2, 4]) });
+    await second.run({ y: kept.y! });
+    expect((await backend.aliveObjects()).value).toBe(2);
+    await kept.y!.dispose();
+    expect((await backend.aliveObjects()).value).toBe(1);
+    await first.dispose(); // frees z, left undisposed
+    await second.dispose();
     expect(await backend.aliveObjects()).toEqual({});
   });
 

@@ -6,13 +6,13 @@ import type {
   SessionOptions,
   SessionV1,
 } from '@joyvasa/core';
-import { resolveDeviceRequest, UnsupportedDeviceError } from '@joyvasa/core';
+import { DeviceTensorRegistry, resolveDeviceRequest, UnsupportedDeviceError } from '@joyvasa/core';
 import { createDeviceProbe, installHint } from './device-probe.js';
 import type { NativeSessionConfig } from './native-session.js';
 import { openSession } from './open-session.js';
 import { defaultLibraryPath, loadOrtLibrary } from './ort-library.js';
 import { OrtRuntime } from './ort-runtime.js';
-import type { OnnxCapiSessionOptions } from './provider-options.js';
+import { type OnnxCapiSessionOptions, sessionCapiOptions } from './provider-options.js';
 
 /** The backend's name, also the key of its `SessionOptions.backendOptions`. */
 export const onnxCapiBackendName = 'onnx-capi';
@@ -25,7 +25,11 @@ export interface OnnxCapiBackendOptions {
   readonly cudaDeviceId?: number;
   /** `libonnxruntime` to load. Default: the one onnxruntime-node installed. */
   readonly libraryPath?: string;
-  /** Options for every session; a session's `backendOptions['onnx-capi']` overrides them field by field. */
+  /**
+   * Options for every session; a session's `backendOptions['onnx-capi']` overrides them field by field (the
+   * `cuda`, `tensorrt` and `sessionConfig` objects key by key), and `sessions[name]` of either overrides
+   * both for the session of that name.
+   */
   readonly sessionDefaults?: OnnxCapiSessionOptions;
 }
 
@@ -53,6 +57,8 @@ export function createOnnxCapiBackend(options: OnnxCapiBackendOptions = {}): Onn
     return runtime;
   };
   const { isAvailable, reason } = createDeviceProbe(loadRuntime, cudaDeviceId);
+  // Device tensors are the backend's: any of its sessions on the same device takes them (W's output to G).
+  const deviceTensors = new DeviceTensorRegistry<bigint>();
   const known: readonly Device[] = ['cpu', 'cuda'];
   const supportedDevices = async () => {
     const checks = await Promise.all(known.map(isAvailable));
@@ -88,15 +94,16 @@ export function createOnnxCapiBackend(options: OnnxCapiBackendOptions = {}): Onn
     async createSession(model: Uint8Array, sessionOptions: SessionOptions = {}): Promise<SessionV1> {
       const device = await resolveDevice(sessionOptions.device ?? 'auto', sessionOptions.onEvent);
       const ort = await loadRuntime();
-      const own = (sessionOptions.backendOptions?.[onnxCapiBackendName] ?? {}) as OnnxCapiSessionOptions;
-      const merged: OnnxCapiSessionOptions = { ...options.sessionDefaults, ...own };
+      const own = sessionOptions.backendOptions?.[onnxCapiBackendName] as OnnxCapiSessionOptions | undefined;
+      const merged = sessionCapiOptions(options.sessionDefaults, own, sessionOptions.name);
       const config: NativeSessionConfig = {
         device,
         deviceId: merged.cuda?.deviceId ?? cudaDeviceId,
         ...(device === 'cpu' && sessionOptions.threads ? { threads: sessionOptions.threads } : {}),
+        ...(sessionOptions.fixedAxes ? { fixedAxes: sessionOptions.fixedAxes } : {}),
         options: merged,
       };
-      return openSession(ort, model, config, sessionOptions.name ?? 'model');
+      return openSession(ort, model, config, sessionOptions.name ?? 'model', deviceTensors);
     },
   };
 }

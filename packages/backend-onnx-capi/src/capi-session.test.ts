@@ -1,4 +1,5 @@
-import { mlpModel, testInput } from '@joyvasa/test-utils';
+import { DeviceTensorRegistry } from '@joyvasa/core';
+import { affineModel, mlpModel, testInput } from '@joyvasa/test-utils';
 import { describe, expect, it } from 'vitest';
 import { createCapiSession } from './capi-session.js';
 import { DeviceCopier } from './device-copier.js';
@@ -10,10 +11,16 @@ const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) =>
   Array.from(a).reduce((worst, value, i) => Math.max(worst, Math.abs(value - b[i]!)), 0);
 
 /** A session whose "device" memory is a CPU allocator of its own: the GPU code paths, run on the CPU. */
-async function cpuStandIn(options: { cudaGraph: boolean; pinned: boolean }) {
-  const runtime = new OrtRuntime(await loadOrtLibrary(defaultLibraryPath()!));
+async function cpuStandIn(options: {
+  cudaGraph: boolean;
+  pinned: boolean;
+  runtime?: OrtRuntime;
+  deviceTensors?: DeviceTensorRegistry<bigint>;
+  bytes?: Uint8Array;
+}) {
+  const runtime = options.runtime ?? new OrtRuntime(await loadOrtLibrary(defaultLibraryPath()!));
   const config: NativeSessionConfig = { device: 'cpu', deviceId: 0, options: {} };
-  const model = mlpModel();
+  const model = { ...mlpModel(), ...(options.bytes ? { bytes: options.bytes } : {}) };
   const native = await createNativeSession(runtime, model.bytes, config);
   const allocatorPair = () => {
     const memory = runtime.create('memory-info', 'CreateCpuMemoryInfo', 1, 0);
@@ -24,6 +31,8 @@ async function cpuStandIn(options: { cudaGraph: boolean; pinned: boolean }) {
     runtime,
     session: native,
     device: 'cpu',
+    memoryName: 'cpu',
+    deviceTensors: options.deviceTensors ?? new DeviceTensorRegistry<bigint>(),
     name: 'mlp',
     inputs: readSignature(runtime, native, 'input'),
     outputs: readSignature(runtime, native, 'output'),
@@ -77,6 +86,31 @@ describe('a session with fixed bindings', () => {
     const { y } = await session.run({ x: held }, { outputs: ['y'] });
     expect(maxDiff(y!.data as Float32Array, model.reference(testInput([5, 4])).y)).toBeLessThan(1e-5);
     await session.dispose();
+    expect(runtime.objects.alive()).toEqual({});
+  });
+});
+
+describe('runToDevice on a session with fixed bindings', () => {
+  it("hands over a copy: the next run's fixed outputs do not change it, and nothing is left", async () => {
+    const deviceTensors = new DeviceTensorRegistry<bigint>();
+    const first = await cpuStandIn({ cudaGraph: true, pinned: false, deviceTensors });
+    const { runtime } = first;
+    const affine = affineModel();
+    const second = await cpuStandIn({
+      cudaGraph: true,
+      pinned: false,
+      deviceTensors,
+      runtime,
+      bytes: affine.bytes,
+    });
+    const x = testInput([3, 4]);
+    const kept = await first.session.runToDevice!({ x }, { outputs: ['y'] });
+    await first.session.run({ x: testInput([3, 4], 1) }); // overwrites the fixed outputs of this shape
+    const { w } = await second.session.run({ y: kept.y! });
+    const expected = affine.reference(first.model.reference(x).y);
+    expect(maxDiff(w!.data as Float32Array, expected)).toBeLessThan(1e-5);
+    await kept.y!.dispose();
+    await Promise.all([first.session.dispose(), second.session.dispose()]);
     expect(runtime.objects.alive()).toEqual({});
   });
 });

@@ -11,33 +11,25 @@ import {
   SessionRunError,
   type SessionV1,
   type TensorLike,
-  tensorSize,
   throwIfAborted,
 } from '@joyvasa/core';
 import { takeBoundOutputs } from './bound-values.js';
-import { FixedBindings } from './fixed-bindings.js';
+import { copyOutOfFixed, FixedBindings } from './fixed-bindings.js';
 import type { SessionSignature } from './native-session.js';
 import type { OrtRuntime } from './ort-runtime.js';
+import { checkFilled, disposeAll, newTemporaries, type Temporaries } from './run-temporaries.js';
 import type { CapiSessionParts, DeviceMemory } from './session-parts.js';
 import { uploadValue } from './session-parts.js';
 import { terminateOnAbort } from './terminate-on-abort.js';
 
 type Outputs = Record<string, TensorLike>;
 
-function checkFilled(name: string, component: string, tensor: TensorLike): void {
-  if (tensor.data.length !== tensorSize(tensor.dims)) {
-    throw new SessionRunError(
-      component,
-      `input ${name} has ${tensor.data.length} elements for dims [${tensor.dims.join(', ')}]`,
-    );
-  }
-}
-
 type Feeds = Readonly<Record<string, SessionFeed>>;
 
 /**
  * A {@link SessionV1} over a native session. Runs go through one IO binding, one at a time, on libuv's thread
- * pool; `upload` keeps a tensor in the session's device memory; only the outputs a run asks for come back.
+ * pool; `upload` keeps a tensor in the session's device memory; only the outputs a run asks for come back,
+ * to the host (`run`) or left in device memory for another session of the backend (`runToDevice`).
  */
 class CapiSession implements SessionV1 {
   readonly specificationVersion = 'v1';
@@ -52,7 +44,6 @@ class CapiSession implements SessionV1 {
   /** Run options of runs without fixed bindings (those carry their own, with a graph id). */
   readonly #runOptions: bigint;
   readonly #fixed: FixedBindings | undefined;
-  readonly #held = new Map<DeviceTensor, bigint>();
   #disposed = false;
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -76,39 +67,40 @@ class CapiSession implements SessionV1 {
     return next;
   }
 
-  #heldValue(name: string, feed: DeviceTensor): bigint {
-    const value = this.#held.get(feed);
-    if (value === undefined) {
-      throw new SessionRunError(
-        this.#parts.name,
-        `input ${name} is a device tensor that was disposed or belongs to another session`,
-      );
+  /**
+   * The value to feed: a device tensor's (lent for the run, given back by `#clearBinding`), or a new host
+   * value recorded in `temporaries`.
+   */
+  #feedValue(name: string, feed: SessionFeed, temporaries: Temporaries): bigint {
+    if (isDeviceTensor(feed)) {
+      const { deviceTensors, memoryName } = this.#parts;
+      const lent = deviceTensors.borrow(this.#parts.name, name, feed, memoryName);
+      temporaries.borrowed.push(lent);
+      return lent.value;
     }
-    return value;
-  }
-
-  /** The value to feed: a held one, or a new host value recorded in `temporaries`. */
-  #feedValue(name: string, feed: SessionFeed, temporaries: bigint[]): bigint {
-    if (isDeviceTensor(feed)) return this.#heldValue(name, feed);
     checkFilled(name, this.#parts.name, feed);
     const pinned = this.#parts.gpu?.pinned;
     // Pinned memory is worth a copy on the host (the copy up is then faster); otherwise wrap the feed's bytes.
     const value = pinned ? this.#runtime.hostTensor(feed, pinned.allocator) : this.#runtime.wrapHost(feed);
-    temporaries.push(value);
+    temporaries.values.push(value);
     return value;
   }
 
-  #clearBinding(temporaries: readonly bigint[]): void {
+  #clearBinding(temporaries: Temporaries): void {
     this.#runtime.library.api.ClearBoundInputs(this.#binding);
     this.#runtime.library.api.ClearBoundOutputs(this.#binding);
-    for (const value of temporaries) this.#runtime.release('value', value);
+    for (const value of temporaries.values) this.#runtime.release('value', value);
+    for (const lent of temporaries.borrowed) lent.done();
   }
 
-  /** A run with outputs bound to host memory: the runtime copies feeds up and the fetched outputs down. */
-  async #runBound(feeds: Feeds, fetches: readonly string[], signal: AbortSignal | undefined) {
+  /**
+   * A run with its outputs bound to `target` memory (the host, or the device for `runToDevice`): the runtime
+   * copies host feeds up. Returns the fetched values, in `fetches` order, each the caller's to release.
+   */
+  async #runBound(feeds: Feeds, fetches: readonly string[], target: bigint, signal?: AbortSignal) {
     const runtime = this.#runtime;
     const binding = this.#binding;
-    const temporaries: bigint[] = [];
+    const temporaries = newTemporaries();
     try {
       for (const [name, feed] of Object.entries(feeds)) {
         // On CUDA, binding a host value copies it up: off the event loop.
@@ -116,36 +108,25 @@ class CapiSession implements SessionV1 {
         if (this.#parts.gpu) await runtime.callAsync('BindInput', binding, name, value);
         else runtime.call('BindInput', binding, name, value);
       }
-      const host = this.#parts.gpu?.pinned?.memory ?? runtime.cpuMemory;
-      for (const name of fetches) runtime.call('BindOutputToDevice', binding, name, host);
+      for (const name of fetches) runtime.call('BindOutputToDevice', binding, name, target);
       await terminateOnAbort(runtime, this.#runOptions, signal, () =>
         runtime.callAsync('RunWithBinding', this.#parts.session, this.#runOptions, binding),
       );
-      const values = takeBoundOutputs(runtime, binding);
-      try {
-        return Object.fromEntries(
-          fetches.map((name, i) => [name, runtime.readTensor(values[i]!)]),
-        ) as Outputs;
-      } finally {
-        for (const value of values) runtime.release('value', value);
-      }
+      return takeBoundOutputs(runtime, binding);
     } finally {
       this.#clearBinding(temporaries);
     }
   }
 
-  /** A run for CUDA graphs: feeds copied into fixed device inputs, every output kept at a fixed address. */
-  async #runFixed(
-    feeds: Feeds,
-    fetches: readonly string[],
-    memory: DeviceMemory,
-    bindings: FixedBindings,
-    signal: AbortSignal | undefined,
-  ) {
+  /**
+   * A run for CUDA graphs: feeds copied into fixed device inputs, every output kept at a fixed address.
+   * Returns those fixed outputs by name: the session's own, overwritten by the next run of the shape.
+   */
+  async #runFixed(feeds: Feeds, memory: DeviceMemory, bindings: FixedBindings, signal?: AbortSignal) {
     const runtime = this.#runtime;
     const binding = this.#binding;
     const buffers = bindings.forShapes(feeds);
-    const temporaries: bigint[] = [];
+    const temporaries = newTemporaries();
     try {
       for (const [name, feed] of Object.entries(feeds)) {
         const target = bindings.input(buffers, name, feed.type, feed.dims);
@@ -165,15 +146,31 @@ class CapiSession implements SessionV1 {
         const values = takeBoundOutputs(runtime, binding);
         buffers.outputs = new Map(this.outputNames.map((name, i) => [name, values[i]!]));
       }
-      const outputs: Outputs = {};
-      for (const name of fetches) {
-        const value = buffers.outputs.get(name)!;
-        outputs[name] = await memory.copier.download(runtime.shapeOf(value), value);
-      }
-      return outputs;
+      return buffers.outputs;
     } finally {
       this.#clearBinding(temporaries);
     }
+  }
+
+  /** Host copies of fetched values, which are released here. */
+  #readAndRelease(fetches: readonly string[], values: readonly bigint[]): Outputs {
+    try {
+      return Object.fromEntries(fetches.map((name, i) => [name, this.#runtime.readTensor(values[i]!)]));
+    } finally {
+      for (const value of values) this.#runtime.release('value', value);
+    }
+  }
+
+  /** Device tensors standing for fetched values (this session owns them; the backend's sessions take them). */
+  #holdAll(fetches: readonly string[], values: readonly bigint[]): Record<string, DeviceTensor> {
+    return Object.fromEntries(fetches.map((name, i) => [name, this.#hold(values[i]!)]));
+  }
+
+  #hold(value: bigint): DeviceTensor {
+    const { type, dims } = this.#runtime.shapeOf(value);
+    const { deviceTensors, memoryName } = this.#parts;
+    const free = () => this.#runtime.release('value', value);
+    return deviceTensors.hold({ owner: this, device: memoryName, type, dims, value, free });
   }
 
   #checkRunnable(feeds: Feeds): void {
@@ -181,18 +178,21 @@ class CapiSession implements SessionV1 {
     assertFeedsComplete(this.#parts.name, this.inputNames, feeds);
   }
 
-  async run(feeds: Feeds, runOptions: RunOptions = {}): Promise<Outputs> {
+  /** A run in the session's turn, its failures as typed errors, its abort honoured before and after. */
+  async #guardedRun<T>(
+    feeds: Feeds,
+    runOptions: RunOptions,
+    task: (fetches: readonly string[]) => Promise<T>,
+    discard?: (result: T) => Promise<unknown>,
+  ): Promise<T> {
     const { signal } = runOptions;
     throwIfAborted(signal);
     this.#checkRunnable(feeds);
     const fetches = requestedOutputs(this.#parts.name, this.outputNames, runOptions);
-    const outputs = await this.#inTurn(async () => {
+    const result = await this.#inTurn(async () => {
       this.#checkRunnable(feeds);
-      const { gpu } = this.#parts;
       try {
-        return gpu && this.#fixed
-          ? await this.#runFixed(feeds, fetches, gpu, this.#fixed, signal)
-          : await this.#runBound(feeds, fetches, signal);
+        return await task(fetches);
       } catch (error) {
         throwIfAborted(signal);
         if (JoyvasaError.isInstance(error)) throw error;
@@ -200,29 +200,57 @@ class CapiSession implements SessionV1 {
         throw new SessionRunError(this.#parts.name, message, { cause: error });
       }
     });
+    if (signal?.aborted) await discard?.(result);
     throwIfAborted(signal);
-    return outputs;
+    return result;
+  }
+
+  run(feeds: Feeds, runOptions: RunOptions = {}): Promise<Outputs> {
+    return this.#guardedRun(feeds, runOptions, async (fetches) => {
+      const { gpu } = this.#parts;
+      const fixed = this.#fixed;
+      if (gpu && fixed) {
+        const outputs = await this.#runFixed(feeds, gpu, fixed, runOptions.signal);
+        const downloaded: Outputs = {};
+        // One at a time: the copier has one binding per element type and rank.
+        for (const name of fetches) {
+          const value = outputs.get(name)!;
+          downloaded[name] = await gpu.copier.download(this.#runtime.shapeOf(value), value);
+        }
+        return downloaded;
+      }
+      const host = gpu?.pinned?.memory ?? this.#runtime.cpuMemory;
+      return this.#readAndRelease(fetches, await this.#runBound(feeds, fetches, host, runOptions.signal));
+    });
+  }
+
+  runToDevice(feeds: Feeds, runOptions: RunOptions = {}): Promise<Record<string, DeviceTensor>> {
+    return this.#guardedRun(
+      feeds,
+      runOptions,
+      async (fetches) => {
+        const { gpu } = this.#parts;
+        const fixed = this.#fixed;
+        if (gpu && fixed) {
+          const outputs = await this.#runFixed(feeds, gpu, fixed, runOptions.signal);
+          const copies = await copyOutOfFixed(this.#runtime, gpu, fetches, outputs);
+          return this.#holdAll(fetches, copies);
+        }
+        const target = gpu?.memory ?? this.#runtime.cpuMemory;
+        return this.#holdAll(fetches, await this.#runBound(feeds, fetches, target, runOptions.signal));
+      },
+      disposeAll,
+    );
   }
 
   async upload(tensor: TensorLike): Promise<DeviceTensor> {
     if (this.#disposed) throw new SessionRunError(this.#parts.name, 'the session has been disposed');
     checkFilled('tensor', this.#parts.name, tensor);
-    const value = await this.#inTurn(() => uploadValue(this.#runtime, tensor, this.#parts.gpu));
-    const deviceTensor: DeviceTensor = {
-      kind: 'device-tensor',
-      type: tensor.type,
-      dims: [...tensor.dims],
-      dispose: () => this.#inTurn(async () => this.#release(deviceTensor)),
-    };
-    this.#held.set(deviceTensor, value);
-    return deviceTensor;
-  }
-
-  #release(deviceTensor: DeviceTensor): void {
-    const owned = this.#held.get(deviceTensor);
-    if (owned === undefined) return;
-    this.#held.delete(deviceTensor);
-    this.#runtime.release('value', owned);
+    return this.#inTurn(async () => {
+      // Checked again in turn: a dispose queued before this upload has released the device allocator.
+      if (this.#disposed) throw new SessionRunError(this.#parts.name, 'the session has been disposed');
+      return this.#hold(await uploadValue(this.#runtime, tensor, this.#parts.gpu));
+    });
   }
 
   dispose(): Promise<void> {
@@ -231,7 +259,8 @@ class CapiSession implements SessionV1 {
       this.#disposed = true;
       const runtime = this.#runtime;
       const { gpu } = this.#parts;
-      for (const deviceTensor of [...this.#held.keys()]) this.#release(deviceTensor);
+      // Waits for runs of other sessions still using them: the allocators below must outlive them.
+      await this.#parts.deviceTensors.releaseOwnedBy(this);
       this.#fixed?.dispose();
       await gpu?.copier.dispose();
       runtime.release('io-binding', this.#binding);

@@ -1,5 +1,6 @@
 import type { DType } from '@joyvasa/core';
 import type { OrtRuntime } from './ort-runtime.js';
+import type { DeviceMemory } from './session-parts.js';
 
 /** The device buffers of one input shape: the same addresses on every run, as CUDA graph replay needs. */
 export interface FixedBuffers {
@@ -61,5 +62,32 @@ export class FixedBindings {
       this.runtime.release('run-options', buffers.runOptions);
     }
     this.#byShape.clear();
+  }
+}
+
+/**
+ * Copies of fixed outputs (`fetches` of `fixed`) in fresh device memory, each the caller's to release: a CUDA
+ * graph's outputs live in buffers the next replay overwrites, so a device tensor handed to another session
+ * must not be one of them. One device-to-device copy per output.
+ */
+export async function copyOutOfFixed(
+  runtime: OrtRuntime,
+  memory: DeviceMemory,
+  fetches: readonly string[],
+  fixed: ReadonlyMap<string, bigint>,
+): Promise<bigint[]> {
+  const copies: bigint[] = [];
+  try {
+    for (const name of fetches) {
+      const source = fixed.get(name)!;
+      const { type, dims } = runtime.shapeOf(source);
+      const copy = runtime.allocateTensor(memory.allocator, type, dims);
+      copies.push(copy);
+      await memory.copier.copyInto(type, dims.length, source, copy);
+    }
+    return copies;
+  } catch (error) {
+    for (const value of copies) runtime.release('value', value);
+    throw error;
   }
 }

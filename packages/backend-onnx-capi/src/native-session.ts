@@ -8,6 +8,8 @@ export interface NativeSessionConfig {
   readonly device: Device;
   readonly deviceId: number;
   readonly threads?: number;
+  /** `SessionOptions.fixedAxes`: free axes fixed by name (`AddFreeDimensionOverrideByName`). */
+  readonly fixedAxes?: Readonly<Record<string, number>>;
   readonly options: OnnxCapiSessionOptions;
 }
 
@@ -19,6 +21,9 @@ function createSessionOptions(runtime: OrtRuntime, config: NativeSessionConfig):
   const options = runtime.create('session-options', 'CreateSessionOptions');
   try {
     if (config.threads) runtime.call('SetIntraOpNumThreads', options, config.threads);
+    for (const [axis, size] of Object.entries(config.fixedAxes ?? {})) {
+      runtime.call('AddFreeDimensionOverrideByName', options, axis, BigInt(size));
+    }
     if (config.options.graphOptimizationLevel !== undefined) {
       runtime.call('SetSessionGraphOptimizationLevel', options, config.options.graphOptimizationLevel);
     }

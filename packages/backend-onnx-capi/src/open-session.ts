@@ -1,4 +1,4 @@
-import { ModelLoadError, type SessionV1 } from '@joyvasa/core';
+import { type DeviceTensorRegistry, ModelLoadError, type SessionV1 } from '@joyvasa/core';
 import { createCapiSession } from './capi-session.js';
 import { DeviceCopier } from './device-copier.js';
 import { createNativeSession, type NativeSessionConfig, readSignature } from './native-session.js';
@@ -11,6 +11,7 @@ export async function openSession(
   model: Uint8Array,
   config: NativeSessionConfig,
   name: string,
+  deviceTensors: DeviceTensorRegistry<bigint>,
 ): Promise<SessionV1> {
   const fail = (error: unknown) =>
     new ModelLoadError(
@@ -34,6 +35,8 @@ export async function openSession(
       runtime: ort,
       session,
       device: config.device,
+      memoryName: config.device === 'cuda' ? `cuda:${config.deviceId}` : 'cpu',
+      deviceTensors,
       name,
       inputs,
       outputs,

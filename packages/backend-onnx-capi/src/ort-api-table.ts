@@ -55,6 +55,8 @@ export const ortApiFunctions = {
   ReleaseTypeInfo: [98, 'void', ['void *']],
   ReleaseTensorTypeAndShapeInfo: [99, 'void', ['void *']],
   ReleaseSessionOptions: [100, 'void', ['void *']],
+  // Version 3's last slot: `(OrtSessionOptions *, const char *dim_name, int64_t dim_value)`.
+  AddFreeDimensionOverrideByName: [124, status, ['void *', 'const char *', 'int64_t']],
   GetAvailableProviders: [125, status, ['void *', 'void *']],
   ReleaseAvailableProviders: [126, status, ['void *', 'int']],
   AddSessionConfigEntry: [130, status, ['void *', 'const char *', 'const char *']],

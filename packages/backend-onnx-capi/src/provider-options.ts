@@ -54,6 +54,60 @@ export interface OnnxCapiSessionOptions {
   readonly pinnedHostMemory?: boolean;
   /** Session configuration entries (`AddSessionConfigEntry`), e.g. `session.intra_op.allow_spinning`. */
   readonly sessionConfig?: Readonly<Record<string, string>>;
+  /**
+   * Overrides for the session whose `SessionOptions.name` is the key (a bundle names each session after its
+   * component: `warping_module`, `spade_generator`, `renderer`, `animal_warping_module`…), applied over the
+   * rest of these options as {@link mergeCapiSessionOptions} merges: one options object can run the warping
+   * module in NCHW and the generator in NHWC with `fuseConvBias`. Nested `sessions` are ignored.
+   */
+  readonly sessions?: Readonly<Record<string, OnnxCapiSessionOptions>>;
+}
+
+/** The nested option objects merged key by key (the others are replaced whole). */
+const nestedOptions = ['cuda', 'tensorrt', 'sessionConfig'] as const;
+
+/**
+ * `over` applied to `base`: each field of `over` that is set replaces `base`'s, except `cuda` (its `extra`
+ * too), `tensorrt` and `sessionConfig`, merged key by key, and `sessions`, merged name by name this same way:
+ * an override names only what it changes.
+ */
+export function mergeCapiSessionOptions(
+  base: OnnxCapiSessionOptions,
+  over: OnnxCapiSessionOptions,
+): OnnxCapiSessionOptions {
+  const merged: Record<string, unknown> = { ...base, ...over };
+  for (const key of nestedOptions) {
+    if (base[key] && over[key]) merged[key] = { ...base[key], ...over[key] };
+  }
+  if (base.sessions && over.sessions) {
+    const sessions: Record<string, OnnxCapiSessionOptions> = { ...base.sessions };
+    for (const [name, options] of Object.entries(over.sessions)) {
+      sessions[name] = mergeCapiSessionOptions(sessions[name] ?? {}, options);
+    }
+    merged.sessions = sessions;
+  }
+  const cuda = merged.cuda as CudaProviderOptions | undefined;
+  if (base.cuda?.extra && over.cuda?.extra && cuda) {
+    merged.cuda = { ...cuda, extra: { ...base.cuda.extra, ...over.cuda.extra } };
+  }
+  return merged as OnnxCapiSessionOptions;
+}
+
+/**
+ * The options of the session named `name`: the backend's defaults, then the session's own
+ * `backendOptions['onnx-capi']`, then the `sessions[name]` override of either (the session's own last).
+ */
+export function sessionCapiOptions(
+  defaults: OnnxCapiSessionOptions | undefined,
+  own: OnnxCapiSessionOptions | undefined,
+  name: string | undefined,
+): OnnxCapiSessionOptions {
+  const merged = mergeCapiSessionOptions(defaults ?? {}, own ?? {});
+  const { sessions, ...options } = merged;
+  const override = name === undefined ? undefined : sessions?.[name];
+  if (!override) return options;
+  const { sessions: _nested, ...overrideOptions } = override;
+  return mergeCapiSessionOptions(options, overrideOptions);
 }
 
 const flag = (value: boolean | undefined) => (value === undefined ? undefined : value ? '1' : '0');

@@ -1,4 +1,4 @@
-import type { Device, TensorLike } from '@joyvasa/core';
+import type { Device, DeviceTensorRegistry, TensorLike } from '@joyvasa/core';
 import type { DeviceCopier } from './device-copier.js';
 import type { SessionSignature } from './native-session.js';
 import type { OrtRuntime } from './ort-runtime.js';
@@ -21,6 +21,10 @@ export interface CapiSessionParts {
   readonly runtime: OrtRuntime;
   readonly session: bigint;
   readonly device: Device;
+  /** Where its device tensors live (`cuda:0`, `cpu`): sessions with the same one may take each other's. */
+  readonly memoryName: string;
+  /** The backend's device tensors, shared by its sessions. */
+  readonly deviceTensors: DeviceTensorRegistry<bigint>;
   readonly name: string;
   readonly inputs: SessionSignature;
   readonly outputs: SessionSignature;

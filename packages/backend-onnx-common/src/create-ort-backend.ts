@@ -2,6 +2,7 @@ import {
   type BackendV1,
   type Device,
   type DeviceRequest,
+  DeviceTensorRegistry,
   type EventListener,
   ModelLoadError,
   resolveDeviceRequest,
@@ -10,8 +11,9 @@ import {
   UnsupportedDeviceError,
 } from '@joyvasa/core';
 import type { InferenceSession } from 'onnxruntime-common';
+import { fixedAxesOption } from './fixed-axes.js';
 import { probeModel } from './probe-model.js';
-import { type OrtRuntime, wrapOrtSession } from './wrap-ort-session.js';
+import { type HeldTensor, type OrtRuntime, wrapOrtSession } from './wrap-ort-session.js';
 
 /** How one onnxruntime package maps onto {@link BackendV1}. */
 export interface OrtBackendDefinition {
@@ -110,6 +112,8 @@ export function createOrtBackend(definition: OrtBackendDefinition): BackendV1 {
   const createInTurn = <T>(task: () => Promise<T>): Promise<T> =>
     definition.serializeSessionCreation ? inTurn(task) : task();
 
+  // Device tensors are the backend's, not one session's: any of its sessions on the same device takes them.
+  const held = new DeviceTensorRegistry<HeldTensor>();
   // Each listener hears about a fallback once: a pipeline resolves 'auto' for every one of its sessions.
   const toldOfFallback = new WeakSet<EventListener>();
   const fallbackOnce = (onEvent: EventListener | undefined): EventListener | undefined =>
@@ -158,6 +162,7 @@ export function createOrtBackend(definition: OrtBackendDefinition): BackendV1 {
         session = await createInTurn(() =>
           ort.InferenceSession.create(model, {
             ...definition.sessionOptions?.(options),
+            ...fixedAxesOption(options),
             ...extra,
             executionProviders: extra.executionProviders ?? definition.executionProviders(device),
           }),
@@ -172,7 +177,14 @@ export function createOrtBackend(definition: OrtBackendDefinition): BackendV1 {
         );
       }
       const transfersInputs = definition.transfersInputs?.() ?? false;
-      return wrapOrtSession(ort, session, { device, name, serialize, transfersInputs });
+      return wrapOrtSession(ort, session, {
+        device,
+        name,
+        serialize,
+        transfersInputs,
+        held,
+        ...(options.fixedAxes ? { fixedAxes: options.fixedAxes } : {}),
+      });
     },
   };
 }

@@ -1,7 +1,8 @@
 import {
   assertFeedsComplete,
+  type BorrowedValue,
   type Device,
-  type DeviceTensor,
+  type DeviceTensorRegistry,
   describeFeeds,
   isDeviceTensor,
   type RunOptions,
@@ -14,6 +15,7 @@ import {
   throwIfAborted,
 } from '@joyvasa/core';
 import type { InferenceSession, Tensor } from 'onnxruntime-common';
+import { applyFixedAxes, checkFixedAxes, type FixedAxes } from './fixed-axes.js';
 
 /** The part of an onnxruntime module (node or web) the adapter uses. */
 export interface OrtRuntime {
@@ -33,10 +35,14 @@ interface WrapOptions {
   readonly serialize: <T>(task: () => Promise<T>) => Promise<T>;
   /** The runtime takes input buffers away: every run gets copies (see `OrtBackendDefinition`). */
   readonly transfersInputs?: boolean;
+  /** The backend's device tensors, shared by its sessions. */
+  readonly held: DeviceTensorRegistry<HeldTensor>;
+  /** `SessionOptions.fixedAxes`, checked here whether or not the runtime applied them. */
+  readonly fixedAxes?: FixedAxes;
 }
 
 /** A runtime tensor for one run, and how to free it when it is held across runs. */
-interface HeldTensor {
+export interface HeldTensor {
   tensor(): Tensor;
   dispose(): void;
 }
@@ -68,7 +74,8 @@ function specsOf(
  */
 export function wrapOrtSession(ort: OrtRuntime, session: InferenceSession, options: WrapOptions): SessionV1 {
   let disposed = false;
-  const held = new WeakMap<DeviceTensor, HeldTensor>();
+  const { held } = options;
+  const owner = {};
   const copied = (data: TensorLike['data']) =>
     options.transfersInputs ? (data.slice() as TensorLike['data']) : data;
   const hold = (tensor: TensorLike): HeldTensor => {
@@ -79,35 +86,37 @@ export function wrapOrtSession(ort: OrtRuntime, session: InferenceSession, optio
     const runtime = new ort.Tensor(tensor.type, tensor.data, tensor.dims);
     return { tensor: () => runtime, dispose: () => runtime.dispose?.() };
   };
-  const runtimeTensor = (name: string, feed: SessionFeed): Tensor => {
+  /** The runtime tensor of a feed; a device tensor's is lent for the run (`borrowed` lists it). */
+  const runtimeTensor = (name: string, feed: SessionFeed, borrowed: BorrowedValue<HeldTensor>[]) => {
     if (!isDeviceTensor(feed)) return new ort.Tensor(feed.type, copied(feed.data), feed.dims);
-    const tensor = held.get(feed)?.tensor();
-    if (!tensor) {
-      throw new SessionRunError(
-        options.name,
-        `input ${name} is a device tensor that was disposed or belongs to another session`,
-      );
-    }
-    return tensor;
+    const lent = held.borrow(options.name, name, feed, options.device);
+    borrowed.push(lent);
+    return lent.value.tensor();
   };
+  const declaredInputs = specsOf(session.inputMetadata);
+  const { fixedAxes } = options;
   return {
     specificationVersion: 'v1',
     device: options.device,
     inputNames: [...session.inputNames],
     outputNames: [...session.outputNames],
-    ...optionalSpecs('inputSpecs', specsOf(session.inputMetadata)),
-    ...optionalSpecs('outputSpecs', specsOf(session.outputMetadata)),
+    ...optionalSpecs('inputSpecs', applyFixedAxes(declaredInputs, fixedAxes)),
+    ...optionalSpecs('outputSpecs', applyFixedAxes(specsOf(session.outputMetadata), fixedAxes)),
     async run(feeds, runOptions: RunOptions = {}) {
       throwIfAborted(runOptions.signal);
       if (disposed) throw new SessionRunError(options.name, 'the session has been disposed');
       assertFeedsComplete(options.name, session.inputNames, feeds);
+      checkFixedAxes(options.name, declaredInputs, fixedAxes, feeds);
       const fetches = requestedOutputs(options.name, session.outputNames, runOptions);
       const ortFeeds: Record<string, Tensor> = {};
-      for (const [name, feed] of Object.entries(feeds)) ortFeeds[name] = runtimeTensor(name, feed);
+      const borrowed: BorrowedValue<HeldTensor>[] = [];
       let results: InferenceSession.OnnxValueMapType;
       try {
+        for (const [name, feed] of Object.entries(feeds))
+          ortFeeds[name] = runtimeTensor(name, feed, borrowed);
         results = await options.serialize(() => session.run(ortFeeds, [...fetches]));
       } catch (error) {
+        if (SessionRunError.isInstance(error)) throw error;
         throw new SessionRunError(
           options.name,
           `${(error as Error).message} (inputs: ${describeFeeds(feeds)})`,
@@ -115,6 +124,8 @@ export function wrapOrtSession(ort: OrtRuntime, session: InferenceSession, optio
             cause: error,
           },
         );
+      } finally {
+        for (const lent of borrowed) lent.done();
       }
       throwIfAborted(runOptions.signal);
       const outputs: Record<string, TensorLike> = {};
@@ -126,22 +137,16 @@ export function wrapOrtSession(ort: OrtRuntime, session: InferenceSession, optio
     },
     async upload(tensor) {
       if (disposed) throw new SessionRunError(options.name, 'the session has been disposed');
-      const deviceTensor: DeviceTensor = {
-        kind: 'device-tensor',
-        type: tensor.type,
-        dims: [...tensor.dims],
-        async dispose() {
-          // A runtime that keeps tensors elsewhere (a worker thread) frees them here.
-          held.get(deviceTensor)?.dispose();
-          held.delete(deviceTensor);
-        },
-      };
-      held.set(deviceTensor, hold(tensor));
-      return deviceTensor;
+      const value = hold(tensor);
+      const { type, dims } = tensor;
+      // A runtime that keeps tensors elsewhere (a worker thread) frees them in `value.dispose`.
+      const free = () => value.dispose();
+      return held.hold({ owner, device: options.device, type, dims, value, free });
     },
     async dispose() {
       if (disposed) return;
       disposed = true;
+      await held.releaseOwnedBy(owner);
       await session.release();
     },
   };

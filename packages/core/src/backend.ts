@@ -16,6 +16,14 @@ export interface SessionOptions {
   readonly onEvent?: EventListener;
   /** Runtime-specific options, keyed by backend name (`onnx-node`, `onnx-web`); passed through untouched. */
   readonly backendOptions?: Readonly<Record<string, unknown>>;
+  /**
+   * Free axes of the model fixed for this session, by the name the model gives them (e.g. `{ batch: 8 }`):
+   * the runtime then knows every shape when it loads the model and folds the shape arithmetic that would
+   * otherwise run on the CPU at each run (which CUDA graphs need). The session reports the fixed sizes in
+   * its specs; a feed with another size on such an axis fails with `SessionRunError`. A name the model
+   * does not use is ignored. Default: every free axis stays free.
+   */
+  readonly fixedAxes?: Readonly<Record<string, number>>;
 }
 
 /** Options for one run of a session. */
@@ -29,9 +37,13 @@ export interface RunOptions {
 }
 
 /**
- * A tensor that a session holds on its device, made by {@link SessionV1.upload}: fed to many runs of that
- * session without being copied again (a source's feature volume for a whole video). Only the session that
- * made it may take it; a run given a disposed one, or one from another session, fails with `SessionRunError`.
+ * A tensor that a session holds on its device, made by {@link SessionV1.upload} or
+ * {@link SessionV1.runToDevice}: fed to many runs without being copied again (a source's feature volume for a
+ * whole video), or handed from one model to the next without a trip through the host (the warping module's
+ * output to the generator). Any session of the same backend on the same device may take it; it lives until
+ * disposed, or until the session that made it is disposed. A run given a disposed one, one from another
+ * backend (or another backend object), or one on another device fails with `SessionRunError` naming the
+ * input.
  */
 export interface DeviceTensor {
   readonly kind: 'device-tensor';
@@ -102,12 +114,13 @@ export interface SessionV1 {
    */
   upload?(tensor: TensorLike): Promise<DeviceTensor>;
   /**
-   * Optional: runs the model and leaves the outputs `options.outputs` names on the device, as device tensors
-   * that sessions of the same backend on the same device take as feeds. The caller disposes them.
+   * Optional: runs the model as {@link SessionV1.run} does but leaves the outputs (every one, or those
+   * `options.outputs` names) on the session's device, as device tensors that another session of the same
+   * backend may take. Each is the caller's to dispose (disposing this session frees those left).
    */
   runToDevice?(
     feeds: Readonly<Record<string, SessionFeed>>,
-    options: RunOptions & { readonly outputs: readonly string[] },
+    options?: RunOptions,
   ): Promise<Record<string, DeviceTensor>>;
   /** Frees the session's memory. Calling it twice is harmless. */
   dispose(): Promise<void>;

@@ -31,6 +31,7 @@ export {
 } from './bundle-layout.js';
 export type { DenoiseInput, DenoiserConfig, DenoiserV1 } from './denoiser.js';
 export { type Device, type DeviceRequest, devices, isDeviceRequest } from './device.js';
+export { type BorrowedValue, DeviceTensorRegistry, type HoldRequest } from './device-tensor-registry.js';
 export {
   DisposedError,
   errorMarker,

@@ -3,11 +3,16 @@ import { checkSessionIo, type GraphIo } from './graph-io.js';
 import type { ModelBundle } from './model-bundle.js';
 
 /**
- * Opens one component of the bundle (in its named `variant`, default the official form) and checks that the
- * session has every name of its graph ({@link checkSessionIo}), so a component of another model fails at
- * load, naming both sets of names.
+ * Opens one component of the bundle (in its named `variant`, default the official form; with `options` over
+ * the loader's session options, e.g. `fixedAxes`) and checks that the session has every name of its graph
+ * ({@link checkSessionIo}), so a component of another model fails at load, naming both sets of names.
  */
-export type OpenBundleSession = (component: string, io: GraphIo, variant?: string) => Promise<SessionV1>;
+export type OpenBundleSession = (
+  component: string,
+  io: GraphIo,
+  variant?: string,
+  options?: SessionOptions,
+) => Promise<SessionV1>;
 
 /** What {@link openBundleSessions} built, and how to free the sessions behind it. */
 export interface BundleSessions<T> {
@@ -38,12 +43,12 @@ export async function openBundleSessions<T>(
   build: (open: OpenBundleSession) => Promise<T>,
 ): Promise<BundleSessions<T>> {
   const sessions: SessionV1[] = [];
-  const open: OpenBundleSession = async (component, io, variant) => {
-    const session = await bundle.createSession(
-      backend,
-      component,
-      variant === undefined ? options : { ...options, variant },
-    );
+  const open: OpenBundleSession = async (component, io, variant, own) => {
+    const session = await bundle.createSession(backend, component, {
+      ...options,
+      ...own,
+      ...(variant === undefined ? {} : { variant }),
+    });
     sessions.push(session);
     checkSessionIo(session, io, {
       input: `bundle component ${component}`,

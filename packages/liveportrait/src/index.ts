@@ -6,12 +6,14 @@ export {
 export {
   createLivePortraitRenderer,
   type LivePortraitRenderer,
+  type LivePortraitRendererOptions,
   type LivePortraitRenderSessions,
 } from './bundle/live-portrait-renderer.js';
 export {
   type LivePortraitModels,
   type LoadLivePortraitOptions,
   loadLivePortrait,
+  type RenderGraphs,
 } from './bundle/load-live-portrait.js';
 export type { RendererChoiceOptions } from './bundle/open-renderer-form.js';
 export type { FaceBox } from './crop/crop-image.js';

@@ -7,7 +7,8 @@
  *                     [--out <file.jsonl>] [--ort '<onnxruntime session options as JSON>'] [--clock cpu]
  *                     [--fused] [--family default|webgpu|conv2d]
  *                     [--backend onnx-node|onnx-capi] [--capi '<OnnxCapiSessionOptions as JSON>'] [--label <name>]
- *                     [--upload-volume]
+ *                     [--upload-volume] [--fixed-batch] [--capi-w '<JSON>'] [--capi-g '<JSON>']
+ *                     [--stages split,device,fused]
  *
  * Defaults: the devices onnxruntime-node finds; batches 1,4,8 and fp32,fp16 on GPUs, batch 1 and fp32 on
  * the CPU (as `../shared/bench/official_renderer.py` does there). Graphs: a bundle's W and G when
@@ -18,7 +19,17 @@
  * `--backend onnx-capi` runs on `@joyvasa/backend-onnx-capi` (onnxruntime's C API: the CUDA provider's own
  * options from `--capi`, e.g. '{"cuda":{"preferNhwc":true,"enableCudaGraph":true}}'); `--upload-volume` feeds
  * W's appearance volume as a tensor uploaded once (`SessionV1.upload`) instead of copying it in every run;
- * `--label` names the configuration in the JSON lines (`variant`).
+ * `--label` names the configuration in the JSON lines (`variant`). `--capi-w` and `--capi-g` override
+ * `--capi` for W (`warping_module`) and G (`spade_generator`) alone, through the capi options' `sessions`
+ * (e.g. W in NCHW, G with '{"cuda":{"preferNhwc":true,"fuseConvBias":true}}'). `--fixed-batch` opens every
+ * session with its batch axis fixed at the run's batch (`SessionOptions.fixedAxes`), so onnxruntime folds the
+ * batch's shape arithmetic and a CUDA graph can be captured.
+ *
+ * `--stages` picks what is timed: `split` W, G and W+G (W's output through the host, as the onnx-node
+ * pipeline runs it, W fetching only `out` as the renderer does — until issue 21e it fetched all three; the
+ * default), `device` `W→G on device` (W's `runToDevice`, its output handed to G as a
+ * device tensor; backends with `runToDevice` only), `fused` `W+G fused` (one graph; what `--fused` adds);
+ * `build` only builds and caches the graphs (a GPU call's first step, so no timed step pays for it).
  *
  * Each configuration: warm-up runs (1 on the CPU, 3 on GPUs), then the median of `--runs`, per frame.
  * `--json` prints one JSON object per line and stage, `{"stage","batch","dtype","device","ms_per_frame",
@@ -30,11 +41,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createOnnxCapiBackend } from '@joyvasa/backend-onnx-capi';
 import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
-import type { Device, SessionFeed, SessionOptions } from '@joyvasa/core';
-import type { ModelDtype } from '@joyvasa/model-builder/onnx';
+import type { Device, SessionFeed, SessionOptions, SessionV1, TensorLike } from '@joyvasa/core';
+import { BATCH_DIM, type ModelDtype } from '@joyvasa/model-builder/onnx';
 import { machineBusySeconds } from './machine-load.js';
 import { officialStyleFeeds } from './render-feeds.js';
 import { type GraphFamily, renderGraphs } from './render-graphs.js';
+import { deviceStep, splitStep, timeRuns } from './render-steps.js';
 
 const { values } = parseArgs({
   options: {
@@ -56,8 +68,16 @@ const { values } = parseArgs({
     capi: { type: 'string' },
     label: { type: 'string' },
     'upload-volume': { type: 'boolean', default: false },
+    'fixed-batch': { type: 'boolean', default: false },
+    'capi-w': { type: 'string' },
+    'capi-g': { type: 'string' },
+    stages: { type: 'string' },
   },
 });
+type StageGroup = 'split' | 'device' | 'fused' | 'build';
+const stageGroups = new Set(
+  (values.stages?.split(',') ?? ['split', ...(values.fused ? ['fused'] : [])]) as StageGroup[],
+);
 const list = (text: string | undefined) => text?.split(',').filter(Boolean);
 const runs = Number(values.runs);
 const threads = values.threads ? Number(values.threads) : undefined;
@@ -83,8 +103,11 @@ const now =
 
 /** One printed figure, in the issue's JSON shape (keys in this order). */
 interface StageResult {
-  /** `W+G fused`: W and G as one graph (`--fused`), the feature map staying on the device. */
-  stage: 'W' | 'G' | 'W+G' | 'W+G fused';
+  /**
+   * `W+G fused`: W and G as one graph (`--fused`), the feature map staying on the device; `W→G on device`:
+   * two sessions, W's output handed to G as a device tensor.
+   */
+  stage: 'W' | 'G' | 'W+G' | 'W+G fused' | 'W→G on device';
   batch: number;
   dtype: ModelDtype;
   device: Device;
@@ -124,12 +147,31 @@ const backend =
   values.backend === 'onnx-capi'
     ? createOnnxCapiBackend()
     : createOnnxNodeBackend({ preference: ['cuda', 'webgpu', 'cpu'] });
+/** `--capi`, with `--capi-w` and `--capi-g` as its overrides for W and G by session name. */
+function capiOptions(): Record<string, unknown> | undefined {
+  const sessions = {
+    ...(values['capi-w'] ? { warping_module: JSON.parse(values['capi-w']) } : {}),
+    ...(values['capi-g'] ? { spade_generator: JSON.parse(values['capi-g']) } : {}),
+  };
+  const base = values.capi ? JSON.parse(values.capi) : undefined;
+  if (Object.keys(sessions).length === 0) return base;
+  return { ...base, sessions: { ...base?.sessions, ...sessions } };
+}
+const capi = capiOptions();
 const backendOptions = {
   ...(values.ort ? { 'onnx-node': ortOptions } : {}),
-  ...(values.capi ? { 'onnx-capi': JSON.parse(values.capi) } : {}),
+  ...(capi ? { 'onnx-capi': capi } : {}),
 };
 
-/** Times W, G and W+G for one device, precision and batch: W then G in every run. */
+type Feeds = Record<string, SessionFeed>;
+
+/** The feeds of W (or the fused graph), the volume uploaded once when `--upload-volume` asks. */
+async function rendererInput(session: SessionV1, feeds: Feeds): Promise<Feeds> {
+  if (!values['upload-volume'] || !session.upload) return { ...feeds };
+  return { ...feeds, feature_3d: await session.upload(feeds.feature_3d as TensorLike) };
+}
+
+/** Times the `--stages` for one device, precision and batch. */
 async function measure(device: Device, dtype: ModelDtype, batch: number): Promise<StageResult[]> {
   const family = (values.family ?? (device === 'webgpu' ? 'webgpu' : 'default')) as GraphFamily;
   const bundle = bundles[dtype];
@@ -137,62 +179,68 @@ async function measure(device: Device, dtype: ModelDtype, batch: number): Promis
     dtype,
     family,
     cacheDir: values['cache-dir'],
-    fused: values.fused,
+    fused: stageGroups.has('fused') || stageGroups.has('build'),
     ...(bundle ? { bundle } : {}),
   });
+  if (stageGroups.has('build')) return [];
   const options: SessionOptions = {
     device,
     ...(threads ? { threads } : {}),
+    ...(values['fixed-batch'] ? { fixedAxes: { [BATCH_DIM]: batch } } : {}),
     backendOptions,
   };
-  const warping = await backend.createSession(graphs.warping, { ...options, name: 'warping_module' });
-  const generator = await backend.createSession(graphs.generator, { ...options, name: 'spade_generator' });
   const feeds = officialStyleFeeds(batch);
-  const input: Record<string, SessionFeed> = { ...feeds };
-  if (values['upload-volume'] && warping.upload) input.feature_3d = await warping.upload(feeds.feature_3d!);
-  const times = { W: [] as number[], G: [] as number[], 'W+G': [] as number[] };
   const warmups = device === 'cpu' ? 1 : 3;
   const busyBefore = machineBusySeconds();
   const cpuBefore = process.cpuUsage();
   const wallBefore = performance.now();
-  for (let run = 0; run < warmups + runs; run++) {
-    const start = now();
-    const { out } = await warping.run(input);
-    const middle = now();
-    await generator.run({ feature: out! });
-    const end = now();
-    if (run < warmups) continue;
-    times.W.push(middle - start);
-    times.G.push(end - middle);
-    times['W+G'].push(end - start);
+  const results: StageResult[] = [];
+  const record = (times: Partial<Record<StageResult['stage'], number[]>>) => {
+    for (const [stage, list] of Object.entries(times) as [StageResult['stage'], number[]][]) {
+      results.push(result(stage, list, batch, dtype, device));
+    }
+  };
+  const opened: SessionV1[] = [];
+  const open = async (bytes: Uint8Array, name: string) => {
+    opened.push(await backend.createSession(bytes, { ...options, name }));
+    return opened.at(-1)!;
+  };
+  try {
+    if (stageGroups.has('split') || stageGroups.has('device')) {
+      const warping = await open(graphs.warping, 'warping_module');
+      const generator = await open(graphs.generator, 'spade_generator');
+      const input = await rendererInput(warping, feeds);
+      if (stageGroups.has('split'))
+        record(await timeRuns(warmups, runs, splitStep(now, warping, generator, input)));
+      if (stageGroups.has('device')) {
+        if (warping.runToDevice)
+          record(await timeRuns(warmups, runs, deviceStep(now, warping, generator, input)));
+        else note(`${backend.name}: no runToDevice; W→G on device skipped`);
+      }
+    }
+    if (graphs.fused) {
+      const fused = await open(graphs.fused, 'renderer');
+      const input = await rendererInput(fused, feeds);
+      record(
+        await timeRuns(warmups, runs, async () => {
+          const start = now();
+          await fused.run(input);
+          return { 'W+G fused': now() - start };
+        }),
+      );
+    }
+  } finally {
+    await Promise.all(opened.map((session) => session.dispose()));
   }
   const wall = (performance.now() - wallBefore) / 1000;
   const own = process.cpuUsage(cpuBefore);
   const others = (machineBusySeconds() - busyBefore - (own.user + own.system) / 1e6) / wall;
   note(
     `${device} ${dtype} batch ${batch}: ${graphs.source}; family ${family}; threads ${threads ?? 'default'}; clock ${values.clock}; ` +
-      `other processes ${Math.max(0, others).toFixed(2)} cores; load ${loadavg()
+      `fixed batch ${values['fixed-batch']}; other processes ${Math.max(0, others).toFixed(2)} cores; load ${loadavg()
         .map((v) => v.toFixed(2))
         .join(' ')}`,
   );
-  await Promise.all([warping.dispose(), generator.dispose()]);
-  const results = (['W', 'G', 'W+G'] as const).map((stage) =>
-    result(stage, times[stage], batch, dtype, device),
-  );
-  if (graphs.fused) {
-    const fused = await backend.createSession(graphs.fused, { ...options, name: 'renderer' });
-    const fusedInput: Record<string, SessionFeed> = { ...feeds };
-    if (values['upload-volume'] && fused.upload)
-      fusedInput.feature_3d = await fused.upload(feeds.feature_3d!);
-    const fusedTimes: number[] = [];
-    for (let run = 0; run < warmups + runs; run++) {
-      const start = now();
-      await fused.run(fusedInput);
-      if (run >= warmups) fusedTimes.push(now() - start);
-    }
-    await fused.dispose();
-    results.push(result('W+G fused', fusedTimes, batch, dtype, device));
-  }
   return results;
 }
 
@@ -203,7 +251,7 @@ function print(results: readonly StageResult[]): void {
   }
   for (const r of results) {
     console.log(
-      `${r.device.padEnd(7)} ${r.dtype} batch ${String(r.batch).padStart(2)}  ${r.stage.padEnd(3)}  ` +
+      `${r.device.padEnd(7)} ${r.dtype} batch ${String(r.batch).padStart(2)}  ${r.stage.padEnd(13)}  ` +
         `${r.ms_per_frame.toFixed(2).padStart(10)} ms/frame  ${r.fps.toFixed(1).padStart(7)} frames/s  ` +
         `(min ${r.min_ms.toFixed(2)}, max ${r.max_ms.toFixed(2)})`,
     );
@@ -224,7 +272,11 @@ for (const device of devices) {
         note('webgpu: its W variant (Gather sampling, Conv3D as Conv2D) runs batch 1 only; skipped');
         continue;
       }
-      const results = await measure(device, dtype, batch);
+      // A configuration the runtime refuses (an option a graph cannot take) is logged; the others still run.
+      const results = await measure(device, dtype, batch).catch((error: unknown) => {
+        note(`!! ${device} ${dtype} batch ${batch}: ${(error as Error).message}`);
+        return [];
+      });
       print(results);
       if (values.out) appendFileSync(values.out, results.map((r) => `${JSON.stringify(r)}\n`).join(''));
     }

@@ -2,22 +2,18 @@ import {
   type BackendV1,
   createTensor,
   type Device,
-  isDeviceTensor,
   isTensorLike,
   ModelLoadError,
   SessionRunError,
   UnsupportedDeviceError,
 } from '@joyvasa/core';
 import { describe, expect, it } from 'vitest';
-import { gatherModel, mlpModel, testInput } from './tiny-models.js';
 
-/** Largest absolute difference between two arrays of equal length. */
-export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
-  return worst;
-}
+export { maxAbsDiff } from './max-abs-diff.js';
+
+import { describeDeviceTensorCases, describeFixedAxesCases } from './device-tensor-cases.js';
+import { maxAbsDiff } from './max-abs-diff.js';
+import { gatherModel, mlpModel, testInput } from './tiny-models.js';
 
 /**
  * The `BackendV1` conformance suite: every backend, on every device it claims, must pass the same tests.
@@ -105,31 +101,8 @@ export function describeBackendConformance(
       await session.dispose();
     });
 
-    it('runs an uploaded tensor as it runs the plain one, only for the session that holds it', async () => {
-      const model = mlpModel();
-      const session = await backend.createSession(model.bytes, { device, name: 'mlp' });
-      const other = await backend.createSession(model.bytes, { device, name: 'other' });
-      const x = testInput([2, 4]);
-      if (!session.upload) {
-        await Promise.all([session.dispose(), other.dispose()]);
-        return;
-      }
-      const held = await session.upload(x);
-      expect(isDeviceTensor(held)).toBe(true);
-      expect(held.dims).toEqual([2, 4]);
-      for (let run = 0; run < 2; run++) {
-        const { y } = await session.run({ x: held });
-        expect(maxAbsDiff(y!.data as Float32Array, model.reference(x).y)).toBeLessThan(1e-5);
-      }
-      const foreign = await other.run({ x: held }).catch((e: unknown) => e);
-      expect(SessionRunError.isInstance(foreign)).toBe(true);
-      await held.dispose();
-      await held.dispose();
-      const late = await session.run({ x: held }).catch((e: unknown) => e);
-      expect(SessionRunError.isInstance(late)).toBe(true);
-      expect((late as Error).message).toMatch(/disposed/);
-      await Promise.all([session.dispose(), other.dispose()]);
-    });
+    describeDeviceTensorCases(createBackend, backend, device);
+    describeFixedAxesCases(backend, device);
 
     it('rejects bytes that are not a model with ModelLoadError', async () => {
       const truncated = mlpModel().bytes.slice(0, 40);

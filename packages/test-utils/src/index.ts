@@ -15,4 +15,4 @@ export {
 } from './local-server.js';
 export { rejectionOf } from './rejection-of.js';
 export { failOnCi, requireSharedData, sharedDirectory } from './shared-data.js';
-export { convModel, gatherModel, mlpModel, type TinyModel, testInput } from './tiny-models.js';
+export { affineModel, convModel, gatherModel, mlpModel, type TinyModel, testInput } from './tiny-models.js';

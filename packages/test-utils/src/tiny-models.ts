@@ -55,6 +55,23 @@ export function mlpModel(): TinyModel & {
   };
 }
 
+/**
+ * The model after {@link mlpModel} in a chain: `w = 2 y + 1` with y [n, 3] (the mlp's `y`), for handing one
+ * session's output to another on the device.
+ */
+export function affineModel(): TinyModel & { reference(y: ArrayLike<number>): Float32Array } {
+  const g = new GraphBuilder('affine');
+  const y = g.input('y', 'float32', ['n', 3]);
+  g.output(g.add(g.mul(y, g.float(2)), g.float(1)), 'w', 'float32', ['n', 3]);
+  return {
+    name: 'affine',
+    bytes: g.encode(),
+    inputNames: ['y'],
+    outputNames: ['w'],
+    reference: (input) => Float32Array.from(input, (value) => 2 * value + 1),
+  };
+}
+
 /** Gathers rows of a table with int64 indices: `rows = table[index]`. */
 export function gatherModel(): TinyModel & { table: Float32Array } {
   const table = ramp(20, 1);

@@ -1,4 +1,4 @@
-import { createTensor, type TensorLike } from '@joyvasa/core';
+import { createTensor, type Float32Tensor, type TensorLike } from '@joyvasa/core';
 
 /**
  * One batch shape per session (issue 21): a convolution keeps the plan of the last input shape it saw, so
@@ -38,4 +38,52 @@ export function takeFrames<T extends TensorLike>(tensor: T, count: number): T {
   if (count === batch) return tensor;
   const data = (tensor.data as Float32Array).slice(0, count * frameSize(tensor));
   return createTensor(tensor.type, [count, ...tensor.dims.slice(1)], data as T['data']) as T;
+}
+
+/** Frames `start` to `start + count` of `tensor` [n, …] (a view, no copy). */
+function framesAt(tensor: Float32Tensor, start: number, count: number): Float32Tensor {
+  const size = frameSize(tensor);
+  const data = tensor.data.subarray(start * size, (start + count) * size);
+  return createTensor('float32', [count, ...tensor.dims.slice(1)], data);
+}
+
+/** Tensors [n_i, …] of the same frame shape stacked into one [Σ n_i, …]. */
+export function stackFrames(tensors: readonly Float32Tensor[]): Float32Tensor {
+  const first = tensors[0]!;
+  if (tensors.length === 1) return first;
+  const data = new Float32Array(tensors.reduce((total, tensor) => total + tensor.data.length, 0));
+  let offset = 0;
+  for (const tensor of tensors) {
+    data.set(tensor.data, offset);
+    offset += tensor.data.length;
+  }
+  const frames = tensors.reduce((total, tensor) => total + tensor.dims[0]!, 0);
+  return createTensor('float32', [frames, ...first.dims.slice(1)], data);
+}
+
+/** A render pass: images [N, …] for keypoint tensors [N, K, 3] of one source. */
+type RenderPass<F, O> = (
+  features: F,
+  driving: Float32Tensor,
+  source: Float32Tensor,
+  options: O,
+) => Promise<Float32Tensor>;
+
+/**
+ * `pass` run at exactly `batch` frames, as sessions opened with that batch fixed require: fewer frames are
+ * padded (the last one repeated) and the extra images dropped; more are rendered `batch` at a time.
+ */
+export function inFixedBatches<F, O>(pass: RenderPass<F, O>, batch: number): RenderPass<F, O> {
+  return async (features, driving, source, options) => {
+    const count = driving.dims[0]!;
+    if (count === batch) return pass(features, driving, source, options);
+    const images: Float32Tensor[] = [];
+    for (let start = 0; start < count; start += batch) {
+      const frames = Math.min(batch, count - start);
+      const drivingBatch = padBatch(framesAt(driving, start, frames), batch);
+      const sourceBatch = padBatch(framesAt(source, start, frames), batch);
+      images.push(takeFrames(await pass(features, drivingBatch, sourceBatch, options), frames));
+    }
+    return stackFrames(images);
+  };
 }

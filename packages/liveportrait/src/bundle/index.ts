@@ -17,6 +17,7 @@ export {
   createLivePortraitRenderer,
   isLivePortraitRenderer,
   type LivePortraitRenderer,
+  type LivePortraitRendererOptions,
   type LivePortraitRenderSessions,
   splitImages,
 } from './live-portrait-renderer.js';
@@ -24,6 +25,7 @@ export {
   type LivePortraitModels,
   type LoadLivePortraitOptions,
   loadLivePortrait,
+  type RenderGraphs,
 } from './load-live-portrait.js';
 export {
   openRendererForm,

@@ -14,12 +14,24 @@ import {
   throwIfAborted,
 } from '@joyvasa/core';
 
+import { inFixedBatches, padBatch } from './fixed-batch.js';
+
 const { warpingModule: warping, spadeGenerator: generator, renderer: fusedIo } = graphIo;
 
 /** The bundle's render graphs: W+G as one graph where the device takes it, else W then G. */
 export type LivePortraitRenderSessions =
   | { readonly fused: SessionV1 }
   | { readonly warping: SessionV1; readonly generator: SessionV1 };
+
+/** Options of {@link createLivePortraitRenderer}. */
+export interface LivePortraitRendererOptions {
+  /**
+   * The batch the render sessions were opened with (`SessionOptions.fixedAxes`): every call is run at
+   * exactly this many frames (fewer padded with the last one, the extra images dropped; more split), so a
+   * session fixed at 8 never sees 1. Default: each call at its own size.
+   */
+  readonly batch?: number;
+}
 
 /**
  * The built-in renderer: a {@link RendererV1} (for callers that drive it frame by frame) that also renders
@@ -41,10 +53,13 @@ export interface LivePortraitRenderer extends RendererV1 {
    * that, else the tensor itself. A held one is the caller's to dispose once the video is done.
    */
   holdFeatures(features: Float32Tensor): Promise<SessionFeed>;
+  /** The batch every render runs at (the sessions' fixed batch), when there is one. */
+  readonly batch?: number;
   /**
    * Present where the last render graph's session leaves outputs on its device (`SessionV1.runToDevice`):
    * {@link renderKeypoints} with the images `[N, 3, 512, 512]` left there, for a session of the same backend
-   * (the paste-back graph) to take without a copy to the host and back. The caller disposes the result.
+   * (the paste-back graph) to take without a copy to the host and back. With a fixed {@link batch}, N is
+   * that batch (at most that many frames; the real ones first). The caller disposes the result.
    */
   readonly renderKeypointsOnDevice?: (
     features: SessionFeed,
@@ -122,15 +137,17 @@ function renderPass<T>(sessions: LivePortraitRenderSessions, last: ImageRun<T>) 
       };
       return last(sessions.fused, feeds, outputs.image, 'renderer', signal);
     }
-    const warped = await sessions.warping.run(
-      {
-        [warping.inputs.features]: features,
-        [warping.inputs.drivingKeypoints]: driving,
-        [warping.inputs.sourceKeypoints]: source,
-      },
-      // The occlusion map and the deformation field are not needed: they stay on the device.
-      { ...signal, outputs: [warping.outputs.warped] },
-    );
+    const warpingFeeds = {
+      [warping.inputs.features]: features,
+      [warping.inputs.drivingKeypoints]: driving,
+      [warping.inputs.sourceKeypoints]: source,
+    };
+    // The occlusion map and the deformation field are not needed: they stay on the device.
+    const only = { ...signal, outputs: [warping.outputs.warped] };
+    if (sessions.warping.runToDevice) {
+      return warpedOnDevice(sessions, await sessions.warping.runToDevice(warpingFeeds, only), last, options);
+    }
+    const warped = await sessions.warping.run(warpingFeeds, only);
     throwIfAborted(options.signal);
     const feature = float32Output(warped, warping.outputs.warped, 'warping_module');
     const feeds = { [generator.inputs.warped]: feature };
@@ -143,14 +160,63 @@ const imageSession = (sessions: LivePortraitRenderSessions) =>
   'fused' in sessions ? sessions.fused : sessions.generator;
 
 /**
+ * G on W's warped features left on the device (`runToDevice`): no trip through the host between the two.
+ * The device tensor is disposed after G's run, also when it fails or the run is aborted.
+ */
+async function warpedOnDevice<T>(
+  sessions: { readonly generator: SessionV1 },
+  kept: Record<string, DeviceTensor>,
+  last: ImageRun<T>,
+  options: RunOptions,
+): Promise<T> {
+  try {
+    const feature = kept[warping.outputs.warped];
+    if (!feature) throw new SessionRunError('warping_module', `no \`${warping.outputs.warped}\` output`);
+    throwIfAborted(options.signal);
+    const signal = options.signal ? { signal: options.signal } : {};
+    const feeds = { [generator.inputs.warped]: feature };
+    return await last(sessions.generator, feeds, generator.outputs.image, 'spade_generator', signal);
+  } finally {
+    await Promise.all(Object.values(kept).map((tensor) => tensor.dispose()));
+  }
+}
+
+/**
+ * A pass to the device at a fixed batch: fewer frames are padded (the last one repeated), so the images
+ * left on the device are `batch` of them, the real ones first; more than `batch` is an `InvalidInputError`
+ * (a device tensor is not split here).
+ */
+function paddedToBatch(
+  pass: (f: SessionFeed, d: Float32Tensor, s: Float32Tensor, o: RunOptions) => Promise<DeviceTensor>,
+  batch: number,
+) {
+  return (features: SessionFeed, driving: Float32Tensor, source: Float32Tensor, options: RunOptions) => {
+    const count = driving.dims[0]!;
+    if (count > batch) {
+      throw new InvalidInputError(
+        'drivingKeypoints',
+        `at most ${batch} frames stay on the device, got ${count}`,
+      );
+    }
+    return pass(features, padBatch(driving, batch), padBatch(source, batch), options);
+  };
+}
+
+/**
  * LivePortrait's renderer over the bundle's graphs: the warping module W (`feature_3d`, `kp_driving`,
  * `kp_source` → `out`) then the SPADE generator G (`feature` → `image`, [N, 3, 512, 512] in [0, 1]), or
  * the two as one graph (`renderer`). `renderBatch` runs N frames of one source in one call of each graph
  * (the graphs take a batch; W broadcasts the one source volume).
  */
-export function createLivePortraitRenderer(sessions: LivePortraitRenderSessions): LivePortraitRenderer {
-  const run = renderPass(sessions, imageToHost);
-  const runOnDevice = imageSession(sessions).runToDevice ? renderPass(sessions, imageOnDevice) : undefined;
+export function createLivePortraitRenderer(
+  sessions: LivePortraitRenderSessions,
+  options: LivePortraitRendererOptions = {},
+): LivePortraitRenderer {
+  const { batch } = options;
+  const pass = renderPass(sessions, imageToHost);
+  const run = batch === undefined ? pass : inFixedBatches(pass, batch);
+  const devicePass = imageSession(sessions).runToDevice ? renderPass(sessions, imageOnDevice) : undefined;
+  const runOnDevice = devicePass && (batch === undefined ? devicePass : paddedToBatch(devicePass, batch));
   const featureSession = 'fused' in sessions ? sessions.fused : sessions.warping;
   const checkKeypoints = (sourceKeypoints: Float32Tensor, drivingKeypoints: Float32Tensor) => {
     const bound: Record<string, number> = {};
@@ -160,6 +226,7 @@ export function createLivePortraitRenderer(sessions: LivePortraitRenderSessions)
   return {
     specificationVersion: 'v1',
     outputSize: { width: 512, height: 512 },
+    ...(batch === undefined ? {} : { batch }),
     async render(input: RenderInput, options: RunOptions = {}): Promise<Float32Tensor> {
       assertTensor('drivingKeypoints', input.drivingKeypoints, 'float32', [1, 'keypoints', 3]);
       assertTensor('sourceKeypoints', input.sourceKeypoints, 'float32', [1, 'keypoints', 3]);

@@ -7,6 +7,7 @@ import {
   type JoyvasaEvent,
   type ModelBundle,
   type ModelManifest,
+  type SessionOptions,
   type SessionV1,
 } from '@joyvasa/core';
 import { describe, expect, it } from 'vitest';
@@ -26,24 +27,29 @@ const graphOf: Readonly<Record<string, GraphIo>> = {
 };
 
 /** A bundle of named components whose sessions run nowhere: what the loader opens, and on which device. */
-function fakeBundle(components: readonly string[], device: Device, pasteBackFrames: number | string) {
+function fakeBundle(
+  components: readonly string[],
+  device: Device,
+  pasteBackFrames: number | string,
+  renderFrames: number | string = 'batch',
+) {
   const opened: string[] = [];
+  const fixedAxes: Record<string, unknown> = {};
+  const firstInput = (name: string) =>
+    name === 'paste_back'
+      ? { image: { type: 'float32', dims: [pasteBackFrames, 3, 512, 512] } }
+      : ['warping_module', 'renderer', 'spade_generator'].includes(name)
+        ? { kp_driving: { type: 'float32', dims: [renderFrames, 21, 3] } }
+        : {};
   const manifest = {
-    components: Object.fromEntries(
-      components.map((name) => [
-        name,
-        {
-          inputs:
-            name === 'paste_back' ? { image: { type: 'float32', dims: [pasteBackFrames, 3, 512, 512] } } : {},
-        },
-      ]),
-    ),
+    components: Object.fromEntries(components.map((name) => [name, { inputs: firstInput(name) }])),
   } as unknown as ModelManifest;
   const bundle = {
     manifest,
     has: (name: string) => components.includes(name),
-    async createSession(_backend: BackendV1, name: string): Promise<SessionV1> {
+    async createSession(_backend: BackendV1, name: string, options: SessionOptions): Promise<SessionV1> {
       opened.push(name);
+      if (options.fixedAxes) fixedAxes[name] = options.fixedAxes;
       const io = graphOf[name]!;
       return {
         specificationVersion: 'v1',
@@ -55,7 +61,7 @@ function fakeBundle(components: readonly string[], device: Device, pasteBackFram
       };
     },
   } as unknown as ModelBundle;
-  return { bundle, opened };
+  return { bundle, opened, fixedAxes };
 }
 
 const base = [
@@ -83,6 +89,41 @@ describe('loadLivePortrait', () => {
         ['renderer', 'warping_module', 'spade_generator'].includes(name),
       );
       expect(renderers).toEqual(expected);
+      await models.dispose();
+    }
+  });
+
+  it("opens W then G where the bundle has the fused graph when asked to ('split')", async () => {
+    const { bundle, opened } = fakeBundle([...base, 'renderer'], 'cuda', 'frames');
+    const models = await loadLivePortrait(bundle, backend, { device: 'cuda', renderGraphs: 'split' });
+    expect(opened.filter((name) => /renderer|warping|spade/.test(name))).toEqual([
+      'warping_module',
+      'spade_generator',
+    ]);
+    await models.dispose();
+  });
+
+  it('fixes the render graphs at the render batch on CUDA only, and nothing else', async () => {
+    const rendererChoice = { batch: 4, cache: createMemoryVariantChoiceCache() };
+    for (const [graphs, device, frames] of [
+      ['auto', 'cuda', 'batch'],
+      ['split', 'cuda', 'batch'],
+      ['split', 'cpu', 'batch'],
+      ['split', 'cuda', 1], // a bundle from before batching: nothing to fix
+    ] as const) {
+      const { bundle, fixedAxes } = fakeBundle([...base, 'renderer'], device, 'frames', frames);
+      const models = await loadLivePortrait(bundle, backend, {
+        device,
+        rendererChoice,
+        renderGraphs: graphs,
+      });
+      const expected =
+        device !== 'cuda' || frames === 1
+          ? {}
+          : graphs === 'auto'
+            ? { renderer: { batch: 4 } }
+            : { warping_module: { batch: 4 }, spade_generator: { batch: 4 } };
+      expect(fixedAxes).toEqual(expected);
       await models.dispose();
     }
   });

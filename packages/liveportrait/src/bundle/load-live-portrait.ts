@@ -61,9 +61,18 @@ export interface LoadLivePortraitOptions {
   readonly renderer?: RendererV1;
   /**
    * On a GPU, open the fastest of the render graphs' equivalent forms (the manifest's `variants`), timed
-   * at this batch once and remembered. Without it, or with one form, the official form opens.
+   * at this batch once and remembered. Without it, or with one form, the official form opens. On CUDA its
+   * `batch` also fixes the render graphs' batch axis (`SessionOptions.fixedAxes`), and the renderer pads
+   * every call to that batch (`LivePortraitRendererOptions.batch`).
    */
   readonly rendererChoice?: RendererChoiceOptions;
+  /**
+   * Which render graphs open: `'auto'` (default) W+G as one graph where the bundle has it and the device
+   * runs it (not WebGPU), else W then G; `'split'` W then G always, which on CUDA with
+   * `@joyvasa/backend-onnx-capi` hands W's output to G on the device and lets each graph have its own
+   * provider options (`sessions` by name: W in NCHW, G in NHWC).
+   */
+  readonly renderGraphs?: RenderGraphs;
   /** Model-file, fallback and notice events, and `variant-chosen` when a render graph's form was chosen. */
   readonly onEvent?: EventListener;
   /**
@@ -74,10 +83,26 @@ export interface LoadLivePortraitOptions {
   readonly pasteBack?: 'auto' | 'graph';
 }
 
+/** Which render graphs {@link loadLivePortrait} opens (see {@link LoadLivePortraitOptions.renderGraphs}). */
+export type RenderGraphs = 'auto' | 'split';
+
 /** Whether a component's input has a free first axis (bundles before batching declare 1 there). */
 function takesBatch(bundle: ModelBundle, component: string, input: string): boolean {
   const dims = bundle.manifest.components[component]?.inputs[input]?.dims;
   return dims !== undefined && typeof dims[0] !== 'number';
+}
+
+/** The name of a component's batch axis: the free first axis its manifest names (`batch` here), if any. */
+function batchAxis(bundle: ModelBundle, component: string): string | undefined {
+  const inputs = Object.values(bundle.manifest.components[component]?.inputs ?? {});
+  const axis = inputs.map((spec) => spec.dims[0]).find((dim) => typeof dim === 'string');
+  return typeof axis === 'string' ? axis : undefined;
+}
+
+/** `fixedAxes` fixing a render graph's batch axis at `batch`; none without a batch or such an axis. */
+function fixedBatchOptions(bundle: ModelBundle, component: string, batch: number | undefined) {
+  const axis = batchAxis(bundle, component);
+  return batch !== undefined && axis !== undefined ? { fixedAxes: { [axis]: batch } } : {};
 }
 
 /**
@@ -89,9 +114,10 @@ async function openRenderSessions(
   mode: AnimationMode,
   appearance: SessionV1,
   open: OpenBundleSession,
+  graphs: RenderGraphs,
 ): Promise<LivePortraitRenderSessions> {
   const fused = livePortraitComponent('renderer', mode);
-  if (bundle.has(fused) && appearance.device !== 'webgpu') {
+  if (graphs === 'auto' && bundle.has(fused) && appearance.device !== 'webgpu') {
     return { fused: await open(fused, graphIo.renderer) };
   }
   return {
@@ -169,16 +195,27 @@ export async function loadLivePortrait(
   const opened = await openBundleSessions(bundle, backend, sessionOptions, async (open) => {
     const appearance = await open(...network('appearanceFeatureExtractor'));
     const motion = await open(...network('motionExtractor'));
+    // On CUDA, with a known render batch, the render graphs open with their batch axis fixed (so the runtime
+    // folds its shape arithmetic and CUDA graphs may run), and the renderer pads every call to it.
+    // Bundles from before batching declare 1 there: nothing to fix, and the renderer must not pad.
+    const batched = batchAxis(bundle, livePortraitComponent('warpingModule', mode)) !== undefined;
+    const batch = appearance.device === 'cuda' && batched ? options.rendererChoice?.batch : undefined;
+    const openFixed: OpenBundleSession = (component, io, variant) =>
+      open(component, io, variant, fixedBatchOptions(bundle, component, batch));
     // The render graphs in their fastest form on a GPU (timed once per GPU, runtime, precision and batch).
     const openRender: OpenBundleSession = (component, io) =>
-      openRendererForm(bundle, backend, component, io, open, {
+      openRendererForm(bundle, backend, component, io, openFixed, {
         device: appearance.device,
         choice: options.rendererChoice,
         onEvent: options.onEvent,
       });
+    const graphs = options.renderGraphs ?? 'auto';
     const renderer =
       options.renderer ??
-      createLivePortraitRenderer(await openRenderSessions(bundle, mode, appearance, openRender));
+      createLivePortraitRenderer(
+        await openRenderSessions(bundle, mode, appearance, openRender, graphs),
+        batch === undefined ? {} : { batch },
+      );
     const stitching = createMlpRunner(await open(bundleComponents.stitching, graphIo.retargeting));
     const lip = createMlpRunner(await open(bundleComponents.retargetLip, graphIo.retargeting));
     const faceModels = await openFaceModels(bundle, mode, open, options.onEvent);

@@ -8,7 +8,7 @@ import {
   type SessionFeed,
   throwIfAborted,
 } from '@joyvasa/core';
-import { padBatch } from '../bundle/fixed-batch.js';
+import { padBatch, stackFrames } from '../bundle/fixed-batch.js';
 import { isLivePortraitRenderer } from '../bundle/live-portrait-renderer.js';
 import { tensorToImage } from '../image/image-tensor.js';
 import type { KeypointDriver } from '../motion/keypoint-driver.js';
@@ -45,16 +45,6 @@ export interface SourceFrames {
 
 const keypointValues = 3 * keypointCount;
 
-/** Frame tensors [1, 3, H, W] stacked into one batch [N, 3, H, W]. */
-function stackImages(images: readonly Float32Tensor[]): Float32Tensor {
-  const size = images[0]!.data.length;
-  const data = new Float32Array(images.length * size);
-  images.forEach((image, i) => {
-    data.set(image.data, i * size);
-  });
-  return createTensor('float32', [images.length, ...images[0]!.dims.slice(1)], data);
-}
-
 /**
  * The frame loop of one source: the keypoint driver and stitching for the N frames as one batch, the
  * renderer once (the bundle's graphs from keypoint tensors, the source's features handed to the session once
@@ -82,7 +72,8 @@ export function createSourceFrames(parts: SourceFrameParts): SourceFrames {
    */
   async function renderOnDevice(driving: Float32Array, count: number, options: RunOptions) {
     if (!mask || !devicePasteBack || !isLivePortraitRenderer(renderer)) return undefined;
-    if (!renderer.renderKeypointsOnDevice) return undefined;
+    // A renderer at a fixed batch leaves that many images on the device: more frames take the host path.
+    if (!renderer.renderKeypointsOnDevice || count > (renderer.batch ?? count)) return undefined;
     held ??= renderer.holdFeatures(features);
     const drivingKeypoints = createTensor('float32', [count, keypointCount, 3], driving);
     const images = await renderer.renderKeypointsOnDevice(
@@ -115,10 +106,10 @@ export function createSourceFrames(parts: SourceFrameParts): SourceFrames {
         driving.subarray(i * keypointValues, (i + 1) * keypointValues),
       ),
     }));
-    if (count > 1 && renderer.renderBatch) return stackImages(await renderer.renderBatch(inputs, options));
+    if (count > 1 && renderer.renderBatch) return stackFrames(await renderer.renderBatch(inputs, options));
     const images: Float32Tensor[] = [];
     for (const input of inputs) images.push(await renderer.render(input, options));
-    return count === 1 ? images[0]! : stackImages(images);
+    return count === 1 ? images[0]! : stackFrames(images);
   }
 
   /** The 8-bit crop of the frame being pasted back, reused frame after frame (it never leaves). */

@@ -32,7 +32,7 @@ export function checkTalkingHeadOptions(options: unknown): asserts options is Ta
       `createTalkingHead needs an options object such as { models: './bundle' }, got ${describe(options)}`,
     );
   }
-  const { models, device, backend, onEvent } = options;
+  const { models, device, backend, onEvent, renderGraphs } = options;
   if (models === undefined) {
     throw new InvalidInputError(
       'options.models',
@@ -53,6 +53,12 @@ export function checkTalkingHeadOptions(options: unknown): asserts options is Ta
   }
   if (backend !== undefined && !(isObject(backend) && typeof backend.createSession === 'function')) {
     throw new InvalidInputError('options.backend', `must be a BackendV1, got ${describe(backend)}`);
+  }
+  if (renderGraphs !== undefined && renderGraphs !== 'auto' && renderGraphs !== 'split') {
+    throw new InvalidInputError(
+      'options.renderGraphs',
+      `must be 'auto' or 'split', got ${describe(renderGraphs)}`,
+    );
   }
   if (onEvent !== undefined && typeof onEvent !== 'function') {
     throw new InvalidInputError('options.onEvent', `must be a function, got ${describe(onEvent)}`);

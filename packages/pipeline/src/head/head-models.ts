@@ -64,6 +64,7 @@ export function createHeadModels(
         ...shared,
         mode: options.mode ?? 'human',
         renderer: options.renderer,
+        ...(options.renderGraphs ? { renderGraphs: options.renderGraphs } : {}),
         ...(rendererChoice ? { rendererChoice: { ...rendererChoice, batch: renderBatch } } : {}),
       });
       return liveportrait;

@@ -49,6 +49,9 @@ describe('createTalkingHead at the boundary (plain JavaScript callers)', () => {
     expect(await invalidInput(untyped({ models: fixture.workspace.bundle, onEvent: 'log' }))).toBe(
       'options.onEvent',
     );
+    expect(await invalidInput(untyped({ models: fixture.workspace.bundle, renderGraphs: 'two' }))).toBe(
+      'options.renderGraphs',
+    );
   });
 
   it('names a missing image or audio in generate() and stream()', async () => {

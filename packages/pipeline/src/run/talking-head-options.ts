@@ -17,6 +17,7 @@ import {
   assertSourceOptions,
   type DrivingOption,
   type FaceBox,
+  type RenderGraphs,
 } from '@joyvasa/liveportrait';
 import {
   assertCfgScale,
@@ -44,6 +45,13 @@ export interface TalkingHeadOptions {
   readonly audioEncoder?: AudioEncoderV1;
   /** Your own renderer, used instead of LivePortrait's warping module and generator. */
   readonly renderer?: RendererV1;
+  /**
+   * Which of the bundle's render graphs open: `'auto'` (default) the warping module and generator as one
+   * graph where the bundle has it and the device runs it, else the two; `'split'` the two always, so that on
+   * CUDA with `@joyvasa/backend-onnx-capi` each gets its own provider options (its `sessions` by name) and
+   * W's output reaches G on the device (docs/guide/devices.md).
+   */
+  readonly renderGraphs?: RenderGraphs;
   /**
    * Your own face locator (MediaPipe, a service, fixed landmarks), used instead of the bundle's InsightFace
    * models: it places the crop and, with eye and lip openness, drives lip normalisation. Human mode.
