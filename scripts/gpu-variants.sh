@@ -9,7 +9,8 @@
 #   bash .device/variants/gpu-variants.sh run [bench-variants options]
 #       there, from the repository root, after the provider parts are staged in /tmp/joyvasa-parts
 #       (`gpu-bench.sh stage`, or an earlier `gpu-bench.sh run` on the same warm machine): writes
-#       $OUT/variants.jsonl, $OUT/variants-summary.json and $OUT/variants-log.txt.
+#       $OUT/variants.jsonl, $OUT/variants-summary.json and $OUT/variants-log.txt. With `--backend onnx-capi`,
+#       carry .device/capi too (its koffi.tar.xz).
 set -uo pipefail
 self_dir=$(cd "$(dirname "$0")" && pwd)
 work=/tmp/joyvasa-gpu
@@ -24,7 +25,8 @@ prepare() {
   esbuild=$(ls -d "$here"/node_modules/.pnpm/esbuild@*/node_modules/esbuild/bin/esbuild | tail -1)
   "$esbuild" "$here/packages/pipeline/scripts/bench-variants.ts" --bundle --platform=node --format=esm \
     --conditions=@joyvasa/source --external:onnxruntime-node --external:onnxruntime-web --external:webgpu \
-    --external:sharp --log-level=warning --outfile="$device_dir/variants/bench-variants.mjs"
+    --external:sharp --external:koffi --define:__PACKAGE_VERSION__='"0.0.0-source"' --log-level=warning \
+    --outfile="$device_dir/variants/bench-variants.mjs"
   cp "$self_dir/gpu-variants.sh" "$device_dir/variants/gpu-variants.sh"
   du -sh "$device_dir/variants"/*
 }
@@ -40,6 +42,8 @@ install_runtime() {
     cat "$parts"/provider.tar.xz.* | xz -dc | tar xf - -C "$work/node_modules/onnxruntime-node/bin/napi-v6/linux/x64"
     touch "$work/.installed"
   fi
+  # koffi for `--backend onnx-capi` (packages/backend-onnx-capi/scripts/prepare-gpu.sh packs it), when carried.
+  [ -f "$device_dir/capi/koffi.tar.xz" ] && tar xJf "$device_dir/capi/koffi.tar.xz" -C "$work"
   local site
   site=$(python3 -c 'import site; print(site.getsitepackages()[0])')
   LD_LIBRARY_PATH=$(printf '%s:' "$site"/nvidia/*/lib)${LD_LIBRARY_PATH:-}

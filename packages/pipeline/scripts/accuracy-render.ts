@@ -6,6 +6,12 @@
  *
  *   pnpm exec tsx --conditions=@joyvasa/source packages/pipeline/scripts/accuracy-render.ts \
  *     [--device cpu|cuda] [--threads N] [--golden ../shared/golden/seed-a] [--json]
+ *     [--warping-variant <W form>] [--generator-variant <G form>] [--backend onnx-node|onnx-capi]
+ *     [--capi '<OnnxCapiSessionOptions as JSON>']
+ *
+ * The float16 side may be another form of W and G (`warpingVariants`, `generatorVariants`) on another backend
+ * with its options (`--backend onnx-capi --capi '{"sessions":{"spade_generator":{"cuda":{"preferNhwc":true}}}}'`):
+ * the accuracy of the configuration a GPU would run, against the official float32 graphs on onnxruntime-node.
  *
  * On the CPU, onnxruntime has few float16 kernels: it casts around each float16 node and computes in
  * float32, so every intermediate value is still rounded to float16 (what storage costs) but sums are float32,
@@ -15,12 +21,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { createOnnxCapiBackend } from '@joyvasa/backend-onnx-capi';
 import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
-import type { Device, SessionV1, TensorLike } from '@joyvasa/core';
+import type { BackendV1, Device, SessionV1, TensorLike } from '@joyvasa/core';
 import { readNpy } from '@joyvasa/model-builder/checkpoint';
 import type { ModelDtype } from '@joyvasa/model-builder/onnx';
 import { officialStyleFeeds } from './render-feeds.js';
-import { renderGraphs } from './render-graphs.js';
+import { cachedGraph, renderGraphs } from './render-graphs.js';
+import { variantBuilder } from './variant-graphs.js';
 
 const { values } = parseArgs({
   options: {
@@ -29,17 +37,36 @@ const { values } = parseArgs({
     golden: { type: 'string', default: join(import.meta.dirname, '../../../../shared/golden/seed-a') },
     'cache-dir': { type: 'string', default: join(tmpdir(), 'joyvasa-bench-render') },
     json: { type: 'boolean', default: false },
+    'warping-variant': { type: 'string', default: 'official' },
+    'generator-variant': { type: 'string', default: 'official' },
+    backend: { type: 'string', default: 'onnx-node' },
+    capi: { type: 'string' },
   },
 });
 const device = values.device as Device;
-const backend = createOnnxNodeBackend();
+const reference = createOnnxNodeBackend();
+const candidate = values.backend === 'onnx-capi' ? createOnnxCapiBackend() : reference;
+const variants = { W: values['warping-variant'], G: values['generator-variant'] };
 
-async function sessions(dtype: ModelDtype): Promise<{ warping: SessionV1; generator: SessionV1 }> {
-  const graphs = await renderGraphs({ dtype, family: 'default', cacheDir: values['cache-dir'] });
-  const options = { device, ...(values.threads ? { threads: Number(values.threads) } : {}) };
+/** W and G as `backend` opens them: the official float32 graphs, or the float16 side in the forms asked for. */
+async function sessions(
+  dtype: ModelDtype,
+  backend: BackendV1,
+): Promise<{ warping: SessionV1; generator: SessionV1 }> {
+  const official = await renderGraphs({ dtype, family: 'default', cacheDir: values['cache-dir'] });
+  const form = (stage: 'W' | 'G', name: string) =>
+    cachedGraph(values['cache-dir'], `${stage}-${name}`, variantBuilder({ stage, name }, 'official'), dtype);
+  const half = dtype === 'fp16';
+  const warping = half && variants.W !== 'official' ? await form('W', variants.W) : official.warping;
+  const generator = half && variants.G !== 'official' ? await form('G', variants.G) : official.generator;
+  const options = {
+    device,
+    ...(values.threads ? { threads: Number(values.threads) } : {}),
+    ...(values.capi ? { backendOptions: { 'onnx-capi': JSON.parse(values.capi) } } : {}),
+  };
   return {
-    warping: await backend.createSession(graphs.warping, { ...options, name: 'warping_module' }),
-    generator: await backend.createSession(graphs.generator, { ...options, name: 'spade_generator' }),
+    warping: await backend.createSession(warping, { ...options, name: 'warping_module' }),
+    generator: await backend.createSession(generator, { ...options, name: 'spade_generator' }),
   };
 }
 
@@ -79,10 +106,11 @@ if (existsSync(join(values.golden, 'feature_3d.npy'))) {
     { feature_3d: read('feature_3d'), kp_driving: read('kp_driving'), kp_source: read('kp_source') },
   ]);
 }
-const [full, half] = [await sessions('fp32'), await sessions('fp16')];
+const [full, half] = [await sessions('fp32', reference), await sessions('fp16', candidate)];
 const rows: Array<{
   inputs: string;
   device: Device;
+  forms: string;
   levels: Difference;
   deformation: Difference;
   occlusion: Difference;
@@ -92,18 +120,25 @@ for (const [name, feeds] of inputs) {
   const levels = differences(a.image, b.image, 255);
   const deformation = differences(a.deformation, b.deformation);
   const occlusion = differences(a.occlusion, b.occlusion);
-  rows.push({ inputs: name, device, levels, deformation, occlusion });
+  rows.push({
+    inputs: name,
+    device,
+    forms: `${variants.W}+${variants.G} on ${candidate.name}`,
+    levels,
+    deformation,
+    occlusion,
+  });
 }
 await Promise.all([full, half].flatMap((m) => [m.warping.dispose(), m.generator.dispose()]));
 if (values.json) for (const row of rows) console.log(JSON.stringify(row));
 else {
   console.log(
-    '| inputs | device | frame levels: mean abs Δ | max abs Δ | deformation max abs Δ | occlusion max abs Δ |',
+    '| inputs | device | float16 forms | frame levels: mean abs Δ | max abs Δ | deformation max abs Δ | occlusion max abs Δ |',
   );
-  console.log('| --- | --- | ---: | ---: | ---: | ---: |');
+  console.log('| --- | --- | --- | ---: | ---: | ---: | ---: |');
   for (const row of rows) {
     console.log(
-      `| ${row.inputs} | ${device} | ${row.levels.mean.toFixed(3)} | ${row.levels.max.toFixed(2)} | ` +
+      `| ${row.inputs} | ${device} | ${row.forms} | ${row.levels.mean.toFixed(3)} | ${row.levels.max.toFixed(2)} | ` +
         `${row.deformation.max.toExponential(2)} | ${row.occlusion.max.toExponential(2)} |`,
     );
   }

@@ -6,9 +6,14 @@
  *
  *   tsx --conditions=@joyvasa/source packages/pipeline/scripts/bench-variants.ts [--device cuda]
  *     [--size official|tiny] [--dtype fp16,fp32] [--batch 1,4,8] [--runs 20] [--stages W+G,W,G]
- *     [--W official,padded,folded,padded-folded] [--G official,folded,layer-norm]
+ *     [--W official,padded,folded,padded-folded] [--G official,folded,layer-norm,merged,merged-layer-norm]
  *     [--WG official+official,padded-folded+folded,padded-folded+layer-norm]
  *     [--cache-dir <dir>] [--out <dir>] [--budget-s 480]
+ *     [--backend onnx-node|onnx-capi] [--capi '<OnnxCapiSessionOptions as JSON>'] [--label <name>]
+ *
+ * `--backend onnx-capi` times the forms under the CUDA provider's own options (`--capi`, e.g.
+ * '{"cuda":{"preferNhwc":true,"fuseConvBias":true}}'); sessions are named as the SDK names them
+ * (`warping_module`, `spade_generator`, `renderer`), so per-session options apply as in a head.
  *
  * Writes `<out>/variants.jsonl` (one line per stage, variant, precision and batch, as measured, so a run cut
  * short keeps what it measured) and `<out>/variants-summary.json` (the fastest variant per stage,
@@ -18,6 +23,7 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createOnnxCapiBackend } from '@joyvasa/backend-onnx-capi';
 import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
 import { createTensor, type Device, type TensorLike } from '@joyvasa/core';
 import { outputDifference } from '@joyvasa/liveportrait/internal';
@@ -43,11 +49,14 @@ const values = parseScriptArgs({
   runs: '20',
   stages: 'W+G,W,G',
   W: 'official,padded,folded,padded-folded',
-  G: 'official,folded,layer-norm',
-  WG: 'official+official,padded-folded+folded,padded-folded+layer-norm',
+  G: 'official,folded,layer-norm,merged,merged-layer-norm',
+  WG: 'official+official,padded-folded+folded,padded-folded+layer-norm,padded-folded+merged,padded-folded+merged-layer-norm',
   'cache-dir': join(tmpdir(), 'joyvasa-variants'),
   out: '.',
   'budget-s': '480',
+  backend: 'onnx-node',
+  capi: undefined,
+  label: undefined,
 });
 const list = (text: string) => text.split(',').filter(Boolean);
 const device = values.device as Device;
@@ -74,9 +83,21 @@ interface VariantResult {
   first_ms: number;
   /** max |variant − official| / max(1, max |official|) on the stage's main output at batch 1. */
   difference: number;
+  /** `--label`: the backend options measured, e.g. `nhwc-fuse`. */
+  label?: string;
 }
 
-const backend = createOnnxNodeBackend({ preference: [device, 'cpu'] });
+const backend =
+  values.backend === 'onnx-capi'
+    ? createOnnxCapiBackend()
+    : createOnnxNodeBackend({ preference: [device, 'cpu'] });
+const backendOptions = values.capi ? { 'onnx-capi': JSON.parse(values.capi) } : {};
+/** The SDK's session names, which `--capi`'s per-session options (`sessions`) are keyed by. */
+const sessionNames: Record<VariantStage, string> = {
+  W: 'warping_module',
+  G: 'spade_generator',
+  'W+G': 'renderer',
+};
 const round = (value: number) => Number(value.toPrecision(4));
 
 /** The stage's feeds for `batch` frames and the output compared between variants. */
@@ -105,7 +126,11 @@ async function measureVariant(variant: StageVariant, dtype: ModelDtype): Promise
   const tag = `${size}-${variant.stage}-${variant.name}`.replace(/[^\w.+-]/g, '_');
   const bytes = await cachedGraph(values['cache-dir'], tag, variantBuilder(variant, size), dtype);
   const loadStart = performance.now();
-  const session = await backend.createSession(bytes, { device, name: tag });
+  const session = await backend.createSession(bytes, {
+    device,
+    name: sessionNames[variant.stage],
+    backendOptions,
+  });
   note(
     `${tag} ${dtype}: graph ${((loadStart - buildStart) / 1000).toFixed(1)} s, session ${((performance.now() - loadStart) / 1000).toFixed(1)} s`,
   );
@@ -135,6 +160,7 @@ async function measureVariant(variant: StageVariant, dtype: ModelDtype): Promise
         max_ms: round(Math.max(...measured) / batch),
         first_ms: round(times[0]! / batch),
         difference: round(outputDifference(result!, references.get(key)!)),
+        ...(values.label ? { label: values.label } : {}),
       };
       console.log(JSON.stringify(line));
       appendFileSync(linesFile, `${JSON.stringify(line)}\n`);

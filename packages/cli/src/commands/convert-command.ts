@@ -50,7 +50,7 @@ Options:
   --warping-variant <name>    the warping module in an equivalent form: official (default), padded,
                               folded or padded-folded (same outputs; which is fastest depends on the GPU)
   --generator-variant <name>  the generator's SPADE blocks in an equivalent form: official (default),
-                              folded or layer-norm
+                              folded, layer-norm, merged or merged-layer-norm
   --renderer-variants <list>  also write these equivalent forms of the renderer (W+G as one graph),
                               comma-separated, each <W>[+<G>] (e.g. official,padded-folded+layer-norm):
                               on a GPU the head times them at its first load and opens the fastest

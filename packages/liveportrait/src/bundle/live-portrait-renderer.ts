@@ -14,7 +14,7 @@ import {
   throwIfAborted,
 } from '@joyvasa/core';
 
-import { inFixedBatches } from './fixed-batch.js';
+import { inFixedBatches, padBatch } from './fixed-batch.js';
 
 const { warpingModule: warping, spadeGenerator: generator, renderer: fusedIo } = graphIo;
 
@@ -53,6 +53,20 @@ export interface LivePortraitRenderer extends RendererV1 {
    * that, else the tensor itself. A held one is the caller's to dispose once the video is done.
    */
   holdFeatures(features: Float32Tensor): Promise<SessionFeed>;
+  /** The batch every render runs at (the sessions' fixed batch), when there is one. */
+  readonly batch?: number;
+  /**
+   * Present where the last render graph's session leaves outputs on its device (`SessionV1.runToDevice`):
+   * {@link renderKeypoints} with the images `[N, 3, 512, 512]` left there, for a session of the same backend
+   * (the paste-back graph) to take without a copy to the host and back. With a fixed {@link batch}, N is
+   * that batch (at most that many frames; the real ones first). The caller disposes the result.
+   */
+  readonly renderKeypointsOnDevice?: (
+    features: SessionFeed,
+    sourceKeypoints: Float32Tensor,
+    drivingKeypoints: Float32Tensor,
+    options?: RunOptions,
+  ) => Promise<DeviceTensor>;
 }
 
 /** True for the built-in renderer (checked by shape: the caller's own renderers are plain `RendererV1`). */
@@ -86,14 +100,33 @@ function float32Output(outputs: Record<string, unknown>, name: string, graph: st
   return value;
 }
 
-/** One pass of the render graphs: W+G, or W (its warped features only) then G. */
-function renderPass(sessions: LivePortraitRenderSessions) {
+/** The last graph's run: its image to the host, or (`onDevice`) left on the device. */
+type ImageRun<T> = (
+  session: SessionV1,
+  feeds: Record<string, SessionFeed>,
+  output: string,
+  graph: string,
+  options: RunOptions,
+) => Promise<T>;
+
+const imageToHost: ImageRun<Float32Tensor> = async (session, feeds, output, graph, options) =>
+  float32Output(await session.run(feeds, { ...options, outputs: [output] }), output, graph);
+
+const imageOnDevice: ImageRun<DeviceTensor> = async (session, feeds, output, graph, options) => {
+  const result = await session.runToDevice!(feeds, { ...options, outputs: [output] });
+  const image = result[output];
+  if (!image) throw new SessionRunError(graph, `no \`${output}\` output left on the device`);
+  return image;
+};
+
+/** One pass of the render graphs: W+G, or W (its warped features only) then G; `last` runs the last graph. */
+function renderPass<T>(sessions: LivePortraitRenderSessions, last: ImageRun<T>) {
   return async (
     features: SessionFeed,
     driving: Float32Tensor,
     source: Float32Tensor,
     options: RunOptions,
-  ): Promise<Float32Tensor> => {
+  ): Promise<T> => {
     const signal = options.signal ? { signal: options.signal } : {};
     if ('fused' in sessions) {
       const { inputs, outputs } = fusedIo;
@@ -102,8 +135,7 @@ function renderPass(sessions: LivePortraitRenderSessions) {
         [inputs.drivingKeypoints]: driving,
         [inputs.sourceKeypoints]: source,
       };
-      const result = await sessions.fused.run(feeds, { ...signal, outputs: [outputs.image] });
-      return float32Output(result, outputs.image, 'renderer');
+      return last(sessions.fused, feeds, outputs.image, 'renderer', signal);
     }
     const warpingFeeds = {
       [warping.inputs.features]: features,
@@ -113,35 +145,61 @@ function renderPass(sessions: LivePortraitRenderSessions) {
     // The occlusion map and the deformation field are not needed: they stay on the device.
     const only = { ...signal, outputs: [warping.outputs.warped] };
     if (sessions.warping.runToDevice) {
-      return warpedOnDevice(sessions, await sessions.warping.runToDevice(warpingFeeds, only), options);
+      return warpedOnDevice(sessions, await sessions.warping.runToDevice(warpingFeeds, only), last, options);
     }
     const warped = await sessions.warping.run(warpingFeeds, only);
     throwIfAborted(options.signal);
     const feature = float32Output(warped, warping.outputs.warped, 'warping_module');
-    const image = await sessions.generator.run({ [generator.inputs.warped]: feature }, signal);
-    return float32Output(image, generator.outputs.image, 'spade_generator');
+    const feeds = { [generator.inputs.warped]: feature };
+    return last(sessions.generator, feeds, generator.outputs.image, 'spade_generator', signal);
   };
 }
+
+/** The session whose run makes the image: the fused graph, or G. */
+const imageSession = (sessions: LivePortraitRenderSessions) =>
+  'fused' in sessions ? sessions.fused : sessions.generator;
 
 /**
  * G on W's warped features left on the device (`runToDevice`): no trip through the host between the two.
  * The device tensor is disposed after G's run, also when it fails or the run is aborted.
  */
-async function warpedOnDevice(
+async function warpedOnDevice<T>(
   sessions: { readonly generator: SessionV1 },
   kept: Record<string, DeviceTensor>,
+  last: ImageRun<T>,
   options: RunOptions,
-): Promise<Float32Tensor> {
+): Promise<T> {
   try {
     const feature = kept[warping.outputs.warped];
     if (!feature) throw new SessionRunError('warping_module', `no \`${warping.outputs.warped}\` output`);
     throwIfAborted(options.signal);
     const signal = options.signal ? { signal: options.signal } : {};
-    const image = await sessions.generator.run({ [generator.inputs.warped]: feature }, signal);
-    return float32Output(image, generator.outputs.image, 'spade_generator');
+    const feeds = { [generator.inputs.warped]: feature };
+    return await last(sessions.generator, feeds, generator.outputs.image, 'spade_generator', signal);
   } finally {
     await Promise.all(Object.values(kept).map((tensor) => tensor.dispose()));
   }
+}
+
+/**
+ * A pass to the device at a fixed batch: fewer frames are padded (the last one repeated), so the images
+ * left on the device are `batch` of them, the real ones first; more than `batch` is an `InvalidInputError`
+ * (a device tensor is not split here).
+ */
+function paddedToBatch(
+  pass: (f: SessionFeed, d: Float32Tensor, s: Float32Tensor, o: RunOptions) => Promise<DeviceTensor>,
+  batch: number,
+) {
+  return (features: SessionFeed, driving: Float32Tensor, source: Float32Tensor, options: RunOptions) => {
+    const count = driving.dims[0]!;
+    if (count > batch) {
+      throw new InvalidInputError(
+        'drivingKeypoints',
+        `at most ${batch} frames stay on the device, got ${count}`,
+      );
+    }
+    return pass(features, padBatch(driving, batch), padBatch(source, batch), options);
+  };
 }
 
 /**
@@ -154,12 +212,21 @@ export function createLivePortraitRenderer(
   sessions: LivePortraitRenderSessions,
   options: LivePortraitRendererOptions = {},
 ): LivePortraitRenderer {
-  const pass = renderPass(sessions);
-  const run = options.batch === undefined ? pass : inFixedBatches(pass, options.batch);
+  const { batch } = options;
+  const pass = renderPass(sessions, imageToHost);
+  const run = batch === undefined ? pass : inFixedBatches(pass, batch);
+  const devicePass = imageSession(sessions).runToDevice ? renderPass(sessions, imageOnDevice) : undefined;
+  const runOnDevice = devicePass && (batch === undefined ? devicePass : paddedToBatch(devicePass, batch));
   const featureSession = 'fused' in sessions ? sessions.fused : sessions.warping;
+  const checkKeypoints = (sourceKeypoints: Float32Tensor, drivingKeypoints: Float32Tensor) => {
+    const bound: Record<string, number> = {};
+    assertTensor('drivingKeypoints', drivingKeypoints, 'float32', ['frames', 'keypoints', 3], bound);
+    assertTensor('sourceKeypoints', sourceKeypoints, 'float32', ['frames', 'keypoints', 3], bound);
+  };
   return {
     specificationVersion: 'v1',
     outputSize: { width: 512, height: 512 },
+    ...(batch === undefined ? {} : { batch }),
     async render(input: RenderInput, options: RunOptions = {}): Promise<Float32Tensor> {
       assertTensor('drivingKeypoints', input.drivingKeypoints, 'float32', [1, 'keypoints', 3]);
       assertTensor('sourceKeypoints', input.sourceKeypoints, 'float32', [1, 'keypoints', 3]);
@@ -182,11 +249,17 @@ export function createLivePortraitRenderer(
       return splitImages(await run(features, driving, source, options));
     },
     async renderKeypoints(features, sourceKeypoints, drivingKeypoints, options = {}) {
-      const bound: Record<string, number> = {};
-      assertTensor('drivingKeypoints', drivingKeypoints, 'float32', ['frames', 'keypoints', 3], bound);
-      assertTensor('sourceKeypoints', sourceKeypoints, 'float32', ['frames', 'keypoints', 3], bound);
+      checkKeypoints(sourceKeypoints, drivingKeypoints);
       return run(features, drivingKeypoints, sourceKeypoints, options);
     },
+    ...(runOnDevice
+      ? {
+          async renderKeypointsOnDevice(features, sourceKeypoints, drivingKeypoints, options = {}) {
+            checkKeypoints(sourceKeypoints, drivingKeypoints);
+            return runOnDevice(features, drivingKeypoints, sourceKeypoints, options);
+          },
+        }
+      : {}),
     async holdFeatures(features) {
       return featureSession.upload ? featureSession.upload(features) : features;
     },

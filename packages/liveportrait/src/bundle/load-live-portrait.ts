@@ -46,7 +46,8 @@ export interface LivePortraitModels {
   readonly animalLocator?: FaceLocatorV1;
   /**
    * The bundle's paste-back graph, loaded when the models run on a GPU (there the host's per-pixel work
-   * would cap the frame rate); on CPU devices paste-back runs in TypeScript.
+   * would cap the frame rate) or when {@link LoadLivePortraitOptions.pasteBack} asks for it; otherwise
+   * paste-back runs in TypeScript.
    */
   readonly pasteBack?: PasteBackGraph;
   dispose(): Promise<void>;
@@ -74,6 +75,12 @@ export interface LoadLivePortraitOptions {
   readonly renderGraphs?: RenderGraphs;
   /** Model-file, fallback and notice events, and `variant-chosen` when a render graph's form was chosen. */
   readonly onEvent?: EventListener;
+  /**
+   * Where frames are pasted back into the original: `'auto'` (default) by the bundle's graph on GPUs and in
+   * TypeScript on the CPU; `'graph'` by the graph wherever the bundle has it (on the CPU it moves the
+   * per-pixel work off the calling thread, into the runtime's threads).
+   */
+  readonly pasteBack?: 'auto' | 'graph';
 }
 
 /** Which render graphs {@link loadLivePortrait} opens (see {@link LoadLivePortraitOptions.renderGraphs}). */
@@ -214,7 +221,7 @@ export async function loadLivePortrait(
     const faceModels = await openFaceModels(bundle, mode, open, options.onEvent);
     const onGpu = appearance.device === 'cuda' || appearance.device === 'webgpu';
     const pasteBack =
-      onGpu && bundle.has(bundleComponents.pasteBack)
+      (onGpu || options.pasteBack === 'graph') && bundle.has(bundleComponents.pasteBack)
         ? {
             session: await open(bundleComponents.pasteBack, graphIo.pasteBack),
             batched: takesBatch(bundle, bundleComponents.pasteBack, graphIo.pasteBack.inputs.image),

@@ -1,5 +1,6 @@
 import {
   createTensor,
+  type DeviceTensor,
   type Float32Tensor,
   graphIo,
   type RgbImage,
@@ -12,6 +13,20 @@ import type { PasteBackMask } from './paste-back.js';
 
 /** Paste-back of rendered frames `[N, 3, S, S]`: N finished frames, on whatever device the function uses. */
 export type PasteBackRunner = (rendered: Float32Tensor, options?: RunOptions) => Promise<RgbImage[]>;
+
+/**
+ * Paste-back of rendered frames that a render graph left on the device (`SessionV1.runToDevice`, same
+ * backend): only the finished 8-bit frames come back to the host.
+ */
+export type DevicePasteBackRunner = (rendered: DeviceTensor, options?: RunOptions) => Promise<RgbImage[]>;
+
+/** The paste-back graph's runners for one source. */
+export interface SessionPasteBack {
+  readonly paste: PasteBackRunner;
+  /** Present for a batched graph (one run takes the whole batch, as it lies on the device). */
+  readonly pasteOnDevice?: DevicePasteBackRunner;
+  dispose(): Promise<void>;
+}
 
 /** The bundle's `paste_back` graph and whether it takes a batch (bundles before batching take one frame). */
 export interface PasteBackGraph {
@@ -29,7 +44,7 @@ export async function createSessionPasteBack(
   graph: PasteBackGraph,
   original: RgbImage,
   mask: PasteBackMask,
-): Promise<{ readonly paste: PasteBackRunner; dispose(): Promise<void> }> {
+): Promise<SessionPasteBack> {
   const { session, batched } = graph;
   const inverse = invertAffine('mC2o', mask.mC2o);
   const { inputs, outputs } = graphIo.pasteBack;
@@ -45,7 +60,7 @@ export async function createSessionPasteBack(
     ? Object.fromEntries(Object.keys(constants).map((name, i) => [name, held[i]!]))
     : constants;
   const frameSize = original.width * original.height * 3;
-  const run = async (rendered: Float32Tensor, options?: RunOptions): Promise<RgbImage[]> => {
+  const run = async (rendered: Float32Tensor | DeviceTensor, options?: RunOptions): Promise<RgbImage[]> => {
     const result = await session.run({ ...feeds, [inputs.image]: rendered }, options);
     const frames = result[outputs.frame];
     if (frames?.type !== 'uint8') throw new SessionRunError('paste_back', 'no uint8 `frame` output');
@@ -58,6 +73,7 @@ export async function createSessionPasteBack(
     }));
   };
   return {
+    ...(batched ? { pasteOnDevice: run } : {}),
     async paste(rendered, options) {
       const count = rendered.dims[0]!;
       if (batched || count === 1) return run(rendered, options);

@@ -130,6 +130,7 @@ export async function prepareSource(
     image,
     mask,
     ...(sessionPasteBack ? { sessionPasteBack: sessionPasteBack.paste } : {}),
+    ...(sessionPasteBack?.pasteOnDevice ? { devicePasteBack: sessionPasteBack.pasteOnDevice } : {}),
   });
   return {
     image,

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createOnnxCapiBackend } from '@joyvasa/backend-onnx-capi';
 import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
 import { type ModelBundle, openModelBundle, type RendererV1, type RgbImage } from '@joyvasa/core';
 import { createDirectorySource } from '@joyvasa/core/node';
@@ -186,5 +187,37 @@ describe('PreparedSource.renderFrames', () => {
       expect(share).toBeLessThan(0.01);
     }
     await session.dispose();
+  });
+
+  it('keeps the images on the device from the renderer to the paste-back graph where the runtime can (onnx-capi)', async () => {
+    const capi = createOnnxCapiBackend();
+    const models = await loadLivePortrait(bundle, capi, { device: 'cpu', pasteBack: 'graph' });
+    try {
+      const renderer = models.renderer;
+      if (!isLivePortraitRenderer(renderer) || !renderer.renderKeypointsOnDevice) {
+        throw new Error('the renderer on onnx-capi should leave its images on the device');
+      }
+      const calls: string[] = [];
+      const spied = {
+        ...renderer,
+        renderKeypoints: (...args: Parameters<typeof renderer.renderKeypoints>) => {
+          calls.push('host');
+          return renderer.renderKeypoints(...args);
+        },
+        renderKeypointsOnDevice: (...args: Parameters<typeof renderer.renderKeypoints>) => {
+          calls.push(`device ${args[2].dims[0]}`);
+          return renderer.renderKeypointsOnDevice!(...args);
+        },
+      };
+      const frames = await render({ ...models, renderer: spied }, [2, 1]);
+      expect(calls).toEqual(['device 2', 'device 2']);
+      const { worst, share } = compare(frames, reference);
+      expect(worst).toBeLessThanOrEqual(1);
+      expect(share).toBeLessThan(0.01);
+    } finally {
+      await models.dispose();
+    }
+    // Every image left on the device was freed once pasted back.
+    expect(await capi.aliveObjects()).toEqual({});
   });
 });

@@ -14,7 +14,7 @@ import { tensorToImage } from '../image/image-tensor.js';
 import type { KeypointDriver } from '../motion/keypoint-driver.js';
 import { keypointCount } from '../motion/keypoint-info.js';
 import { type PasteBackMask, pasteBack } from '../paste-back/paste-back.js';
-import type { PasteBackRunner } from '../paste-back/paste-back-session.js';
+import type { DevicePasteBackRunner, PasteBackRunner } from '../paste-back/paste-back-session.js';
 import { yieldToEventLoop } from './yield-to-event-loop.js';
 
 /** What one source's frame loop is made of: its models' renderer and paste-back, and the source's state. */
@@ -28,6 +28,11 @@ export interface SourceFrameParts {
   readonly mask: PasteBackMask | null;
   /** The paste-back graph's runner, on GPUs; else paste-back runs in TypeScript. */
   readonly sessionPasteBack?: PasteBackRunner;
+  /**
+   * The paste-back graph's runner for images left on the device: with a renderer that leaves them there
+   * (`renderKeypointsOnDevice`), a batch's images never come to the host; only its 8-bit frames do.
+   */
+  readonly devicePasteBack?: DevicePasteBackRunner;
 }
 
 /** A source's frame loop: N frames of motion to N composed frames. */
@@ -46,7 +51,7 @@ const keypointValues = 3 * keypointCount;
  * per video; a caller's `RendererV1` frame by frame or by its `renderBatch`), then paste-back of the batch.
  */
 export function createSourceFrames(parts: SourceFrameParts): SourceFrames {
-  const { renderer, driver, features, image, mask, sessionPasteBack } = parts;
+  const { renderer, driver, features, image, mask, sessionPasteBack, devicePasteBack } = parts;
   let held: Promise<SessionFeed> | undefined;
   let repeated: Float32Tensor | undefined;
   /** The widest batch this source has rendered: shorter ones are padded to it (bundle graphs only). */
@@ -60,6 +65,30 @@ export function createSourceFrames(parts: SourceFrameParts): SourceFrames {
     }
     return repeated;
   };
+
+  /**
+   * Render and paste-back with the images staying on the device between the two graphs, where the renderer
+   * and the paste-back graph both offer it; undefined otherwise.
+   */
+  async function renderOnDevice(driving: Float32Array, count: number, options: RunOptions) {
+    if (!mask || !devicePasteBack || !isLivePortraitRenderer(renderer)) return undefined;
+    // A renderer at a fixed batch leaves that many images on the device: more frames take the host path.
+    if (!renderer.renderKeypointsOnDevice || count > (renderer.batch ?? count)) return undefined;
+    held ??= renderer.holdFeatures(features);
+    const drivingKeypoints = createTensor('float32', [count, keypointCount, 3], driving);
+    const images = await renderer.renderKeypointsOnDevice(
+      await held,
+      sourceRows(count),
+      drivingKeypoints,
+      options,
+    );
+    try {
+      throwIfAborted(options.signal);
+      return await devicePasteBack(images, options);
+    } finally {
+      await images.dispose();
+    }
+  }
 
   async function renderImages(driving: Float32Array, count: number, options: RunOptions) {
     if (isLivePortraitRenderer(renderer)) {
@@ -118,9 +147,12 @@ export function createSourceFrames(parts: SourceFrameParts): SourceFrames {
       const batch = isLivePortraitRenderer(renderer) ? Math.max(count, batchShape) : count;
       batchShape = batch;
       const padded = padBatch(createTensor('float32', [count, keypointCount, 3], driving), batch).data;
-      const rendered = await renderImages(padded, batch, options);
-      throwIfAborted(options.signal);
-      const images = await compose(rendered, options);
+      let images = await renderOnDevice(padded, batch, options);
+      if (!images) {
+        const rendered = await renderImages(padded, batch, options);
+        throwIfAborted(options.signal);
+        images = await compose(rendered, options);
+      }
       return images.length > count ? images.slice(0, count) : images;
     },
     compose,

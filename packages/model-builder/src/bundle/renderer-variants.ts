@@ -23,6 +23,15 @@ export const generatorVariants = {
   folded: { foldModulation: true, float16Normalization: true },
   /** As `folded`, the norm as LayerNormalization over each channel's pixels. */
   'layer-norm': { normalization: 'layer', foldModulation: true, float16Normalization: true },
+  /** As `folded`, with the convs that read one input merged: each SPADE's γ and β, a block's shared convs. */
+  merged: { foldModulation: true, float16Normalization: true, mergeConvs: true },
+  /** As `layer-norm`, with merged convs. */
+  'merged-layer-norm': {
+    normalization: 'layer',
+    foldModulation: true,
+    float16Normalization: true,
+    mergeConvs: true,
+  },
 } as const satisfies Record<string, SpadeVariant>;
 
 /** A name of {@link warpingVariants}. */

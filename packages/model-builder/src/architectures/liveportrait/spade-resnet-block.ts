@@ -1,3 +1,4 @@
+import { createTensor, type Float32Tensor } from '@joyvasa/core';
 import { type GraphBuilder, KEEP_BATCH } from '../../onnx/graph-builder.js';
 import { spectralNormWeight } from '../../weights/reparametrizations.js';
 import { offsetTensor, rewrittenSource } from '../../weights/transformed-source.js';
@@ -36,6 +37,12 @@ export interface SpadeVariant {
    * accumulate the statistics in float32). Default false.
    */
   readonly float16Normalization?: boolean;
+  /**
+   * Convolutions that read the same input as one convolution with their output channels side by side, then
+   * a Split: each SPADE's γ and β convs, and the shared convs of a block's SPADEs (they all read the
+   * segmentation map). Each output channel is computed as before; fewer, wider GEMMs. Default false.
+   */
+  readonly mergeConvs?: boolean;
 }
 
 /** SPADE activations use LeakyReLU 0.2. */
@@ -71,6 +78,50 @@ export function spadeResnetBlockStateDict(
   ];
 }
 
+/** One 3×3 conv (padding 1) of {@link convsAsOne}: its weights' prefix and its output channels. */
+interface MergedPart {
+  readonly prefix: string;
+  readonly outChannels: number;
+}
+
+/** `tensors` [n_i, …] stacked along their first axis. */
+function stackRows(tensors: readonly Float32Tensor[]): Float32Tensor {
+  const rows = tensors.reduce((sum, tensor) => sum + tensor.dims[0]!, 0);
+  const data = new Float32Array(tensors.reduce((sum, tensor) => sum + tensor.data.length, 0));
+  let offset = 0;
+  for (const tensor of tensors) {
+    data.set(tensor.data, offset);
+    offset += tensor.data.length;
+  }
+  return createTensor('float32', [rows, ...tensors[0]!.dims.slice(1)], data);
+}
+
+/**
+ * 3×3 convs (padding 1, with bias) that read the same `x`, as one conv whose output channels are theirs in
+ * order, then split back (`activation` applied once to the whole before the split).
+ */
+function convsAsOne(
+  g: GraphBuilder,
+  weights: WeightSource,
+  x: string,
+  inChannels: number,
+  parts: readonly MergedPart[],
+  activation?: (merged: string) => string,
+): string[] {
+  const weight = stackRows(
+    parts.map((part) => weights.get(`${part.prefix}.weight`, [part.outChannels, inChannels, 3, 3])),
+  );
+  const bias = stackRows(parts.map((part) => weights.get(`${part.prefix}.bias`, [part.outChannels])));
+  const name = `${parts[0]!.prefix}.merged`;
+  const merged = g.op(
+    'Conv',
+    [x, g.initializer(weight, `${name}.weight`), g.initializer(bias, `${name}.bias`)],
+    { kernel_shape: [3, 3], strides: [1, 1], pads: [1, 1, 1, 1], group: 1 },
+  );
+  const out = activation ? activation(merged) : merged;
+  return g.opN('Split', [out, g.int64(parts.map((part) => part.outChannels))], parts.length, { axis: 1 });
+}
+
 /** The parameter-free instance norm of x [N, C, H, W] in the form `variant` asks for. */
 function normalise(
   g: GraphBuilder,
@@ -95,7 +146,10 @@ function normalise(
   return normalised;
 }
 
-/** SPADE: `InstanceNorm(x) · (1 + γ(seg)) + β(seg)`; `segmap` is already at x's resolution. */
+/**
+ * SPADE: `InstanceNorm(x) · (1 + γ(seg)) + β(seg)`; `segmap` is already at x's resolution. `shared`: the
+ * SPADE's `relu(mlp_shared(segmap))` when the block computed it (merged convs).
+ */
 function spade(
   g: GraphBuilder,
   weights: WeightSource,
@@ -104,6 +158,7 @@ function spade(
   segmap: string,
   channels: number,
   shape: SpadeResnetBlockShape,
+  shared?: string,
 ): string {
   const variant = shape.variant ?? {};
   const gammaKey = `${prefix}.mlp_gamma.bias`;
@@ -117,11 +172,15 @@ function spade(
   const conv3 = (name: string, input: string, inChannels: number, outChannels: number) =>
     conv(g, source, `${prefix}.${name}`, input, { inChannels, outChannels, kernel: [3, 3], padding: 1 });
   const normalised = normalise(g, x, channels, shape.side, variant);
-  const actv = g.relu(conv3('mlp_shared.0', segmap, shape.labelChannels, shape.hidden));
-  const gamma = conv3('mlp_gamma', actv, shape.hidden, channels);
-  const beta = conv3('mlp_beta', actv, shape.hidden, channels);
-  const scale = variant.foldModulation ? gamma : g.add(gamma, g.float(1));
-  return g.add(g.mul(normalised, scale), beta);
+  const actv = shared ?? g.relu(conv3('mlp_shared.0', segmap, shape.labelChannels, shape.hidden));
+  const [gamma, beta] = variant.mergeConvs
+    ? convsAsOne(g, source, actv, shape.hidden, [
+        { prefix: `${prefix}.mlp_gamma`, outChannels: channels },
+        { prefix: `${prefix}.mlp_beta`, outChannels: channels },
+      ])
+    : [conv3('mlp_gamma', actv, shape.hidden, channels), conv3('mlp_beta', actv, shape.hidden, channels)];
+  const scale = variant.foldModulation ? gamma! : g.add(gamma!, g.float(1));
+  return g.add(g.mul(normalised, scale), beta!);
 }
 
 /** A spectrally normalised conv with `weight_orig / σ` baked into its weight. */
@@ -145,6 +204,28 @@ function spectralConv(
 }
 
 /**
+ * With merged convs, `relu(mlp_shared(segmap))` of each of the block's SPADEs from one conv (they all read
+ * the segmentation map); undefined otherwise.
+ */
+function sharedActivations(
+  g: GraphBuilder,
+  weights: WeightSource,
+  prefix: string,
+  segmap: string,
+  shape: SpadeResnetBlockShape,
+  learned: boolean,
+): Partial<Record<'norm_0' | 'norm_1' | 'norm_s', string>> | undefined {
+  if (!shape.variant?.mergeConvs) return undefined;
+  const norms = learned ? (['norm_0', 'norm_1', 'norm_s'] as const) : (['norm_0', 'norm_1'] as const);
+  const parts = norms.map((norm) => ({
+    prefix: `${prefix}.${norm}.mlp_shared.0`,
+    outChannels: shape.hidden,
+  }));
+  const outputs = convsAsOne(g, weights, segmap, shape.labelChannels, parts, (merged) => g.relu(merged));
+  return Object.fromEntries(norms.map((norm, i) => [norm, outputs[i]!]));
+}
+
+/**
  * SPADEResnetBlock(fin, fout): `shortcut + conv_1(lrelu(SPADE_1(conv_0(lrelu(SPADE_0(x))))))` with a
  * learned shortcut `conv_s(SPADE_s(x))` (1×1, no bias) when fin ≠ fout; middle width min(fin, fout).
  */
@@ -158,21 +239,24 @@ export function spadeResnetBlock(
 ): string {
   const { inChannels, outChannels } = shape;
   const middle = Math.min(inChannels, outChannels);
-  const shortcut =
-    inChannels === outChannels
-      ? x
-      : spectralConv(
-          g,
-          weights,
-          `${prefix}.conv_s`,
-          spade(g, weights, `${prefix}.norm_s`, x, segmap, inChannels, shape),
-          inChannels,
-          outChannels,
-          1,
-        );
-  let dx = g.leakyRelu(spade(g, weights, `${prefix}.norm_0`, x, segmap, inChannels, shape), spadeSlope);
+  const learned = inChannels !== outChannels;
+  const shared = sharedActivations(g, weights, prefix, segmap, shape, learned);
+  const shortcut = learned
+    ? spectralConv(
+        g,
+        weights,
+        `${prefix}.conv_s`,
+        spade(g, weights, `${prefix}.norm_s`, x, segmap, inChannels, shape, shared?.norm_s),
+        inChannels,
+        outChannels,
+        1,
+      )
+    : x;
+  const spade0 = spade(g, weights, `${prefix}.norm_0`, x, segmap, inChannels, shape, shared?.norm_0);
+  let dx = g.leakyRelu(spade0, spadeSlope);
   dx = spectralConv(g, weights, `${prefix}.conv_0`, dx, inChannels, middle, 3);
-  dx = g.leakyRelu(spade(g, weights, `${prefix}.norm_1`, dx, segmap, middle, shape), spadeSlope);
+  const spade1 = spade(g, weights, `${prefix}.norm_1`, dx, segmap, middle, shape, shared?.norm_1);
+  dx = g.leakyRelu(spade1, spadeSlope);
   dx = spectralConv(g, weights, `${prefix}.conv_1`, dx, middle, outChannels, 3);
   return g.add(shortcut, dx);
 }

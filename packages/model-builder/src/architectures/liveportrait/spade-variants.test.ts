@@ -33,6 +33,8 @@ const variants: [string, SpadeVariant][] = [
   ['folded modulation', { foldModulation: true }],
   ['layer norm', { normalization: 'layer' }],
   ['all', { normalization: 'layer', foldModulation: true, float16Normalization: true }],
+  ['merged convs', { mergeConvs: true }],
+  ['merged convs, folded', { mergeConvs: true, foldModulation: true, float16Normalization: true }],
 ];
 
 describe('SPADE generator variants', () => {
@@ -48,6 +50,13 @@ describe('SPADE generator variants', () => {
     const folded = countOps({ foldModulation: true }, 'Add');
     // tinySpadeConfig: one middle block (2 SPADEs) and two up blocks with learned shortcuts (3 each).
     expect(official - folded).toBe(8);
+  });
+
+  it('merging the convs that read one input leaves one shared conv per block and one γβ conv per SPADE', () => {
+    // tinySpadeConfig: one middle block (2 SPADEs) and two up blocks with learned shortcuts (3 each): 8
+    // SPADEs of 3 convs each in 3 blocks become 3 shared convs and 8 γβ convs.
+    expect(countOps(undefined, 'Conv') - countOps({ mergeConvs: true }, 'Conv')).toBe(8 * 3 - (3 + 8));
+    expect(countOps({ mergeConvs: true }, 'Split')).toBe(3 + 8);
   });
 
   it('a float16 graph normalises in float16, with no Cast around the norm, when asked', () => {
