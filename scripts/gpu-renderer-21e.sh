@@ -40,7 +40,12 @@ cat "$root/.device/capi/commit.txt" 2>/dev/null
 
 TUNED=${TUNED:-'{"cuda":{"preferNhwc":true,"fuseConvBias":true,"cudnnConvUseMaxWorkspace":true}}'}
 TUNED_GRAPH=${TUNED_GRAPH:-'{"cuda":{"preferNhwc":true,"fuseConvBias":true,"cudnnConvUseMaxWorkspace":true,"enableCudaGraph":true}}'}
-W_OPTS=${W_OPTS:-'{"cuda":{"cudnnConvUseMaxWorkspace":true}}'}
+# W without the max workspace: it made W slower at batch 8 on the H100 (§6f, 5.06 → 6.83 ms a frame).
+W_OPTS=${W_OPTS:-'{"cuda":{}}'}
+# The forms of d and e (§6f: W padded-folded, G layer-norm were the fastest at batch 8 under these options).
+read -r -a FORMS <<<"${FORMS:---warping-variant padded-folded --generator-variant layer-norm}"
+# The steps of this call: build a b c d e official (default all), e.g. STEPS="d e official" for a second call.
+STEPS=" ${STEPS:-build a b c d e official} "
 G_OPTS=${G_OPTS:-'{"cuda":{"preferNhwc":true,"fuseConvBias":true,"cudnnConvUseMaxWorkspace":true}}'}
 GRAPH='{"cuda":{"enableCudaGraph":true}}'
 
@@ -48,6 +53,7 @@ GRAPH='{"cuda":{"enableCudaGraph":true}}'
 bench() {
   local variant=$1 limit=$2
   shift 2
+  case "$STEPS" in *" $variant "*) ;; *) return 0 ;; esac
   echo "== $variant ($SECONDS s, limit $limit s): $*"
   (cd "$work" && timeout "$limit" ./node capi-bench-render.mjs --device "$device" --runs "$runs" --json \
     --dtype "$dtypes" --batch "$batches" --cache-dir "$work/graphs" --label "$variant" \
@@ -55,16 +61,20 @@ bench() {
 }
 capi=(--backend onnx-capi --upload-volume)
 bench build 200 --stages build # W, G and W+G built once per precision (kept in /tmp while the machine is warm)
+# d and e's forms, built with the rest.
+[[ "$STEPS" == *" build "* ]] && STEPS="$STEPS build-forms "
+bench build-forms 150 --stages build "${FORMS[@]}"
 bench a 100 --backend onnx-node --stages fused
 bench b 60 "${capi[@]}" --stages fused --capi "$TUNED"
 bench c 60 "${capi[@]}" --stages fused --capi "$TUNED_GRAPH" --fixed-batch
-bench d 70 "${capi[@]}" --stages split,device --capi-w "$W_OPTS" --capi-g "$G_OPTS"
-bench e 70 "${capi[@]}" --stages split,device --capi "$GRAPH" --capi-w "$W_OPTS" --capi-g "$G_OPTS" --fixed-batch
+bench d 90 "${capi[@]}" --stages split,device --capi-w "$W_OPTS" --capi-g "$G_OPTS" "${FORMS[@]}"
+bench e 90 "${capi[@]}" --stages split,device --capi "$GRAPH" --capi-w "$W_OPTS" --capi-g "$G_OPTS" --fixed-batch \
+  "${FORMS[@]}"
 
 # The official modules: eager at 1, 4, 8 (fp32, fp16), then torch.compile at 8, 1, 4 while time is left.
 left=$((budget - SECONDS))
 echo "== official eager + compile ($SECONDS s, $left s left)"
-if [ "$left" -gt 20 ]; then
+if [[ "$STEPS" == *" official "* ]] && [ "$left" -gt 20 ]; then
   PYTHONUNBUFFERED=1 timeout "$left" python3 "$root/.device/shared/bench/official_renderer.py" --device "$device" \
     --reps 30 --batches 8,1,4 --compile >"$out/official.jsonl" || echo "!! official ended with exit $?"
 fi

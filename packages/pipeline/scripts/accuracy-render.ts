@@ -27,8 +27,7 @@ import type { BackendV1, Device, SessionV1, TensorLike } from '@joyvasa/core';
 import { readNpy } from '@joyvasa/model-builder/checkpoint';
 import type { ModelDtype } from '@joyvasa/model-builder/onnx';
 import { officialStyleFeeds } from './render-feeds.js';
-import { cachedGraph, renderGraphs } from './render-graphs.js';
-import { variantBuilder } from './variant-graphs.js';
+import { parseRenderForms, renderGraphs } from './render-graphs.js';
 
 const { values } = parseArgs({
   options: {
@@ -37,8 +36,8 @@ const { values } = parseArgs({
     golden: { type: 'string', default: join(import.meta.dirname, '../../../../shared/golden/seed-a') },
     'cache-dir': { type: 'string', default: join(tmpdir(), 'joyvasa-bench-render') },
     json: { type: 'boolean', default: false },
-    'warping-variant': { type: 'string', default: 'official' },
-    'generator-variant': { type: 'string', default: 'official' },
+    'warping-variant': { type: 'string' },
+    'generator-variant': { type: 'string' },
     backend: { type: 'string', default: 'onnx-node' },
     capi: { type: 'string' },
   },
@@ -46,19 +45,21 @@ const { values } = parseArgs({
 const device = values.device as Device;
 const reference = createOnnxNodeBackend();
 const candidate = values.backend === 'onnx-capi' ? createOnnxCapiBackend() : reference;
-const variants = { W: values['warping-variant'], G: values['generator-variant'] };
+const variants = parseRenderForms(values['warping-variant'], values['generator-variant']);
 
 /** W and G as `backend` opens them: the official float32 graphs, or the float16 side in the forms asked for. */
 async function sessions(
   dtype: ModelDtype,
   backend: BackendV1,
 ): Promise<{ warping: SessionV1; generator: SessionV1 }> {
-  const official = await renderGraphs({ dtype, family: 'default', cacheDir: values['cache-dir'] });
-  const form = (stage: 'W' | 'G', name: string) =>
-    cachedGraph(values['cache-dir'], `${stage}-${name}`, variantBuilder({ stage, name }, 'official'), dtype);
-  const half = dtype === 'fp16';
-  const warping = half && variants.W !== 'official' ? await form('W', variants.W) : official.warping;
-  const generator = half && variants.G !== 'official' ? await form('G', variants.G) : official.generator;
+  // The float32 reference is the official form; the float16 side is in the forms asked for.
+  const forms = dtype === 'fp16' ? variants : {};
+  const { warping, generator } = await renderGraphs({
+    dtype,
+    family: 'default',
+    cacheDir: values['cache-dir'],
+    forms,
+  });
   const options = {
     device,
     ...(values.threads ? { threads: Number(values.threads) } : {}),
@@ -123,7 +124,7 @@ for (const [name, feeds] of inputs) {
   rows.push({
     inputs: name,
     device,
-    forms: `${variants.W}+${variants.G} on ${candidate.name}`,
+    forms: `${variants.warping ?? 'official'}+${variants.generator ?? 'official'} on ${candidate.name}`,
     levels,
     deformation,
     occlusion,

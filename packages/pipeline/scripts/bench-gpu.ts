@@ -5,7 +5,7 @@
  *
  *   node bench-gpu.mjs --bundle /tmp/bundle --device cuda [--runs 20] [--seconds 8] [--render-batches 1,4,8]
  *     [--dtype fp32|fp16] [--skip-components] [--label name] [--out result.json]
- *     [--backend onnx-node|onnx-capi] [--capi '<OnnxCapiSessionOptions as JSON>']
+ *     [--backend onnx-node|onnx-capi] [--capi '<OnnxCapiSessionOptions as JSON>'] [--render-graphs split]
  *
  * `--backend onnx-capi` runs every model on `@joyvasa/backend-onnx-capi`, `--capi` being its options for
  * every session (the CUDA provider's own options, pinned host memory). It is imported only then, so that the
@@ -41,6 +41,7 @@ const values = parseScriptArgs(
     label: 'this branch',
     backend: 'onnx-node',
     capi: undefined,
+    'render-graphs': undefined,
   },
   ['skip-pipeline', 'skip-components'],
 );
@@ -177,7 +178,14 @@ log(
   `${values.label}: host ↔ device copies ${(results.transferGiBPerSecond as number).toFixed(2)} GiB/s (Identity graph, in and out)`,
 );
 const loadStart = performance.now();
-const head = await createTalkingHead({ models: bundleFolder, device, backend: timedBackend.backend });
+// `--render-graphs split`: W then G as two sessions (W's output kept on the device where the backend can).
+const renderGraphs = values['render-graphs'] as 'auto' | 'split' | undefined;
+const head = await createTalkingHead({
+  models: bundleFolder,
+  device,
+  backend: timedBackend.backend,
+  ...(renderGraphs ? { renderGraphs } : {}),
+});
 const batches = (values['render-batches'] ?? values['render-batch']).split(',').map(Number);
 const batchRuns: unknown[] = [];
 for (const renderBatch of batches) {

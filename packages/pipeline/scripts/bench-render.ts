@@ -8,6 +8,7 @@
  *                     [--fused] [--family default|webgpu|conv2d]
  *                     [--backend onnx-node|onnx-capi] [--capi '<OnnxCapiSessionOptions as JSON>'] [--label <name>]
  *                     [--upload-volume] [--fixed-batch] [--capi-w '<JSON>'] [--capi-g '<JSON>']
+ *                     [--warping-variant <W form>] [--generator-variant <G form>]
  *                     [--stages split,device,fused]
  *
  * Defaults: the devices onnxruntime-node finds; batches 1,4,8 and fp32,fp16 on GPUs, batch 1 and fp32 on
@@ -45,7 +46,7 @@ import type { Device, SessionFeed, SessionOptions, SessionV1, TensorLike } from 
 import { BATCH_DIM, type ModelDtype } from '@joyvasa/model-builder/onnx';
 import { machineBusySeconds } from './machine-load.js';
 import { officialStyleFeeds } from './render-feeds.js';
-import { type GraphFamily, renderGraphs } from './render-graphs.js';
+import { type GraphFamily, parseRenderForms, renderGraphs } from './render-graphs.js';
 import { deviceStep, splitStep, timeRuns } from './render-steps.js';
 
 const { values } = parseArgs({
@@ -69,6 +70,8 @@ const { values } = parseArgs({
     label: { type: 'string' },
     'upload-volume': { type: 'boolean', default: false },
     'fixed-batch': { type: 'boolean', default: false },
+    'warping-variant': { type: 'string' },
+    'generator-variant': { type: 'string' },
     'capi-w': { type: 'string' },
     'capi-g': { type: 'string' },
     stages: { type: 'string' },
@@ -171,6 +174,8 @@ async function rendererInput(session: SessionV1, feeds: Feeds): Promise<Feeds> {
   return { ...feeds, feature_3d: await session.upload(feeds.feature_3d as TensorLike) };
 }
 
+const renderForms = parseRenderForms(values['warping-variant'], values['generator-variant']);
+
 /** Times the `--stages` for one device, precision and batch. */
 async function measure(device: Device, dtype: ModelDtype, batch: number): Promise<StageResult[]> {
   const family = (values.family ?? (device === 'webgpu' ? 'webgpu' : 'default')) as GraphFamily;
@@ -181,6 +186,7 @@ async function measure(device: Device, dtype: ModelDtype, batch: number): Promis
     cacheDir: values['cache-dir'],
     fused: stageGroups.has('fused') || stageGroups.has('build'),
     ...(bundle ? { bundle } : {}),
+    forms: renderForms,
   });
   if (stageGroups.has('build')) return [];
   const options: SessionOptions = {

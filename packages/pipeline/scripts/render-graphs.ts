@@ -9,9 +9,15 @@ import {
   buildRendererGraph,
   buildSpadeGenerator,
   buildWarpingModule,
+  type GeneratorVariantName,
+  generatorVariants,
+  isGeneratorVariantName,
+  isWarpingVariantName,
   spadeGeneratorDefaultConfig,
   version,
+  type WarpingVariantName,
   warpingModuleDefaultConfig,
+  warpingVariants,
 } from '@joyvasa/model-builder';
 import type { GraphBuilder, ModelDtype } from '@joyvasa/model-builder/onnx';
 import { createFormulaSource } from '@joyvasa/model-builder/synthetic';
@@ -34,18 +40,46 @@ export type GraphFamily = 'default' | 'webgpu' | 'conv2d';
 
 const seed = 'bench';
 
-function builders(family: GraphFamily): Record<'warping' | 'generator' | 'fused', () => GraphBuilder> {
+/** The forms W and G are built in (`warpingVariants`, `generatorVariants`); official when absent. */
+export interface RenderForms {
+  readonly warping?: WarpingVariantName;
+  readonly generator?: GeneratorVariantName;
+}
+
+/** `--warping-variant` and `--generator-variant` of the scripts as forms; an unknown name throws. */
+export function parseRenderForms(warping: string | undefined, generator: string | undefined): RenderForms {
+  const forms: { warping?: WarpingVariantName; generator?: GeneratorVariantName } = {};
+  if (warping) {
+    if (!isWarpingVariantName(warping)) throw new Error(`no W form '${warping}'`);
+    forms.warping = warping;
+  }
+  if (generator) {
+    if (!isGeneratorVariantName(generator)) throw new Error(`no G form '${generator}'`);
+    forms.generator = generator;
+  }
+  return forms;
+}
+
+function builders(
+  family: GraphFamily,
+  forms: RenderForms,
+): Record<'warping' | 'generator' | 'fused', () => GraphBuilder> {
   const weights = () => createFormulaSource(seed, new Map(), 'pytorch-default');
   const webgpu = family === 'webgpu';
+  const warping = {
+    ...warpingModuleDefaultConfig,
+    gridSample: webgpu ? ('gather' as const) : ('native' as const),
+    conv3dAsConv2d: family !== 'default',
+    variant: warpingVariants[forms.warping ?? 'official'],
+  };
+  const generator = {
+    ...spadeGeneratorDefaultConfig,
+    variant: generatorVariants[forms.generator ?? 'official'],
+  };
   return {
-    warping: () =>
-      buildWarpingModule(weights(), {
-        ...warpingModuleDefaultConfig,
-        gridSample: webgpu ? 'gather' : 'native',
-        conv3dAsConv2d: family !== 'default',
-      }),
-    generator: () => buildSpadeGenerator(weights(), spadeGeneratorDefaultConfig),
-    fused: () => buildRendererGraph({ warping: weights(), generator: weights() }),
+    warping: () => buildWarpingModule(weights(), warping),
+    generator: () => buildSpadeGenerator(weights(), generator),
+    fused: () => buildRendererGraph({ warping: weights(), generator: weights() }, { warping, generator }),
   };
 }
 
@@ -88,15 +122,21 @@ export async function renderGraphs(options: {
   readonly cacheDir: string;
   readonly bundle?: string;
   readonly fused?: boolean;
+  /** Built graphs only: W and G in these forms. */
+  readonly forms?: RenderForms;
 }): Promise<RenderGraphs> {
   if (options.bundle) return bundleGraphs(options.bundle, options.family);
-  const build = builders(options.family);
-  const tag = options.family === 'default' ? 'warping' : `warping-${options.family}`;
+  const forms = options.forms ?? {};
+  const build = builders(options.family, forms);
+  // Cache names: the official forms keep their names of before the forms existed.
+  const suffix = (form: string | undefined) => (form && form !== 'official' ? `-${form}` : '');
+  const [w, g] = [suffix(forms.warping), suffix(forms.generator)];
+  const tag = options.family === 'default' ? `warping${w}` : `warping-${options.family}${w}`;
   return {
     warping: await cachedGraph(options.cacheDir, tag, build.warping, options.dtype),
-    generator: await cachedGraph(options.cacheDir, 'generator', build.generator, options.dtype),
+    generator: await cachedGraph(options.cacheDir, `generator${g}`, build.generator, options.dtype),
     ...(options.fused && options.family === 'default'
-      ? { fused: await cachedGraph(options.cacheDir, 'renderer', build.fused, options.dtype) }
+      ? { fused: await cachedGraph(options.cacheDir, `renderer${w}${g}`, build.fused, options.dtype) }
       : {}),
     source: `built, PyTorch-default-like random weights (seed "${seed}"), cached in ${options.cacheDir}`,
   };

@@ -52,8 +52,20 @@ export function createTimedBackend(backend: BackendV1): TimedBackend {
       },
       dispose: () => session.dispose(),
     };
-    // `upload` is optional: kept only where the session has it.
+    // `upload` and `runToDevice` are optional: kept only where the session has them (a class's methods are
+    // not copied by the spread above).
     if (session.upload) timed.upload = (tensor) => session.upload!(tensor);
+    if (session.runToDevice) {
+      timed.runToDevice = async (feeds, options) => {
+        const start = performance.now();
+        const kept = await session.runToDevice!(feeds, options);
+        const entry = record(name);
+        entry.ms += performance.now() - start;
+        entry.runs++;
+        for (const feed of Object.values(feeds)) if ('data' in feed) entry.bytesIn += bytesOf(feed);
+        return kept;
+      };
+    }
     return timed;
   };
   return {
