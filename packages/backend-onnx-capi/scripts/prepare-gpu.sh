@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Here (no GPU needed): builds what the GPU run of the onnx-capi backend needs into one small folder,
 # by default .device/capi of the repository (git-ignored), beside what `bash scripts/gpu-bench.sh prepare` stages:
-#   capi-smoke.mjs, capi-bench-render.mjs, capi-bench-gpu.mjs  esbuild bundles of scripts/smoke.ts and the
-#                                          pipeline's bench-render.ts and bench-gpu.ts
+#   capi-smoke.mjs, capi-bench-render.mjs,  esbuild bundles of scripts/smoke.ts and the pipeline's
+#   capi-bench-gpu.mjs,                     bench-render.ts, bench-gpu.ts and accuracy-render.ts
+#   capi-accuracy-render.mjs
 #   koffi.tar.xz                           koffi and its prebuilt linux-x64 binary package
 #   run.sh                                 the device-side runner (gpu-run.sh)
 #   gpu-renderer-21e.sh                    issue 21e's one-call renderer comparison (scripts/gpu-renderer-21e.sh)
@@ -22,6 +23,7 @@ bundle() {
 bundle "$here/packages/backend-onnx-capi/scripts/smoke.ts" "$dest/capi-smoke.mjs"
 bundle "$here/packages/pipeline/scripts/bench-render.ts" "$dest/capi-bench-render.mjs"
 bundle "$here/packages/pipeline/scripts/bench-gpu.ts" "$dest/capi-bench-gpu.mjs"
+bundle "$here/packages/pipeline/scripts/accuracy-render.ts" "$dest/capi-accuracy-render.mjs"
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 mkdir -p "$scratch/node_modules/@koromix"
