@@ -1,10 +1,4 @@
-import {
-  type AnimateOptions,
-  type FrameEvent,
-  isAbortError,
-  paceFrames,
-  type TalkingHeadEvent,
-} from '@joyvasa/pipeline';
+import { type AnimateOptions, isAbortError, paceFrames, type TalkingHeadEvent } from '@joyvasa/pipeline';
 import type { NodeImageInput, NodeTalkingHead } from '@joyvasa/pipeline/node';
 import { MediaStreamTrack } from 'werift';
 import { liveSampleRate, opusInputRate, samplesPerTick } from './live-codecs.js';
@@ -101,18 +95,22 @@ export function streamLiveFrames(
   );
 }
 
-/** Each frame event passes through with the time it came out of the pipeline. */
+/**
+ * Each frame event passes through with the time it came out of the pipeline; `onSize` hears the video's
+ * size as soon as it is known (the source's size, then each frame's), so the encoder can start early.
+ */
 async function* timed(
   events: AsyncIterable<TalkingHeadEvent>,
   readyAt: Map<number, number>,
-  onFirstFrame: (frame: FrameEvent) => void,
+  onSize: (size: { width: number; height: number }) => void,
 ) {
   for await (const event of events) {
+    if (event.type === 'source-ready') onSize(event);
     if (event.type !== 'frame') {
       yield event;
       continue;
     }
-    if (readyAt.size === 0 && event.index === 0) onFirstFrame(event);
+    if (readyAt.size === 0 && event.index === 0) onSize(event.image);
     readyAt.set(event.index, performance.now());
     yield event;
   }
@@ -150,7 +148,7 @@ export function startLiveSession(options: LiveSessionOptions, tracks = createLiv
   async function run(): Promise<void> {
     const events = streamLiveFrames(options.head, options.image, audio, options.animate, abort.signal);
     const paced = paceFrames(
-      timed(events, readyAt, (frame) => sender.prepare(frame)),
+      timed(events, readyAt, (size) => sender.prepare(size)),
       {
         startDelayMs: options.startDelayMs ?? 0,
         signal: abort.signal,

@@ -21,8 +21,11 @@ const maxFramesInEncoder = 3;
  * buffer grow, and the voice fall behind the picture).
  */
 export interface TrackSender {
-  /** Starts the VP8 encoder for frames of this size (ffmpeg takes a while to start): at the first frame. */
-  prepare(frame: FrameEvent): void;
+  /**
+   * Starts the VP8 encoder for frames of this size (ffmpeg takes 0.1–0.4 s to start): as soon as the size
+   * is known (`source-ready`), so the first frame does not wait for it. A frame of another size restarts it.
+   */
+  prepare(size: { readonly width: number; readonly height: number }): void;
   /**
    * Sends tick `tick`: its audio (16-bit mono bytes at 48 kHz) and `frame`, the one shown at this tick (a
    * repeat when the renderer is late: the track keeps 25 frames/s). False when the encoder is behind and
@@ -53,6 +56,7 @@ export function startTrackSender(
     writeAudio(packet, audioPackets++ * rtpClock.opusPacket, false);
   });
   let vp8: FfmpegPipe | undefined;
+  let vp8Size = '';
   const sendFrame = (encoded: Uint8Array) => {
     const tick = framesInEncoder.shift() ?? 0;
     const payloads = vp8Payloads(encoded);
@@ -62,17 +66,20 @@ export function startTrackSender(
   };
 
   const sender: TrackSender = {
-    prepare(frame) {
-      const { width, height } = frame.image;
+    prepare({ width, height }) {
       const size = { width: evenSize(width), height: evenSize(height) };
-      vp8 ??= startVp8Encoder(ffmpegPath, size, sendFrame, maxVideoSide);
+      if (vp8 && vp8Size === `${size.width}x${size.height}`) return;
+      vp8?.kill();
+      framesInEncoder.length = 0;
+      vp8Size = `${size.width}x${size.height}`;
+      vp8 = startVp8Encoder(ffmpegPath, size, sendFrame, maxVideoSide);
     },
     send(tick, audio, frame) {
       clock.originMs ??= performance.now() - (tick * 1000) / liveFps;
       void opus.write(audio);
       const sends = framesInEncoder.length < maxFramesInEncoder;
       if (sends) {
-        this.prepare(frame);
+        this.prepare(frame.image);
         framesInEncoder.push(tick);
         void vp8!.write(toEvenFrame(frame.image));
       }
