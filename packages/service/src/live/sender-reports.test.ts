@@ -1,5 +1,5 @@
-import { type RTCRtpSender, RtcpSrPacket } from 'werift';
 import { describe, expect, it } from 'vitest';
+import { type RTCRtpSender, RtcpSrPacket } from 'werift';
 import { ntpTimestamp, startSenderReports } from './sender-reports.js';
 
 /** NTP seconds (with fraction) of a 64-bit NTP timestamp. */
