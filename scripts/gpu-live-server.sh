@@ -10,8 +10,11 @@
 #   (carry .device/node.xz, .device/ort-node.tar.xz, .device/bench and .device/ffmpeg.xz)
 #
 # The session's encoders are ffmpeg (libvpx, libopus): `run` says so and stops if the machine has none.
-# SESSIONS (default 1,2,4,8) and LIVE_SECONDS pass through the environment; `run` on the CPU here (JOYVASA_
-# DEVICE=cpu, a short LIVE_SECONDS) checks the script itself.
+# SESSIONS (default 1,2,4,8), LIVE_SECONDS (default 120), DTYPE (fp32 or fp16; the official-size bundle of
+# that dtype with random weights, built there once into $work/bundle-$DTYPE unless BUNDLE names one) and
+# RENDER_BATCH (the renderer's batch; default the pipeline's) pass through the environment. Per window it
+# reports where the time goes (to the frame, to its tick, to its RTP) and how many sessions held 25 frames/s.
+# `run` on the CPU here (JOYVASA_DEVICE=cpu BUNDLE=fixture, a short LIVE_SECONDS) checks the script itself.
 set -euo pipefail
 here=${JOYVASA_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
 device_dir="$here/.device"
@@ -57,10 +60,15 @@ run() {
     cp "$device_dir/bench/bench-live-server.mjs" "$work/"
     cd "$work"
   else
+    # Here the bundled script finds onnxruntime-node (left out of the bundle) in the workspace's store.
+    NODE_PATH=$(ls -d "$here"/node_modules/.pnpm/onnxruntime-node@*/node_modules | tail -1)
+    export NODE_PATH
     cd "$device_dir/bench"
   fi
-  "$node" bench-live-server.mjs --device "$device" --bundle "${BUNDLE:-$work/bundle}" \
-    --seconds "${LIVE_SECONDS:-120}" --sessions "${SESSIONS:-1,2,4,8}" --out "$out/live-server.json"
+  local dtype=${DTYPE:-fp32}
+  "$node" bench-live-server.mjs --device "$device" --bundle "${BUNDLE:-$work/bundle-$dtype}" --dtype "$dtype" \
+    ${RENDER_BATCH:+--render-batch "$RENDER_BATCH"} --seconds "${LIVE_SECONDS:-120}" \
+    --sessions "${SESSIONS:-1,2,4,8}" --out "$out/live-server-$dtype${RENDER_BATCH:+-b$RENDER_BATCH}.json"
 }
 
 case "${1:-}" in

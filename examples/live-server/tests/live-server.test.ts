@@ -15,7 +15,13 @@ import {
   timecodeSignal,
 } from '../../live/tests/timecode.js';
 import { type LiveTestServer, startLiveTestServer } from './live-test-server.js';
-import { type ProbeRecord, probeRecord, startProbe, toneReadings } from './page-probe.js';
+import {
+  type ProbeRecord,
+  probeRecord,
+  senderReportsReceived,
+  startProbe,
+  toneReadings,
+} from './page-probe.js';
 
 /**
  * The live server as a browser meets it: the example server on the fixture bundle in this process, Debian's
@@ -31,11 +37,21 @@ const shownTicks = 25;
 const heardTones = 10;
 /** Frames checked for sync: the fixture renders about one a second on a loaded 2-core machine. */
 const checkedFrames = 3;
+/**
+ * Sync is measured from this much media time on: the server's sender reports go out from the first tick
+ * (two within 100 ms), Chrome re-aligns its tracks from them once a second, and the first picture waits
+ * for a key frame and the decoder's start while the voice plays at once.
+ */
+const settleSeconds = 1;
+/** Frames the page must show for the sync measurement: 15 past the settling second (at most 25 fall in it). */
+const syncShownTicks = 25 * settleSeconds + 15;
 /*
- * Sync (voice minus picture per frame) is printed, not asserted: Chrome aligns the two tracks from their
- * RTCP sender reports, which werift first sends 0.5–1.5 s into a session, and this CPU renders the fixture
- * slower than real time, so the frames it delivers on time all fall in that first second. See
- * docs/guide/live.md ("Sync") and scripts/gpu-live-server.sh for the measurement on a GPU.
+ * Voice minus picture is printed, not asserted within one frame. Measured on this 2-core machine (the
+ * fixture rendering in the test's own process): the page's tap reads the voice 80–170 ms behind the
+ * picture, while Chrome's own estimate from the server's sender reports (estimatedPlayoutTimestamp, printed
+ * too) says −60 to +3 ms: the tap hears the remote voice through a Web Audio FIFO that adds 50–110 ms of
+ * its own, and Chrome's audio jitter buffer sits near 100 ms on the jitter of a starved event loop while its
+ * lip-sync moves the picture by a few tens of ms every few seconds. See docs/guide/live.md ("Sync").
  */
 /** RTP ticks per frame: the 90 kHz video clock at 25 frames/s. */
 const rtpPerFrame = 3600;
@@ -47,7 +63,7 @@ beforeAll(async () => {
   await writeFile(microphoneWav, encodeWav(timecodeSignal(48000), 48000, { format: 'int16' }));
   // The fixture renders slower than real time here: the first tick waits this long after the first frame,
   // so the frames the test counts are all on time (a frame late for its tick is not sent: see the guide).
-  live = await startLiveTestServer({ startDelayMs: 8000, peerLostMs: 1000 });
+  live = await startLiveTestServer({ startDelayMs: 8000, peerLostMs: 3000 });
   browser = await launchChromium([
     '--use-fake-device-for-media-stream',
     '--use-fake-ui-for-media-stream',
@@ -89,13 +105,13 @@ function frameTicks(record: ProbeRecord): number[] {
 }
 
 /**
- * For each shown frame that was new at its tick: the timecode the voice played when it was shown minus
- * the one of the audio it was made from (the session's audio at its time). Printed, not asserted: see the
- * note at `syncToleranceSeconds`.
+ * For each shown frame from `fromSeconds` of media on: the timecode the voice played when it was shown
+ * minus the one of the session's audio at its RTP time (for a frame new at its tick, the audio it was made
+ * from; for a repeat, the audio of the tick it fills).
  */
-function syncErrors(record: ProbeRecord, heard: readonly TapReading[], newFrameTicks: ReadonlySet<number>) {
+function syncErrors(record: ProbeRecord, heard: readonly TapReading[], fromSeconds: number) {
   const errors: number[] = [];
-  for (const frame of record.frames.filter((f) => newFrameTicks.has(f.rtpTimestamp / rtpPerFrame))) {
+  for (const frame of record.frames.filter((f) => f.rtpTimestamp / rtpPerFrame / 25 >= fromSeconds)) {
     const played = timecodeAt(record.voice, frame.shownAt);
     const madeFrom = timecodeAt(heard, frame.rtpTimestamp / rtpPerFrame / 25);
     if (played !== undefined && madeFrom !== undefined) errors.push(timecodeDifference(played, madeFrom));
@@ -127,7 +143,7 @@ describe('the live server (examples/live-server)', () => {
     expect(full.headers.get('retry-after')).toBe('7');
     expect((await full.json()).error.name).toBe('LiveCapacityError');
     await startProbe(page, timecode.windowSeconds);
-    const record = await probeRecord(page, shownTicks, 60_000, heardTones);
+    const record = await probeRecord(page, syncShownTicks, 60_000, heardTones);
     const connection = live!.server.connections.get(id)!;
     const newFrameTicks = new Set(
       connection.ticks.filter((t) => t.frameIndex !== undefined).map((t) => t.tick),
@@ -136,11 +152,19 @@ describe('the live server (examples/live-server)', () => {
     // The page showed frames the renderer made for their tick (not only repeats), and heard the speech.
     expect(ticks.filter((tick) => newFrameTicks.has(tick)).length).toBeGreaterThanOrEqual(checkedFrames);
     expect(toneReadings(record.voice).length).toBeGreaterThanOrEqual(heardTones);
-    const sync = syncErrors(record, live!.heardBySession.get(id)!, newFrameTicks);
+    const sync = syncErrors(record, live!.heardBySession.get(id)!, settleSeconds);
     console.log(
       `[live-server] pushed speech: ${record.frames.length} frames shown, ${newFrameTicks.size} new at their ` +
-        `tick of ${connection.ticks.length}; voice minus picture (ms): ${sync.map((e) => (e * 1000).toFixed(1)).join(' ')}`,
+        `tick of ${connection.ticks.length}; voice minus picture (ms) from ${settleSeconds} s on: ` +
+        sync.map((e) => (e * 1000).toFixed(1)).join(' '),
     );
+    // Both tracks' sender reports reached the browser (it needs two of each to map them to one clock), and
+    // the voice was read at the frames past the settling second.
+    const reports = await senderReportsReceived(page);
+    console.log(`[live-server] Chrome's own estimate and audio jitter buffer: ${JSON.stringify(reports)}`);
+    expect(reports.audio).toBeGreaterThanOrEqual(2);
+    expect(reports.video).toBeGreaterThanOrEqual(2);
+    expect(sync.length).toBeGreaterThanOrEqual(10);
     expect(errors).toEqual([]);
     // The tab goes away without a DELETE: the peer is lost, and the session, its encoders and clock end.
     await page.close();

@@ -85,3 +85,38 @@ export async function probeRecord(
   );
   return page.evaluate(() => (window as unknown as ProbeWindow).probe!);
 }
+
+/** What the page's peer says about sync: sender reports received, and Chrome's own playout estimates. */
+export interface SyncReport {
+  /** RTCP sender reports received per kind (`remote-outbound-rtp.reportsSent`). */
+  readonly audio: number;
+  readonly video: number;
+  /** Chrome's estimated playout time (sender's clock) of the voice minus the picture's, ms. */
+  readonly voiceMinusPictureMs: number;
+  /** The audio jitter buffer's average target delay, ms. */
+  readonly audioJitterBufferMs: number;
+}
+
+/** The page's {@link SyncReport}, from its peer's `getStats()`. */
+export function senderReportsReceived(page: Page): Promise<SyncReport> {
+  return page.evaluate(async () => {
+    type Report = Record<string, number> & { type: string; kind: 'audio' | 'video' };
+    const { connection } = (window as unknown as ProbeWindow).liveServerPage;
+    const reports: Record<string, number> = {};
+    const playout: Record<string, number> = {};
+    let audioJitterBufferMs = 0;
+    (await connection!.peer.getStats()).forEach((report: Report) => {
+      if (report.type === 'remote-outbound-rtp') reports[report.kind] = report.reportsSent!;
+      if (report.type !== 'inbound-rtp') return;
+      playout[report.kind] = report.estimatedPlayoutTimestamp!;
+      if (report.kind === 'audio')
+        audioJitterBufferMs = (1000 * report.jitterBufferTargetDelay!) / report.jitterBufferEmittedCount!;
+    });
+    return {
+      audio: reports.audio ?? 0,
+      video: reports.video ?? 0,
+      voiceMinusPictureMs: Math.round(playout.audio! - playout.video!),
+      audioJitterBufferMs: Math.round(audioJitterBufferMs),
+    };
+  });
+}

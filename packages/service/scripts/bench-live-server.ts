@@ -2,13 +2,16 @@
  * The live server's figures (issue 23), with a Node WebRTC client (werift) on loopback:
  *   - per window, from its audio being complete in the session to its first frame leaving as RTP (the
  *     client's arrival time of the frame's first packet; loopback, so the send time): p50 / p95;
- *   - per window, the same to the frame coming out of `stream()` (before pacing and encoding);
+ *   - per window, where that time goes: to the frame coming out of `stream()` (`windowToFrameMs`), to its
+ *     tick handing it to the encoders (`windowToTickMs`: the pacing), to its RTP (`windowToRtpMs`: VP8
+ *     encoding and sending);
  *   - for 1, 2, 4… sessions at once, the share of ticks that sent a new frame on time (25 frames/s holds
- *     while it stays at 1; below, the renderer is behind and frames repeat).
+ *     while it stays at 1; below, the renderer is behind and frames repeat), and how many of the sessions
+ *     held 25 frames/s (at least 99 % of their ticks new frames, after the first second).
  *
  *   tsx --conditions=@joyvasa/source packages/service/scripts/bench-live-server.ts \
- *     [--bundle fixture|formula|<folder>] [--device cpu|cuda] [--seconds 120] [--sessions 1,2,4] \
- *     [--lookahead 1] [--out figures.json]
+ *     [--bundle fixture|formula|<folder>] [--dtype fp32|fp16] [--device cpu|cuda] [--seconds 120] \
+ *     [--sessions 1,2,4] [--lookahead 1] [--render-batch N] [--out figures.json]
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -25,11 +28,17 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '120' },
     sessions: { type: 'string', default: '1' },
     lookahead: { type: 'string', default: '1' },
+    dtype: { type: 'string', default: 'fp32' },
+    'render-batch': { type: 'string' },
     out: { type: 'string' },
   },
 });
 const seconds = Number(values.seconds);
 const lookahead = Number(values.lookahead);
+const dtype = values.dtype === 'fp16' ? 'fp16' : 'fp32';
+const renderBatch = values['render-batch'] === undefined ? undefined : Number(values['render-batch']);
+/** A session holds 25 frames/s when at least this share of its ticks (after the first second) are new. */
+const holdsShare = 0.99;
 const side = 512;
 // Raw RGB, not PNG: the GPU machine's bundle carries no image decoder (sharp).
 const portrait = {
@@ -41,10 +50,10 @@ const portrait = {
   ),
 } as const;
 const head = await createTalkingHead({
-  models: await ensureBenchBundle(values.bundle, console.log),
+  models: await ensureBenchBundle(values.bundle, console.log, dtype),
   device: values.device as 'cpu' | 'cuda',
 });
-const animate = { lookahead };
+const animate = { lookahead, ...(renderBatch === undefined ? {} : { renderBatch }) };
 await head.warmUp(portrait, animate);
 const connections = new Map<string, LiveConnection>();
 const app = Fastify();
@@ -102,8 +111,10 @@ async function runSessions(count: number) {
   await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
   const toRtp: number[] = [];
   const toFrame: number[] = [];
+  const toTick: number[] = [];
   let ticks = 0;
   let onTime = 0;
+  let holding = 0;
   for (const client of clients) {
     const connection = connections.get(client.id)!;
     const { startedAtMs } = connection.session;
@@ -112,12 +123,15 @@ async function runSessions(count: number) {
     for (let i = 0; complete(i) < performance.now() - 1000; i++) {
       const arrived = client.arrivals.get(100 * i * 3600);
       if (arrived !== undefined) toRtp.push(arrived - complete(i));
-      const ready = connection.ticks.find((tick) => tick.frameIndex === 100 * i)?.frameReadyAtMs;
-      if (ready !== undefined) toFrame.push(ready - complete(i));
+      const tick = connection.ticks.find((t) => t.frameIndex === 100 * i);
+      if (tick?.frameReadyAtMs !== undefined) toFrame.push(tick.frameReadyAtMs - complete(i));
+      if (tick !== undefined) toTick.push(tick.sentAtMs - complete(i));
     }
     const counted = connection.ticks.slice(25);
+    const newFrames = counted.filter((tick) => tick.frameIndex !== undefined).length;
     ticks += counted.length;
-    onTime += counted.filter((tick) => tick.frameIndex !== undefined).length;
+    onTime += newFrames;
+    if (counted.length > 0 && newFrames >= holdsShare * counted.length) holding++;
     await connection.close();
     await client.peer.close();
   }
@@ -130,7 +144,9 @@ async function runSessions(count: number) {
     sessions: count,
     windowToRtpMs: summary(toRtp),
     windowToFrameMs: summary(toFrame),
+    windowToTickMs: summary(toTick),
     onTimeShare: onTime / Math.max(1, ticks),
+    sessionsHolding25fps: holding,
   };
 }
 
@@ -143,7 +159,11 @@ for (const count of values.sessions.split(',').map(Number)) {
 if (values.out)
   writeFileSync(
     values.out,
-    JSON.stringify({ bundle: values.bundle, device: values.device, seconds, lookahead, results }, null, 2),
+    JSON.stringify(
+      { bundle: values.bundle, dtype, device: values.device, seconds, lookahead, renderBatch, results },
+      null,
+      2,
+    ),
   );
 await app.close();
 await head.dispose();

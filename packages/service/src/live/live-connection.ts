@@ -56,6 +56,7 @@ export async function openLiveConnection(
     closing ??= (async () => {
       clearTimeout(lostTimer);
       stopWatch();
+      peer.stopReports();
       microphone.kill();
       await Promise.allSettled([session.close(), peer.connection.close()]);
     })();

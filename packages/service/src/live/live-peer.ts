@@ -1,5 +1,7 @@
 import { InvalidInputError } from '@joyvasa/pipeline';
 import { type MediaStreamTrack, type RTCIceServer, RTCPeerConnection, RTCRtpCodecParameters } from 'werift';
+import type { LiveTracks } from './live-session.js';
+import { type ReportedSender, startSenderReports } from './sender-reports.js';
 
 /** What {@link answerOffer} returns: the peer, its SDP answer, and whether the offer sends a microphone. */
 export interface LivePeer {
@@ -7,6 +9,8 @@ export interface LivePeer {
   readonly answer: string;
   /** The peer's microphone track, when its offer sends audio (`sendrecv`); it arrives once connected. */
   readonly microphone: Promise<MediaStreamTrack> | undefined;
+  /** Stops the RTCP sender reports (see sender-reports.ts). */
+  stopReports(): void;
 }
 
 /** The codecs offered to a browser: Opus (RFC 7587) and VP8 (RFC 7741) with NACK and key-frame requests. */
@@ -36,7 +40,7 @@ function offerSendsAudio(offer: string): boolean {
  */
 export async function answerOffer(
   offer: string,
-  tracks: { readonly video: MediaStreamTrack; readonly audio: MediaStreamTrack; readonly streamId: string },
+  tracks: LiveTracks,
   iceServers: readonly RTCIceServer[],
 ): Promise<LivePeer> {
   const connection = new RTCPeerConnection({ iceServers: [...iceServers], codecs: liveCodecs() });
@@ -52,6 +56,7 @@ export async function answerOffer(
   }
   let microphone: Promise<MediaStreamTrack> | undefined;
   const kinds = new Set<string>();
+  const reported: ReportedSender[] = [];
   for (const transceiver of connection.getTransceivers()) {
     kinds.add(transceiver.kind);
     const track = transceiver.kind === 'video' ? tracks.video : tracks.audio;
@@ -59,6 +64,7 @@ export async function answerOffer(
     transceiver.setDirection(sends ? 'sendrecv' : 'sendonly');
     transceiver.sender.streamId = tracks.streamId;
     transceiver.sender.replaceTrack(track);
+    reported.push({ sender: transceiver.sender, clockRate: transceiver.kind === 'video' ? 90000 : 48000 });
     if (sends) microphone = remoteAudio;
   }
   if (!kinds.has('video') || !kinds.has('audio')) {
@@ -71,5 +77,6 @@ export async function answerOffer(
       connection.iceGatheringStateChange.subscribe((state) => state === 'complete' && resolve()),
     );
   }
-  return { connection, answer: connection.localDescription!.sdp, microphone };
+  const stopReports = startSenderReports(reported, tracks.clock);
+  return { connection, answer: connection.localDescription!.sdp, microphone, stopReports };
 }

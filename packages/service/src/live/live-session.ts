@@ -1,14 +1,9 @@
-import {
-  type AnimateOptions,
-  type FrameEvent,
-  isAbortError,
-  paceFrames,
-  type TalkingHeadEvent,
-} from '@joyvasa/pipeline';
+import { type AnimateOptions, isAbortError, paceFrames, type TalkingHeadEvent } from '@joyvasa/pipeline';
 import type { NodeImageInput, NodeTalkingHead } from '@joyvasa/pipeline/node';
 import { MediaStreamTrack } from 'werift';
 import { liveSampleRate, opusInputRate, samplesPerTick } from './live-codecs.js';
 import { type RealtimeAudio, startRealtimeAudio } from './realtime-audio.js';
+import type { MediaClock } from './sender-reports.js';
 import { startTrackSender } from './track-sender.js';
 
 /** The two tracks a session sends, in one media stream (so the browser synchronizes them). */
@@ -19,6 +14,8 @@ export interface LiveTracks {
   readonly audio: MediaStreamTrack;
   /** The media stream id both carry. */
   readonly streamId: string;
+  /** The media clock both tracks' RTP timestamps and sender reports follow (started by the first tick). */
+  readonly clock: MediaClock;
 }
 
 /** New tracks for {@link startLiveSession}: made first, so a peer can be answered before the session starts. */
@@ -28,6 +25,7 @@ export function createLiveTracks(): LiveTracks {
     video: new MediaStreamTrack({ kind: 'video', streamId }),
     audio: new MediaStreamTrack({ kind: 'audio', streamId }),
     streamId,
+    clock: { originMs: undefined },
   };
 }
 
@@ -79,18 +77,40 @@ export interface LiveSession {
   readonly done: Promise<void>;
 }
 
-/** Each frame event passes through with the time it came out of the pipeline. */
+/**
+ * The session's run of the pipeline: `stream()` on the session's audio clock, which passes on silence
+ * whenever nothing was pushed, so between utterances the portrait keeps the motion the model gives silence
+ * and speech continues the same stream (the same frame clock, no restart, no seam).
+ */
+export function streamLiveFrames(
+  head: Pick<NodeTalkingHead, 'stream'>,
+  image: NodeImageInput,
+  audio: Pick<RealtimeAudio, 'chunks'>,
+  animate: AnimateOptions | undefined,
+  signal: AbortSignal,
+): AsyncIterable<TalkingHeadEvent> {
+  return head.stream(
+    { image, audio: { stream: audio.chunks, sampleRate: liveSampleRate, channels: 1 } },
+    { lookahead: 1, ...animate, signal },
+  );
+}
+
+/**
+ * Each frame event passes through with the time it came out of the pipeline; `onSize` hears the video's
+ * size as soon as it is known (the source's size, then each frame's), so the encoder can start early.
+ */
 async function* timed(
   events: AsyncIterable<TalkingHeadEvent>,
   readyAt: Map<number, number>,
-  onFirstFrame: (frame: FrameEvent) => void,
+  onSize: (size: { width: number; height: number }) => void,
 ) {
   for await (const event of events) {
+    if (event.type === 'source-ready') onSize(event);
     if (event.type !== 'frame') {
       yield event;
       continue;
     }
-    if (readyAt.size === 0 && event.index === 0) onFirstFrame(event);
+    if (readyAt.size === 0 && event.index === 0) onSize(event.image);
     readyAt.set(event.index, performance.now());
     yield event;
   }
@@ -122,16 +142,13 @@ export function startLiveSession(options: LiveSessionOptions, tracks = createLiv
   const audio = startRealtimeAudio();
   const startedAtMs = performance.now();
   const abort = new AbortController();
-  const sender = startTrackSender(tracks, ffmpegPath, options.maxVideoSide);
+  const sender = startTrackSender(tracks, ffmpegPath, tracks.clock, options.maxVideoSide);
   const readyAt = new Map<number, number>();
 
   async function run(): Promise<void> {
-    const events = options.head.stream(
-      { image: options.image, audio: { stream: audio.chunks, sampleRate: liveSampleRate, channels: 1 } },
-      { lookahead: 1, ...options.animate, signal: abort.signal },
-    );
+    const events = streamLiveFrames(options.head, options.image, audio, options.animate, abort.signal);
     const paced = paceFrames(
-      timed(events, readyAt, (frame) => sender.prepare(frame)),
+      timed(events, readyAt, (size) => sender.prepare(size)),
       {
         startDelayMs: options.startDelayMs ?? 0,
         signal: abort.signal,

@@ -3,79 +3,86 @@ import type { FfmpegPipe } from './ffmpeg-pipe.js';
 import { liveFps, rtpClock, startOpusEncoder, startVp8Encoder } from './live-codecs.js';
 import type { LiveTracks } from './live-session.js';
 import { createRtpWriter } from './rtp-writer.js';
+import type { MediaClock } from './sender-reports.js';
 import { vp8Payloads } from './vp8-payloads.js';
 
 /**
- * Frames waiting in the VP8 encoder beyond which a tick's picture is skipped: the encoder is behind. ffmpeg
- * 5.1 hands out each frame when the next one comes in (one tick, 40 ms, of latency), so one always waits.
+ * Frames waiting in the VP8 encoder beyond which a tick's picture is skipped: the encoder is behind (it
+ * hands out each frame as soon as it is encoded, so normally none waits when the next tick comes).
  */
 const maxFramesInEncoder = 3;
 
 /**
- * Encodes and sends both tracks of a session. Tick k's audio is Opus packets 2k and 2k+1 (20 ms each) and
- * its frame has RTP timestamp k·3600; an audio packet leaves only once every frame of an earlier or the same
- * tick has left the VP8 encoder, so both tracks of an instant are sent together, whatever the encoders'
- * delays, and the sender reports (RTP time against send time) give the browser the same clock for both.
+ * Encodes and sends both tracks of a session, each packet as soon as its encoder hands it out: tick k's
+ * audio is Opus packets 2k and 2k+1 (20 ms each, RTP timestamps 1920k and 1920k+960) and its frame has
+ * RTP timestamp 3600k. Both RTP clocks count media time from tick 0, and the sender reports map them onto
+ * one wall clock (`clock`, see sender-reports.ts), so the browser lines the tracks up however long each
+ * encoder takes; audio never waits for video (a burst of held-back audio makes the browser's jitter
+ * buffer grow, and the voice fall behind the picture).
  */
 export interface TrackSender {
-  /** Starts the VP8 encoder for frames of this size (ffmpeg takes a while to start): at the first frame. */
-  prepare(frame: FrameEvent): void;
   /**
-   * Sends tick `tick`: its audio (16-bit mono bytes at 16 kHz) and `frame`, the one shown at this tick (a
+   * Starts the VP8 encoder for frames of this size (ffmpeg takes 0.1–0.4 s to start): as soon as the size
+   * is known (`source-ready`), so the first frame does not wait for it. A frame of another size restarts it.
+   */
+  prepare(size: { readonly width: number; readonly height: number }): void;
+  /**
+   * Sends tick `tick`: its audio (16-bit mono bytes at 48 kHz) and `frame`, the one shown at this tick (a
    * repeat when the renderer is late: the track keeps 25 frames/s). False when the encoder is behind and
    * the picture is skipped.
    */
   send(tick: number, audio: Uint8Array, frame: FrameEvent): boolean;
+  /** Called when a tick's frame left as RTP (its packets handed to the peer), with the time (ms). */
+  onFrameSent?: (tick: number, atMs: number) => void;
   /** Ends both encoders; resolves once they have exited. */
   close(): Promise<void>;
 }
 
-/** Starts the Opus encoder now and the VP8 encoder at the first frame (its size). */
-export function startTrackSender(tracks: LiveTracks, ffmpegPath: string, maxVideoSide?: number): TrackSender {
+/**
+ * Starts the Opus encoder now and the VP8 encoder at the first frame (its size). The first tick sent
+ * starts `clock` (media time 0 is due then).
+ */
+export function startTrackSender(
+  tracks: LiveTracks,
+  ffmpegPath: string,
+  clock: MediaClock,
+  maxVideoSide?: number,
+): TrackSender {
   const writeVideo = createRtpWriter(tracks.video);
   const writeAudio = createRtpWriter(tracks.audio);
-  const audioWaiting: { index: number; packet: Uint8Array }[] = [];
   const framesInEncoder: number[] = [];
-  let encodedPackets = 0;
-  let lastTick = -1;
-
-  /** Sends the audio packets whose tick has no frame left in the encoder. */
-  const releaseAudio = () => {
-    const limit = framesInEncoder[0] ?? lastTick + 1;
-    while (audioWaiting.length > 0 && audioWaiting[0]!.index < 2 * limit) {
-      const { index, packet } = audioWaiting.shift()!;
-      writeAudio(packet, index * rtpClock.opusPacket, false);
-    }
-  };
+  let audioPackets = 0;
   const opus = startOpusEncoder(ffmpegPath, (packet) => {
-    audioWaiting.push({ index: encodedPackets++, packet });
-    releaseAudio();
+    writeAudio(packet, audioPackets++ * rtpClock.opusPacket, false);
   });
   let vp8: FfmpegPipe | undefined;
+  let vp8Size = '';
   const sendFrame = (encoded: Uint8Array) => {
     const tick = framesInEncoder.shift() ?? 0;
     const payloads = vp8Payloads(encoded);
     const timestamp = tick * (rtpClock.video / liveFps);
     for (const [i, payload] of payloads.entries()) writeVideo(payload, timestamp, i === payloads.length - 1);
-    releaseAudio();
+    sender.onFrameSent?.(tick, performance.now());
   };
 
-  return {
-    prepare(frame) {
-      const { width, height } = frame.image;
+  const sender: TrackSender = {
+    prepare({ width, height }) {
       const size = { width: evenSize(width), height: evenSize(height) };
-      vp8 ??= startVp8Encoder(ffmpegPath, size, sendFrame, maxVideoSide);
+      if (vp8 && vp8Size === `${size.width}x${size.height}`) return;
+      vp8?.kill();
+      framesInEncoder.length = 0;
+      vp8Size = `${size.width}x${size.height}`;
+      vp8 = startVp8Encoder(ffmpegPath, size, sendFrame, maxVideoSide);
     },
     send(tick, audio, frame) {
-      lastTick = tick;
+      clock.originMs ??= performance.now() - (tick * 1000) / liveFps;
       void opus.write(audio);
       const sends = framesInEncoder.length < maxFramesInEncoder;
       if (sends) {
-        this.prepare(frame);
+        this.prepare(frame.image);
         framesInEncoder.push(tick);
         void vp8!.write(toEvenFrame(frame.image));
       }
-      releaseAudio();
       return sends;
     },
     async close() {
@@ -84,4 +91,5 @@ export function startTrackSender(tracks: LiveTracks, ffmpegPath: string, maxVide
       await Promise.allSettled([opus.ended, vp8?.ended]);
     },
   };
+  return sender;
 }
