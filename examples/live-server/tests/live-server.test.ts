@@ -9,7 +9,6 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { timecode, timecodeSignal } from '../../live/tests/timecode.js';
 import { type LiveTestServer, startLiveTestServer } from './live-test-server.js';
-import { playoutSync } from './playout-sync.js';
 import {
   type ProbeRecord,
   probeRecord,
@@ -17,6 +16,7 @@ import {
   startProbe,
   toneReadings,
 } from './page-probe.js';
+import { playoutSync } from './playout-sync.js';
 
 /**
  * The live server as a browser meets it: the example server on the fixture bundle in this process, Debian's

@@ -43,47 +43,50 @@ export async function startProbe(page: Page, windowSeconds: number): Promise<voi
     undefined,
     { timeout: 30_000 },
   );
-  await page.evaluate(async ({ tapModule, playoutSampleMs }) => {
-    const probeWindow = window as unknown as ProbeWindow;
-    const { connection, video } = probeWindow.liveServerPage;
-    const context = new AudioContext();
-    await context.resume();
-    await context.audioWorklet.addModule(
-      URL.createObjectURL(new Blob([tapModule], { type: 'text/javascript' })),
-    );
-    const probe: ProbeRecord = { frames: [], playout: [], voice: [] };
-    probeWindow.probe = probe;
-    const tap = new AudioWorkletNode(context, 'timecode-tap');
-    tap.port.onmessage = (event: MessageEvent<TapReading>) => probe.voice.push(event.data);
-    const voice = new MediaStream(connection!.stream.getAudioTracks());
-    context
-      .createMediaStreamSource(voice)
-      .connect(tap)
-      .connect(new GainNode(context, { gain: 0 }))
-      .connect(context.destination);
-    const receiver = connection!.peer.getReceivers().find((r) => r.track.kind === 'audio')!;
-    const samplePlayout = () => {
-      const [source] = receiver.getSynchronizationSources();
-      if (!source) return;
-      // Chrome gives the time on the Unix epoch's clock; the frames' display times are on performance.now's.
-      const playedAtMs =
-        source.timestamp > 1e12 ? source.timestamp - performance.timeOrigin : source.timestamp;
-      const last = probe.playout.at(-1);
-      if (last?.rtpTimestamp === source.rtpTimestamp && last.playedAtMs === playedAtMs) return;
-      probe.playout.push({ rtpTimestamp: source.rtpTimestamp, playedAtMs });
-    };
-    setInterval(samplePlayout, playoutSampleMs);
-    const onFrame = (_now: number, metadata: VideoFrameCallbackMetadata & { rtpTimestamp?: number }) => {
-      samplePlayout();
-      if (metadata.rtpTimestamp !== undefined)
-        probe.frames.push({
-          rtpTimestamp: metadata.rtpTimestamp,
-          displayedAtMs: metadata.expectedDisplayTime,
-        });
+  await page.evaluate(
+    async ({ tapModule, playoutSampleMs }) => {
+      const probeWindow = window as unknown as ProbeWindow;
+      const { connection, video } = probeWindow.liveServerPage;
+      const context = new AudioContext();
+      await context.resume();
+      await context.audioWorklet.addModule(
+        URL.createObjectURL(new Blob([tapModule], { type: 'text/javascript' })),
+      );
+      const probe: ProbeRecord = { frames: [], playout: [], voice: [] };
+      probeWindow.probe = probe;
+      const tap = new AudioWorkletNode(context, 'timecode-tap');
+      tap.port.onmessage = (event: MessageEvent<TapReading>) => probe.voice.push(event.data);
+      const voice = new MediaStream(connection!.stream.getAudioTracks());
+      context
+        .createMediaStreamSource(voice)
+        .connect(tap)
+        .connect(new GainNode(context, { gain: 0 }))
+        .connect(context.destination);
+      const receiver = connection!.peer.getReceivers().find((r) => r.track.kind === 'audio')!;
+      const samplePlayout = () => {
+        const [source] = receiver.getSynchronizationSources();
+        if (!source) return;
+        // Chrome gives the time on the Unix epoch's clock; the frames' display times are on performance.now's.
+        const playedAtMs =
+          source.timestamp > 1e12 ? source.timestamp - performance.timeOrigin : source.timestamp;
+        const last = probe.playout.at(-1);
+        if (last?.rtpTimestamp === source.rtpTimestamp && last.playedAtMs === playedAtMs) return;
+        probe.playout.push({ rtpTimestamp: source.rtpTimestamp, playedAtMs });
+      };
+      setInterval(samplePlayout, playoutSampleMs);
+      const onFrame = (_now: number, metadata: VideoFrameCallbackMetadata & { rtpTimestamp?: number }) => {
+        samplePlayout();
+        if (metadata.rtpTimestamp !== undefined)
+          probe.frames.push({
+            rtpTimestamp: metadata.rtpTimestamp,
+            displayedAtMs: metadata.expectedDisplayTime,
+          });
+        video.requestVideoFrameCallback(onFrame);
+      };
       video.requestVideoFrameCallback(onFrame);
-    };
-    video.requestVideoFrameCallback(onFrame);
-  }, { tapModule: timecodeTapModule(windowSeconds), playoutSampleMs });
+    },
+    { tapModule: timecodeTapModule(windowSeconds), playoutSampleMs },
+  );
 }
 
 /** A voice reading louder than this carries the timecode tone (the tone's peak is far above it). */

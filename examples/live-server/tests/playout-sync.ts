@@ -39,7 +39,8 @@ export function playoutSync(
     if (mediaSeconds < fromSeconds) continue;
     const heardAtMs = frame.displayedAtMs - playoutDelayMs;
     const origin = voiceOriginAt(playout, heardAtMs, windowMs);
-    if (origin !== undefined) readings.push({ mediaSeconds, error: (heardAtMs - origin) / 1000 - mediaSeconds });
+    if (origin !== undefined)
+      readings.push({ mediaSeconds, error: (heardAtMs - origin) / 1000 - mediaSeconds });
   }
   return readings;
 }
