@@ -36,7 +36,8 @@ const checkedFrames = 3;
  * Sync is measured on the frames from this much media time on. Before it the voice plays at once while
  * the picture waits for a key frame and the decoder, the jitter buffers grow to the page's 250 ms floor,
  * and Chrome's lip-sync (which re-aligns the tracks once a second from the sender reports) has not yet
- * acted: the first second read +40 to +150 ms, the second 0 to +100 ms; from 2 s on, within a frame.
+ * acted: in one run the first second read +100 to +240 ms, the second 0 to +100 ms; from 2 s on, −47 to
+ * +3 ms.
  */
 const settleSeconds = 2;
 /** Media time whose frames are measured after settling: 2 s, about 50 frames. */

@@ -6,7 +6,9 @@ const audioRate = 48000;
 
 /**
  * The wall-clock instant (ms) at which the voice's media time 0 was handed out for playout, from the
- * synchronization source samples within `windowMs` before `atMs`; undefined when there are none.
+ * synchronization source samples within `windowMs` before `atMs` (the earliest: a sample names the RTP
+ * timestamp of a 20 ms packet, and one taken while the packet's second 10 ms is handed out reads 10 ms
+ * late); undefined when there are none.
  */
 function voiceOriginAt(playout: readonly VoicePlayout[], atMs: number, windowMs: number): number | undefined {
   const near = playout.filter((p) => p.playedAtMs <= atMs && p.playedAtMs > atMs - windowMs);
