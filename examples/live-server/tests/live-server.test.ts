@@ -7,21 +7,17 @@ import { browserUnavailableReason, launchChromium } from '@joyvasa/example-kit/t
 import { failOnCi } from '@joyvasa/test-utils';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type TapReading,
-  timecode,
-  timecodeAt,
-  timecodeDifference,
-  timecodeSignal,
-} from '../../live/tests/timecode.js';
+import { timecode, timecodeSignal } from '../../live/tests/timecode.js';
 import { type LiveTestServer, startLiveTestServer } from './live-test-server.js';
 import {
   type ProbeRecord,
   probeRecord,
+  type SyncReport,
   senderReportsReceived,
   startProbe,
   toneReadings,
 } from './page-probe.js';
+import { playoutSync } from './playout-sync.js';
 
 /**
  * The live server as a browser meets it: the example server on the fixture bundle in this process, Debian's
@@ -35,24 +31,31 @@ let skipReason: string | undefined;
 const shownTicks = 25;
 /** Voice readings (40 ms each) that must carry the timecode tone: 0.4 s of speech heard. */
 const heardTones = 10;
-/** Frames checked for sync: the fixture renders about one a second on a loaded 2-core machine. */
+/** Frames checked to be new at their tick: the fixture renders about one a second on a loaded 2-core machine. */
 const checkedFrames = 3;
 /**
- * Sync is measured from this much media time on: the server's sender reports go out from the first tick
- * (two within 100 ms), Chrome re-aligns its tracks from them once a second, and the first picture waits
- * for a key frame and the decoder's start while the voice plays at once.
+ * Sync is measured on the frames from this much media time on. Before it the voice plays at once while
+ * the picture waits for a key frame and the decoder, the jitter buffers grow to the page's 250 ms floor,
+ * and Chrome's lip-sync (which re-aligns the tracks once a second from the sender reports) has not yet
+ * acted: in one run the first second read +100 to +240 ms, the second 0 to +100 ms, and from 2 s on −47
+ * to +3 ms; with the machine's load average at 5–8, one run still read +80 to +107 ms at 2–2.6 s.
  */
-const settleSeconds = 1;
-/** Frames the page must show for the sync measurement: 15 past the settling second (at most 25 fall in it). */
-const syncShownTicks = 25 * settleSeconds + 15;
-/*
- * Voice minus picture is printed, not asserted within one frame. Measured on this 2-core machine (the
- * fixture rendering in the test's own process): the page's tap reads the voice 80–170 ms behind the
- * picture, while Chrome's own estimate from the server's sender reports (estimatedPlayoutTimestamp, printed
- * too) says −60 to +3 ms: the tap hears the remote voice through a Web Audio FIFO that adds 50–110 ms of
- * its own, and Chrome's audio jitter buffer sits near 100 ms on the jitter of a starved event loop while its
- * lip-sync moves the picture by a few tens of ms every few seconds. See docs/guide/live.md ("Sync").
+const settleSeconds = 3;
+/** Media time whose frames are measured after settling: 2 s, about 50 frames. */
+const measuredSeconds = 2;
+/** Frames the page must show: the settling and the measured seconds (the video track runs at 25/s). */
+const syncShownTicks = 25 * (settleSeconds + measuredSeconds);
+/**
+ * The most the voice may be off its picture at the median, and in Chrome's own estimate: two frames at
+ * 25 frames/s. The issue's target is one frame (40 ms); it held in every run on this 2-core machine while
+ * the machine kept up (medians −27 to +11 ms, 9 frames in 10 within 19–37 ms; each run prints whether it
+ * held), but with the machine's load average at 5–16 (other work beside the test) runs read medians of −58
+ * and +30 ms and a Chrome estimate of −56 ms. A voice 120 ms off (its RTP timestamps or its sender reports
+ * shifted) read +108 to +184 ms, beyond this bound.
  */
+const mostOffSeconds = 0.08;
+/** The most 9 frames in 10 may be off: three frames (a loaded run's 90th percentile read up to 93 ms). */
+const mostFramesOffSeconds = 0.12;
 /** RTP ticks per frame: the 90 kHz video clock at 25 frames/s. */
 const rtpPerFrame = 3600;
 
@@ -104,19 +107,34 @@ function frameTicks(record: ProbeRecord): number[] {
   return ticks;
 }
 
+/** The value below which `fraction` of `values` lie. */
+function percentile(values: readonly number[], fraction: number): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))]!;
+}
+
 /**
- * For each shown frame from `fromSeconds` of media on: the timecode the voice played when it was shown
- * minus the one of the session's audio at its RTP time (for a frame new at its tick, the audio it was made
- * from; for a repeat, the audio of the tick it fills).
+ * Checks voice minus picture at each frame the page displayed from the settling time on (see
+ * playout-sync.ts), and Chrome's own estimate from the sender reports; prints them with `shown`.
  */
-function syncErrors(record: ProbeRecord, heard: readonly TapReading[], fromSeconds: number) {
-  const errors: number[] = [];
-  for (const frame of record.frames.filter((f) => f.rtpTimestamp / rtpPerFrame / 25 >= fromSeconds)) {
-    const played = timecodeAt(record.voice, frame.shownAt);
-    const madeFrom = timecodeAt(heard, frame.rtpTimestamp / rtpPerFrame / 25);
-    if (played !== undefined && madeFrom !== undefined) errors.push(timecodeDifference(played, madeFrom));
-  }
-  return errors;
+function expectInSync(record: ProbeRecord, reports: SyncReport, shown: string): void {
+  const delayMs = reports.audioPlayoutDelayMs ?? 0;
+  const sync = playoutSync(record.frames, record.playout, settleSeconds, delayMs);
+  const errorsMs = sync.map((s) => Math.round(s.error * 1000));
+  const median = percentile(errorsMs, 0.5) / 1000;
+  const mostWithin = percentile(errorsMs.map(Math.abs), 0.9) / 1000;
+  const oneFrame = Math.max(Math.abs(median), mostWithin) <= 0.04;
+  console.log(
+    `[live-server] pushed speech: ${shown}; voice minus picture (ms) from ${settleSeconds} s on: ` +
+      `${errorsMs.join(' ')}; median ${median * 1000}, 90% within ${mostWithin * 1000} (one frame, the ` +
+      `issue's target: ${oneFrame ? 'met' : 'not met'}); Chrome's estimate and buffers: ${JSON.stringify(reports)}`,
+  );
+  expect(sync.length).toBeGreaterThanOrEqual(25 * measuredSeconds * 0.8);
+  expect(Math.abs(median)).toBeLessThanOrEqual(mostOffSeconds);
+  expect(mostWithin).toBeLessThanOrEqual(mostFramesOffSeconds);
+  // A sender report that maps the voice to another instant than the picture for the same media time shows
+  // in Chrome's estimate (the readings above rest on the RTP timestamps alone).
+  expect(Math.abs(reports.voiceMinusPictureMs)).toBeLessThanOrEqual(mostOffSeconds * 1000);
 }
 
 /** Waits until no live session is open and no ffmpeg of this process runs, within `timeoutMs`. */
@@ -142,37 +160,35 @@ describe('the live server (examples/live-server)', () => {
     expect(full.status).toBe(503);
     expect(full.headers.get('retry-after')).toBe('7');
     expect((await full.json()).error.name).toBe('LiveCapacityError');
-    await startProbe(page, timecode.windowSeconds);
-    const record = await probeRecord(page, syncShownTicks, 60_000, heardTones);
-    const connection = live!.server.connections.get(id)!;
-    const newFrameTicks = new Set(
-      connection.ticks.filter((t) => t.frameIndex !== undefined).map((t) => t.tick),
-    );
-    const ticks = frameTicks(record);
-    // The page showed frames the renderer made for their tick (not only repeats), and heard the speech.
-    expect(ticks.filter((tick) => newFrameTicks.has(tick)).length).toBeGreaterThanOrEqual(checkedFrames);
-    expect(toneReadings(record.voice).length).toBeGreaterThanOrEqual(heardTones);
-    const sync = syncErrors(record, live!.heardBySession.get(id)!, settleSeconds);
-    console.log(
-      `[live-server] pushed speech: ${record.frames.length} frames shown, ${newFrameTicks.size} new at their ` +
-        `tick of ${connection.ticks.length}; voice minus picture (ms) from ${settleSeconds} s on: ` +
-        sync.map((e) => (e * 1000).toFixed(1)).join(' '),
-    );
-    // Both tracks' sender reports reached the browser (it needs two of each to map them to one clock), and
-    // the voice was read at the frames past the settling second.
-    const reports = await senderReportsReceived(page);
-    console.log(`[live-server] Chrome's own estimate and audio jitter buffer: ${JSON.stringify(reports)}`);
-    expect(reports.audio).toBeGreaterThanOrEqual(2);
-    expect(reports.video).toBeGreaterThanOrEqual(2);
-    expect(sync.length).toBeGreaterThanOrEqual(10);
-    expect(errors).toEqual([]);
-    // The tab goes away without a DELETE: the peer is lost, and the session, its encoders and clock end.
-    await page.close();
+    try {
+      await startProbe(page, timecode.windowSeconds);
+      const record = await probeRecord(page, syncShownTicks, 60_000, heardTones);
+      const connection = live!.server.connections.get(id)!;
+      const newFrameTicks = new Set(
+        connection.ticks.filter((t) => t.frameIndex !== undefined).map((t) => t.tick),
+      );
+      const ticks = frameTicks(record);
+      // The page showed frames the renderer made for their tick (not only repeats), and heard the speech.
+      expect(ticks.filter((tick) => newFrameTicks.has(tick)).length).toBeGreaterThanOrEqual(checkedFrames);
+      expect(toneReadings(record.voice).length).toBeGreaterThanOrEqual(heardTones);
+      // Both tracks' sender reports reached the browser (it needs two of each to map them to one clock).
+      const reports = await senderReportsReceived(page);
+      expect(reports.audio).toBeGreaterThanOrEqual(2);
+      expect(reports.video).toBeGreaterThanOrEqual(2);
+      const shown = `${record.frames.length} frames shown, ${newFrameTicks.size} new at their tick of ${connection.ticks.length}`;
+      expectInSync(record, reports, shown);
+      expect(errors).toEqual([]);
+    } finally {
+      // The tab goes away without a DELETE (also when a check failed, so the next test finds the server
+      // free): the peer is lost, and the session, its encoders and clock end.
+      await page.close();
+    }
     await waitTornDown(20_000);
   });
 
   it('animates the browser microphone sent up the same connection; DELETE ends the session', async (ctx) => {
     if (skipReason) return ctx.skip(skipReason);
+    await waitTornDown(20_000); // the first test's session, had it failed before its own wait
     const { page, id, errors } = await openPage('#speak');
     await startProbe(page, timecode.windowSeconds);
     const record = await probeRecord(page, shownTicks, 60_000, heardTones);

@@ -2,25 +2,40 @@ import type { Page } from 'playwright-core';
 import { type TapReading, timecodeTapModule } from '../../live/tests/timecode.js';
 import type { LiveServerPage } from '../src/page/main.js';
 
-/** A video frame as the page displayed it: its RTP timestamp and when it was shown (AudioContext time). */
+/** A video frame as the page displayed it: its RTP timestamp and when it was shown. */
 export interface ShownFrame {
   readonly rtpTimestamp: number;
-  readonly shownAt: number;
+  /** `requestVideoFrameCallback`'s `expectedDisplayTime` (ms, `performance.now` clock). */
+  readonly displayedAtMs: number;
 }
 
-/** What the probe recorded: frames shown, and the received voice's 40 ms readings. */
+/**
+ * The audio receiver's synchronization source as sampled: the RTP timestamp of the audio most recently
+ * handed out for playout, and when (ms, `performance.now` clock).
+ */
+export interface VoicePlayout {
+  readonly rtpTimestamp: number;
+  readonly playedAtMs: number;
+}
+
+/** What the probe recorded: frames shown, voice playout samples, and the received voice's 40 ms readings. */
 export interface ProbeRecord {
   readonly frames: ShownFrame[];
+  readonly playout: VoicePlayout[];
   readonly voice: TapReading[];
 }
 
 type ProbeWindow = { liveServerPage: LiveServerPage; probe?: ProbeRecord };
 
+/** How often the page samples the voice's synchronization source besides each frame callback (ms). */
+const playoutSampleMs = 5;
+
 /**
  * Starts recording in the page, once its connection has both tracks: each displayed frame's RTP timestamp
- * and display time (`requestVideoFrameCallback`, mapped onto the AudioContext's clock), and the received
- * voice through an AudioWorklet tap (each 40 ms window's middle and amplitude, as examples/live's test
- * taps it).
+ * and expected display time (`requestVideoFrameCallback`); the audio receiver's synchronization source
+ * (`getSynchronizationSources()`: the RTP timestamp of the voice last handed out for playout, and when),
+ * sampled at each frame callback and every 5 ms; and the received voice through an AudioWorklet tap (each
+ * 40 ms window's middle and amplitude, as examples/live's test taps it) to check that speech was heard.
  */
 export async function startProbe(page: Page, windowSeconds: number): Promise<void> {
   await page.waitForFunction(
@@ -28,33 +43,50 @@ export async function startProbe(page: Page, windowSeconds: number): Promise<voi
     undefined,
     { timeout: 30_000 },
   );
-  await page.evaluate(async (tapModule) => {
-    const probeWindow = window as unknown as ProbeWindow;
-    const { connection, video } = probeWindow.liveServerPage;
-    const context = new AudioContext();
-    await context.resume();
-    await context.audioWorklet.addModule(
-      URL.createObjectURL(new Blob([tapModule], { type: 'text/javascript' })),
-    );
-    const probe: ProbeRecord = { frames: [], voice: [] };
-    probeWindow.probe = probe;
-    const tap = new AudioWorkletNode(context, 'timecode-tap');
-    tap.port.onmessage = (event: MessageEvent<TapReading>) => probe.voice.push(event.data);
-    const voice = new MediaStream(connection!.stream.getAudioTracks());
-    context
-      .createMediaStreamSource(voice)
-      .connect(tap)
-      .connect(new GainNode(context, { gain: 0 }))
-      .connect(context.destination);
-    const onFrame = (_now: number, metadata: VideoFrameCallbackMetadata & { rtpTimestamp?: number }) => {
-      const clock = context.getOutputTimestamp();
-      const shownAt = clock.contextTime! + (metadata.expectedDisplayTime - clock.performanceTime!) / 1000;
-      if (metadata.rtpTimestamp !== undefined)
-        probe.frames.push({ rtpTimestamp: metadata.rtpTimestamp, shownAt });
+  await page.evaluate(
+    async ({ tapModule, playoutSampleMs }) => {
+      const probeWindow = window as unknown as ProbeWindow;
+      const { connection, video } = probeWindow.liveServerPage;
+      const context = new AudioContext();
+      await context.resume();
+      await context.audioWorklet.addModule(
+        URL.createObjectURL(new Blob([tapModule], { type: 'text/javascript' })),
+      );
+      const probe: ProbeRecord = { frames: [], playout: [], voice: [] };
+      probeWindow.probe = probe;
+      const tap = new AudioWorkletNode(context, 'timecode-tap');
+      tap.port.onmessage = (event: MessageEvent<TapReading>) => probe.voice.push(event.data);
+      const voice = new MediaStream(connection!.stream.getAudioTracks());
+      context
+        .createMediaStreamSource(voice)
+        .connect(tap)
+        .connect(new GainNode(context, { gain: 0 }))
+        .connect(context.destination);
+      const receiver = connection!.peer.getReceivers().find((r) => r.track.kind === 'audio')!;
+      const samplePlayout = () => {
+        const [source] = receiver.getSynchronizationSources();
+        if (!source) return;
+        // Chrome gives the time on the Unix epoch's clock; the frames' display times are on performance.now's.
+        const playedAtMs =
+          source.timestamp > 1e12 ? source.timestamp - performance.timeOrigin : source.timestamp;
+        const last = probe.playout.at(-1);
+        if (last?.rtpTimestamp === source.rtpTimestamp && last.playedAtMs === playedAtMs) return;
+        probe.playout.push({ rtpTimestamp: source.rtpTimestamp, playedAtMs });
+      };
+      setInterval(samplePlayout, playoutSampleMs);
+      const onFrame = (_now: number, metadata: VideoFrameCallbackMetadata & { rtpTimestamp?: number }) => {
+        samplePlayout();
+        if (metadata.rtpTimestamp !== undefined)
+          probe.frames.push({
+            rtpTimestamp: metadata.rtpTimestamp,
+            displayedAtMs: metadata.expectedDisplayTime,
+          });
+        video.requestVideoFrameCallback(onFrame);
+      };
       video.requestVideoFrameCallback(onFrame);
-    };
-    video.requestVideoFrameCallback(onFrame);
-  }, timecodeTapModule(windowSeconds));
+    },
+    { tapModule: timecodeTapModule(windowSeconds), playoutSampleMs },
+  );
 }
 
 /** A voice reading louder than this carries the timecode tone (the tone's peak is far above it). */
@@ -95,6 +127,8 @@ export interface SyncReport {
   readonly voiceMinusPictureMs: number;
   /** The audio jitter buffer's average target delay, ms. */
   readonly audioJitterBufferMs: number;
+  /** The audio device's average playout delay (`media-playout` stats), ms; undefined where not reported. */
+  readonly audioPlayoutDelayMs: number | undefined;
 }
 
 /** The page's {@link SyncReport}, from its peer's `getStats()`. */
@@ -105,7 +139,10 @@ export function senderReportsReceived(page: Page): Promise<SyncReport> {
     const reports: Record<string, number> = {};
     const playout: Record<string, number> = {};
     let audioJitterBufferMs = 0;
+    let audioPlayoutDelayMs: number | undefined;
     (await connection!.peer.getStats()).forEach((report: Report) => {
+      if (report.type === 'media-playout' && report.totalSamplesCount! > 0)
+        audioPlayoutDelayMs = (1000 * report.totalPlayoutDelay!) / report.totalSamplesCount!;
       if (report.type === 'remote-outbound-rtp') reports[report.kind] = report.reportsSent!;
       if (report.type !== 'inbound-rtp') return;
       playout[report.kind] = report.estimatedPlayoutTimestamp!;
@@ -117,6 +154,8 @@ export function senderReportsReceived(page: Page): Promise<SyncReport> {
       video: reports.video ?? 0,
       voiceMinusPictureMs: Math.round(playout.audio! - playout.video!),
       audioJitterBufferMs: Math.round(audioJitterBufferMs),
+      audioPlayoutDelayMs:
+        audioPlayoutDelayMs === undefined ? undefined : Math.round(audioPlayoutDelayMs * 10) / 10,
     };
   });
 }

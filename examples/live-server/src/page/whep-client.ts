@@ -15,7 +15,17 @@ export interface WhepOptions {
   readonly microphone?: MediaStreamTrack;
   /** STUN/TURN servers; none needed on loopback. */
   readonly iceServers?: RTCIceServer[];
+  /**
+   * The jitter buffer target of both received tracks, ms (`RTCRtpReceiver.jitterBufferTarget`; default
+   * 250). The same floor under both keeps voice and picture together: left to itself, Chrome's audio
+   * buffer grew to 100–200 ms on a loaded server's bursts and its lip-sync let the picture run 80–130 ms
+   * ahead of the voice for seconds (docs/guide/live.md, "Sync"). 0 leaves both to the browser.
+   */
+  readonly jitterBufferTargetMs?: number;
 }
+
+/** Default of {@link WhepOptions.jitterBufferTargetMs}. */
+const defaultJitterBufferTargetMs = 250;
 
 /** Resolves once ICE gathering is complete: the offer then carries every candidate (WHEP without trickle). */
 function gathered(peer: RTCPeerConnection): Promise<void> {
@@ -57,6 +67,8 @@ export async function connectWhep(endpoint: string, options: WhepOptions = {}): 
   }
   const location = new URL(response.headers.get('location')!, response.url).href;
   await peer.setRemoteDescription({ type: 'answer', sdp: await response.text() });
+  const jitterBufferTarget = options.jitterBufferTargetMs ?? defaultJitterBufferTargetMs;
+  for (const receiver of peer.getReceivers()) receiver.jitterBufferTarget = jitterBufferTarget || null;
   return {
     peer,
     stream,
