@@ -115,6 +115,7 @@ export { assertFeedsComplete, describeFeeds, requestedOutputs } from './session-
 export {
   assertFinite,
   assertTensor,
+  concatFirstAxis,
   createTensor,
   type DataTypeMap,
   type DimPattern,

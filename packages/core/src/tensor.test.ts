@@ -3,6 +3,7 @@ import { InvalidInputError } from './errors.js';
 import {
   assertFinite,
   assertTensor,
+  concatFirstAxis,
   createTensor,
   float32Tensor,
   isTensorLike,
@@ -40,5 +41,14 @@ describe('tensors', () => {
     expect(() => assertFinite('audio', [0, 1, Number.NaN])).toThrow(/element 2 is NaN/);
     expect(() => assertFinite('audio', [Number.POSITIVE_INFINITY])).toThrow(InvalidInputError);
     expect(() => assertFinite('audio', new Float32Array(3))).not.toThrow();
+  });
+
+  it('joins float32 tensors along their first axis, in order', () => {
+    const a = float32Tensor([1, 2], [1, 2]);
+    const b = float32Tensor([2, 2], [3, 4, 5, 6]);
+    const joined = concatFirstAxis([a, b]);
+    expect(joined.dims).toEqual([3, 2]);
+    expect(Array.from(joined.data)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(concatFirstAxis([b])).toBe(b);
   });
 });

@@ -65,6 +65,23 @@ export function float32Tensor(dims: readonly number[], values: ArrayLike<number>
   return createTensor('float32', dims, values instanceof Float32Array ? values : Float32Array.from(values));
 }
 
+/**
+ * Float32 tensors [n_i, …] of one trailing shape joined along their first axis into [Σ n_i, …] (a batch of
+ * frames, or a weight's output channels side by side); a single tensor is returned as it is.
+ */
+export function concatFirstAxis(tensors: readonly Float32Tensor[]): Float32Tensor {
+  const first = tensors[0]!;
+  if (tensors.length === 1) return first;
+  const data = new Float32Array(tensors.reduce((total, tensor) => total + tensor.data.length, 0));
+  let offset = 0;
+  for (const tensor of tensors) {
+    data.set(tensor.data, offset);
+    offset += tensor.data.length;
+  }
+  const rows = tensors.reduce((total, tensor) => total + tensor.dims[0]!, 0);
+  return createTensor('float32', [rows, ...first.dims.slice(1)], data);
+}
+
 /** True when the value has the shape of a {@link TensorLike}. */
 export function isTensorLike(value: unknown): value is TensorLike {
   if (typeof value !== 'object' || value === null) return false;

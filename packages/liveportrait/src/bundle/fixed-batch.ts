@@ -1,4 +1,4 @@
-import { createTensor, type Float32Tensor, type TensorLike } from '@joyvasa/core';
+import { concatFirstAxis, createTensor, type Float32Tensor, type TensorLike } from '@joyvasa/core';
 
 /**
  * One batch shape per session (issue 21): a convolution keeps the plan of the last input shape it saw, so
@@ -47,20 +47,6 @@ function framesAt(tensor: Float32Tensor, start: number, count: number): Float32T
   return createTensor('float32', [count, ...tensor.dims.slice(1)], data);
 }
 
-/** Tensors [n_i, …] of the same frame shape stacked into one [Σ n_i, …]. */
-export function stackFrames(tensors: readonly Float32Tensor[]): Float32Tensor {
-  const first = tensors[0]!;
-  if (tensors.length === 1) return first;
-  const data = new Float32Array(tensors.reduce((total, tensor) => total + tensor.data.length, 0));
-  let offset = 0;
-  for (const tensor of tensors) {
-    data.set(tensor.data, offset);
-    offset += tensor.data.length;
-  }
-  const frames = tensors.reduce((total, tensor) => total + tensor.dims[0]!, 0);
-  return createTensor('float32', [frames, ...first.dims.slice(1)], data);
-}
-
 /** A render pass: images [N, …] for keypoint tensors [N, K, 3] of one source. */
 type RenderPass<F, O> = (
   features: F,
@@ -84,6 +70,6 @@ export function inFixedBatches<F, O>(pass: RenderPass<F, O>, batch: number): Ren
       const sourceBatch = padBatch(framesAt(source, start, frames), batch);
       images.push(takeFrames(await pass(features, drivingBatch, sourceBatch, options), frames));
     }
-    return stackFrames(images);
+    return concatFirstAxis(images);
   };
 }

@@ -1,4 +1,5 @@
 import {
+  concatFirstAxis,
   createTensor,
   type Float32Tensor,
   type MotionFrame,
@@ -8,7 +9,7 @@ import {
   type SessionFeed,
   throwIfAborted,
 } from '@joyvasa/core';
-import { padBatch, stackFrames } from '../bundle/fixed-batch.js';
+import { padBatch } from '../bundle/fixed-batch.js';
 import { isLivePortraitRenderer } from '../bundle/live-portrait-renderer.js';
 import { tensorToImage } from '../image/image-tensor.js';
 import type { KeypointDriver } from '../motion/keypoint-driver.js';
@@ -106,10 +107,11 @@ export function createSourceFrames(parts: SourceFrameParts): SourceFrames {
         driving.subarray(i * keypointValues, (i + 1) * keypointValues),
       ),
     }));
-    if (count > 1 && renderer.renderBatch) return stackFrames(await renderer.renderBatch(inputs, options));
+    if (count > 1 && renderer.renderBatch)
+      return concatFirstAxis(await renderer.renderBatch(inputs, options));
     const images: Float32Tensor[] = [];
     for (const input of inputs) images.push(await renderer.render(input, options));
-    return count === 1 ? images[0]! : stackFrames(images);
+    return count === 1 ? images[0]! : concatFirstAxis(images);
   }
 
   /** The 8-bit crop of the frame being pasted back, reused frame after frame (it never leaves). */

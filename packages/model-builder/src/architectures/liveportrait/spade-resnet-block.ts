@@ -1,4 +1,4 @@
-import { createTensor, type Float32Tensor } from '@joyvasa/core';
+import { concatFirstAxis } from '@joyvasa/core';
 import { type GraphBuilder, KEEP_BATCH } from '../../onnx/graph-builder.js';
 import { spectralNormWeight } from '../../weights/reparametrizations.js';
 import { offsetTensor, rewrittenSource } from '../../weights/transformed-source.js';
@@ -84,18 +84,6 @@ interface MergedPart {
   readonly outChannels: number;
 }
 
-/** `tensors` [n_i, …] stacked along their first axis. */
-function stackRows(tensors: readonly Float32Tensor[]): Float32Tensor {
-  const rows = tensors.reduce((sum, tensor) => sum + tensor.dims[0]!, 0);
-  const data = new Float32Array(tensors.reduce((sum, tensor) => sum + tensor.data.length, 0));
-  let offset = 0;
-  for (const tensor of tensors) {
-    data.set(tensor.data, offset);
-    offset += tensor.data.length;
-  }
-  return createTensor('float32', [rows, ...tensors[0]!.dims.slice(1)], data);
-}
-
 /**
  * 3×3 convs (padding 1, with bias) that read the same `x`, as one conv whose output channels are theirs in
  * order, then split back (`activation` applied once to the whole before the split).
@@ -108,10 +96,10 @@ function convsAsOne(
   parts: readonly MergedPart[],
   activation?: (merged: string) => string,
 ): string[] {
-  const weight = stackRows(
+  const weight = concatFirstAxis(
     parts.map((part) => weights.get(`${part.prefix}.weight`, [part.outChannels, inChannels, 3, 3])),
   );
-  const bias = stackRows(parts.map((part) => weights.get(`${part.prefix}.bias`, [part.outChannels])));
+  const bias = concatFirstAxis(parts.map((part) => weights.get(`${part.prefix}.bias`, [part.outChannels])));
   const name = `${parts[0]!.prefix}.merged`;
   const merged = g.op(
     'Conv',
