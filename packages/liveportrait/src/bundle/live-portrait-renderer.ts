@@ -145,7 +145,8 @@ function renderPass<T>(sessions: LivePortraitRenderSessions, last: ImageRun<T>) 
     // The occlusion map and the deformation field are not needed: they stay on the device.
     const only = { ...signal, outputs: [warping.outputs.warped] };
     if (sessions.warping.runToDevice) {
-      return warpedOnDevice(sessions, await sessions.warping.runToDevice(warpingFeeds, only), last, options);
+      const kept = await sessions.warping.runToDevice(warpingFeeds, only);
+      return warpedOnDevice(sessions, kept, last, signal);
     }
     const warped = await sessions.warping.run(warpingFeeds, only);
     throwIfAborted(options.signal);
@@ -167,13 +168,12 @@ async function warpedOnDevice<T>(
   sessions: { readonly generator: SessionV1 },
   kept: Record<string, DeviceTensor>,
   last: ImageRun<T>,
-  options: RunOptions,
+  signal: RunOptions,
 ): Promise<T> {
   try {
     const feature = kept[warping.outputs.warped];
     if (!feature) throw new SessionRunError('warping_module', `no \`${warping.outputs.warped}\` output`);
-    throwIfAborted(options.signal);
-    const signal = options.signal ? { signal: options.signal } : {};
+    throwIfAborted(signal.signal);
     const feeds = { [generator.inputs.warped]: feature };
     return await last(sessions.generator, feeds, generator.outputs.image, 'spade_generator', signal);
   } finally {

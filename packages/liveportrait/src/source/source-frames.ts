@@ -10,7 +10,7 @@ import {
   throwIfAborted,
 } from '@joyvasa/core';
 import { padBatch } from '../bundle/fixed-batch.js';
-import { isLivePortraitRenderer } from '../bundle/live-portrait-renderer.js';
+import { isLivePortraitRenderer, type LivePortraitRenderer } from '../bundle/live-portrait-renderer.js';
 import { tensorToImage } from '../image/image-tensor.js';
 import type { KeypointDriver } from '../motion/keypoint-driver.js';
 import { keypointCount } from '../motion/keypoint-info.js';
@@ -67,6 +67,13 @@ export function createSourceFrames(parts: SourceFrameParts): SourceFrames {
     return repeated;
   };
 
+  /** The built-in renderer's arguments for `count` frames: the held features, `x_s` per frame, `x_d`. */
+  async function keypointArgs(builtIn: LivePortraitRenderer, driving: Float32Array, count: number) {
+    held ??= builtIn.holdFeatures(features);
+    const drivingKeypoints = createTensor('float32', [count, keypointCount, 3], driving);
+    return [await held, sourceRows(count), drivingKeypoints] as const;
+  }
+
   /**
    * Render and paste-back with the images staying on the device between the two graphs, where the renderer
    * and the paste-back graph both offer it; undefined otherwise.
@@ -75,14 +82,8 @@ export function createSourceFrames(parts: SourceFrameParts): SourceFrames {
     if (!mask || !devicePasteBack || !isLivePortraitRenderer(renderer)) return undefined;
     // A renderer at a fixed batch leaves that many images on the device: more frames take the host path.
     if (!renderer.renderKeypointsOnDevice || count > (renderer.batch ?? count)) return undefined;
-    held ??= renderer.holdFeatures(features);
-    const drivingKeypoints = createTensor('float32', [count, keypointCount, 3], driving);
-    const images = await renderer.renderKeypointsOnDevice(
-      await held,
-      sourceRows(count),
-      drivingKeypoints,
-      options,
-    );
+    const args = await keypointArgs(renderer, driving, count);
+    const images = await renderer.renderKeypointsOnDevice(...args, options);
     try {
       throwIfAborted(options.signal);
       return await devicePasteBack(images, options);
@@ -93,9 +94,7 @@ export function createSourceFrames(parts: SourceFrameParts): SourceFrames {
 
   async function renderImages(driving: Float32Array, count: number, options: RunOptions) {
     if (isLivePortraitRenderer(renderer)) {
-      held ??= renderer.holdFeatures(features);
-      const drivingKeypoints = createTensor('float32', [count, keypointCount, 3], driving);
-      return renderer.renderKeypoints(await held, sourceRows(count), drivingKeypoints, options);
+      return renderer.renderKeypoints(...(await keypointArgs(renderer, driving, count)), options);
     }
     const sourceKeypoints = createTensor('float32', [1, keypointCount, 3], driver.sourceKeypoints);
     const inputs = Array.from({ length: count }, (_, i) => ({
