@@ -39,8 +39,8 @@ export interface TrackSender {
 }
 
 /**
- * Starts the Opus encoder now and the VP8 encoder at the first frame (its size). The first tick sent
- * starts `clock` (media time 0 is due then).
+ * Starts the Opus encoder now and the VP8 encoder when `prepare` gives the frame size (at `source-ready`; at
+ * the latest the first frame). The first tick sent starts `clock` (media time 0 is due then).
  */
 export function startTrackSender(
   tracks: LiveTracks,
