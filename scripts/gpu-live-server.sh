@@ -12,7 +12,9 @@
 # The session's encoders are ffmpeg (libvpx, libopus): `run` says so and stops if the machine has none.
 # SESSIONS (default 1,2,4,8), LIVE_SECONDS (default 120), DTYPE (fp32 or fp16; the official-size bundle of
 # that dtype with random weights, built there once into $work/bundle-$DTYPE unless BUNDLE names one) and
-# RENDER_BATCH (the renderer's batch; default the pipeline's) pass through the environment. Per window it
+# RENDER_BATCH (the renderer's batch; default the pipeline's) and LATENCIES (the pacings compared:
+# first-frame, the default, and/or fixed latencies in ms, e.g. first-frame,1150) pass through the environment;
+# TAG, if set, goes into the name of the figures file. Per window it
 # reports where the time goes (to the frame, to its tick, to its RTP) and how many sessions held 25 frames/s.
 # `run` on the CPU here (JOYVASA_DEVICE=cpu BUNDLE=fixture, a short LIVE_SECONDS) checks the script itself.
 set -euo pipefail
@@ -68,7 +70,7 @@ run() {
   local dtype=${DTYPE:-fp32}
   "$node" bench-live-server.mjs --device "$device" --bundle "${BUNDLE:-$work/bundle-$dtype}" --dtype "$dtype" \
     ${RENDER_BATCH:+--render-batch "$RENDER_BATCH"} --seconds "${LIVE_SECONDS:-120}" \
-    --sessions "${SESSIONS:-1,2,4,8}" --out "$out/live-server-$dtype${RENDER_BATCH:+-b$RENDER_BATCH}.json"
+    --sessions "${SESSIONS:-1,2,4,8}" --latencies "${LATENCIES:-first-frame}" --out "$out/live-server-$dtype${RENDER_BATCH:+-b$RENDER_BATCH}${TAG:+-$TAG}.json"
 }
 
 case "${1:-}" in

@@ -7,11 +7,15 @@
  *     encoding and sending);
  *   - for 1, 2, 4… sessions at once, the share of ticks that sent a new frame on time (25 frames/s holds
  *     while it stays at 1; below, the renderer is behind and frames repeat), and how many of the sessions
- *     held 25 frames/s (at least 99 % of their ticks new frames, after the first second).
+ *     held 25 frames/s (at least 99 % of their ticks new frames, after the first second);
+ *   - each of that under each pacing of `--latencies`: `first-frame` (ticks laid from the session's first
+ *     frame, the default) or a fixed `latencyMs` (a number: tick k at the session's start + k/25 s + it; a
+ *     window's first frame then leaves latencyMs − (lookahead − 0.08 s) after its audio is complete).
  *
  *   tsx --conditions=@joyvasa/source packages/service/scripts/bench-live-server.ts \
  *     [--bundle fixture|formula|<folder>] [--dtype fp32|fp16] [--device cpu|cuda] [--seconds 120] \
- *     [--sessions 1,2,4] [--lookahead 1] [--render-batch N] [--out figures.json]
+ *     [--sessions 1,2,4] [--lookahead 1] [--render-batch N] [--latencies first-frame,1150] \
+ *     [--out figures.json]
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -30,6 +34,7 @@ const { values } = parseArgs({
     lookahead: { type: 'string', default: '1' },
     dtype: { type: 'string', default: 'fp32' },
     'render-batch': { type: 'string' },
+    latencies: { type: 'string', default: 'first-frame' },
     out: { type: 'string' },
   },
 });
@@ -55,17 +60,23 @@ const head = await createTalkingHead({
 });
 const animate = { lookahead, ...(renderBatch === undefined ? {} : { renderBatch }) };
 await head.warmUp(portrait, animate);
+/** The pacings compared: undefined paces from the first frame, a number is the session's `latencyMs`. */
+const latencies = values.latencies
+  .split(',')
+  .map((latency) => (latency === 'first-frame' ? undefined : Number(latency)));
 const connections = new Map<string, LiveConnection>();
 const app = Fastify();
-await app.register(liveRoutesPlugin, {
-  prefix: '/live',
-  head,
-  portraits: { bench: portrait },
-  maxSessions: 64,
-  session: { animate },
-  onSession: (id, connection) => connections.set(id, connection),
-  onSessionEnd: (id) => connections.delete(id),
-});
+for (const [i, latencyMs] of latencies.entries()) {
+  await app.register(liveRoutesPlugin, {
+    prefix: `/live-${i}`,
+    head,
+    portraits: { bench: portrait },
+    maxSessions: 64,
+    session: { animate, ...(latencyMs === undefined ? {} : { latencyMs }) },
+    onSession: (id, connection) => connections.set(id, connection),
+    onSessionEnd: (id) => connections.delete(id),
+  });
+}
 const url = await app.listen({ host: '127.0.0.1', port: 0 });
 
 /** Speech-like input: 3 s of a warbling tone, then 1 s of silence, pushed as it would be spoken. */
@@ -76,7 +87,7 @@ function speech(totalSeconds: number): Float32Array {
 }
 
 /** One client: receives both tracks, notes when each video RTP timestamp first arrives. */
-async function connectClient() {
+async function connectClient(prefix: string) {
   const peer = new RTCPeerConnection({ iceServers: [] });
   peer.addTransceiver('video', { direction: 'recvonly' });
   peer.addTransceiver('audio', { direction: 'recvonly' });
@@ -88,7 +99,7 @@ async function connectClient() {
     });
   });
   await peer.setLocalDescription(await peer.createOffer());
-  const response = await fetch(`${url}/live/whep`, {
+  const response = await fetch(`${url}${prefix}/whep`, {
     method: 'POST',
     headers: { 'content-type': 'application/sdp' },
     body: peer.localDescription!.sdp,
@@ -104,14 +115,18 @@ const percentile = (values: number[], p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 };
 
-/** Runs `count` sessions for `seconds`; returns the latency figures of all windows and the on-time share. */
-async function runSessions(count: number) {
-  const clients = await Promise.all(Array.from({ length: count }, connectClient));
+/**
+ * Runs `count` sessions of the pacing `latencies[pacing]` for `seconds`; returns the latency figures of
+ * all windows and the on-time share.
+ */
+async function runSessions(count: number, pacing: number) {
+  const clients = await Promise.all(Array.from({ length: count }, () => connectClient(`/live-${pacing}`)));
   for (const client of clients) connections.get(client.id)!.session.pushAudio(speech(seconds));
   await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
   const toRtp: number[] = [];
   const toFrame: number[] = [];
   const toTick: number[] = [];
+  let windows = 0;
   let ticks = 0;
   let onTime = 0;
   let holding = 0;
@@ -121,11 +136,15 @@ async function runSessions(count: number) {
     // Window i can be sampled once 64,000·i − 1,280 + lookahead·16,000 samples are in (docs/guide/live.md).
     const complete = (i: number) => startedAtMs + (64000 * i - 1280 + lookahead * 16000) / 16;
     for (let i = 0; complete(i) < performance.now() - 1000; i++) {
+      windows++;
+      // The tick of the window's first frame, if it sent that frame: a window whose first frame came after
+      // its tick (a repeat went out instead, or nothing before the first frame) has no figures.
+      const tick = connection.ticks.find((t) => t.tick === 100 * i && t.frameIndex === 100 * i);
+      if (tick === undefined) continue;
       const arrived = client.arrivals.get(100 * i * 3600);
       if (arrived !== undefined) toRtp.push(arrived - complete(i));
-      const tick = connection.ticks.find((t) => t.frameIndex === 100 * i);
-      if (tick?.frameReadyAtMs !== undefined) toFrame.push(tick.frameReadyAtMs - complete(i));
-      if (tick !== undefined) toTick.push(tick.sentAtMs - complete(i));
+      if (tick.frameReadyAtMs !== undefined) toFrame.push(tick.frameReadyAtMs - complete(i));
+      toTick.push(tick.sentAtMs - complete(i));
     }
     const counted = connection.ticks.slice(25);
     const newFrames = counted.filter((tick) => tick.frameIndex !== undefined).length;
@@ -142,6 +161,10 @@ async function runSessions(count: number) {
   });
   return {
     sessions: count,
+    latencyMs: latencies[pacing] ?? 'first-frame',
+    windows,
+    /** Windows whose first frame was not sent (late for its tick): they are not in the figures. */
+    windowsWithoutFirstFrame: windows - toRtp.length,
     windowToRtpMs: summary(toRtp),
     windowToFrameMs: summary(toFrame),
     windowToTickMs: summary(toTick),
@@ -151,10 +174,12 @@ async function runSessions(count: number) {
 }
 
 const results = [];
-for (const count of values.sessions.split(',').map(Number)) {
-  const result = await runSessions(count);
-  console.log(JSON.stringify(result));
-  results.push(result);
+for (const pacing of latencies.keys()) {
+  for (const count of values.sessions.split(',').map(Number)) {
+    const result = await runSessions(count, pacing);
+    console.log(JSON.stringify(result));
+    results.push(result);
+  }
 }
 if (values.out)
   writeFileSync(

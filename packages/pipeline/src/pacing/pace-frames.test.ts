@@ -1,7 +1,7 @@
 import type { RgbImage } from '@joyvasa/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TalkingHeadEvent } from '../run/talking-head-events.js';
-import { type PacedEvent, paceFrames } from './pace-frames.js';
+import { type PacedEvent, type PaceFramesOptions, paceFrames } from './pace-frames.js';
 
 const image: RgbImage = { width: 1, height: 1, channels: 3, data: new Uint8Array(3) };
 /** What a run yields before its frames: the motion, whose `fps` sets the clock (25 here: 40 ms a tick). */
@@ -18,21 +18,31 @@ async function* producer(times: readonly number[]): AsyncGenerator<TalkingHeadEv
   let clock = 0;
   yield motionChunk;
   for (const [index, at] of times.entries()) {
-    await new Promise((resolve) => setTimeout(resolve, at - clock));
+    // Frames made at the same time come together, as a batch of the renderer does.
+    if (at > clock) await new Promise((resolve) => setTimeout(resolve, at - clock));
     clock = at;
     yield { type: 'frame', index, time: index / 25, image };
   }
   yield { type: 'stream-end', frameCount: times.length, fps: 25, durationSeconds: times.length / 25 };
 }
 
-async function run(times: readonly number[], startDelayMs = 0): Promise<PacedEvent[]> {
-  const out: PacedEvent[] = [];
+/** Paces frames made at `times` (ms after the call) with `options`; each event with when it came. */
+async function runAt(
+  times: readonly number[],
+  options: PaceFramesOptions = {},
+): Promise<{ event: PacedEvent; atMs: number }[]> {
+  const out: { event: PacedEvent; atMs: number }[] = [];
   const done = (async () => {
-    for await (const event of paceFrames(producer(times), { startDelayMs })) out.push(event);
+    for await (const event of paceFrames(producer(times), options))
+      out.push({ event, atMs: performance.now() });
   })();
-  await vi.advanceTimersByTimeAsync(10 * times.length * 40 + startDelayMs + 1000);
+  await vi.advanceTimersByTimeAsync(10 * times.length * 40 + (options.startDelayMs ?? 0) + 1000);
   await done;
   return out;
+}
+
+async function run(times: readonly number[], startDelayMs = 0): Promise<PacedEvent[]> {
+  return (await runAt(times, { startDelayMs })).map(({ event }) => event);
 }
 
 /** Per tick: the frame shown, `r` marking a repeat; `d<i>` a dropped frame. */
@@ -74,6 +84,43 @@ describe('paceFrames', () => {
   it('absorbs late frames within startDelayMs', async () => {
     const events = await run([0, 40, 130, 130, 150, 190], 100);
     expect(timeline(events)).toEqual(['0', '1', '2', '3', '4', '5']);
+  });
+
+  it('ticks from a fixed startAtMs, whatever the first frame took, at ticks start + k·40 ms', async () => {
+    const start = performance.now() + 120;
+    const events = await runAt([100, 110, 150, 170, 200, 230], { startAtMs: start });
+    expect(timeline(events.map(({ event }) => event))).toEqual(['0', '1', '2', '3', '4', '5']);
+    const ticks = events.filter(({ event }) => event.type === 'paced-frame');
+    expect(ticks.map(({ atMs }) => Math.round(atMs - start))).toEqual([0, 40, 80, 120, 160, 200]);
+  });
+
+  it('drops the frames of a fixed start that has passed and goes on at the tick due, without a burst', async () => {
+    const start = performance.now();
+    // The first frames come at 100 ms, when tick 2 is due (80 ms): frames 0 and 1 are dropped, frame 2
+    // is shown at once (about 20 ms late), and the ticks after it keep the fixed start's times.
+    const events = await runAt([100, 100, 100, 100, 110, 120, 130], { startAtMs: start });
+    expect(timeline(events.map(({ event }) => event))).toEqual(['d0', 'd1', '2', '3', '4', '5', '6']);
+    const ticks = events.flatMap(({ event, atMs }) =>
+      event.type === 'paced-frame' ? [[event.tick, Math.round(atMs - start), event.lateMs]] : [],
+    );
+    // (A zero timeout takes 1 ms of the fake clock.)
+    const [firstTick, firstAtMs, firstLateMs] = ticks[0]!;
+    expect([firstTick, firstAtMs]).toEqual([2, 101]);
+    expect(firstLateMs).toBeCloseTo(21, 6);
+    expect(ticks.slice(1).map(([tick, atMs]) => [tick, atMs])).toEqual([
+      [3, 120],
+      [4, 160],
+      [5, 200],
+      [6, 240],
+    ]);
+    expect(events.at(-1)?.event).toEqual({ type: 'pacing-end', ticks: 5, repeated: 0, dropped: 2 });
+  });
+
+  it('refuses both starts at once, and a start that is not a number', async () => {
+    const pace = (options: PaceFramesOptions) => paceFrames(producer([0]), options).next();
+    await expect(pace({ startAtMs: 0, startDelayMs: 0 })).rejects.toThrow(/startAtMs .* or startDelayMs/);
+    await expect(pace({ startAtMs: Number.NaN })).rejects.toMatchObject({ name: 'InvalidInputError' });
+    await expect(pace({ startDelayMs: Number.POSITIVE_INFINITY })).rejects.toThrow(/startDelayMs/);
   });
 
   it('ticks at the fps of the motion-chunks (10 fps: 100 ms a tick) and refuses frames before any', async () => {

@@ -9,6 +9,14 @@ export interface PaceFramesOptions {
    * sometimes late (fewer repeats and drops, more latency). Default 0.
    */
   readonly startDelayMs?: number;
+  /**
+   * When tick 0 is due, on the clock `now` (ms): a fixed latency, set by the caller from when its input
+   * began, instead of one laid from the first frame's arrival. A frame made after its tick is dropped, so
+   * a slow start costs the first frames, not the latency of every frame after them; ticks before the first
+   * frame show nothing. Pacing starts at the tick that is due when the first frame arrives. Not with
+   * `startDelayMs`.
+   */
+  readonly startAtMs?: number;
   /** The clock, in ms. Default `performance.now`. */
   readonly now?: () => number;
   readonly signal?: AbortSignal;
@@ -113,9 +121,9 @@ function arrivalReader(queue: BoundedQueue<TalkingHeadEvent>, producing: Promise
 
 /**
  * Real-time playback of a talking-head stream: reads the events as fast as they come and, from the first
- * frame on (plus `startDelayMs`), emits one `paced-frame` per tick of a wall clock at the stream's frame
- * rate (its `motion-chunk`s' `fps`). A tick whose frame has not arrived shows the last frame again
- * (`repeated`); a frame that arrives after its tick is dropped (`frame-dropped`), so the picture never
+ * frame on (plus `startDelayMs`) or from `startAtMs`, emits one `paced-frame` per tick of a wall clock at
+ * the stream's frame rate (its `motion-chunk`s' `fps`). A tick whose frame has not arrived shows the last
+ * frame again (`repeated`); a frame that arrives after its tick is dropped (`frame-dropped`), so the picture never
  * falls behind the clock. Ticks are scheduled from the start time, not from each other, so the clock does
  * not drift. Other events pass through at the next tick.
  */
@@ -123,6 +131,16 @@ export async function* paceFrames(
   events: AsyncIterable<TalkingHeadEvent>,
   options: PaceFramesOptions = {},
 ): AsyncGenerator<PacedEvent, void> {
+  if (options.startAtMs !== undefined && options.startDelayMs !== undefined)
+    throw new InvalidInputError(
+      'options',
+      'give startAtMs (a fixed start) or startDelayMs (after the first frame), not both',
+    );
+  for (const key of ['startAtMs', 'startDelayMs'] as const) {
+    const value = options[key];
+    if (value !== undefined && !Number.isFinite(value))
+      throw new InvalidInputError(key, `must be a finite number of ms, got ${value}`);
+  }
   const now = options.now ?? (() => performance.now());
   const source = events[Symbol.asyncIterator]();
   // Unbounded: the producer never waits for the clock; late frames are dropped at their tick instead.
@@ -169,9 +187,11 @@ async function* tick(
     return;
   }
   const period = 1000 / arrivals.fps;
-  const start = now() + (options.startDelayMs ?? 0);
+  const start = options.startAtMs ?? now() + (options.startDelayMs ?? 0);
   let last: FrameEvent | undefined;
-  for (let tick = 0; ; tick++) {
+  // A fixed start may have passed: begin at the tick due now (shown late by less than a tick), not with a
+  // burst of every tick since.
+  for (let tick = Math.max(0, Math.floor((now() - start) / period)); ; tick++) {
     await sleep(start + tick * period - now());
     throwIfAborted(options.signal);
     await arrived.take();

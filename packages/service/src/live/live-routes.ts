@@ -6,7 +6,7 @@ import type { RTCIceServer } from 'werift';
 import { createErrorHandler } from '../api/http-errors.js';
 import { LiveCapacityError, LiveSessionNotFoundError } from '../errors.js';
 import { type LiveConnection, openLiveConnection } from './live-connection.js';
-import type { LiveSessionOptions } from './live-session.js';
+import { type LiveSessionOptions, livePacing } from './live-session.js';
 
 /** Options of {@link liveRoutesPlugin}. */
 export interface LiveRoutesOptions {
@@ -23,7 +23,10 @@ export interface LiveRoutesOptions {
   /** How long a peer may stay disconnected before its session is torn down, ms. Default 5000. */
   readonly peerLostMs?: number;
   /** Passed to every session. */
-  readonly session?: Pick<LiveSessionOptions, 'animate' | 'startDelayMs' | 'maxVideoSide' | 'ffmpegPath'>;
+  readonly session?: Pick<
+    LiveSessionOptions,
+    'animate' | 'startDelayMs' | 'latencyMs' | 'maxVideoSide' | 'ffmpegPath'
+  >;
   /** Called with each session once it is answered (an app's TTS hooks in here), and when it ends. */
   readonly onSession?: (id: string, connection: LiveConnection) => void;
   readonly onSessionEnd?: (id: string) => void;
@@ -47,6 +50,8 @@ export interface LiveSessionStats {
  * gives {@link LiveSessionStats}. A session whose peer is gone is torn down.
  */
 export const liveRoutesPlugin: FastifyPluginAsync<LiveRoutesOptions> = async (app, options) => {
+  // A misconfigured pacing fails the server's start, not each session.
+  livePacing(options.session ?? {});
   const connections = new Map<string, LiveConnection>();
   const maxSessions = options.maxSessions ?? 1;
   app.setErrorHandler(createErrorHandler(() => true));

@@ -1,4 +1,10 @@
-import { type AnimateOptions, isAbortError, paceFrames, type TalkingHeadEvent } from '@joyvasa/pipeline';
+import {
+  type AnimateOptions,
+  InvalidInputError,
+  isAbortError,
+  paceFrames,
+  type TalkingHeadEvent,
+} from '@joyvasa/pipeline';
 import type { NodeImageInput, NodeTalkingHead } from '@joyvasa/pipeline/node';
 import { MediaStreamTrack } from 'werift';
 import { liveSampleRate, opusInputRate, samplesPerTick } from './live-codecs.js';
@@ -42,6 +48,15 @@ export interface LiveSessionOptions {
    * late (fewer repeated ticks), paid in latency. Default 0.
    */
   readonly startDelayMs?: number;
+  /**
+   * A fixed latency instead of pacing from the first frame: tick k (frame k and the audio of
+   * [k/25, (k+1)/25) s) is handed to the encoders at the session's start + k/25 s + `latencyMs`, so speech
+   * leaves `latencyMs` after the session's clock took it in, whatever the first window took. It must cover
+   * the lookahead plus a window's sampling and first frame (on a GPU, about the lookahead + 0.25 s): a
+   * frame made after its tick is dropped and the last one stays on screen; ticks before the first frame
+   * send nothing. Not with `startDelayMs`. Default: paced from the first frame.
+   */
+  readonly latencyMs?: number;
   /** Frames larger than this (their longer side, pixels) are scaled down for the video track. Default: none. */
   readonly maxVideoSide?: number;
   /** The ffmpeg binary. Default `ffmpeg` on PATH. */
@@ -133,11 +148,30 @@ function toOpusInput(pcm: Float32Array, next: number): Uint8Array {
 }
 
 /**
+ * A session's pacing, checked: a fixed latency, or a delay after the first frame. Throws an
+ * `InvalidInputError` naming the option for both at once, a negative or a non-finite value.
+ */
+export function livePacing(options: Pick<LiveSessionOptions, 'latencyMs' | 'startDelayMs'>): {
+  latencyMs?: number;
+  startDelayMs: number;
+} {
+  const { latencyMs, startDelayMs } = options;
+  if (latencyMs !== undefined && startDelayMs !== undefined)
+    throw new InvalidInputError('latencyMs', 'give latencyMs (a fixed latency) or startDelayMs, not both');
+  for (const [name, value] of Object.entries({ latencyMs, startDelayMs })) {
+    if (value !== undefined && !(Number.isFinite(value) && value >= 0))
+      throw new InvalidInputError(name, `must be a finite number of ms, 0 or more; got ${value}`);
+  }
+  return latencyMs === undefined ? { startDelayMs: startDelayMs ?? 0 } : { latencyMs, startDelayMs: 0 };
+}
+
+/**
  * Starts a live session: `stream()` on the session's real-time audio, paced at 25 frames/s from the first
- * frame (plus `startDelayMs`). Tick k sends the audio of [k/25, (k+1)/25) s and, unless it came late, frame
+ * frame (plus `startDelayMs`) or at a fixed `latencyMs` behind its audio clock. Tick k sends the audio of [k/25, (k+1)/25) s and, unless it came late, frame
  * k (RTP timestamp k·3600, audio k·1920), together, so both tracks' sender reports share one clock.
  */
 export function startLiveSession(options: LiveSessionOptions, tracks = createLiveTracks()): LiveSession {
+  const pacing = livePacing(options);
   const ffmpegPath = options.ffmpegPath ?? 'ffmpeg';
   const audio = startRealtimeAudio();
   const startedAtMs = performance.now();
@@ -150,7 +184,9 @@ export function startLiveSession(options: LiveSessionOptions, tracks = createLiv
     const paced = paceFrames(
       timed(events, readyAt, (size) => sender.prepare(size)),
       {
-        startDelayMs: options.startDelayMs ?? 0,
+        ...(pacing.latencyMs === undefined
+          ? { startDelayMs: pacing.startDelayMs }
+          : { startAtMs: startedAtMs + pacing.latencyMs }),
         signal: abort.signal,
       },
     );
