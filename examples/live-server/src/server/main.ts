@@ -1,7 +1,9 @@
 /**
  * `pnpm --filter @joyvasa/example-live-server start [--models DIR] [--portrait FILE]... [--port 8080]
- * [--ice stun:HOST:PORT]... [--max-sessions 1] [--device cpu|cuda]`: loads the pipeline, warms it up on
- * the first portrait, and serves the page (build it first) and the live sessions.
+ * [--ice stun:HOST:PORT]... [--max-sessions 1] [--device cpu|cuda] [--latency-ms MS]`: loads the pipeline,
+ * warms it up on the first portrait, and serves the page (build it first) and the live sessions. With
+ * `--latency-ms` the sessions run at that fixed latency behind their audio (docs/guide/live.md, "Pacing");
+ * without it they are paced from their first frame.
  */
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +21,7 @@ const { values } = parseArgs({
     ice: { type: 'string', multiple: true },
     'max-sessions': { type: 'string', default: '1' },
     device: { type: 'string', default: 'cpu' },
+    'latency-ms': { type: 'string' },
   },
 });
 const exampleDirectory = fileURLToPath(new URL('../..', import.meta.url));
@@ -36,5 +39,6 @@ const server = await startLiveExampleServer({
   host: values.host,
   maxSessions: Number(values['max-sessions']),
   iceServers: (values.ice ?? []).map((urls) => ({ urls })),
+  ...(values['latency-ms'] === undefined ? {} : { session: { latencyMs: Number(values['latency-ms']) } }),
 });
 console.log(`live server at ${server.url} (portraits: ${Object.keys(portraits).join(', ')})`);
