@@ -13,7 +13,7 @@
 # SESSIONS (default 1,2,4,8), LIVE_SECONDS (default 120), DTYPE (fp32 or fp16; the official-size bundle of
 # that dtype with random weights, built there once into $work/bundle-$DTYPE unless BUNDLE names one) and
 # RENDER_BATCH (the renderer's batch; default the pipeline's) and LATENCIES (the pacings compared:
-# first-frame, the default, and/or fixed latencies in ms, e.g. first-frame,1150) pass through the environment;
+# first-frame, the default; fixed latencies in ms; auto, set from the runs before) pass through the environment;
 # TAG, if set, goes into the name of the figures file. Per window it
 # reports where the time goes (to the frame, to its tick, to its RTP) and how many sessions held 25 frames/s.
 # `run` on the CPU here (JOYVASA_DEVICE=cpu BUNDLE=fixture, a short LIVE_SECONDS) checks the script itself.

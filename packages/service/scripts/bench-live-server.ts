@@ -9,12 +9,14 @@
  *     while it stays at 1; below, the renderer is behind and frames repeat), and how many of the sessions
  *     held 25 frames/s (at least 99 % of their ticks new frames, after the first second);
  *   - each of that under each pacing of `--latencies`: `first-frame` (ticks laid from the session's first
- *     frame, the default) or a fixed `latencyMs` (a number: tick k at the session's start + k/25 s + it; a
- *     window's first frame then leaves latencyMs − (lookahead − 0.08 s) after its audio is complete).
+ *     frame, the default), a fixed `latencyMs` (a number: tick k at the session's start + k/25 s + it; a
+ *     window's first frame then leaves latencyMs − (lookahead − 0.08 s) after its audio is complete), or
+ *     `auto`: the fixed latency a deployment would set from the runs before it, the lookahead − 0.08 s plus
+ *     the p95 of their windows' time to the first frame plus `--margin` ms (default 30).
  *
  *   tsx --conditions=@joyvasa/source packages/service/scripts/bench-live-server.ts \
  *     [--bundle fixture|formula|<folder>] [--dtype fp32|fp16] [--device cpu|cuda] [--seconds 120] \
- *     [--sessions 1,2,4] [--lookahead 1] [--render-batch N] [--latencies first-frame,1150] \
+ *     [--sessions 1,2,4] [--lookahead 1] [--render-batch N] [--latencies first-frame,auto] [--margin 30] \
  *     [--out figures.json]
  */
 import { writeFileSync } from 'node:fs';
@@ -35,6 +37,7 @@ const { values } = parseArgs({
     dtype: { type: 'string', default: 'fp32' },
     'render-batch': { type: 'string' },
     latencies: { type: 'string', default: 'first-frame' },
+    margin: { type: 'string', default: '30' },
     out: { type: 'string' },
   },
 });
@@ -60,15 +63,18 @@ const head = await createTalkingHead({
 });
 const animate = { lookahead, ...(renderBatch === undefined ? {} : { renderBatch }) };
 await head.warmUp(portrait, animate);
-/** The pacings compared: undefined paces from the first frame, a number is the session's `latencyMs`. */
-const latencies = values.latencies
+/** The pacings compared (see the top): `first-frame`, `auto`, or a fixed latency in ms. */
+const pacings = values.latencies
   .split(',')
-  .map((latency) => (latency === 'first-frame' ? undefined : Number(latency)));
+  .map((pacing) => (pacing === 'first-frame' || pacing === 'auto' ? pacing : Number(pacing)));
+const margin = Number(values.margin);
 const connections = new Map<string, LiveConnection>();
-const app = Fastify();
-for (const [i, latencyMs] of latencies.entries()) {
+
+/** A live server on loopback whose sessions run at `latencyMs` (undefined: paced from the first frame). */
+async function serve(latencyMs: number | undefined) {
+  const app = Fastify();
   await app.register(liveRoutesPlugin, {
-    prefix: `/live-${i}`,
+    prefix: '/live',
     head,
     portraits: { bench: portrait },
     maxSessions: 64,
@@ -76,8 +82,8 @@ for (const [i, latencyMs] of latencies.entries()) {
     onSession: (id, connection) => connections.set(id, connection),
     onSessionEnd: (id) => connections.delete(id),
   });
+  return { app, url: await app.listen({ host: '127.0.0.1', port: 0 }) };
 }
-const url = await app.listen({ host: '127.0.0.1', port: 0 });
 
 /** Speech-like input: 3 s of a warbling tone, then 1 s of silence, pushed as it would be spoken. */
 function speech(totalSeconds: number): Float32Array {
@@ -87,7 +93,7 @@ function speech(totalSeconds: number): Float32Array {
 }
 
 /** One client: receives both tracks, notes when each video RTP timestamp first arrives. */
-async function connectClient(prefix: string) {
+async function connectClient(url: string) {
   const peer = new RTCPeerConnection({ iceServers: [] });
   peer.addTransceiver('video', { direction: 'recvonly' });
   peer.addTransceiver('audio', { direction: 'recvonly' });
@@ -99,7 +105,7 @@ async function connectClient(prefix: string) {
     });
   });
   await peer.setLocalDescription(await peer.createOffer());
-  const response = await fetch(`${url}${prefix}/whep`, {
+  const response = await fetch(`${url}/live/whep`, {
     method: 'POST',
     headers: { 'content-type': 'application/sdp' },
     body: peer.localDescription!.sdp,
@@ -116,11 +122,11 @@ const percentile = (values: number[], p: number) => {
 };
 
 /**
- * Runs `count` sessions of the pacing `latencies[pacing]` for `seconds`; returns the latency figures of
- * all windows and the on-time share.
+ * Runs `count` sessions on the server at `url` for `seconds`; returns the latency figures of all windows
+ * and the on-time share.
  */
-async function runSessions(count: number, pacing: number) {
-  const clients = await Promise.all(Array.from({ length: count }, () => connectClient(`/live-${pacing}`)));
+async function runSessions(count: number, url: string) {
+  const clients = await Promise.all(Array.from({ length: count }, () => connectClient(url)));
   for (const client of clients) connections.get(client.id)!.session.pushAudio(speech(seconds));
   await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
   const toRtp: number[] = [];
@@ -161,7 +167,6 @@ async function runSessions(count: number, pacing: number) {
   });
   return {
     sessions: count,
-    latencyMs: latencies[pacing] ?? 'first-frame',
     windows,
     /** Windows whose first frame was not sent (late for its tick): they are not in the figures. */
     windowsWithoutFirstFrame: windows - toRtp.length,
@@ -170,16 +175,31 @@ async function runSessions(count: number, pacing: number) {
     windowToTickMs: summary(toTick),
     onTimeShare: onTime / Math.max(1, ticks),
     sessionsHolding25fps: holding,
+    toFrameMs: toFrame,
   };
 }
 
+/** `auto`'s latency: the lookahead − 0.08 s, plus the p95 to the first frame of the runs so far, plus the margin. */
+function autoLatency(toFrame: readonly number[]): number {
+  if (toFrame.length === 0)
+    throw new Error('--latencies auto needs a run before it (first-frame or a number)');
+  return Math.round(lookahead * 1000 - 80 + percentile([...toFrame], 95)! + margin);
+}
+
 const results = [];
-for (const pacing of latencies.keys()) {
+const framesSoFar: number[] = [];
+for (const pacing of pacings) {
+  const latencyMs =
+    pacing === 'first-frame' ? undefined : pacing === 'auto' ? autoLatency(framesSoFar) : pacing;
+  const server = await serve(latencyMs);
   for (const count of values.sessions.split(',').map(Number)) {
-    const result = await runSessions(count, pacing);
+    const { toFrameMs, ...figures } = await runSessions(count, server.url);
+    framesSoFar.push(...toFrameMs);
+    const result = { pacing, latencyMs: latencyMs ?? 'first-frame', ...figures };
     console.log(JSON.stringify(result));
     results.push(result);
   }
+  await server.app.close();
 }
 if (values.out)
   writeFileSync(
@@ -190,7 +210,6 @@ if (values.out)
       2,
     ),
   );
-await app.close();
 await head.dispose();
 // werift's closed peers leave timers behind (ICE, RTCP); the figures are written, so end here.
 process.exit(0);
