@@ -14,7 +14,8 @@
 # that dtype with random weights, built there once into $work/bundle-$DTYPE unless BUNDLE names one) and
 # RENDER_BATCH (the renderer's batch; default the pipeline's) and LATENCIES (the pacings compared:
 # first-frame, the default; fixed latencies in ms; auto, set from the runs before) pass through the environment;
-# TAG, if set, goes into the name of the figures file. Per window it
+# THREAD (worker, the default, or main: where the sessions run) too; TAG, if set, goes into the name of
+# the figures file. Per window it
 # reports where the time goes (to the frame, to its tick, to its RTP) and how many sessions held 25 frames/s.
 # `run` on the CPU here (JOYVASA_DEVICE=cpu BUNDLE=fixture, a short LIVE_SECONDS) checks the script itself.
 set -euo pipefail
@@ -62,15 +63,17 @@ run() {
     cp "$device_dir/bench/bench-live-server.mjs" "$work/"
     cd "$work"
   else
-    # Here the bundled script finds onnxruntime-node (left out of the bundle) in the workspace's store.
-    NODE_PATH=$(ls -d "$here"/node_modules/.pnpm/onnxruntime-node@*/node_modules | tail -1)
-    export NODE_PATH
+    # Here the bundled script finds onnxruntime-node (left out of the bundle) in the workspace's store: a
+    # link beside it, as ESM imports do not read NODE_PATH.
+    mkdir -p "$device_dir/bench/node_modules"
+    ln -sfn "$(ls -d "$here"/node_modules/.pnpm/onnxruntime-node@*/node_modules/onnxruntime-node | tail -1)" \
+      "$device_dir/bench/node_modules/onnxruntime-node"
     cd "$device_dir/bench"
   fi
   local dtype=${DTYPE:-fp32}
   "$node" bench-live-server.mjs --device "$device" --bundle "${BUNDLE:-$work/bundle-$dtype}" --dtype "$dtype" \
     ${RENDER_BATCH:+--render-batch "$RENDER_BATCH"} --seconds "${LIVE_SECONDS:-120}" \
-    --sessions "${SESSIONS:-1,2,4,8}" --latencies "${LATENCIES:-first-frame}" --out "$out/live-server-$dtype${RENDER_BATCH:+-b$RENDER_BATCH}${TAG:+-$TAG}.json"
+    --sessions "${SESSIONS:-1,2,4,8}" --latencies "${LATENCIES:-first-frame}" --thread "${THREAD:-worker}" --out "$out/live-server-$dtype${RENDER_BATCH:+-b$RENDER_BATCH}${TAG:+-$TAG}.json"
 }
 
 case "${1:-}" in

@@ -16,11 +16,12 @@
  *
  *   tsx --conditions=@joyvasa/source packages/service/scripts/bench-live-server.ts \
  *     [--bundle fixture|formula|<folder>] [--dtype fp32|fp16] [--device cpu|cuda] [--seconds 120] \
- *     [--sessions 1,2,4] [--lookahead 1] [--render-batch N] [--latencies first-frame,auto] [--margin 30] \
+ *     [--sessions 1,2,4] [--lookahead 1] [--render-batch N] [--latencies first-frame,auto] [--margin 30] [--thread worker|main] \
  *     [--out figures.json]
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
 import { createTalkingHead } from '@joyvasa/pipeline/node';
 import Fastify from 'fastify';
 import { RTCPeerConnection } from 'werift';
@@ -38,6 +39,7 @@ const { values } = parseArgs({
     'render-batch': { type: 'string' },
     latencies: { type: 'string', default: 'first-frame' },
     margin: { type: 'string', default: '30' },
+    thread: { type: 'string', default: 'worker' },
     out: { type: 'string' },
   },
 });
@@ -60,6 +62,8 @@ const portrait = {
 const head = await createTalkingHead({
   models: await ensureBenchBundle(values.bundle, console.log, dtype),
   device: values.device as 'cpu' | 'cuda',
+  // Where the sessions run: worker threads (createTalkingHead's default) or the calling thread.
+  backend: createOnnxNodeBackend({ thread: values.thread === 'main' ? 'main' : 'worker' }),
 });
 const animate = { lookahead, ...(renderBatch === undefined ? {} : { renderBatch }) };
 await head.warmUp(portrait, animate);
@@ -136,8 +140,15 @@ async function runSessions(count: number, url: string) {
   let ticks = 0;
   let onTime = 0;
   let holding = 0;
+  let ended = 0;
   for (const client of clients) {
-    const connection = connections.get(client.id)!;
+    const connection = connections.get(client.id);
+    // A session that ended on its own (its peer lost, a failure) before the figures were taken.
+    if (connection === undefined) {
+      ended++;
+      await client.peer.close();
+      continue;
+    }
     const { startedAtMs } = connection.session;
     // Window i can be sampled once 64,000·i − 1,280 + lookahead·16,000 samples are in (docs/guide/live.md).
     const complete = (i: number) => startedAtMs + (64000 * i - 1280 + lookahead * 16000) / 16;
@@ -175,6 +186,7 @@ async function runSessions(count: number, url: string) {
     windowToTickMs: summary(toTick),
     onTimeShare: onTime / Math.max(1, ticks),
     sessionsHolding25fps: holding,
+    sessionsEndedEarly: ended,
     toFrameMs: toFrame,
   };
 }
@@ -205,7 +217,16 @@ if (values.out)
   writeFileSync(
     values.out,
     JSON.stringify(
-      { bundle: values.bundle, dtype, device: values.device, seconds, lookahead, renderBatch, results },
+      {
+        bundle: values.bundle,
+        dtype,
+        device: values.device,
+        thread: values.thread,
+        seconds,
+        lookahead,
+        renderBatch,
+        results,
+      },
       null,
       2,
     ),
