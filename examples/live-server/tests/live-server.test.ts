@@ -47,11 +47,19 @@ const measuredSeconds = 2;
 const syncShownTicks = 25 * (settleSeconds + measuredSeconds);
 /**
  * The most the voice may be off its picture at the median of the measured frames, and in the median of
- * Chrome's own estimate over the same time: one frame at 25 frames/s, the issue's target.
+ * Chrome's own estimate over the same time: one frame at 25 frames/s, the issue's target. Runs in which the
+ * machine kept the session's sender going read medians of −25 to −12 ms and Chrome's estimate −10 to +3 ms;
+ * a voice 60 ms early (its RTP timestamps shifted) read +48 and +49 ms. When a sender process stalls for
+ * longer than the page's 250 ms jitter buffer, Chrome plays the voice that much later for the rest of the
+ * test (−140 to −350 ms), beyond any bound (docs/guide/live.md, "Sync, measured").
  */
 const mostOffSeconds = 0.04;
-/** The most 9 frames in 10 may be off: two frames (see docs/guide/live.md, "Sync, measured"). */
-const mostFramesOffSeconds = 0.08;
+/**
+ * The most 9 frames in 10 may be off: a frame and a half. Each reading also carries the rounding of the
+ * display time to the 60 Hz vsync and of the voice's playout to its 20 ms packets; the runs that kept up
+ * read 20–38 ms (docs/guide/live.md, "Sync, measured").
+ */
+const mostFramesOffSeconds = 0.06;
 /** RTP ticks per frame: the 90 kHz video clock at 25 frames/s. */
 const rtpPerFrame = 3600;
 
