@@ -49,7 +49,7 @@ const syncShownTicks = 25 * (settleSeconds + measuredSeconds);
  * The most the voice may be off its picture at the median of the measured frames, and in the median of
  * Chrome's own estimate over the same time: one frame at 25 frames/s, the issue's target. Runs in which the
  * machine kept the session's sender going read medians of −25 to −12 ms and Chrome's estimate −10 to +3 ms;
- * a voice 60 ms early (its RTP timestamps shifted) read +48 and +49 ms. When a sender process stalls for
+ * a voice 60 ms ahead (its RTP timestamps shifted by +60 ms) read +48 and +49 ms. When a sender stalls for
  * longer than the page's 250 ms jitter buffer, Chrome plays the voice that much later for the rest of the
  * test (−140 to −350 ms), beyond any bound (docs/guide/live.md, "Sync, measured").
  */
