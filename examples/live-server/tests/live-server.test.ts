@@ -46,16 +46,20 @@ const measuredSeconds = 2;
 /** Frames the page must show: the settling and the measured seconds (the video track runs at 25/s). */
 const syncShownTicks = 25 * (settleSeconds + measuredSeconds);
 /**
- * The most the voice may be off its picture at the median, and in Chrome's own estimate: two frames at
- * 25 frames/s. The issue's target is one frame (40 ms); it held in every run on this 2-core machine while
- * the machine kept up (medians −27 to +11 ms, 9 frames in 10 within 19–37 ms; each run prints whether it
- * held), but with the machine's load average at 5–16 (other work beside the test) runs read medians of −58
- * and +30 ms and a Chrome estimate of −56 ms. A voice 120 ms off (its RTP timestamps or its sender reports
- * shifted) read +108 to +184 ms, beyond this bound.
+ * The most the voice may be off its picture at the median of the measured frames, and in the median of
+ * Chrome's own estimate over the same time: one frame at 25 frames/s, the issue's target. Runs in which the
+ * machine kept the session's sender going read medians of −25 to −12 ms and Chrome's estimate −10 to +3 ms;
+ * a voice 60 ms ahead (its RTP timestamps shifted by +60 ms) read +48 and +49 ms. When a sender stalls for
+ * longer than the page's 250 ms jitter buffer, Chrome plays the voice that much later for the rest of the
+ * test (−140 to −350 ms), beyond any bound (docs/guide/live.md, "Sync, measured").
  */
-const mostOffSeconds = 0.08;
-/** The most 9 frames in 10 may be off: three frames (a loaded run's 90th percentile read up to 93 ms). */
-const mostFramesOffSeconds = 0.12;
+const mostOffSeconds = 0.04;
+/**
+ * The most 9 frames in 10 may be off: a frame and a half. Each reading also carries the rounding of the
+ * display time to the 60 Hz vsync and of the voice's playout to its 20 ms packets; the runs that kept up
+ * read 20–38 ms (docs/guide/live.md, "Sync, measured").
+ */
+const mostFramesOffSeconds = 0.06;
 /** RTP ticks per frame: the 90 kHz video clock at 25 frames/s. */
 const rtpPerFrame = 3600;
 
@@ -114,8 +118,21 @@ function percentile(values: readonly number[], fraction: number): number {
 }
 
 /**
+ * Chrome's estimates read while the measured frames were displayed: from the first frame of media time
+ * `fromSeconds` on (one read just after a stall of the machine is an outlier; their median is not).
+ */
+function estimatesFrom(record: ProbeRecord, fromSeconds: number): number[] {
+  const first = record.frames.find((frame) => frame.rtpTimestamp / (rtpPerFrame * 25) >= fromSeconds);
+  if (!first) return [];
+  return record.estimates
+    .filter((estimate) => estimate.atMs >= first.displayedAtMs)
+    .map((estimate) => Math.round(estimate.voiceMinusPictureMs));
+}
+
+/**
  * Checks voice minus picture at each frame the page displayed from the settling time on (see
- * playout-sync.ts), and Chrome's own estimate from the sender reports; prints them with `shown`.
+ * playout-sync.ts), and Chrome's own estimate from the sender reports over the same time; prints them
+ * with `shown`.
  */
 function expectInSync(record: ProbeRecord, reports: SyncReport, shown: string): void {
   const delayMs = reports.audioPlayoutDelayMs ?? 0;
@@ -123,18 +140,20 @@ function expectInSync(record: ProbeRecord, reports: SyncReport, shown: string): 
   const errorsMs = sync.map((s) => Math.round(s.error * 1000));
   const median = percentile(errorsMs, 0.5) / 1000;
   const mostWithin = percentile(errorsMs.map(Math.abs), 0.9) / 1000;
-  const oneFrame = Math.max(Math.abs(median), mostWithin) <= 0.04;
+  const estimatesMs = estimatesFrom(record, settleSeconds);
+  const chromeMedian = percentile(estimatesMs, 0.5) / 1000;
   console.log(
     `[live-server] pushed speech: ${shown}; voice minus picture (ms) from ${settleSeconds} s on: ` +
-      `${errorsMs.join(' ')}; median ${median * 1000}, 90% within ${mostWithin * 1000} (one frame, the ` +
-      `issue's target: ${oneFrame ? 'met' : 'not met'}); Chrome's estimate and buffers: ${JSON.stringify(reports)}`,
+      `${errorsMs.join(' ')}; median ${median * 1000}, 90% within ${mostWithin * 1000}; Chrome's estimate ` +
+      `(ms): ${estimatesMs.join(' ')}, median ${chromeMedian * 1000}; at the end, and buffers: ${JSON.stringify(reports)}`,
   );
   expect(sync.length).toBeGreaterThanOrEqual(25 * measuredSeconds * 0.8);
   expect(Math.abs(median)).toBeLessThanOrEqual(mostOffSeconds);
   expect(mostWithin).toBeLessThanOrEqual(mostFramesOffSeconds);
   // A sender report that maps the voice to another instant than the picture for the same media time shows
   // in Chrome's estimate (the readings above rest on the RTP timestamps alone).
-  expect(Math.abs(reports.voiceMinusPictureMs)).toBeLessThanOrEqual(mostOffSeconds * 1000);
+  expect(estimatesMs.length).toBeGreaterThanOrEqual(measuredSeconds * 2);
+  expect(Math.abs(chromeMedian)).toBeLessThanOrEqual(mostOffSeconds);
 }
 
 /** Waits until no live session is open and no ffmpeg of this process runs, within `timeoutMs`. */

@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createOnnxNodeBackend } from '@joyvasa/backend-onnx-node';
 import { buildExample } from '@joyvasa/example-kit/testing';
 import type { AnimateOptions } from '@joyvasa/pipeline';
 import { createTalkingHead, encodePng, type NodeTalkingHead } from '@joyvasa/pipeline/node';
@@ -28,6 +29,21 @@ function smallPortrait(): Promise<Uint8Array> {
     return Math.round(127.5 + 127.5 * Math.sin(x * 0.23 * (c + 1) + y * 0.17 + c));
   });
   return encodePng({ width: side, height: side, channels: 3, data });
+}
+
+/**
+ * The Node backend (sessions in worker threads) with one intra-op thread per session. The fixture renders
+ * slower than real time here, so the renderer never waits: with a thread per core its sessions kept both
+ * cores of the test machine busy, and the session's sender (this process's event loop, the two ffmpeg
+ * encoders) and the browser waited for a core, in stalls of up to half a second that Chrome answers by
+ * delaying the voice (docs/guide/live.md, "Sync, measured"). A server renders on a GPU.
+ */
+function oneThreadBackend(): ReturnType<typeof createOnnxNodeBackend> {
+  const backend = createOnnxNodeBackend({ thread: 'worker' });
+  return {
+    ...backend,
+    createSession: (model, options) => backend.createSession(model, { ...options, threads: 1 }),
+  };
 }
 
 /** The example server on the fixture bundle, in this process; its sessions' audio recorded. */
@@ -72,7 +88,7 @@ export async function startLiveTestServer(options: {
   await mkdir(pageDirectory, { recursive: true });
   await buildExample(exampleDirectory, pageDirectory, { main: 'index.html' });
   const portrait = await smallPortrait();
-  const head = await createTalkingHead({ models });
+  const head = await createTalkingHead({ models, backend: oneThreadBackend() });
   await head.warmUp(portrait, testAnimateOptions);
   const heardBySession = new Map<string, TapReading[]>();
   let testServer: LiveTestServer | undefined;

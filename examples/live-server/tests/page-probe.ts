@@ -18,24 +18,38 @@ export interface VoicePlayout {
   readonly playedAtMs: number;
 }
 
-/** What the probe recorded: frames shown, voice playout samples, and the received voice's 40 ms readings. */
+/** Chrome's own sync estimate at one instant: see {@link SyncReport.voiceMinusPictureMs}. */
+export interface SyncEstimate {
+  /** When it was read (ms, `performance.now` clock). */
+  readonly atMs: number;
+  readonly voiceMinusPictureMs: number;
+}
+
+/**
+ * What the probe recorded: frames shown, voice playout samples, the received voice's 40 ms readings, and
+ * Chrome's sync estimate every {@link estimateSampleMs}.
+ */
 export interface ProbeRecord {
   readonly frames: ShownFrame[];
   readonly playout: VoicePlayout[];
   readonly voice: TapReading[];
+  readonly estimates: SyncEstimate[];
 }
 
 type ProbeWindow = { liveServerPage: LiveServerPage; probe?: ProbeRecord };
 
 /** How often the page samples the voice's synchronization source besides each frame callback (ms). */
 const playoutSampleMs = 5;
+/** How often the page reads Chrome's sync estimate (ms). */
+const estimateSampleMs = 200;
 
 /**
  * Starts recording in the page, once its connection has both tracks: each displayed frame's RTP timestamp
  * and expected display time (`requestVideoFrameCallback`); the audio receiver's synchronization source
  * (`getSynchronizationSources()`: the RTP timestamp of the voice last handed out for playout, and when),
  * sampled at each frame callback and every 5 ms; and the received voice through an AudioWorklet tap (each
- * 40 ms window's middle and amplitude, as examples/live's test taps it) to check that speech was heard.
+ * 40 ms window's middle and amplitude, as examples/live's test taps it) to check that speech was heard;
+ * and Chrome's own estimate of voice minus picture (`estimatedPlayoutTimestamp`) every 200 ms.
  */
 export async function startProbe(page: Page, windowSeconds: number): Promise<void> {
   await page.waitForFunction(
@@ -44,7 +58,7 @@ export async function startProbe(page: Page, windowSeconds: number): Promise<voi
     { timeout: 30_000 },
   );
   await page.evaluate(
-    async ({ tapModule, playoutSampleMs }) => {
+    async ({ tapModule, playoutSampleMs, estimateSampleMs }) => {
       const probeWindow = window as unknown as ProbeWindow;
       const { connection, video } = probeWindow.liveServerPage;
       const context = new AudioContext();
@@ -52,7 +66,7 @@ export async function startProbe(page: Page, windowSeconds: number): Promise<voi
       await context.audioWorklet.addModule(
         URL.createObjectURL(new Blob([tapModule], { type: 'text/javascript' })),
       );
-      const probe: ProbeRecord = { frames: [], playout: [], voice: [] };
+      const probe: ProbeRecord = { frames: [], playout: [], voice: [], estimates: [] };
       probeWindow.probe = probe;
       const tap = new AudioWorkletNode(context, 'timecode-tap');
       tap.port.onmessage = (event: MessageEvent<TapReading>) => probe.voice.push(event.data);
@@ -74,6 +88,19 @@ export async function startProbe(page: Page, windowSeconds: number): Promise<voi
         probe.playout.push({ rtpTimestamp: source.rtpTimestamp, playedAtMs });
       };
       setInterval(samplePlayout, playoutSampleMs);
+      setInterval(async () => {
+        const playout: Record<string, number> = {};
+        type Inbound = { type: string; kind?: string; estimatedPlayoutTimestamp?: number };
+        (await connection!.peer.getStats()).forEach((report: Inbound) => {
+          if (report.type === 'inbound-rtp' && report.estimatedPlayoutTimestamp !== undefined)
+            playout[report.kind!] = report.estimatedPlayoutTimestamp;
+        });
+        if (playout.audio !== undefined && playout.video !== undefined)
+          probe.estimates.push({
+            atMs: performance.now(),
+            voiceMinusPictureMs: playout.audio - playout.video,
+          });
+      }, estimateSampleMs);
       const onFrame = (_now: number, metadata: VideoFrameCallbackMetadata & { rtpTimestamp?: number }) => {
         samplePlayout();
         if (metadata.rtpTimestamp !== undefined)
@@ -85,7 +112,7 @@ export async function startProbe(page: Page, windowSeconds: number): Promise<voi
       };
       video.requestVideoFrameCallback(onFrame);
     },
-    { tapModule: timecodeTapModule(windowSeconds), playoutSampleMs },
+    { tapModule: timecodeTapModule(windowSeconds), playoutSampleMs, estimateSampleMs },
   );
 }
 
