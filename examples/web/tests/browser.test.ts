@@ -45,12 +45,14 @@ const fixturePipelineOnWasmAt24k: PipelineRequest = {
 /**
  * The README's `createTalkingHead({ models })`: default backend, device and encoder. SwiftShader runs
  * WebGPU on the CPU, where each frame costs about a minute in CI (the warping module and the SPADE generator
- * themselves, run after run, not shader compilation): one frame (0.04 s) and two DDIM steps. Web sessions
- * leave nothing on the device between runs (no `runToDevice`), so the frame loop past its first frame is
- * the same code on wasm and webgpu: the 25-frame wasm run above checks it, up to its last frame.
+ * themselves, run after run, not shader compilation): the slim fixture bundle, one frame (0.04 s) and two
+ * DDIM steps. Web sessions leave nothing on the device between runs (no `runToDevice`), so the frame loop
+ * past its first frame is the same code on wasm and webgpu: the 25-frame wasm run above checks it, up to
+ * its last frame.
  */
 const fixturePipelineAsInReadme: PipelineRequest = {
   ...fixturePipeline,
+  models: '/models/fixture-slim/',
   audio: '/inputs/speech-short.wav',
   sampler: { ddim: 2 },
 };
@@ -65,6 +67,11 @@ const call = <K extends keyof Harness>(name: K, argument?: Parameters<Harness[K]
 function toJson(tensor: TensorLike): JsonTensor {
   const data = Array.from(tensor.data as ArrayLike<number | bigint>, Number);
   return { type: tensor.type === 'int64' ? 'int64' : 'float32', dims: [...tensor.dims], data };
+}
+
+/** The folder the site serves a bundle URL (`/models/<name>/`) from. */
+function bundleDirectoryOf(url: string): string {
+  return join(ready().site.bundleDirectory, '..', url.slice('/models/'.length));
 }
 
 /** The feature width the bundle's motion model takes, which a custom encoder must give. */
@@ -208,7 +215,7 @@ describe('the web build in headless Chromium', () => {
       expect(report.canvasVersusLastFrame).toBe(0);
       expect(report.events.frame).toBe(frames);
 
-      const models = ready().site.bundleDirectory;
+      const models = bundleDirectoryOf(request.models);
       const rate = request.encoderSampleRate;
       const head = await createTalkingHead({
         models,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeWav } from '@joyvasa/audio-encoder';
 import type { ModelManifest } from '@joyvasa/core';
-import { type StaticRoute, writeFixtureModels } from '@joyvasa/example-kit';
+import { type StaticRoute, writeFixtureModels, writeSlimFixtureModels } from '@joyvasa/example-kit';
 import { buildExample, testPortraitPng } from '@joyvasa/example-kit/testing';
 import { encodePng } from '@joyvasa/pipeline/node';
 import { convModel, gatherModel, mlpModel } from '@joyvasa/test-utils';
@@ -46,14 +46,19 @@ function speech(): Float32Array {
 
 /**
  * Writes the site under `directory`: the example page and the harness page built by Vite (`dist/`), the
- * fixture bundle (`models/fixture/`), tiny conformance models (`tiny/`) and the inputs (`inputs/`).
+ * fixture bundles (`models/fixture/`, and `models/fixture-slim/` for WebGPU), tiny conformance models
+ * (`tiny/`) and the inputs (`inputs/`).
  */
 export async function prepareTestSite(directory: string): Promise<TestSite> {
   const folders = Object.fromEntries(
-    ['dist', 'models/fixture', 'tiny', 'inputs'].map((name) => [name, join(directory, name)]),
-  ) as Record<'dist' | 'models/fixture' | 'tiny' | 'inputs', string>;
+    ['dist', 'models/fixture', 'models/fixture-slim', 'tiny', 'inputs'].map((name) => [
+      name,
+      join(directory, name),
+    ]),
+  ) as Record<'dist' | 'models/fixture' | 'models/fixture-slim' | 'tiny' | 'inputs', string>;
   await Promise.all(Object.values(folders).map((folder) => mkdir(folder, { recursive: true })));
   const manifest = await writeFixtureModels(folders['models/fixture']);
+  await writeSlimFixtureModels(folders['models/fixture-slim']);
   for (const model of [mlpModel(), convModel(), gatherModel()]) {
     await writeFile(join(folders.tiny, `${model.name}.onnx`), model.bytes);
   }
