@@ -1,3 +1,7 @@
 export { createStaticHandler, isolationHeaders, type StaticRoute } from './create-static-handler.js';
 export { exampleViteConfig } from './example-vite-config.js';
-export { writeFixtureModels } from './write-fixture-models.js';
+export {
+  slimFixtureLivePortraitSizes,
+  writeFixtureModels,
+  writeSlimFixtureModels,
+} from './write-fixture-models.js';

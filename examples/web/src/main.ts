@@ -147,7 +147,7 @@ async function generate(): Promise<void> {
     offerDownload(result.sink && 'blob' in result.sink ? (result.sink.blob as Blob) : undefined);
     setState(
       'done',
-      `Done: ${result.frameCount} frames, ${result.durationSeconds.toFixed(2)} s at ${result.fps} fps on ${device}.`,
+      `Done: ${result.frameCount} frame${result.frameCount === 1 ? '' : 's'}, ${result.durationSeconds.toFixed(2)} s at ${result.fps} fps on ${device}.`,
     );
   } catch (error) {
     if (isAbortError(error)) setState('cancelled', 'Cancelled.');

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeWav } from '@joyvasa/audio-encoder';
 import type { ModelManifest } from '@joyvasa/core';
-import { type StaticRoute, writeFixtureModels } from '@joyvasa/example-kit';
+import { type StaticRoute, writeFixtureModels, writeSlimFixtureModels } from '@joyvasa/example-kit';
 import { buildExample, testPortraitPng } from '@joyvasa/example-kit/testing';
 import { encodePng } from '@joyvasa/pipeline/node';
 import { convModel, gatherModel, mlpModel } from '@joyvasa/test-utils';
@@ -18,7 +18,7 @@ export interface TestSite {
   /** The portrait (PNG, decoded exactly by every decoder) and one second of speech-like WAV. */
   readonly portraitPng: Uint8Array;
   readonly speechWav: Uint8Array;
-  /** Its first 0.08 s (2 frames), for the slow WebGPU-on-SwiftShader pipeline runs. */
+  /** Its first 0.04 s (one frame), for the slow WebGPU-on-SwiftShader pipeline run. */
   readonly shortSpeechWav: Uint8Array;
 }
 
@@ -46,20 +46,25 @@ function speech(): Float32Array {
 
 /**
  * Writes the site under `directory`: the example page and the harness page built by Vite (`dist/`), the
- * fixture bundle (`models/fixture/`), tiny conformance models (`tiny/`) and the inputs (`inputs/`).
+ * fixture bundles (`models/fixture/`, and `models/fixture-slim/` for WebGPU), tiny conformance models
+ * (`tiny/`) and the inputs (`inputs/`).
  */
 export async function prepareTestSite(directory: string): Promise<TestSite> {
   const folders = Object.fromEntries(
-    ['dist', 'models/fixture', 'tiny', 'inputs'].map((name) => [name, join(directory, name)]),
-  ) as Record<'dist' | 'models/fixture' | 'tiny' | 'inputs', string>;
+    ['dist', 'models/fixture', 'models/fixture-slim', 'tiny', 'inputs'].map((name) => [
+      name,
+      join(directory, name),
+    ]),
+  ) as Record<'dist' | 'models/fixture' | 'models/fixture-slim' | 'tiny' | 'inputs', string>;
   await Promise.all(Object.values(folders).map((folder) => mkdir(folder, { recursive: true })));
   const manifest = await writeFixtureModels(folders['models/fixture']);
+  await writeSlimFixtureModels(folders['models/fixture-slim']);
   for (const model of [mlpModel(), convModel(), gatherModel()]) {
     await writeFile(join(folders.tiny, `${model.name}.onnx`), model.bytes);
   }
   const portraitPng = await testPortraitPng();
   const speechWav = encodeWav(speech(), 16000);
-  const shortSpeechWav = encodeWav(speech().subarray(0, 1280), 16000);
+  const shortSpeechWav = encodeWav(speech().subarray(0, 640), 16000);
   await writeFile(join(folders.inputs, 'portrait.png'), portraitPng);
   await writeFile(join(folders.inputs, 'speech.wav'), speechWav);
   await writeFile(join(folders.inputs, 'speech-short.wav'), shortSpeechWav);
