@@ -72,8 +72,8 @@ async function check(url, device) {
     console.log(JSON.stringify(report));
     if (errors.length > 0) throw new Error(`${device}: the page threw: ${errors.join('; ')}`);
     for (const line of lines.filter((text) => / s$/.test(text))) console.log(`  ${device}: ${line}`);
-    if (!lines.includes('2 frames, 0.08 s'))
-      throw new Error(`${device}: no '2 frames, 0.08 s' line: ${lines}`);
+    if (!lines.includes('1 frames, 0.04 s'))
+      throw new Error(`${device}: no '1 frames, 0.04 s' line: ${lines}`);
     // 'auto' picked WebGPU where the browser has it (no fallback), WASM where it has not (one fallback).
     const expected = device === 'webgpu' ? [] : [{ device: 'wasm', skipped: ['webgpu'] }];
     const got = fallbacks.map(({ device, skipped }) => ({ device, skipped }));
