@@ -22,10 +22,19 @@ export interface WhepOptions {
    * ahead of the voice for seconds (docs/guide/live.md, "Sync"). 0 leaves both to the browser.
    */
   readonly jitterBufferTargetMs?: number;
+  /**
+   * How much longer the picture's jitter buffer target is than the voice's, ms (default 30): the audio
+   * output's own delay, which the voice still has to pass after its buffer and Chrome's lip-sync leaves
+   * in place (it ignores differences under about 30 ms). Chrome's `media-playout` stats read 30 ms for it
+   * here; with the same target under both, the voice read 15–36 ms behind its picture in the test, and
+   * with this 3–18 ms ahead (docs/guide/live.md, "Sync, measured"). Ignored when the target is 0.
+   */
+  readonly pictureDelayMs?: number;
 }
 
-/** Default of {@link WhepOptions.jitterBufferTargetMs}. */
+/** Defaults of {@link WhepOptions.jitterBufferTargetMs} and {@link WhepOptions.pictureDelayMs}. */
 const defaultJitterBufferTargetMs = 250;
+const defaultPictureDelayMs = 30;
 
 /** Resolves once ICE gathering is complete: the offer then carries every candidate (WHEP without trickle). */
 function gathered(peer: RTCPeerConnection): Promise<void> {
@@ -67,8 +76,12 @@ export async function connectWhep(endpoint: string, options: WhepOptions = {}): 
   }
   const location = new URL(response.headers.get('location')!, response.url).href;
   await peer.setRemoteDescription({ type: 'answer', sdp: await response.text() });
-  const jitterBufferTarget = options.jitterBufferTargetMs ?? defaultJitterBufferTargetMs;
-  for (const receiver of peer.getReceivers()) receiver.jitterBufferTarget = jitterBufferTarget || null;
+  const target = options.jitterBufferTargetMs ?? defaultJitterBufferTargetMs;
+  const pictureDelay = options.pictureDelayMs ?? defaultPictureDelayMs;
+  for (const receiver of peer.getReceivers()) {
+    const extra = receiver.track.kind === 'video' ? pictureDelay : 0;
+    receiver.jitterBufferTarget = target ? target + extra : null;
+  }
   return {
     peer,
     stream,
