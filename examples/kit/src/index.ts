@@ -1,7 +1,3 @@
 export { createStaticHandler, isolationHeaders, type StaticRoute } from './create-static-handler.js';
 export { exampleViteConfig } from './example-vite-config.js';
-export {
-  slimFixtureLivePortraitSizes,
-  writeFixtureModels,
-  writeSlimFixtureModels,
-} from './write-fixture-models.js';
+export { writeFixtureModels, writeSlimFixtureModels } from './write-fixture-models.js';

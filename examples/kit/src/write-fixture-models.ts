@@ -23,7 +23,7 @@ const { appearanceFeatureExtractor, warpingModule, spadeGenerator } = fixtureLiv
  * For runs on SwiftShader's CPU-emulated WebGPU, where G costs about a third of a frame at the fixture's
  * sizes and less than half of that here.
  */
-export const slimFixtureLivePortraitSizes: LivePortraitSizes = {
+const slimFixtureLivePortraitSizes: LivePortraitSizes = {
   ...fixtureLivePortraitSizes,
   appearanceFeatureExtractor: { ...appearanceFeatureExtractor, maxFeatures: 8, reshapeChannel: 4 },
   warpingModule: {
