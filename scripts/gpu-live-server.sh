@@ -12,11 +12,11 @@
 # The session's encoders are ffmpeg (libvpx, libopus): `run` says so and stops if the machine has none.
 # SESSIONS (default 1,2,4,8), LIVE_SECONDS (default 120), DTYPE (fp32 or fp16; the official-size bundle of
 # that dtype with random weights, built there once into $work/bundle-$DTYPE unless BUNDLE names one) and
-# RENDER_BATCH (the renderer's batch; default the pipeline's) and LATENCIES (the pacings compared:
-# first-frame, the default; fixed latencies in ms; auto, set from the runs before) pass through the environment;
-# THREAD (worker, the default, or main: where the sessions run) too; TAG, if set, goes into the name of
-# the figures file. Per window it
-# reports where the time goes (to the frame, to its tick, to its RTP) and how many sessions held 25 frames/s.
+# RENDER_BATCH (the renderer's batch; default the pipeline's), LATENCIES (the pacings compared: first-frame,
+# the default; fixed latencies in ms; auto, set from the runs before) and THREAD (worker, the default, or
+# main: where the sessions run) pass through the environment; TAG, if set, goes into the name of the
+# figures file. Per window it reports where the time goes (to the frame, to its tick, to its RTP) and how
+# many sessions held 25 frames/s.
 # `run` on the CPU here (JOYVASA_DEVICE=cpu BUNDLE=fixture, a short LIVE_SECONDS) checks the script itself.
 set -euo pipefail
 here=${JOYVASA_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -73,7 +73,8 @@ run() {
   local dtype=${DTYPE:-fp32}
   "$node" bench-live-server.mjs --device "$device" --bundle "${BUNDLE:-$work/bundle-$dtype}" --dtype "$dtype" \
     ${RENDER_BATCH:+--render-batch "$RENDER_BATCH"} --seconds "${LIVE_SECONDS:-120}" \
-    --sessions "${SESSIONS:-1,2,4,8}" --latencies "${LATENCIES:-first-frame}" --thread "${THREAD:-worker}" --out "$out/live-server-$dtype${RENDER_BATCH:+-b$RENDER_BATCH}${TAG:+-$TAG}.json"
+    --sessions "${SESSIONS:-1,2,4,8}" --latencies "${LATENCIES:-first-frame}" --thread "${THREAD:-worker}" \
+    --out "$out/live-server-$dtype${RENDER_BATCH:+-b$RENDER_BATCH}${TAG:+-$TAG}.json"
 }
 
 case "${1:-}" in

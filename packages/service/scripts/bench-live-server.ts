@@ -16,8 +16,8 @@
  *
  *   tsx --conditions=@joyvasa/source packages/service/scripts/bench-live-server.ts \
  *     [--bundle fixture|formula|<folder>] [--dtype fp32|fp16] [--device cpu|cuda] [--seconds 120] \
- *     [--sessions 1,2,4] [--lookahead 1] [--render-batch N] [--latencies first-frame,auto] [--margin 30] [--thread worker|main] \
- *     [--out figures.json]
+ *     [--sessions 1,2,4] [--lookahead 1] [--render-batch N] [--latencies first-frame,auto] [--margin 30] \
+ *     [--thread worker|main] [--out figures.json]
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';

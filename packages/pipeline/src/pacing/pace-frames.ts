@@ -123,9 +123,9 @@ function arrivalReader(queue: BoundedQueue<TalkingHeadEvent>, producing: Promise
  * Real-time playback of a talking-head stream: reads the events as fast as they come and, from the first
  * frame on (plus `startDelayMs`) or from `startAtMs`, emits one `paced-frame` per tick of a wall clock at
  * the stream's frame rate (its `motion-chunk`s' `fps`). A tick whose frame has not arrived shows the last
- * frame again (`repeated`); a frame that arrives after its tick is dropped (`frame-dropped`), so the picture never
- * falls behind the clock. Ticks are scheduled from the start time, not from each other, so the clock does
- * not drift. Other events pass through at the next tick.
+ * frame again (`repeated`); a frame that arrives after its tick is dropped (`frame-dropped`), so the
+ * picture never falls behind the clock. Ticks are scheduled from the start time, not from each other, so
+ * the clock does not drift. Other events pass through at the next tick.
  */
 export async function* paceFrames(
   events: AsyncIterable<TalkingHeadEvent>,

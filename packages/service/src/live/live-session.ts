@@ -167,8 +167,9 @@ export function livePacing(options: Pick<LiveSessionOptions, 'latencyMs' | 'star
 
 /**
  * Starts a live session: `stream()` on the session's real-time audio, paced at 25 frames/s from the first
- * frame (plus `startDelayMs`) or at a fixed `latencyMs` behind its audio clock. Tick k sends the audio of [k/25, (k+1)/25) s and, unless it came late, frame
- * k (RTP timestamp k·3600, audio k·1920), together, so both tracks' sender reports share one clock.
+ * frame (plus `startDelayMs`) or at a fixed `latencyMs` behind its audio clock. Tick k sends the audio of
+ * [k/25, (k+1)/25) s and, unless it came late, frame k (RTP timestamp k·3600, audio k·1920), together, so
+ * both tracks' sender reports share one clock.
  */
 export function startLiveSession(options: LiveSessionOptions, tracks = createLiveTracks()): LiveSession {
   const pacing = livePacing(options);
